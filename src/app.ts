@@ -1,0 +1,66 @@
+// createApp(): middleware order, route mounts, and the one place errors become responses.
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import { parseConfig, type Config } from "./config";
+import { AppError, ConfigError } from "./core/errors";
+import { d1Runner } from "./db/sql";
+import { listSources } from "./db/sources";
+import { ErrorPage } from "./render/pages/error";
+import type { Source } from "./core/model";
+import type { AppEnv } from "./web/context";
+import { pages } from "./web/pages";
+
+// Strict CSP: no script at all (pages need none), styles only from our own stylesheet, images
+// from us or any https origin (article bodies embed the papers' own pictures).
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'none'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", "https:"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message: string) {
+  let sources: Source[] = [];
+  let config: Config | undefined = c.var.config;
+  try {
+    if (config) sources = await listSources(c.var.db);
+  } catch {
+    // The error page must render even when the database is what failed.
+  }
+  config ??= {
+    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20,
+  };
+  return c.html(ErrorPage({ config, sources, status, message, path: new URL(c.req.url).pathname }), status);
+}
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      referrerPolicy: "strict-origin-when-cross-origin",
+      xFrameOptions: "DENY",
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(async function loadContext(c, next) {
+    c.set("config", parseConfig(c.env, new URL(c.req.url).origin));
+    c.set("db", d1Runner(c.env.DB));
+    await next();
+  });
+  app.route("/", pages);
+  app.notFound((c) => renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"));
+  app.onError(function handleError(err, c) {
+    if (err instanceof ConfigError) {
+      console.error(JSON.stringify({ level: "error", msg: "invalid configuration", error: err.message }));
+      return c.text(`配置错误 (configuration error): ${err.message}`, 500);
+    }
+    if (err instanceof AppError && err.status !== 500) return renderError(c, err.status as 400 | 404, err.message);
+    console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err), stack: (err as Error).stack }));
+    return renderError(c, 500, "服务器暂时无法处理请求，请稍后再试。");
+  });
+  return app;
+}

@@ -1,0 +1,43 @@
+// Wrangler vars → a validated Config, once per isolate (pure).
+import { ConfigError } from "./core/errors";
+import { isTimeZone } from "./core/time";
+
+export interface Config {
+  readonly siteTitle: string;
+  readonly siteDescription: string;
+  /** Absolute origin (and optional path prefix) of the public site, without a trailing slash. */
+  readonly baseUrl: string;
+  readonly defaultTimezone: string;
+  readonly pageSize: number;
+}
+
+export const DEFAULTS = {
+  SITE_TITLE: "本地新闻聚合",
+  SITE_DESCRIPTION: "汇集各地方报纸的本地新闻",
+  DEFAULT_TIMEZONE: "Asia/Shanghai",
+  PAGE_SIZE: 20,
+} as const;
+
+type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE", string>>;
+
+/** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. */
+export function parseConfig(vars: Vars, requestOrigin: string): Config {
+  const baseUrl = (vars.BASE_URL?.trim() || requestOrigin).replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(baseUrl)) {
+    throw new ConfigError(`BASE_URL must be an absolute http(s) URL, got ${JSON.stringify(vars.BASE_URL)}`);
+  }
+  const tz = vars.DEFAULT_TIMEZONE?.trim() || DEFAULTS.DEFAULT_TIMEZONE;
+  if (!isTimeZone(tz)) throw new ConfigError(`DEFAULT_TIMEZONE must be an IANA zone such as Asia/Shanghai, got ${JSON.stringify(tz)}`);
+  const pageSizeText = vars.PAGE_SIZE?.trim() || String(DEFAULTS.PAGE_SIZE);
+  const pageSize = Number(pageSizeText);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+    throw new ConfigError(`PAGE_SIZE must be an integer from 1 to 100, got ${JSON.stringify(vars.PAGE_SIZE)}`);
+  }
+  return {
+    siteTitle: vars.SITE_TITLE?.trim() || DEFAULTS.SITE_TITLE,
+    siteDescription: vars.SITE_DESCRIPTION?.trim() || DEFAULTS.SITE_DESCRIPTION,
+    baseUrl,
+    defaultTimezone: tz,
+    pageSize,
+  };
+}

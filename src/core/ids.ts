@@ -1,0 +1,36 @@
+// Stable identities: article ids, content hashes, and the opaque pagination cursor.
+import type { Cursor } from "./model";
+
+const encoder = new TextEncoder();
+
+/** Hex SHA-256 of a string (Web Crypto: the same in workerd and Node). */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The public id of an article: a function of its source and upstream identity only, so the
+ *  permalink never changes when the item is edited upstream. */
+export async function articleId(sourceSlug: string, guid: string): Promise<string> {
+  return (await sha256Hex(`${sourceSlug}\n${guid}`)).slice(0, 16);
+}
+
+const ID_PATTERN = /^[0-9a-f]{16}$/;
+
+export function isArticleId(value: string): boolean {
+  return ID_PATTERN.test(value);
+}
+
+/** Cursor → URL-safe token "<ms>-<id>". Readable on purpose: it is not a secret. */
+export function encodeCursor(cursor: Cursor): string {
+  return `${cursor.ms.toString(36)}-${cursor.id}`;
+}
+
+/** Token → cursor, or null when the token is not one we issued. */
+export function decodeCursor(token: string): Cursor | null {
+  const match = /^(-?[0-9a-z]{1,12})-([0-9a-f]{16})$/.exec(token);
+  if (!match) return null;
+  const ms = parseInt(match[1]!, 36);
+  if (!Number.isSafeInteger(ms)) return null;
+  return { ms, id: match[2]! };
+}

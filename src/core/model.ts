@@ -1,0 +1,66 @@
+// The one normalized model every stage shares. Normalization happens once, at ingest.
+
+/** An instant in UTC plus the UTC offset (minutes east) the source wrote it with. */
+export interface Instant {
+  readonly ms: number;
+  readonly offset: number;
+}
+
+/** An upstream newspaper; also the site's category. */
+export interface Source {
+  readonly id: number;
+  readonly slug: string;
+  readonly name: string;
+  readonly label: string;
+  readonly homepage: string | null;
+  readonly feedUrl: string | null;
+  readonly timezone: string;
+  readonly enabled: boolean;
+  readonly intervalMinutes: number;
+}
+
+/** The source fields an article carries for rendering links and attribution. */
+export interface SourceRef {
+  readonly slug: string;
+  readonly name: string;
+  readonly label: string;
+}
+
+/** An article as ingest produces it, before it has a stored identity. */
+export interface ArticleInput {
+  readonly guid: string;
+  readonly originalUrl: string | null;
+  readonly title: string;
+  readonly summary: string;
+  readonly contentHtml: string;
+  readonly published: Instant;
+  readonly updated: Instant;
+  readonly author: string | null;
+  readonly image: string | null;
+  readonly tags: readonly string[];
+}
+
+/** A stored article. `contentHtml` is empty on listings that did not ask for bodies. */
+export interface Article extends ArticleInput {
+  readonly id: string;
+  readonly source: SourceRef;
+  /** "yyyy/mm/dd" in the source's zone at first sight; fixed forever, part of the permalink. */
+  readonly pathDate: string;
+}
+
+/** Where a listing's articles come from. */
+export type Scope =
+  | { readonly kind: "all" }
+  | { readonly kind: "source"; readonly source: Source }
+  | { readonly kind: "tag"; readonly tag: string };
+
+/** Keyset position: list items strictly older than this (published_at, id). */
+export interface Cursor {
+  readonly ms: number;
+  readonly id: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly next: Cursor | null;
+}

@@ -1,0 +1,86 @@
+// Instants with the offset the source wrote them in; formatting in that offset.
+import type { Instant } from "./model";
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/** The wall-clock fields of an instant as seen at its own offset. */
+function wallClock(instant: Instant): Date {
+  return new Date(instant.ms + instant.offset * 60_000);
+}
+
+/** "+08:00" (RFC 3339) or "+0800" (RFC 822) for an offset in minutes. */
+export function formatOffset(offset: number, colon = true): string {
+  const sign = offset < 0 ? "-" : "+";
+  const abs = Math.abs(offset);
+  return `${sign}${pad(Math.floor(abs / 60))}${colon ? ":" : ""}${pad(abs % 60)}`;
+}
+
+/** "2022-02-21T10:27:50+08:00" — RFC 3339 with the source's own offset. */
+export function toRfc3339(instant: Instant): string {
+  const d = wallClock(instant);
+  return (
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
+    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}` +
+    formatOffset(instant.offset)
+  );
+}
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "Mon, 21 Feb 2022 10:27:50 +0800" — RFC 822 (RSS 2.0 pubDate) with the source's offset. */
+export function toRfc822(instant: Instant): string {
+  const d = wallClock(instant);
+  return (
+    `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${formatOffset(instant.offset, false)}`
+  );
+}
+
+/** "2022-02-21 10:27 (+08:00)" — how pages show a date. */
+export function formatDisplay(instant: Instant): string {
+  const d = wallClock(instant);
+  return (
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} (${formatOffset(instant.offset)})`
+  );
+}
+
+/** "2022/02/21" — the date part of a permalink, in the source's offset. */
+export function formatPathDate(instant: Instant): string {
+  const d = wallClock(instant);
+  return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
+}
+
+/** Minutes east of UTC of an IANA zone at an instant, or null for an unknown zone. */
+export function zoneOffset(timeZone: string, ms: number): number | null {
+  let name: string | undefined;
+  try {
+    name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
+      .formatToParts(new Date(ms))
+      .find((p) => p.type === "timeZoneName")?.value;
+  } catch {
+    return null;
+  }
+  if (name === undefined) return null;
+  if (name === "GMT") return 0;
+  const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);
+  if (!m) return null;
+  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+export function isTimeZone(timeZone: string): boolean {
+  return zoneOffset(timeZone, 0) !== null;
+}
+
+/** The instant of a wall-clock time in an IANA zone (DST-safe: resolves the offset twice). */
+export function instantInZone(
+  fields: { year: number; month: number; day: number; hour: number; minute: number; second: number },
+  timeZone: string,
+): Instant | null {
+  const naive = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
+  const first = zoneOffset(timeZone, naive);
+  if (first === null) return null;
+  const offset = zoneOffset(timeZone, naive - first * 60_000) ?? first;
+  return { ms: naive - offset * 60_000, offset };
+}

@@ -1,0 +1,179 @@
+// Every SQL statement about articles and tags: keyset listings, lookups, and the upsert.
+import type { Article, ArticleInput, Cursor, Page, Scope, SourceRef } from "../core/model";
+import { articleId, sha256Hex } from "../core/ids";
+import { formatPathDate } from "../core/time";
+import { type ArticleRow, toArticle } from "./rows";
+import { type SqlRunner, type Stmt, sql } from "./sql";
+
+// Tags in the article's own order, as one JSON array per row (one index probe per row).
+const TAGS_JSON = `(SELECT json_group_array(name) FROM (
+    SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
+    WHERE x.article_id = a.id ORDER BY x.position)) AS tags_json`;
+
+function columns(withContent: boolean): string {
+  return `a.id, a.guid, a.path_date, a.original_url, a.title, a.summary,
+    ${withContent ? "a.content_html" : "'' AS content_html"},
+    a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.author, a.image,
+    s.slug AS source_slug, s.name AS source_name, s.label AS source_label, ${TAGS_JSON}`;
+}
+
+// Above every real key: the first page uses the same statement as every other page.
+const FIRST: Cursor = { ms: Number.MAX_SAFE_INTEGER, id: "~" };
+
+export interface ListOptions {
+  readonly before?: Cursor | null;
+  readonly limit: number;
+  readonly withContent?: boolean;
+}
+
+/** One statement for a page of a listing, newest first; asks for one extra row to know if more exist. */
+export function listStatement(scope: Scope, opts: ListOptions): Stmt {
+  const c = opts.before ?? FIRST;
+  const cols = columns(opts.withContent ?? false);
+  const take = opts.limit + 1;
+  switch (scope.kind) {
+    case "all":
+      return sql(
+        `SELECT ${cols} FROM articles a JOIN sources s ON s.id = a.source_id
+         WHERE (a.published_at, a.id) < (?1, ?2)
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3`,
+        c.ms, c.id, take,
+      );
+    case "source":
+      return sql(
+        `SELECT ${cols} FROM articles a JOIN sources s ON s.id = a.source_id
+         WHERE a.source_id = ?4 AND (a.published_at, a.id) < (?1, ?2)
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3`,
+        c.ms, c.id, take, scope.source.id,
+      );
+    case "tag":
+      return sql(
+        `SELECT ${cols} FROM article_tags k
+           JOIN articles a ON a.id = k.article_id JOIN sources s ON s.id = a.source_id
+         WHERE k.tag_id = (SELECT id FROM tags WHERE name = ?4)
+           AND (k.published_at, k.article_id) < (?1, ?2)
+         ORDER BY k.published_at DESC, k.article_id DESC LIMIT ?3`,
+        c.ms, c.id, take, scope.tag,
+      );
+  }
+}
+
+/** Rows of `listStatement` → a page with the cursor of the next one. */
+export function toPage(rows: readonly ArticleRow[], limit: number): Page<Article> {
+  const items = rows.slice(0, limit).map(toArticle);
+  const last = items[items.length - 1];
+  return { items, next: rows.length > limit && last ? { ms: last.published.ms, id: last.id } : null };
+}
+
+export async function listArticles(db: SqlRunner, scope: Scope, opts: ListOptions): Promise<Page<Article>> {
+  return toPage(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit);
+}
+
+export async function getArticle(db: SqlRunner, id: string): Promise<Article | null> {
+  const rows = await db.all<ArticleRow>(
+    sql(`SELECT ${columns(true)} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?1`, id),
+  );
+  return rows[0] ? toArticle(rows[0]) : null;
+}
+
+export interface Neighbour {
+  readonly id: string;
+  readonly title: string;
+  readonly pathDate: string;
+}
+
+/** The previous (older) and next (newer) article in the same category. */
+export async function getNeighbours(db: SqlRunner, article: Article): Promise<{ older: Neighbour | null; newer: Neighbour | null }> {
+  const base = `SELECT a.id, a.title, a.path_date AS pathDate FROM articles a
+    WHERE a.source_id = (SELECT id FROM sources WHERE slug = ?3)`;
+  const p = [article.published.ms, article.id, article.source.slug] as const;
+  const [older, newer] = (await db.allMany([
+    sql(`${base} AND (a.published_at, a.id) < (?1, ?2) ORDER BY a.published_at DESC, a.id DESC LIMIT 1`, ...p),
+    sql(`${base} AND (a.published_at, a.id) > (?1, ?2) ORDER BY a.published_at ASC, a.id ASC LIMIT 1`, ...p),
+  ])) as [Neighbour[], Neighbour[]];
+  return { older: older[0] ?? null, newer: newer[0] ?? null };
+}
+
+export async function tagExists(db: SqlRunner, name: string): Promise<boolean> {
+  return (await db.all(sql("SELECT 1 FROM tags WHERE name = ?1", name))).length > 0;
+}
+
+// --- writes -------------------------------------------------------------------------------
+
+/** Hash of everything stored about an item: equal hashes mean nothing to write. */
+export function contentHash(a: ArticleInput): Promise<string> {
+  return sha256Hex(
+    JSON.stringify([a.title, a.summary, a.contentHtml, a.published, a.updated, a.author, a.image, a.originalUrl, a.tags]),
+  );
+}
+
+/** Statements that insert an article, or update it in place keeping its id and permalink. */
+export function upsertArticleStatements(source: SourceRef, a: ArticleInput, id: string, hash: string, now: number): Stmt[] {
+  const stmts: Stmt[] = [
+    sql(
+      `INSERT INTO articles (id, source_id, guid, path_date, original_url, title, summary, content_html,
+         published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at)
+       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+       ON CONFLICT (source_id, guid) DO UPDATE SET
+         original_url = excluded.original_url, title = excluded.title, summary = excluded.summary,
+         content_html = excluded.content_html, published_at = excluded.published_at,
+         published_offset = excluded.published_offset, updated_at = excluded.updated_at,
+         updated_offset = excluded.updated_offset, author = excluded.author, image = excluded.image,
+         content_hash = excluded.content_hash`,
+      id, source.slug, a.guid, formatPathDate(a.published), a.originalUrl, a.title, a.summary, a.contentHtml,
+      a.published.ms, a.published.offset, a.updated.ms, a.updated.offset, a.author, a.image, hash, now,
+    ),
+    sql("DELETE FROM article_tags WHERE article_id = ?1", id),
+  ];
+  a.tags.forEach((tag, position) => {
+    stmts.push(
+      sql("INSERT INTO tags (name) VALUES (?1) ON CONFLICT (name) DO NOTHING", tag),
+      sql(
+        `INSERT INTO article_tags (article_id, tag_id, position, published_at)
+         SELECT ?1, id, ?2, ?3 FROM tags WHERE name = ?4 ON CONFLICT DO NOTHING`,
+        id, position, a.published.ms, tag,
+      ),
+    );
+  });
+  return stmts;
+}
+
+export interface UpsertPlan {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly statements: Stmt[];
+}
+
+/** Decide, per item of one source, insert / update / skip by content hash, and build the writes.
+ *  Items repeating a guid keep the last occurrence (an upstream duplicate is one article). */
+export async function planUpsert(db: SqlRunner, source: SourceRef, inputs: readonly ArticleInput[], now: number): Promise<UpsertPlan> {
+  const byGuid = new Map(inputs.map((a) => [a.guid, a]));
+  const known = new Map<string, string>();
+  const guids = [...byGuid.keys()];
+  for (let i = 0; i < guids.length; i += 500) {
+    const rows = await db.all<{ guid: string; content_hash: string }>(
+      sql(
+        `SELECT a.guid, a.content_hash FROM articles a
+         WHERE a.source_id = (SELECT id FROM sources WHERE slug = ?1)
+           AND a.guid IN (SELECT value FROM json_each(?2))`,
+        source.slug, JSON.stringify(guids.slice(i, i + 500)),
+      ),
+    );
+    for (const r of rows) known.set(r.guid, r.content_hash);
+  }
+  let inserted = 0, updated = 0, unchanged = 0;
+  const statements: Stmt[] = [];
+  for (const a of byGuid.values()) {
+    const hash = await contentHash(a);
+    const previous = known.get(a.guid);
+    if (previous === hash) {
+      unchanged++;
+      continue;
+    }
+    if (previous === undefined) inserted++;
+    else updated++;
+    statements.push(...upsertArticleStatements(source, a, await articleId(source.slug, a.guid), hash, now));
+  }
+  return { inserted, updated, unchanged, statements };
+}

@@ -1,0 +1,113 @@
+// Untrusted upstream HTML → safe HTML, through the `xss` allowlist sanitizer (pure).
+// The allowlist is a data table; anything not in it is removed, never escaped into visible text.
+import { FilterXSS, type IFilterXSSOptions, parseAttr } from "./xss";
+
+const ALLOWED: Record<string, string[]> = {
+  p: ["class"], br: [], hr: [], div: [], span: [],
+  h2: [], h3: [], h4: [], h5: [], h6: [],
+  strong: [], b: [], em: [], i: [], u: [], s: [], sub: [], sup: [], small: [], mark: [],
+  blockquote: ["cite"], q: ["cite"], pre: [], code: [],
+  ul: [], ol: ["start"], li: [], dl: [], dt: [], dd: [],
+  a: ["href", "title"],
+  img: ["src", "alt", "title", "width", "height"],
+  figure: [], figcaption: [],
+  table: [], thead: [], tbody: [], tfoot: [], tr: [], th: ["colspan", "rowspan", "scope"], td: ["colspan", "rowspan"],
+  caption: [],
+};
+
+// Whole elements whose content is never text a reader should see.
+const DROP_WITH_CONTENT = ["script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math", "form", "textarea", "select", "button"];
+
+// Lazy-loading markup keeps the real address in one of these; it becomes `src`.
+const LAZY_SRC_ATTRIBUTES = ["data-src", "data-original", "data-lazy-src", "data-actualsrc"];
+
+/** http(s), mailto and site-relative URLs only: no javascript:, data:, vbscript:, or protocol tricks. */
+export function safeUrl(raw: string, allowMailto = false): string | null {
+  const value = raw.trim();
+  if (value === "") return null;
+  if (value.startsWith("/") && !value.startsWith("//")) return value;
+  if (value.startsWith("//")) return `https:${value}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol === "http:" || url.protocol === "https:") return url.href;
+  if (allowMailto && url.protocol === "mailto:") return url.href;
+  return null;
+}
+
+const escapeAttr = (v: string) => v.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+function isTrackingPixel(attrs: Record<string, string>): boolean {
+  return attrs.width?.trim() === "1" && attrs.height?.trim() === "1";
+}
+
+/** The attributes of one start tag, parsed by xss's own attribute parser, values decoded. */
+function readAttributes(tagHtml: string): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  const inner = tagHtml.replace(/^<\s*[a-z0-9]+/i, "").replace(/\/?\s*>$/, "");
+  parseAttr(inner, (name, value) => {
+    attrs[name.toLowerCase()] = decodeAttr(value);
+    return "";
+  });
+  return attrs;
+}
+
+function decodeAttr(value: string): string {
+  return value
+    .replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);?/g, (_, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+function renderImg(attrs: Record<string, string>): string {
+  const lazy = LAZY_SRC_ATTRIBUTES.map((name) => attrs[name]).find((v) => v && safeUrl(v));
+  const src = safeUrl(lazy ?? attrs.src ?? "");
+  if (src === null || isTrackingPixel(attrs)) return "";
+  const out = [`src="${escapeAttr(src)}"`];
+  for (const name of ["alt", "title", "width", "height"]) {
+    const v = attrs[name];
+    if (v === undefined) continue;
+    if ((name === "width" || name === "height") && !/^\d{1,5}$/.test(v.trim())) continue;
+    out.push(`${name}="${escapeAttr(v)}"`);
+  }
+  out.push('loading="lazy"', 'referrerpolicy="no-referrer"');
+  return `<img ${out.join(" ")}>`;
+}
+
+function renderAnchorOpen(attrs: Record<string, string>): string {
+  const href = attrs.href === undefined ? null : safeUrl(attrs.href, true);
+  const out: string[] = [];
+  if (href !== null) out.push(`href="${escapeAttr(href)}"`);
+  if (attrs.title !== undefined) out.push(`title="${escapeAttr(attrs.title)}"`);
+  if (href !== null) out.push('rel="noopener noreferrer"');
+  return out.length ? `<a ${out.join(" ")}>` : "<a>";
+}
+
+const OPTIONS: IFilterXSSOptions = {
+  whiteList: ALLOWED,
+  stripIgnoreTag: true,
+  stripIgnoreTagBody: DROP_WITH_CONTENT,
+  allowCommentTag: false,
+  css: false,
+  onTag(tag, html, info) {
+    if (info.isClosing) return undefined;
+    if (tag === "img") return renderImg(readAttributes(html));
+    if (tag === "a") return renderAnchorOpen(readAttributes(html));
+    return undefined;
+  },
+  safeAttrValue(tag, name, value) {
+    if (name === "cite") return safeUrl(decodeAttr(value)) ?? "";
+    if (name === "class") return /^[\w -]{1,64}$/.test(value) ? value : "";
+    return escapeAttr(decodeAttr(value));
+  },
+};
+
+const filter = new FilterXSS(OPTIONS);
+
+/** Sanitize an HTML fragment from upstream. Run once, at ingest. */
+export function sanitizeHtml(html: string): string {
+  return filter.process(html).trim();
+}

@@ -1,0 +1,91 @@
+// An article page: the sanitized body with its date, source, tags, original link and neighbours.
+import { raw } from "hono/html";
+import type { Config } from "../../config";
+import type { Article, Source } from "../../core/model";
+import type { Neighbour } from "../../db/articles";
+import { formatDisplay, toRfc3339 } from "../../core/time";
+import { articlePath, categoryPath, homePath } from "../../core/urls";
+import { Layout, absoluteUrl } from "./layout";
+import { TagList } from "./listing";
+
+export interface ArticlePageProps {
+  readonly config: Config;
+  readonly sources: readonly Source[];
+  readonly article: Article;
+  readonly older: Neighbour | null;
+  readonly newer: Neighbour | null;
+}
+
+function newsArticleJsonLd(config: Config, a: Article): object {
+  return {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    headline: a.title,
+    description: a.summary || undefined,
+    datePublished: toRfc3339(a.published),
+    dateModified: toRfc3339(a.updated),
+    inLanguage: "zh-CN",
+    mainEntityOfPage: absoluteUrl(config, articlePath(a)),
+    url: absoluteUrl(config, articlePath(a)),
+    image: a.image ? [absoluteUrl(config, a.image)] : undefined,
+    author: a.author ? { "@type": "Person", name: a.author } : { "@type": "Organization", name: a.source.name },
+    publisher: { "@type": "NewsMediaOrganization", name: a.source.name },
+    isBasedOn: a.originalUrl ?? undefined,
+    keywords: a.tags.length ? a.tags.join(",") : undefined,
+  };
+}
+
+export function ArticlePage({ config, sources, article: a, older, newer }: ArticlePageProps) {
+  const neighbourLink = (n: Neighbour) => articlePath({ id: n.id, pathDate: n.pathDate, source: a.source });
+  return (
+    <Layout
+      config={config}
+      sources={sources}
+      current={a.source.slug}
+      meta={{
+        title: a.title,
+        description: a.summary || `${a.source.name}：${a.title}`,
+        path: articlePath(a),
+        ogType: "article",
+        image: a.image,
+        jsonLd: newsArticleJsonLd(config, a),
+      }}
+    >
+      <article class="post">
+        <header>
+          <h1>{a.title}</h1>
+          <p class="meta">
+            <time datetime={toRfc3339(a.published)}>{formatDisplay(a.published)}</time>
+            <span aria-hidden="true"> · </span>
+            来源：<a href={categoryPath(a.source.slug)}>{a.source.name}</a>
+            {a.author ? <span> · 作者：{a.author}</span> : null}
+          </p>
+          <TagList tags={a.tags} />
+        </header>
+        <div class="post-body">{raw(a.contentHtml)}</div>
+        {a.originalUrl ? (
+          <p class="original">
+            <a href={a.originalUrl} rel="noopener noreferrer nofollow">原文链接</a>
+          </p>
+        ) : null}
+      </article>
+      <nav class="post-nav" aria-label="相邻文章">
+        {older ? (
+          <p>
+            上一篇：<a rel="prev" href={neighbourLink(older)}>{older.title}</a>
+          </p>
+        ) : null}
+        {newer ? (
+          <p>
+            下一篇：<a rel="next" href={neighbourLink(newer)}>{newer.title}</a>
+          </p>
+        ) : null}
+      </nav>
+      <p class="back">
+        <a href={categoryPath(a.source.slug)}>返回{a.source.label}</a>
+        <span aria-hidden="true">｜</span>
+        <a href={homePath()}>返回首页</a>
+      </p>
+    </Layout>
+  );
+}

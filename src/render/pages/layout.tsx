@@ -1,0 +1,85 @@
+// The HTML shell every page shares: head metadata, header with categories, main, footer.
+import type { Child } from "hono/jsx";
+import type { Config } from "../../config";
+import type { Source } from "../../core/model";
+import { STYLESHEET_PATH, categoryPath, homePath } from "../../core/urls";
+
+export interface PageMeta {
+  readonly title: string;
+  readonly description: string;
+  /** Path of this page's canonical URL, e.g. "/category/guilinwanbao.html". */
+  readonly path: string;
+  readonly ogType?: "website" | "article";
+  readonly image?: string | null;
+  readonly jsonLd?: object;
+  readonly noindex?: boolean;
+}
+
+export interface LayoutProps {
+  readonly config: Config;
+  readonly meta: PageMeta;
+  readonly sources: readonly Source[];
+  readonly current?: string;
+  readonly children?: Child;
+}
+
+/** JSON for a <script type="application/ld+json"> block: "<" escaped so it cannot close the tag. */
+function jsonForScript(value: object): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+export function absoluteUrl(config: Config, path: string): string {
+  return /^https?:\/\//.test(path) ? path : `${config.baseUrl}${path}`;
+}
+
+export function Layout({ config, meta, sources, current, children }: LayoutProps) {
+  const fullTitle = meta.path === homePath() ? config.siteTitle : `${meta.title} - ${config.siteTitle}`;
+  const canonical = absoluteUrl(config, meta.path);
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        <meta name="description" content={meta.description} />
+        {meta.noindex ? <meta name="robots" content="noindex" /> : null}
+        <link rel="canonical" href={canonical} />
+        <meta name="color-scheme" content="light dark" />
+        <meta property="og:site_name" content={config.siteTitle} />
+        <meta property="og:locale" content="zh_CN" />
+        <meta property="og:type" content={meta.ogType ?? "website"} />
+        <meta property="og:title" content={meta.title} />
+        <meta property="og:description" content={meta.description} />
+        <meta property="og:url" content={canonical} />
+        {meta.image ? <meta property="og:image" content={absoluteUrl(config, meta.image)} /> : null}
+        <link rel="stylesheet" href={STYLESHEET_PATH} />
+        {meta.jsonLd ? (
+          <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonForScript(meta.jsonLd) }} />
+        ) : null}
+      </head>
+      <body>
+        <a class="skip" href="#main">跳到正文</a>
+        <header class="site-header">
+          <p class="site-title">
+            <a href={homePath()}>{config.siteTitle}</a>
+          </p>
+          <nav aria-label="新闻来源">
+            <ul class="sources">
+              {sources.map((s) => (
+                <li>
+                  <a href={categoryPath(s.slug)} aria-current={current === s.slug ? "page" : undefined}>
+                    {s.name}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+        <footer class="site-footer">
+          <p>{config.siteDescription}。文章版权归原作者及原发布媒体所有，每篇文章均注明来源并链接原文。</p>
+        </footer>
+      </body>
+    </html>
+  );
+}

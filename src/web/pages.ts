@@ -1,0 +1,92 @@
+// HTML pages: thin handlers gluing db → render → Response.
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { Cursor } from "../core/model";
+import { BadRequestError, NotFoundError } from "../core/errors";
+import { decodeCursor, isArticleId } from "../core/ids";
+import { articlePath, categoryPath, homePath, tagPath } from "../core/urls";
+import { getArticle, getNeighbours, listArticles, tagExists } from "../db/articles";
+import { getSourceBySlug, listSources } from "../db/sources";
+import { ArticlePage } from "../render/pages/article";
+import { Listing } from "../render/pages/listing";
+import type { AppEnv } from "./context";
+
+/** `?before=` → cursor; absent → first page; anything we did not issue → 400. */
+function readCursor(c: Context<AppEnv>): Cursor | null {
+  const token = c.req.query("before");
+  if (token === undefined) return null;
+  const cursor = decodeCursor(token);
+  if (!cursor) throw new BadRequestError("分页参数 before 无效，请从第一页重新浏览。");
+  return cursor;
+}
+
+export const pages = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const { config, db } = c.var;
+    const before = readCursor(c);
+    const [sources, page] = await Promise.all([
+      listSources(db),
+      listArticles(db, { kind: "all" }, { before, limit: config.pageSize }),
+    ]);
+    return c.html(
+      Listing({
+        config, sources, page, basePath: homePath(), isFirstPage: before === null,
+        heading: "最新文章",
+        meta: { title: config.siteTitle, description: config.siteDescription, path: homePath(), noindex: before !== null },
+      }),
+    );
+  })
+  .get("/category/:file", async (c) => {
+    const { config, db } = c.var;
+    const slug = /^(.+)\.html$/.exec(c.req.param("file"))?.[1];
+    const source = slug ? await getSourceBySlug(db, slug) : null;
+    if (!source) throw new NotFoundError("没有这个新闻来源。");
+    const before = readCursor(c);
+    const [sources, page] = await Promise.all([
+      listSources(db),
+      listArticles(db, { kind: "source", source }, { before, limit: config.pageSize }),
+    ]);
+    return c.html(
+      Listing({
+        config, sources, page, basePath: categoryPath(source.slug), isFirstPage: before === null,
+        current: source.slug,
+        heading: source.label,
+        intro: `来自${source.name}的本地新闻。`,
+        meta: {
+          title: source.label,
+          description: `${source.name}的最新本地新闻`,
+          path: categoryPath(source.slug),
+          noindex: before !== null,
+        },
+      }),
+    );
+  })
+  .get("/tag/:tag", async (c) => {
+    const { config, db } = c.var;
+    const tag = c.req.param("tag");
+    if (!(await tagExists(db, tag))) throw new NotFoundError("没有这个标签。");
+    const before = readCursor(c);
+    const [sources, page] = await Promise.all([
+      listSources(db),
+      listArticles(db, { kind: "tag", tag }, { before, limit: config.pageSize }),
+    ]);
+    return c.html(
+      Listing({
+        config, sources, page, basePath: tagPath(tag), isFirstPage: before === null,
+        heading: `标签：${tag}`,
+        meta: { title: `标签：${tag}`, description: `带有“${tag}”标签的文章`, path: tagPath(tag), noindex: before !== null },
+      }),
+    );
+  })
+  .get("/:category/:yyyy{[0-9]{4}}/:mm{[0-9]{2}}/:dd{[0-9]{2}}/:file", async (c) => {
+    const { config, db } = c.var;
+    const id = /^(.+)\.html$/.exec(c.req.param("file"))?.[1];
+    const article = id && isArticleId(id) ? await getArticle(db, id) : null;
+    if (!article) throw new NotFoundError("没有这篇文章。");
+    // The id alone identifies the article; any other category or date in the path is a
+    // mistyped or outdated link, sent on to the one canonical address.
+    const canonical = articlePath(article);
+    if (new URL(c.req.url).pathname !== canonical) return c.redirect(canonical, 301);
+    const [sources, { older, newer }] = await Promise.all([listSources(db), getNeighbours(db, article)]);
+    return c.html(ArticlePage({ config, sources, article, older, newer }));
+  });

@@ -1,0 +1,21 @@
+import type { D1Migration } from "cloudflare:test";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+}
+
+interface PostFile {
+  name: string;
+  text: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    seedPost: PostFile;
+    samplePosts: PostFile[];
+  }
+}

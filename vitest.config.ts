@@ -1,0 +1,57 @@
+// Two projects: "worker" runs inside workerd on a real local D1 (migrations applied);
+// "e2e" runs in Node against `wrangler dev`: the import CLI, a real browser, real feed clients.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+const SEED = join(import.meta.dirname, "../shared/seed/000_fef703573001e7bd.txt");
+const SAMPLES = join(import.meta.dirname, "samples/posts");
+
+function readPosts(dir: string) {
+  return readdirSync(dir)
+    .filter((f) => /\.(txt|md|markdown|html)$/.test(f))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
+}
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations(join(import.meta.dirname, "migrations")),
+                // Tests pin their own origin so absolute links are predictable.
+                BASE_URL: "https://news.test",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/unit/**/*.test.{ts,tsx}", "test/worker/**/*.test.{ts,tsx}"],
+          setupFiles: ["./test/worker/apply-migrations.ts"],
+          provide: {
+            seedPost: { name: "000_fef703573001e7bd.txt", text: readFileSync(SEED, "utf8") },
+            samplePosts: readPosts(SAMPLES),
+          },
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["./test/e2e/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
