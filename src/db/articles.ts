@@ -145,28 +145,35 @@ export interface UpsertPlan {
   readonly statements: Stmt[];
 }
 
-/** Decide, per item of one source, insert / update / skip by content hash, and build the writes.
- *  Items repeating a guid keep the last occurrence (an upstream duplicate is one article). */
-export async function planUpsert(db: SqlRunner, source: SourceRef, inputs: readonly ArticleInput[], now: number): Promise<UpsertPlan> {
-  const byGuid = new Map(inputs.map((a) => [a.guid, a]));
-  const known = new Map<string, string>();
-  const guids = [...byGuid.keys()];
-  for (let i = 0; i < guids.length; i += 500) {
-    const rows = await db.all<{ guid: string; content_hash: string }>(
-      sql(
-        `SELECT a.guid, a.content_hash FROM articles a
-         WHERE a.source_id = (SELECT id FROM sources WHERE slug = ?1)
-           AND a.guid IN (SELECT value FROM json_each(?2))`,
-        source.slug, JSON.stringify(guids.slice(i, i + 500)),
-      ),
-    );
-    for (const r of rows) known.set(r.guid, r.content_hash);
+/** Stored content hashes of the given items, keyed by `slug \n guid`, in one round trip. */
+export async function readKnownHashes(db: SqlRunner, guidsBySource: ReadonlyMap<string, readonly string[]>): Promise<Map<string, string>> {
+  const stmts: Stmt[] = [];
+  for (const [slug, guids] of guidsBySource) {
+    for (let i = 0; i < guids.length; i += 500) {
+      stmts.push(
+        sql(
+          `SELECT ?1 AS slug, a.guid, a.content_hash FROM articles a
+           WHERE a.source_id = (SELECT id FROM sources WHERE slug = ?1)
+             AND a.guid IN (SELECT value FROM json_each(?2))`,
+          slug, JSON.stringify(guids.slice(i, i + 500)),
+        ),
+      );
+    }
   }
+  const known = new Map<string, string>();
+  for (const rows of (await db.allMany(stmts)) as { slug: string; guid: string; content_hash: string }[][]) {
+    for (const r of rows) known.set(`${r.slug}\n${r.guid}`, r.content_hash);
+  }
+  return known;
+}
+
+/** Decide, per item of one source, insert / update / skip by content hash, and build the writes. */
+export async function planUpsert(known: ReadonlyMap<string, string>, source: SourceRef, inputs: readonly ArticleInput[], now: number): Promise<UpsertPlan> {
   let inserted = 0, updated = 0, unchanged = 0;
   const statements: Stmt[] = [];
-  for (const a of byGuid.values()) {
+  for (const a of inputs) {
     const hash = await contentHash(a);
-    const previous = known.get(a.guid);
+    const previous = known.get(`${source.slug}\n${a.guid}`);
     if (previous === hash) {
       unchanged++;
       continue;

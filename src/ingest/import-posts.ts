@@ -1,6 +1,7 @@
-// Jekyll posts → D1: parse every file, then per source one atomic batch of inserts and updates.
+// Jekyll posts → D1: parse every file, read what is stored in one round trip, then per source
+// atomic batches of inserts and updates. Unchanged posts write nothing.
 import type { SqlRunner } from "../db/sql";
-import { planUpsert } from "../db/articles";
+import { planUpsert, readKnownHashes } from "../db/articles";
 import { ensureSourceStatement } from "../db/sources";
 import { type JekyllPost, parseJekyllPost } from "./jekyll";
 
@@ -26,25 +27,29 @@ export interface ImportOptions {
 
 export async function importPosts(db: SqlRunner, files: readonly PostFile[], opts: ImportOptions): Promise<ImportSummary> {
   const summary: ImportSummary = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
-  const bySource = new Map<string, JekyllPost[]>();
+  // slug → guid → post. Two files with the same upstream identity are one article: the later wins.
+  const bySource = new Map<string, Map<string, JekyllPost>>();
   for (const f of files) {
     const result = parseJekyllPost(f.name, f.text, opts.timeZone);
     if (!result.ok) {
       summary.rejected.push({ file: result.file, reason: result.reason });
       continue;
     }
-    const list = bySource.get(result.post.source.slug) ?? [];
-    list.push(result.post);
-    bySource.set(result.post.source.slug, list);
+    const { post } = result;
+    const posts = bySource.get(post.source.slug) ?? new Map<string, JekyllPost>();
+    posts.set(post.article.guid, post);
+    bySource.set(post.source.slug, posts);
   }
-  const total = files.length - summary.rejected.length;
+  const known = await readKnownHashes(db, new Map([...bySource].map(([slug, posts]) => [slug, [...posts.keys()]])));
+  const total = [...bySource.values()].reduce((n, posts) => n + posts.size, 0);
   const chunk = opts.chunkSize ?? 200;
   let done = 0;
-  for (const posts of bySource.values()) {
+  for (const postMap of bySource.values()) {
+    const posts = [...postMap.values()];
     const source = posts[0]!.source;
     for (let i = 0; i < posts.length; i += chunk) {
       const part = posts.slice(i, i + chunk);
-      const plan = await planUpsert(db, source, part.map((p) => p.article), opts.now);
+      const plan = await planUpsert(known, source, part.map((p) => p.article), opts.now);
       if (plan.statements.length > 0) {
         await db.batch([ensureSourceStatement(source, opts.timeZone, opts.now), ...plan.statements]);
       }

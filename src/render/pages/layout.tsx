@@ -1,8 +1,9 @@
 // The HTML shell every page shares: head metadata, header with categories, main, footer.
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Config } from "../../config";
 import type { Source } from "../../core/model";
-import { STYLESHEET_PATH, categoryPath, homePath } from "../../core/urls";
+import { FAVICON_PATH, STYLESHEET_PATH, categoryPath, homePath } from "../../core/urls";
 
 export interface PageMeta {
   readonly title: string;
@@ -36,6 +37,8 @@ export function Layout({ config, meta, sources, current, children }: LayoutProps
   const fullTitle = meta.path === homePath() ? config.siteTitle : `${meta.title} - ${config.siteTitle}`;
   const canonical = absoluteUrl(config, meta.path);
   return (
+    <>
+    {raw("<!DOCTYPE html>")}
     <html lang="zh-CN">
       <head>
         <meta charset="utf-8" />
@@ -52,6 +55,7 @@ export function Layout({ config, meta, sources, current, children }: LayoutProps
         <meta property="og:description" content={meta.description} />
         <meta property="og:url" content={canonical} />
         {meta.image ? <meta property="og:image" content={absoluteUrl(config, meta.image)} /> : null}
+        <link rel="icon" href={FAVICON_PATH} type="image/svg+xml" />
         <link rel="stylesheet" href={STYLESHEET_PATH} />
         {meta.jsonLd ? (
           <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonForScript(meta.jsonLd) }} />
@@ -81,5 +85,6 @@ export function Layout({ config, meta, sources, current, children }: LayoutProps
         </footer>
       </body>
     </html>
+    </>
   );
 }

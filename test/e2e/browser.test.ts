@@ -1,0 +1,89 @@
+// A real browser (Debian's chromium via playwright-core) walks the site like a reader:
+// home → category → article → back. Any console error — including a CSP violation — fails it.
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+const base = inject("baseUrl");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+});
+afterAll(async () => browser?.close());
+
+async function openPage(): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`requestfailed: ${r.url()}`));
+  return { page, problems };
+}
+
+describe("reading the site in a browser", () => {
+  it("goes home → category → article → back with working links and no console errors", async () => {
+    const { page, problems } = await openPage();
+    const home = await page.goto(`${base}/`);
+    expect(home!.status()).toBe(200);
+    expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
+    expect(await page.title()).toBe("本地新闻聚合");
+    expect(await page.locator("main article.summary").count()).toBe(20);
+
+    await page.click('nav[aria-label="新闻来源"] >> text=漓江日报');
+    await page.waitForURL(`${base}/category/lijiangribao.html`);
+    expect(await page.textContent("h1")).toBe("漓江日报新闻");
+
+    const first = page.locator("main article.summary h2 a").first();
+    const title = await first.textContent();
+    await first.click();
+    await page.waitForURL(/\/lijiangribao\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{16}\.html$/);
+    expect(await page.textContent("h1")).toBe(title);
+    expect(await page.locator("time").first().textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\+08:00\)$/);
+    expect(await page.locator(".post-body p").count()).toBeGreaterThan(2);
+
+    expect(problems).toEqual([]);
+    await page.goBack();
+    await page.waitForURL(`${base}/category/lijiangribao.html`);
+    await page.click('.site-title a');
+    await page.waitForURL(`${base}/`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows article images under the strict CSP, and the stylesheet applies", async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/`);
+    // Find an article with a picture by following the listing until one has an <img>.
+    const links = await page.locator("main article.summary h2 a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
+    let found = false;
+    for (const href of links) {
+      await page.goto(`${base}${href}`);
+      const img = page.locator(".post-body img").first();
+      if ((await img.count()) === 0) continue;
+      await img.scrollIntoViewIfNeeded();
+      await page.waitForFunction('document.querySelector(".post-body img").complete');
+      expect(await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+      found = true;
+      break;
+    }
+    expect(found).toBe(true);
+    // Our stylesheet loaded: the header carries its accent border.
+    const border = await page.locator(".site-header").evaluate((h) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderBottomStyle: string } }).getComputedStyle(h).borderBottomStyle);
+    expect(border).toBe("solid");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a Chinese 404 page for an unknown address", async () => {
+    const { page } = await openPage();
+    const res = await page.goto(`${base}/category/no-such-paper.html`);
+    expect(res!.status()).toBe(404);
+    expect(await page.textContent("h1")).toBe("页面不存在");
+    await page.close();
+  });
+});
