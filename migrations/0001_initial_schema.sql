@@ -32,8 +32,6 @@ CREATE TABLE articles (
   path_date        TEXT    NOT NULL,                   -- "2022/02/21", fixed at first insert
   original_url     TEXT,
   title            TEXT    NOT NULL,
-  summary          TEXT    NOT NULL DEFAULT '',
-  content_html     TEXT    NOT NULL DEFAULT '',        -- sanitized at ingest, never re-sanitized
   published_at     INTEGER NOT NULL,                   -- ms since epoch, UTC
   published_offset INTEGER NOT NULL,                   -- minutes east of UTC as written (+480)
   updated_at       INTEGER NOT NULL,
@@ -42,6 +40,10 @@ CREATE TABLE articles (
   image            TEXT,
   content_hash     TEXT    NOT NULL,                   -- of every stored field; skips unchanged items
   first_seen_at    INTEGER NOT NULL,
+  -- The large columns last: SQLite reads a row's columns in order, so validators and listings
+  -- (content_hash, dates) never walk the overflow pages of a long body.
+  summary          TEXT    NOT NULL DEFAULT '',
+  content_html     TEXT    NOT NULL DEFAULT '',        -- sanitized at ingest, never re-sanitized
   UNIQUE (source_id, guid)
 );
 CREATE INDEX articles_by_time        ON articles (published_at DESC, id DESC);

@@ -9,6 +9,7 @@ import { listSources } from "./db/sources";
 import { ErrorPage } from "./render/pages/error";
 import type { Source } from "./core/model";
 import type { AppEnv } from "./web/context";
+import { feeds } from "./web/feeds";
 import { pages } from "./web/pages";
 
 // Strict CSP: no script at all (pages need none), styles only from our own stylesheet, images
@@ -31,26 +32,36 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     // The error page must render even when the database is what failed.
   }
   config ??= {
-    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20,
+    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15,
   };
   return c.html(ErrorPage({ config, sources, status, message, path: new URL(c.req.url).pathname }), status);
 }
 
+const SECURE_HEADERS = {
+  referrerPolicy: "strict-origin-when-cross-origin",
+  xFrameOptions: "DENY",
+  crossOriginEmbedderPolicy: false,
+} as const;
+
+const pageHeaders = secureHeaders({ ...SECURE_HEADERS, contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+// A feed opened in a browser is styled by our XSL stylesheet, which browsers load under
+// script-src; nothing else in a feed can run (bodies travel as CDATA text).
+const feedHeaders = secureHeaders({
+  ...SECURE_HEADERS,
+  contentSecurityPolicy: { ...CONTENT_SECURITY_POLICY, scriptSrc: ["'self'"] },
+});
+
 export function createApp() {
   const app = new Hono<AppEnv>();
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
-      referrerPolicy: "strict-origin-when-cross-origin",
-      xFrameOptions: "DENY",
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  app.use(function securityHeaders(c, next) {
+    return (/\.(xml|json)$/.test(c.req.path) ? feedHeaders : pageHeaders)(c, next);
+  });
   app.use(async function loadContext(c, next) {
     c.set("config", parseConfig(c.env, new URL(c.req.url).origin));
     c.set("db", d1Runner(c.env.DB));
     await next();
   });
+  app.route("/", feeds);
   app.route("/", pages);
   app.notFound((c) => renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"));
   app.onError(function handleError(err, c) {
@@ -58,7 +69,11 @@ export function createApp() {
       console.error(JSON.stringify({ level: "error", msg: "invalid configuration", error: err.message }));
       return c.text(`配置错误 (configuration error): ${err.message}`, 500);
     }
-    if (err instanceof AppError && err.status !== 500) return renderError(c, err.status as 400 | 404, err.message);
+    if (err instanceof AppError && err.status !== 500) {
+      // Feeds are read by programs: a plain-text reason, not an HTML page.
+      if (/\.(xml|json)$/.test(c.req.path)) return c.text(err.message, err.status);
+      return renderError(c, err.status as 400 | 404, err.message);
+    }
     console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err), stack: (err as Error).stack }));
     return renderError(c, 500, "服务器暂时无法处理请求，请稍后再试。");
   });

@@ -9,6 +9,8 @@ export interface Config {
   readonly baseUrl: string;
   readonly defaultTimezone: string;
   readonly pageSize: number;
+  /** How often the cron refreshes sources; feeds' ttl and cache lifetimes follow it. */
+  readonly refreshIntervalMinutes: number;
 }
 
 export const DEFAULTS = {
@@ -16,9 +18,19 @@ export const DEFAULTS = {
   SITE_DESCRIPTION: "汇集各地方报纸的本地新闻",
   DEFAULT_TIMEZONE: "Asia/Shanghai",
   PAGE_SIZE: 20,
+  REFRESH_INTERVAL_MINUTES: 15,
 } as const;
 
-type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE", string>>;
+type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES", string>>;
+
+function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number, max: number): number {
+  const text = vars[name]?.trim() || String(fallback);
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(vars[name])}`);
+  }
+  return n;
+}
 
 /** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. */
 export function parseConfig(vars: Vars, requestOrigin: string): Config {
@@ -28,16 +40,12 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
   }
   const tz = vars.DEFAULT_TIMEZONE?.trim() || DEFAULTS.DEFAULT_TIMEZONE;
   if (!isTimeZone(tz)) throw new ConfigError(`DEFAULT_TIMEZONE must be an IANA zone such as Asia/Shanghai, got ${JSON.stringify(tz)}`);
-  const pageSizeText = vars.PAGE_SIZE?.trim() || String(DEFAULTS.PAGE_SIZE);
-  const pageSize = Number(pageSizeText);
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-    throw new ConfigError(`PAGE_SIZE must be an integer from 1 to 100, got ${JSON.stringify(vars.PAGE_SIZE)}`);
-  }
   return {
     siteTitle: vars.SITE_TITLE?.trim() || DEFAULTS.SITE_TITLE,
     siteDescription: vars.SITE_DESCRIPTION?.trim() || DEFAULTS.SITE_DESCRIPTION,
     baseUrl,
     defaultTimezone: tz,
-    pageSize,
+    pageSize: intVar(vars, "PAGE_SIZE", DEFAULTS.PAGE_SIZE, 1, 100),
+    refreshIntervalMinutes: intVar(vars, "REFRESH_INTERVAL_MINUTES", DEFAULTS.REFRESH_INTERVAL_MINUTES, 1, 1440),
   };
 }

@@ -46,6 +46,8 @@ export interface Article extends ArticleInput {
   readonly source: SourceRef;
   /** "yyyy/mm/dd" in the source's zone at first sight; fixed forever, part of the permalink. */
   readonly pathDate: string;
+  /** Hash of everything stored about the item: changes exactly when the article does. */
+  readonly version: string;
 }
 
 /** Where a listing's articles come from. */
@@ -63,4 +65,22 @@ export interface Cursor {
 export interface Page<T> {
   readonly items: readonly T[];
   readonly next: Cursor | null;
+}
+
+/** One listing as a feed: rendered as Atom, RSS or JSON Feed by render/feeds.ts. */
+export interface FeedDocument {
+  readonly title: string;
+  readonly description: string;
+  /** Absolute URL of the listing's HTML page. */
+  readonly homePageUrl: string;
+  /** Absolute URL this feed was requested at (rel="self", feed_url, the Atom id). */
+  readonly selfUrl: string;
+  /** Absolute site origin: root-relative links in bodies are resolved against it. */
+  readonly baseUrl: string;
+  readonly language: string;
+  readonly ttlMinutes: number;
+  /** The newest update among the items (the feed's own "updated"). */
+  readonly updated: Instant;
+  /** Articles with bodies, newest first. */
+  readonly items: readonly Article[];
 }

@@ -13,3 +13,15 @@ export const FAVICON_PATH = "/assets/favicon.svg";
 export function withQuery(path: string, name: string, value: string): string {
   return `${path}${path.includes("?") ? "&" : "?"}${name}=${encodeURIComponent(value)}`;
 }
+
+export interface FeedPaths {
+  readonly atom: string;
+  readonly rss: string;
+  readonly json: string;
+}
+
+/** The three feeds of a listing, by the listing's own prefix ("" for the whole site). */
+export function feedPaths(scope: { kind: "all" } | { kind: "source"; slug: string } | { kind: "tag"; tag: string }): FeedPaths {
+  const prefix = scope.kind === "all" ? "" : scope.kind === "source" ? `/category/${scope.slug}` : `/tag/${encodeURIComponent(scope.tag)}`;
+  return { atom: `${prefix}/feed.xml`, rss: `${prefix}/rss.xml`, json: `${prefix}/feed.json` };
+}

@@ -13,7 +13,7 @@ const TAGS_JSON = `(SELECT json_group_array(name) FROM (
 function columns(withContent: boolean): string {
   return `a.id, a.guid, a.path_date, a.original_url, a.title, a.summary,
     ${withContent ? "a.content_html" : "'' AS content_html"},
-    a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.author, a.image,
+    a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.author, a.image, a.content_hash,
     s.slug AS source_slug, s.name AS source_name, s.label AS source_label, ${TAGS_JSON}`;
 }
 
@@ -27,9 +27,8 @@ export interface ListOptions {
 }
 
 /** One statement for a page of a listing, newest first; asks for one extra row to know if more exist. */
-export function listStatement(scope: Scope, opts: ListOptions): Stmt {
+export function listStatement(scope: Scope, opts: ListOptions, cols = columns(opts.withContent ?? false)): Stmt {
   const c = opts.before ?? FIRST;
-  const cols = columns(opts.withContent ?? false);
   const take = opts.limit + 1;
   switch (scope.kind) {
     case "all":
@@ -67,6 +66,35 @@ export function toPage(rows: readonly ArticleRow[], limit: number): Page<Article
 
 export async function listArticles(db: SqlRunner, scope: Scope, opts: ListOptions): Promise<Page<Article>> {
   return toPage(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit);
+}
+
+/** What a listing's first page is made of, without bodies: enough to answer a conditional
+ *  request (ETag, Last-Modified) without rendering. */
+export interface ListingVersion {
+  readonly parts: readonly (string | number)[];
+  readonly lastModified: number | null;
+}
+
+const VERSION_COLUMNS = "a.id, a.content_hash, a.updated_at, s.name AS source_name, s.label AS source_label";
+
+export async function getListingVersion(db: SqlRunner, scope: Scope, limit: number): Promise<ListingVersion> {
+  const rows = await db.all<{ id: string; content_hash: string; updated_at: number; source_name: string; source_label: string }>(
+    // listStatement reads limit + 1 rows to detect a next page; a feed is exactly `limit` rows.
+    listStatement(scope, { limit: limit - 1 }, VERSION_COLUMNS),
+  );
+  return versionOf(rows.map((r) => ({ id: r.id, version: r.content_hash, updated: r.updated_at, source: [r.source_name, r.source_label] })));
+}
+
+/** The same version computed from rendered articles, so both paths agree byte for byte. */
+export function versionOfArticles(items: readonly Article[]): ListingVersion {
+  return versionOf(items.map((a) => ({ id: a.id, version: a.version, updated: a.updated.ms, source: [a.source.name, a.source.label] })));
+}
+
+function versionOf(items: { id: string; version: string; updated: number; source: string[] }[]): ListingVersion {
+  return {
+    parts: items.flatMap((i) => [i.id, i.version, ...i.source]),
+    lastModified: items.length ? Math.max(...items.map((i) => i.updated)) : null,
+  };
 }
 
 export async function getArticle(db: SqlRunner, id: string): Promise<Article | null> {

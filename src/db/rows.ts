@@ -41,6 +41,7 @@ export interface ArticleRow {
   updated_offset: number;
   author: string | null;
   image: string | null;
+  content_hash: string;
   source_slug: string;
   source_name: string;
   source_label: string;
@@ -60,6 +61,7 @@ export function toArticle(row: ArticleRow): Article {
     updated: { ms: row.updated_at, offset: row.updated_offset },
     author: row.author,
     image: row.image,
+    version: row.content_hash,
     source: { slug: row.source_slug, name: row.source_name, label: row.source_label },
     tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
   };

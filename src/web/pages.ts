@@ -1,14 +1,16 @@
 // HTML pages: thin handlers gluing db → render → Response.
 import { Hono } from "hono";
+import { etag } from "hono/etag";
 import type { Context } from "hono";
 import type { Cursor } from "../core/model";
 import { BadRequestError, NotFoundError } from "../core/errors";
 import { decodeCursor, isArticleId } from "../core/ids";
-import { articlePath, categoryPath, homePath, tagPath } from "../core/urls";
+import { articlePath, categoryPath, feedPaths, homePath, tagPath } from "../core/urls";
 import { getArticle, getNeighbours, listArticles, tagExists } from "../db/articles";
 import { getSourceBySlug, listSources } from "../db/sources";
 import { ArticlePage } from "../render/pages/article";
 import { Listing } from "../render/pages/listing";
+import { cacheControl, cachePolicy } from "./caching";
 import type { AppEnv } from "./context";
 
 /** `?before=` → cursor; absent → first page; anything we did not issue → 400. */
@@ -21,6 +23,13 @@ function readCursor(c: Context<AppEnv>): Cursor | null {
 }
 
 export const pages = new Hono<AppEnv>()
+  // Validators on pages: a strong ETag of the rendered page (hono's etag), and the same cache
+  // lifetimes as feeds.
+  .use(etag())
+  .use(async function pageCacheControl(c, next) {
+    await next();
+    if (c.res.status === 200) c.header("cache-control", cacheControl(cachePolicy(c.var.config.refreshIntervalMinutes)));
+  })
   .get("/", async (c) => {
     const { config, db } = c.var;
     const before = readCursor(c);
@@ -32,7 +41,10 @@ export const pages = new Hono<AppEnv>()
       Listing({
         config, sources, page, basePath: homePath(), isFirstPage: before === null,
         heading: "最新文章",
-        meta: { title: config.siteTitle, description: config.siteDescription, path: homePath(), noindex: before !== null },
+        meta: {
+          title: config.siteTitle, description: config.siteDescription, path: homePath(), noindex: before !== null,
+          feeds: { title: config.siteTitle, paths: feedPaths({ kind: "all" }) },
+        },
       }),
     );
   })
@@ -57,6 +69,7 @@ export const pages = new Hono<AppEnv>()
           description: `${source.name}的最新本地新闻`,
           path: categoryPath(source.slug),
           noindex: before !== null,
+          feeds: { title: source.label, paths: feedPaths({ kind: "source", slug: source.slug }) },
         },
       }),
     );
@@ -74,7 +87,10 @@ export const pages = new Hono<AppEnv>()
       Listing({
         config, sources, page, basePath: tagPath(tag), isFirstPage: before === null,
         heading: `标签：${tag}`,
-        meta: { title: `标签：${tag}`, description: `带有“${tag}”标签的文章`, path: tagPath(tag), noindex: before !== null },
+        meta: {
+          title: `标签：${tag}`, description: `带有“${tag}”标签的文章`, path: tagPath(tag), noindex: before !== null,
+          feeds: { title: `标签：${tag}`, paths: feedPaths({ kind: "tag", tag }) },
+        },
       }),
     );
   })

@@ -86,4 +86,16 @@ describe("reading the site in a browser", () => {
     expect(await page.textContent("h1")).toBe("页面不存在");
     await page.close();
   });
+
+  it("opens a feed as a readable page through its XSL stylesheet", async () => {
+    // Chromium still applies XSLT but has deprecated it and injects its own (inline-styled)
+    // warning banner, which our CSP blocks: console messages are not asserted here.
+    const { page } = await openPage();
+    const res = await page.goto(`${base}/category/guilinwanbao/feed.xml`);
+    expect(res!.headers()["content-type"]).toBe("application/xml; charset=utf-8");
+    expect(await page.textContent("h1")).toBe("桂林晚报新闻 - 本地新闻聚合");
+    expect(await page.locator("article.summary").count()).toBeGreaterThan(5);
+    expect(await page.textContent(".feed-notice")).toContain("RSS 阅读器");
+    await page.close();
+  });
 });

@@ -8,7 +8,7 @@ export default async function setup(project: TestProject) {
   const persistTo = freshPersistDir();
   await migrate(persistTo);
   const seed = join(ROOT, "../shared/seed/000_fef703573001e7bd.txt");
-  const imported = await runImport(["samples/posts", seed, "--persist-to", persistTo, "--quiet"]);
+  const imported = await runImport(["samples/posts", seed, "test/fixtures/hostile", "--persist-to", persistTo, "--quiet"]);
   if (imported.code !== 0) throw new Error(`sample import failed:\n${imported.stdout}\n${imported.stderr}`);
   const server = await startDev(persistTo);
   project.provide("baseUrl", server.url);

@@ -4,7 +4,8 @@ import type { Config } from "../../config";
 import type { Article, Source } from "../../core/model";
 import type { Neighbour } from "../../db/articles";
 import { formatDisplay, toRfc3339 } from "../../core/time";
-import { articlePath, categoryPath, homePath } from "../../core/urls";
+import { articlePath, categoryPath, feedPaths, homePath } from "../../core/urls";
+import { FeedLinks } from "./listing";
 import { Layout, absoluteUrl } from "./layout";
 import { TagList } from "./listing";
 
@@ -49,6 +50,7 @@ export function ArticlePage({ config, sources, article: a, older, newer }: Artic
         ogType: "article",
         image: a.image,
         jsonLd: newsArticleJsonLd(config, a),
+        feeds: { title: a.source.label, paths: feedPaths({ kind: "source", slug: a.source.slug }) },
       }}
     >
       <article class="post">
@@ -81,6 +83,7 @@ export function ArticlePage({ config, sources, article: a, older, newer }: Artic
           </p>
         ) : null}
       </nav>
+      <FeedLinks paths={feedPaths({ kind: "source", slug: a.source.slug })} />
       <p class="back">
         <a href={categoryPath(a.source.slug)}>返回{a.source.label}</a>
         <span aria-hidden="true">｜</span>

@@ -3,7 +3,7 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Config } from "../../config";
 import type { Source } from "../../core/model";
-import { FAVICON_PATH, STYLESHEET_PATH, categoryPath, homePath } from "../../core/urls";
+import { FAVICON_PATH, type FeedPaths, STYLESHEET_PATH, categoryPath, feedPaths, homePath } from "../../core/urls";
 
 export interface PageMeta {
   readonly title: string;
@@ -14,6 +14,8 @@ export interface PageMeta {
   readonly image?: string | null;
   readonly jsonLd?: object;
   readonly noindex?: boolean;
+  /** The feeds of this page's listing, advertised in <head>. */
+  readonly feeds?: { readonly title: string; readonly paths: FeedPaths };
 }
 
 export interface LayoutProps {
@@ -56,6 +58,15 @@ export function Layout({ config, meta, sources, current, children }: LayoutProps
         <meta property="og:url" content={canonical} />
         {meta.image ? <meta property="og:image" content={absoluteUrl(config, meta.image)} /> : null}
         <link rel="icon" href={FAVICON_PATH} type="image/svg+xml" />
+        {(meta.feeds ? [meta.feeds] : [])
+          .concat(meta.path === homePath() ? [] : [{ title: config.siteTitle, paths: feedPaths({ kind: "all" }) }])
+          .map((f) => (
+            <>
+              <link rel="alternate" type="application/atom+xml" title={`${f.title} (Atom)`} href={absoluteUrl(config, f.paths.atom)} />
+              <link rel="alternate" type="application/rss+xml" title={`${f.title} (RSS)`} href={absoluteUrl(config, f.paths.rss)} />
+              <link rel="alternate" type="application/feed+json" title={`${f.title} (JSON Feed)`} href={absoluteUrl(config, f.paths.json)} />
+            </>
+          ))}
         <link rel="stylesheet" href={STYLESHEET_PATH} />
         {meta.jsonLd ? (
           <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonForScript(meta.jsonLd) }} />

@@ -3,7 +3,7 @@ import type { Config } from "../../config";
 import type { Article, Page, Source } from "../../core/model";
 import { encodeCursor } from "../../core/ids";
 import { formatDisplay, toRfc3339 } from "../../core/time";
-import { articlePath, categoryPath, tagPath, withQuery } from "../../core/urls";
+import { type FeedPaths, articlePath, categoryPath, tagPath, withQuery } from "../../core/urls";
 import { Layout, type PageMeta } from "./layout";
 
 export interface ListingProps {
@@ -49,6 +49,18 @@ export function TagList({ tags }: { tags: readonly string[] }) {
   );
 }
 
+export function FeedLinks({ paths }: { paths: FeedPaths }) {
+  return (
+    <p class="feeds">
+      订阅本页：<a href={paths.atom} type="application/atom+xml">Atom</a>
+      <span aria-hidden="true"> · </span>
+      <a href={paths.rss} type="application/rss+xml">RSS</a>
+      <span aria-hidden="true"> · </span>
+      <a href={paths.json} type="application/feed+json">JSON Feed</a>
+    </p>
+  );
+}
+
 export function Listing(p: ListingProps) {
   return (
     <Layout config={p.config} meta={p.meta} sources={p.sources} current={p.current}>
@@ -63,6 +75,7 @@ export function Listing(p: ListingProps) {
           ))}
         </div>
       )}
+      {p.meta.feeds ? <FeedLinks paths={p.meta.feeds.paths} /> : null}
       <nav class="pager" aria-label="分页">
         {p.isFirstPage ? null : <a href={p.basePath}>« 最新文章</a>}
         {p.page.next ? (

@@ -1,0 +1,166 @@
+// Feeds for every listing, with validators and the edge cache: handlers glue db → render → HTTP.
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { Config } from "../config";
+import type { FeedDocument, Scope } from "../core/model";
+import { BadRequestError, NotFoundError } from "../core/errors";
+import { type FeedPaths, categoryPath, feedPaths, homePath, tagPath } from "../core/urls";
+import { getListingVersion, listArticles, tagExists, versionOfArticles } from "../db/articles";
+import { getSourceBySlug } from "../db/sources";
+import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
+import { cacheControl, cachePolicy, httpDate, isNotModified, strongEtag } from "./caching";
+import type { AppEnv } from "./context";
+
+export type FeedFormat = "atom" | "rss" | "json";
+
+const FORMATS: Record<FeedFormat, { type: string; render: (d: FeedDocument) => string }> = {
+  atom: { type: "application/atom+xml; charset=utf-8", render: renderAtom },
+  rss: { type: "application/rss+xml; charset=utf-8", render: renderRss },
+  json: { type: "application/feed+json; charset=utf-8", render: renderJsonFeed },
+};
+
+// Bumped when rendering changes, so validators issued by an older renderer stop matching.
+const RENDER_VERSION = 1;
+export const FEED_LIMIT = { min: 1, max: 100, default: 20 } as const;
+
+function readLimit(c: Context<AppEnv>): number {
+  const raw = c.req.query("limit");
+  if (raw === undefined) return FEED_LIMIT.default;
+  const n = Number(raw);
+  if (!/^\d{1,3}$/.test(raw) || n < FEED_LIMIT.min || n > FEED_LIMIT.max) {
+    throw new BadRequestError(`limit must be an integer from ${FEED_LIMIT.min} to ${FEED_LIMIT.max}, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/** A browser opening a feed asks for HTML first: it gets the same bytes as application/xml, so
+ *  it applies the feed's XSL stylesheet instead of offering a download. Readers are unaffected. */
+function isBrowser(accept: string | undefined): boolean {
+  return accept !== undefined && /\btext\/html\b/.test(accept);
+}
+
+/** Edge cache key: the URL plus the representation variant (Cache API ignores Vary). */
+export function feedCacheKey(url: string, browser: boolean): Request {
+  const u = new URL(url);
+  u.searchParams.set("__variant", browser ? "browser" : "reader");
+  return new Request(u.toString(), { method: "GET" });
+}
+
+interface Listing {
+  readonly scope: Scope;
+  readonly title: string;
+  readonly description: string;
+  readonly homePath: string;
+}
+
+async function serveFeed(c: Context<AppEnv>, listing: Listing, format: FeedFormat): Promise<Response> {
+  const { config, db } = c.var;
+  const limit = readLimit(c);
+  const browser = format !== "json" && isBrowser(c.req.header("accept"));
+  const policy = cachePolicy(config.refreshIntervalMinutes);
+  const selfUrl = `${config.baseUrl}${new URL(c.req.url).pathname}`;
+  const reqHeaders = c.req.raw.headers;
+
+  const cache = caches.default;
+  const key = feedCacheKey(c.req.url, browser);
+  const hit = await cache.match(key);
+  if (hit) {
+    const lm = hit.headers.get("last-modified");
+    if (isNotModified(reqHeaders, hit.headers.get("etag") ?? "", lm ? Date.parse(lm) : null)) {
+      return notModified(hit.headers);
+    }
+    const res = new Response(hit.body, hit);
+    res.headers.set("x-edge-cache", "HIT");
+    return res;
+  }
+
+  const etagFor = (parts: readonly (string | number)[]) =>
+    strongEtag([RENDER_VERSION, format, browser, config.baseUrl, config.siteTitle, listing.title, selfUrl, limit, parts]);
+  const headersFor = (etag: string, lastModified: number | null) => {
+    const h = new Headers({
+      "content-type": browser ? "application/xml; charset=utf-8" : FORMATS[format].type,
+      etag,
+      "cache-control": cacheControl(policy),
+      vary: "Accept",
+    });
+    if (lastModified !== null) h.set("last-modified", httpDate(lastModified));
+    return h;
+  };
+
+  // A conditional request is answered from the listing's version alone: ids and content hashes
+  // of its rows, read without bodies. Nothing is rendered on this path.
+  if (reqHeaders.has("if-none-match") || reqHeaders.has("if-modified-since")) {
+    const v = await getListingVersion(db, listing.scope, limit);
+    const etag = await etagFor(v.parts);
+    if (isNotModified(reqHeaders, etag, v.lastModified)) return notModified(headersFor(etag, v.lastModified));
+  }
+
+  const page = await listArticles(db, listing.scope, { limit, withContent: true });
+  const v = versionOfArticles(page.items);
+  const doc: FeedDocument = {
+    title: listing.title,
+    description: listing.description,
+    homePageUrl: `${config.baseUrl}${listing.homePath}`,
+    selfUrl,
+    baseUrl: config.baseUrl,
+    language: "zh-CN",
+    ttlMinutes: config.refreshIntervalMinutes,
+    updated: page.items.reduce((u, a) => (a.updated.ms > u.ms ? a.updated : u), page.items[0]?.updated ?? { ms: 0, offset: 0 }),
+    items: page.items,
+  };
+  const res = new Response(FORMATS[format].render(doc), { headers: headersFor(await etagFor(v.parts), v.lastModified) });
+  c.executionCtx.waitUntil(cache.put(key, res.clone()));
+  return res;
+}
+
+function notModified(headers: Headers): Response {
+  const h = new Headers();
+  for (const name of ["etag", "last-modified", "cache-control", "vary"]) {
+    const v = headers.get(name);
+    if (v !== null) h.set(name, v);
+  }
+  return new Response(null, { status: 304, headers: h });
+}
+
+const siteListing = (config: Config): Listing => ({
+  scope: { kind: "all" },
+  title: config.siteTitle,
+  description: config.siteDescription,
+  homePath: homePath(),
+});
+
+async function sourceListing(c: Context<AppEnv>, slug: string): Promise<Listing> {
+  const source = await getSourceBySlug(c.var.db, slug);
+  if (!source) throw new NotFoundError("没有这个新闻来源。");
+  return {
+    scope: { kind: "source", source },
+    title: `${source.label} - ${c.var.config.siteTitle}`,
+    description: `${source.name}的最新本地新闻`,
+    homePath: categoryPath(source.slug),
+  };
+}
+
+async function tagListing(c: Context<AppEnv>, tag: string): Promise<Listing> {
+  if (!(await tagExists(c.var.db, tag))) throw new NotFoundError("没有这个标签。");
+  return {
+    scope: { kind: "tag", tag },
+    title: `标签：${tag} - ${c.var.config.siteTitle}`,
+    description: `带有“${tag}”标签的文章`,
+    homePath: tagPath(tag),
+  };
+}
+
+/** Routes `<prefix>/feed.xml`, `/rss.xml`, `/feed.json` for a listing resolver. */
+function mount(app: Hono<AppEnv>, paths: FeedPaths, resolve: (c: Context<AppEnv>) => Promise<Listing>) {
+  app.get(paths.atom, async (c) => serveFeed(c, await resolve(c), "atom"));
+  app.get(paths.rss, async (c) => serveFeed(c, await resolve(c), "rss"));
+  app.get(paths.json, async (c) => serveFeed(c, await resolve(c), "json"));
+}
+
+export const feeds = new Hono<AppEnv>();
+mount(feeds, feedPaths({ kind: "all" }), async (c) => siteListing(c.var.config));
+mount(feeds, feedPaths({ kind: "source", slug: ":slug" }), (c) => sourceListing(c, c.req.param("slug")!));
+mount(feeds, { atom: "/tag/:tag/feed.xml", rss: "/tag/:tag/rss.xml", json: "/tag/:tag/feed.json" }, (c) => tagListing(c, c.req.param("tag")!));
+// jekyll-feed's own paths, so the original site's subscribers keep working (Atom).
+feeds.get("/feed/by_tag/:file{.+\\.xml}", async (c) => serveFeed(c, await tagListing(c, c.req.param("file").slice(0, -4)), "atom"));
+feeds.get("/feed/:file{[^/]+\\.xml}", async (c) => serveFeed(c, await sourceListing(c, c.req.param("file").slice(0, -4)), "atom"));

@@ -1,0 +1,116 @@
+// Feeds as real clients see them: xmllint, jing (Atom RELAX NG schema) and Debian's feedparser,
+// over HTTP from `wrangler dev`, including hostile content imported from test/fixtures/hostile.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeHTML } from "entities";
+import { describe, expect, inject, it } from "vitest";
+import { ROOT, execFileP } from "./server";
+
+const base = inject("baseUrl");
+const ATOM_SCHEMA = join(ROOT, "../shared/schemas/atom-rfc4287.rnc");
+const dir = mkdtempSync(join(tmpdir(), "feeds-"));
+
+interface Parsed {
+  version: string;
+  bozo: boolean;
+  bozo_exception: string;
+  title: string;
+  language: string | null;
+  links: { rel: string; href: string }[];
+  entries: { id: string; title: string; link: string; published: string; updated: string; author: string; tags: string[]; summary: string | null; content: string[] }[];
+}
+
+async function feedparser(url: string): Promise<Parsed> {
+  const { stdout } = await execFileP("/usr/bin/python3", [join(ROOT, "test/e2e/feedcheck.py"), url], { maxBuffer: 64 * 1024 * 1024 });
+  return (JSON.parse(stdout) as Parsed[])[0]!;
+}
+
+async function save(path: string): Promise<string> {
+  const res = await fetch(`${base}${path}`);
+  expect(res.status).toBe(200);
+  const file = join(dir, `${path.replace(/[^a-z0-9]+/gi, "_")}.xml`);
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  return file;
+}
+
+interface JsonFeed {
+  items: { id: string; url: string; title: string; date_published: string; tags?: string[]; summary?: string }[];
+}
+
+const LISTINGS = [
+  { name: "site", prefix: "" },
+  { name: "category", prefix: "/category/guilinwanbao" },
+  { name: "tag", prefix: `/tag/${encodeURIComponent("桂林晚报新闻")}` },
+];
+
+describe.each(LISTINGS)("$name feeds", ({ prefix }) => {
+  const q = "?limit=100";
+
+  it("Atom is well-formed, valid against the RFC 4287 schema, and parsed by feedparser as sent", async () => {
+    const file = await save(`${prefix}/feed.xml${q}`);
+    await execFileP("xmllint", ["--noout", file]);
+    await execFileP("jing", ["-c", ATOM_SCHEMA, file]);
+
+    const json = (await (await fetch(`${base}${prefix}/feed.json${q}`)).json()) as JsonFeed;
+    const atom = await feedparser(`${base}${prefix}/feed.xml${q}`);
+    expect(atom.bozo_exception).toBe("");
+    expect(atom.bozo).toBe(false);
+    expect(atom.version).toBe("atom10");
+    expect(atom.language).toBe("zh-CN");
+    expect(atom.links).toContainEqual({ rel: "self", href: `${base}${prefix}/feed.xml` });
+    expect(atom.entries).toHaveLength(json.items.length);
+    expect(json.items.length).toBeGreaterThan(2);
+    atom.entries.forEach((e, i) => {
+      const item = json.items[i]!;
+      expect(e.link).toBe(item.url);
+      expect(e.id).toBe(item.id);
+      // type="html" titles: feedparser hands back the HTML; decoded, it is the stored title.
+      expect(decodeHTML(e.title)).toBe(item.title);
+      expect(e.published).toBe(item.date_published);
+      expect(e.published).toMatch(/\+08:00$/);
+      expect(e.tags).toEqual(item.tags ?? []);
+    });
+  });
+
+  it("RSS is well-formed and parsed by feedparser with titles, links and +0800 dates", async () => {
+    const file = await save(`${prefix}/rss.xml${q}`);
+    await execFileP("xmllint", ["--noout", file]);
+    const json = (await (await fetch(`${base}${prefix}/feed.json${q}`)).json()) as JsonFeed;
+    const rss = await feedparser(`${base}${prefix}/rss.xml${q}`);
+    expect(rss.bozo_exception).toBe("");
+    expect(rss.bozo).toBe(false);
+    expect(rss.version).toBe("rss20");
+    expect(rss.entries).toHaveLength(json.items.length);
+    rss.entries.forEach((e, i) => {
+      const item = json.items[i]!;
+      expect(e.link).toBe(item.url);
+      expect(e.id).toBe(item.url);
+      expect(e.published).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0800$/);
+      expect(new Date(e.published).getTime()).toBe(new Date(item.date_published).getTime());
+      expect(e.content[0]?.length).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe("hostile content survives as valid feeds", () => {
+  it("keeps the hostile title intact (minus forbidden characters) and its body without script", async () => {
+    const path = "/category/guilinwanbao/rss.xml?limit=100";
+    const rss = await feedparser(`${base}${path}`);
+    const json = (await (await fetch(`${base}/category/guilinwanbao/feed.json?limit=100`)).json()) as JsonFeed;
+    const hostile = rss.entries.find((e) => e.title.startsWith("坏]]>标题"));
+    expect(hostile).toBeDefined();
+    expect(hostile!.title).toContain("& <b>粗</b>");
+    expect(hostile!.title).toContain("😀");
+    expect(hostile!.title).not.toMatch(/[\u0000-\u0008]/);
+    expect(hostile!.title.length).toBeGreaterThan(500);
+    expect(hostile!.tags).toContain("C++ & <测试>");
+    expect(decodeHTML(hostile!.content[0]!)).toContain("一 ]]> 二 ]]> 三 & 😀");
+    expect(hostile!.content[0]).not.toMatch(/script|onerror|javascript:/);
+    const noSummary = json.items.find((i) => i.title === "只有图片，没有摘要");
+    expect(noSummary).toBeDefined();
+    expect(noSummary!.summary).toBeUndefined();
+    const rssNoSummary = rss.entries.find((e) => e.title === "只有图片，没有摘要");
+    expect(rssNoSummary!.content[0]).toContain(`src="${base}/assets/samples/bus.svg"`);
+  });
+});

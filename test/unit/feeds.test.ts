@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import type { Article, FeedDocument } from "../../src/core/model";
+import { absolutizeHtml, renderAtom, renderJsonFeed, renderRss } from "../../src/render/feeds";
+
+const T = Date.UTC(2022, 1, 21, 2, 27, 50); // 2022-02-21 10:27:50 +08:00
+
+function article(over: Partial<Article> = {}): Article {
+  return {
+    id: "0123456789abcdef",
+    guid: "g1",
+    pathDate: "2022/02/21",
+    version: "v1",
+    originalUrl: "https://paper.example/a?x=1&y=2",
+    title: "普通标题",
+    summary: "摘要。",
+    contentHtml: "<p>正文</p>",
+    published: { ms: T, offset: 480 },
+    updated: { ms: T + 3_600_000, offset: 480 },
+    author: null,
+    image: null,
+    tags: ["桂林晚报新闻"],
+    source: { slug: "guilinwanbao", name: "桂林晚报", label: "桂林晚报新闻" },
+    ...over,
+  };
+}
+
+function doc(items: Article[]): FeedDocument {
+  return {
+    title: "站点 & <测试>",
+    description: "描述",
+    homePageUrl: "https://news.test/",
+    selfUrl: "https://news.test/feed.xml",
+    baseUrl: "https://news.test",
+    language: "zh-CN",
+    ttlMinutes: 15,
+    updated: items[0]?.updated ?? { ms: 0, offset: 0 },
+    items,
+  };
+}
+
+const hostile = article({
+  id: "fedcba9876543210",
+  title: "坏]]>标题]]>二 & <b>粗</b> \u0001\u0008\uFFFE 😀" + "长".repeat(2000),
+  summary: "",
+  contentHtml: '<p>一 ]]> 二 ]]> 三 &amp; <a href="/tag/x">站内</a> <img src="/assets/samples/bus.svg"> \u000b</p>',
+  tags: ["C++ & <测试>", 'quote"tag'],
+  image: "/assets/samples/bus.svg",
+});
+
+// XML 1.0 Char production: anything else must never reach a reader.
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+/** Text of every CDATA section; the document outside them must not contain "]]>". */
+function cdataSplit(xml: string): { outside: string; sections: string[] } {
+  const sections: string[] = [];
+  const outside = xml.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, body: string) => {
+    sections.push(body);
+    return "";
+  });
+  return { outside, sections };
+}
+
+describe.each([
+  ["RSS", renderRss],
+  ["Atom", renderAtom],
+])("%s with hostile content", (_name, render) => {
+  const xml = render(doc([hostile, article()]));
+
+  it("never contains characters XML 1.0 forbids", () => {
+    expect(xml).not.toMatch(FORBIDDEN);
+  });
+
+  it("keeps every ]]> out of the markup, and the text exact (each CDATA section ends where it should)", () => {
+    const { outside } = cdataSplit(xml);
+    expect(outside).not.toContain("]]>");
+    expect(outside).not.toContain("<![CDATA[");
+    // Adjacent CDATA sections read back as one text: the title's two "]]>" are both there.
+    const text = xml.replace(/\]\]><!\[CDATA\[/g, "");
+    // RSS titles are text; Atom titles are type="html", so theirs is escaped once.
+    expect(text).toMatch(/坏\]\](>|&gt;)标题\]\](>|&gt;)二/);
+    expect(text).toContain("<p>一 ]]> 二 ]]> 三");
+  });
+
+  it("escapes < in attribute values", () => {
+    expect(xml).not.toMatch(/="[^"]*</);
+  });
+
+  it("writes dates in the source's +08:00 offset", () => {
+    expect(xml).toMatch(/2022-02-21T10:27:50\+08:00|Mon, 21 Feb 2022 10:27:50 \+0800/);
+    expect(xml).not.toMatch(/GMT|T\d\d:\d\d:\d\d(\.\d+)?Z/);
+  });
+
+  it("makes root-relative links in bodies absolute", () => {
+    expect(xml).toContain('href="https://news.test/tag/x"');
+    expect(xml).toContain('src="https://news.test/assets/samples/bus.svg"');
+  });
+
+  it("omits the summary of an item that has none, and keeps the one that does", () => {
+    const items = xml.split(/<item>|<entry>/).slice(1);
+    expect(items[0]).not.toMatch(/<description>|<summary/);
+    expect(items[1]).toMatch(/<description>|<summary/);
+  });
+});
+
+describe("RSS specifics", () => {
+  const xml = renderRss(doc([article({ author: "记者 周某" }), hostile]));
+  it("has content:encoded, a permalink guid, dc:creator, categories, ttl, language, self link and an enclosure", () => {
+    expect(xml).toContain("<content:encoded><![CDATA[<p>正文</p>]]></content:encoded>");
+    expect(xml).toContain('<guid isPermaLink="true">https://news.test/guilinwanbao/2022/02/21/0123456789abcdef.html</guid>');
+    expect(xml).toContain("<dc:creator>记者 周某</dc:creator>");
+    expect(xml).toContain("<dc:creator>桂林晚报</dc:creator>");
+    expect(xml).toContain("<category>C++ &amp; &lt;测试&gt;</category>");
+    expect(xml).toContain("<ttl>15</ttl>");
+    expect(xml).toContain("<language>zh-CN</language>");
+    expect(xml).toContain('<atom:link href="https://news.test/feed.xml" rel="self" type="application/rss+xml"/>');
+    expect(xml).toContain('<enclosure length="0" type="image/svg+xml" url="https://news.test/assets/samples/bus.svg"/>');
+    expect(xml).toContain("<pubDate>Mon, 21 Feb 2022 10:27:50 +0800</pubDate>");
+    expect(xml).toContain('<?xml-stylesheet href="/assets/feed.xsl" type="text/xsl"?>');
+  });
+});
+
+describe("Atom specifics", () => {
+  const xml = renderAtom(doc([article(), hostile]));
+  it("has xml:lang, self and alternate links, published and updated with the offset, HTML-escaped titles", () => {
+    expect(xml).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">');
+    expect(xml).toContain('<link rel="self" href="https://news.test/feed.xml"/>');
+    expect(xml).toContain('<link rel="alternate" href="https://news.test/"/>');
+    expect(xml).toContain("<published>2022-02-21T10:27:50+08:00</published>");
+    expect(xml).toContain("<updated>2022-02-21T11:27:50+08:00</updated>");
+    expect(xml).toContain("&amp; &lt;b&gt;粗&lt;/b&gt;");
+    expect(xml).toContain('term="C++ &amp; &lt;测试>"');
+    expect(xml).toContain('term="quote&quot;tag"');
+  });
+
+  it("is the same bytes when rendered twice (no build time inside)", () => {
+    expect(renderAtom(doc([article(), hostile]))).toBe(xml);
+    expect(renderRss(doc([article()]))).toBe(renderRss(doc([article()])));
+  });
+});
+
+describe("JSON Feed 1.1", () => {
+  const feed = JSON.parse(renderJsonFeed(doc([article({ image: "https://img.example/a.jpg" }), hostile])));
+  it("declares version 1.1 and the required top-level fields", () => {
+    expect(feed.version).toBe("https://jsonfeed.org/version/1.1");
+    expect(feed.title).toBe("站点 & <测试>");
+    expect(feed.home_page_url).toBe("https://news.test/");
+    expect(feed.feed_url).toBe("https://news.test/feed.xml");
+    expect(feed.language).toBe("zh-CN");
+    expect(feed.items).toHaveLength(2);
+  });
+
+  it("gives each item its id, url, content_html, dates with offset, authors and tags", () => {
+    const [a, b] = feed.items;
+    expect(a).toMatchObject({
+      id: "https://news.test/guilinwanbao/2022/02/21/0123456789abcdef.html",
+      url: "https://news.test/guilinwanbao/2022/02/21/0123456789abcdef.html",
+      external_url: "https://paper.example/a?x=1&y=2",
+      title: "普通标题",
+      content_html: "<p>正文</p>",
+      summary: "摘要。",
+      image: "https://img.example/a.jpg",
+      date_published: "2022-02-21T10:27:50+08:00",
+      date_modified: "2022-02-21T11:27:50+08:00",
+      authors: [{ name: "桂林晚报" }],
+      tags: ["桂林晚报新闻"],
+    });
+    expect(b.summary).toBeUndefined();
+    expect(b.image).toBe("https://news.test/assets/samples/bus.svg");
+    expect(typeof b.content_html).toBe("string");
+  });
+});
+
+describe("absolutizeHtml", () => {
+  it("rewrites only root-relative URLs", () => {
+    expect(absolutizeHtml('<a href="/x">a</a><a href="//cdn.example/y">b</a><img src="https://e.example/z.png">', "https://s.test")).toBe(
+      '<a href="https://s.test/x">a</a><a href="//cdn.example/y">b</a><img src="https://e.example/z.png">',
+    );
+  });
+});
