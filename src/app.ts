@@ -32,7 +32,7 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     // The error page must render even when the database is what failed.
   }
   config ??= {
-    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15,
+    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15, memoryCacheMb: 8,
   };
   return c.html(ErrorPage({ config, sources, status, message, path: new URL(c.req.url).pathname }), status);
 }
@@ -51,13 +51,20 @@ const feedHeaders = secureHeaders({
   contentSecurityPolicy: { ...CONTENT_SECURITY_POLICY, scriptSrc: ["'self'"] },
 });
 
+// Vars do not change within an isolate: validate them once per env object and origin.
+let lastConfig: { env: object; origin: string; config: Config } | undefined;
+function configFor(env: Env, origin: string): Config {
+  if (lastConfig?.env !== env || lastConfig.origin !== origin) lastConfig = { env, origin, config: parseConfig(env, origin) };
+  return lastConfig.config;
+}
+
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(function securityHeaders(c, next) {
     return (/\.(xml|json)$/.test(c.req.path) ? feedHeaders : pageHeaders)(c, next);
   });
   app.use(async function loadContext(c, next) {
-    c.set("config", parseConfig(c.env, new URL(c.req.url).origin));
+    c.set("config", configFor(c.env, new URL(c.req.url).origin));
     c.set("db", d1Runner(c.env.DB));
     await next();
   });

@@ -11,6 +11,8 @@ export interface Config {
   readonly pageSize: number;
   /** How often the cron refreshes sources; feeds' ttl and cache lifetimes follow it. */
   readonly refreshIntervalMinutes: number;
+  /** Per-isolate memory for rendered feeds, in MiB; 0 turns that layer off (edge cache only). */
+  readonly memoryCacheMb: number;
 }
 
 export const DEFAULTS = {
@@ -19,9 +21,10 @@ export const DEFAULTS = {
   DEFAULT_TIMEZONE: "Asia/Shanghai",
   PAGE_SIZE: 20,
   REFRESH_INTERVAL_MINUTES: 15,
+  MEMORY_CACHE_MB: 8,
 } as const;
 
-type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES", string>>;
+type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES" | "MEMORY_CACHE_MB", string>>;
 
 function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number, max: number): number {
   const text = vars[name]?.trim() || String(fallback);
@@ -47,5 +50,6 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
     defaultTimezone: tz,
     pageSize: intVar(vars, "PAGE_SIZE", DEFAULTS.PAGE_SIZE, 1, 100),
     refreshIntervalMinutes: intVar(vars, "REFRESH_INTERVAL_MINUTES", DEFAULTS.REFRESH_INTERVAL_MINUTES, 1, 1440),
+    memoryCacheMb: intVar(vars, "MEMORY_CACHE_MB", DEFAULTS.MEMORY_CACHE_MB, 0, 64),
   };
 }

@@ -52,16 +52,27 @@ export function formatPathDate(instant: Instant): string {
   return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
 }
 
+// Building an Intl.DateTimeFormat is costly; one per zone is kept (null: not a zone).
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function offsetFormatter(timeZone: string): Intl.DateTimeFormat | null {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" });
+    } catch {
+      f = null;
+    }
+    if (formatters.size < 1000) formatters.set(timeZone, f);
+  }
+  return f;
+}
+
 /** Minutes east of UTC of an IANA zone at an instant, or null for an unknown zone. */
 export function zoneOffset(timeZone: string, ms: number): number | null {
-  let name: string | undefined;
-  try {
-    name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
-      .formatToParts(new Date(ms))
-      .find((p) => p.type === "timeZoneName")?.value;
-  } catch {
-    return null;
-  }
+  const formatter = offsetFormatter(timeZone);
+  if (formatter === null) return null;
+  const name = formatter.formatToParts(new Date(ms)).find((p) => p.type === "timeZoneName")?.value;
   if (name === undefined) return null;
   if (name === "GMT") return 0;
   const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);

@@ -2,12 +2,14 @@
 import { decodeHTML } from "entities";
 import { FilterXSS } from "./xss";
 
-// XML 1.0 §2.2 Char: anything outside these ranges can never appear in a feed, so it never
-// enters storage either (C0 controls, lone surrogates, U+FFFE/U+FFFF).
-const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+// XML 1.0 §2.2 Char: anything outside it can never appear in a feed, so it never enters storage
+// either: C0 controls but tab/LF/CR, U+FFFE/U+FFFF, and unpaired surrogates. Over UTF-16 code
+// units with a quick test first: most text has none of these, and this runs over every body.
+const MAYBE_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function stripXmlInvalid(text: string): string {
-  return text.replace(XML_INVALID, "");
+  return MAYBE_INVALID.test(text) ? text.replace(XML_INVALID, "") : text;
 }
 
 const textOnly = new FilterXSS({

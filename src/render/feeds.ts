@@ -1,16 +1,16 @@
 // FeedDocument → RSS 2.0 and Atom 1.0 (through the `feed` package) and JSON Feed 1.1 (pure).
 //
-// feed@6 faults this module keeps away from readers, each fixed at its input, not by patching
-// its output:
-// - it writes dates with toISOString()/toUTCString(), i.e. always UTC: items get a Date whose
-//   string forms carry the source's own offset (OffsetDate);
-// - xml-js splits only the *first* "]]>" of a CDATA section ("]]]]><![CDATA[>"), leaving any
-//   later one to end the section early: cdataSafe() splits every later one itself, so that with
-//   xml-js's one replacement all of them are split and the text survives exactly (a unit test
-//   pins this down, so a fixed xml-js cannot silently double-split);
-// - Atom attribute values get "&" escaped but not "<" (malformed XML): "<" travels as a
-//   placeholder (U+FFFE, which stripXmlInvalid guarantees is absent from data) and becomes "&lt;";
-// - json1() writes JSON Feed 1.0, so JSON Feed 1.1 is written here, by hand.
+// `feed` builds the document; every untrusted string reaches it only as an opaque token
+// (U+FFFE n U+FFFE — U+FFFE can never be in our data, stripXmlInvalid removes it at ingest and
+// here), and the tokens are replaced by text we escaped ourselves in one pass over the output.
+// That sidesteps feed@6 / xml-js faults instead of patching around each:
+// - xml-js splits only the first "]]>" of a CDATA section: we split every one;
+// - Atom attribute values get "&" escaped but not "<" (malformed XML): we escape both;
+// - xml-js turns a literal "&amp;" in text into "&": our text keeps it;
+// - and xml-js no longer walks 5 KB bodies, which was most of the render time.
+// Two faults are fixed at the input instead: feed writes dates with toISOString()/toUTCString()
+// (always UTC), so items get an OffsetDate that prints the source's own offset; and json1()
+// writes JSON Feed 1.0, so JSON Feed 1.1 is written here, by hand.
 import { Feed, type Item } from "feed";
 import type { Article, FeedDocument, Instant } from "../core/model";
 import { toRfc3339, toRfc822 } from "../core/time";
@@ -33,24 +33,37 @@ class OffsetDate extends Date {
   }
 }
 
-const LT_PLACEHOLDER = "\uFFFE";
-
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-/** Text that will sit inside a CDATA section written by xml-js (see the header comment). */
-function cdataSafe(text: string): string {
-  let seen = false;
-  return stripXmlInvalid(text).replace(/\]\]>/g, (m) => {
-    if (!seen) {
-      seen = true;
-      return m; // xml-js splits this one
-    }
-    return "]]]]><![CDATA[>";
-  });
-}
 const clean = (s: string) => stripXmlInvalid(s);
+
+const TOKEN = "\uFFFE";
+
+/** Untrusted strings parked outside the XML writer, restored as escaped text afterwards. */
+class Parking {
+  private readonly values: string[] = [];
+  /** For a CDATA section: every "]]>" is split across two sections. */
+  cdata(text: string): string {
+    return this.park(clean(text).replaceAll("]]>", "]]]]><![CDATA[>"));
+  }
+  /** For an attribute value or element text: XML-escaped. */
+  text(text: string): string {
+    return this.park(escapeHtml(clean(text)));
+  }
+  private park(value: string): string {
+    this.values.push(value);
+    return `${TOKEN}${this.values.length - 1}${TOKEN}`;
+  }
+  restore(xml: string): string {
+    // "a<T>0<T>b<T>1<T>c" splits into text, index, text, index, text.
+    const parts = xml.split(TOKEN);
+    for (let i = 1; i < parts.length; i += 2) parts[i] = this.values[Number(parts[i])]!;
+    return parts.join("");
+  }
+}
 
 /** Root-relative src/href in a stored body (our sanitizer writes them as `attr="/…"`) → absolute. */
 export function absolutizeHtml(html: string, baseUrl: string): string {
+  if (!html.includes('="/')) return html;
   return html.replace(/ (src|href|cite)="\/(?!\/)/g, ` $1="${baseUrl}/`);
 }
 
@@ -99,45 +112,43 @@ function newFeed(doc: FeedDocument, selfKey: "atom" | "rss"): Feed {
 
 export function renderRss(doc: FeedDocument): string {
   const feed = newFeed(doc, "rss");
+  const p = new Parking();
   for (const a of doc.items) {
     feed.addItem({
-      title: cdataSafe(a.title),
+      title: p.cdata(a.title),
       link: permalink(doc, a), // no id/guid given: feed writes <guid isPermaLink="true">
       date: new OffsetDate(a.updated),
       published: new OffsetDate(a.published),
-      description: a.summary ? cdataSafe(escapeHtml(a.summary)) : undefined,
-      content: cdataSafe(body(doc, a)),
-      category: a.tags.map((t) => ({ name: clean(t) })),
+      description: a.summary ? p.cdata(escapeHtml(a.summary)) : undefined,
+      content: p.cdata(body(doc, a)),
+      category: a.tags.map((t) => ({ name: p.text(t) })),
       enclosure: enclosure(doc, a),
-      extensions: [{ name: "dc:creator", objects: { _text: clean(a.author ?? a.source.name) } }],
+      extensions: [{ name: "dc:creator", objects: { _text: p.text(a.author ?? a.source.name) } }],
     });
   }
-  return feed.rss2();
+  return p.restore(feed.rss2());
 }
 
 export function renderAtom(doc: FeedDocument): string {
   const feed = newFeed(doc, "atom");
+  const p = new Parking();
   for (const a of doc.items) {
     feed.addItem({
       // type="html": the title is HTML, so plain text is escaped once for it.
-      title: cdataSafe(escapeHtml(a.title)),
+      title: p.cdata(escapeHtml(a.title)),
       link: permalink(doc, a),
       date: new OffsetDate(a.updated),
       published: new OffsetDate(a.published),
-      description: a.summary ? cdataSafe(escapeHtml(a.summary)) : undefined,
-      content: cdataSafe(body(doc, a)),
-      author: [{ name: clean(a.author ?? a.source.name) }],
-      category: a.tags.map((t) => {
-        const term = clean(t).replace(/</g, LT_PLACEHOLDER);
-        return { term, name: term };
-      }),
+      description: a.summary ? p.cdata(escapeHtml(a.summary)) : undefined,
+      content: p.cdata(body(doc, a)),
+      author: [{ name: p.text(a.author ?? a.source.name) }],
+      category: a.tags.map((t) => ({ term: p.text(t), name: p.text(t) })),
       enclosure: enclosure(doc, a),
     });
   }
-  return feed
-    .atom1()
-    .replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${doc.language}">`)
-    .replaceAll(LT_PLACEHOLDER, "&lt;");
+  return p
+    .restore(feed.atom1())
+    .replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${doc.language}">`);
 }
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */

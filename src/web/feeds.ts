@@ -10,6 +10,7 @@ import { getSourceBySlug } from "../db/sources";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
 import { cacheControl, cachePolicy, httpDate, isNotModified, strongEtag } from "./caching";
 import type { AppEnv } from "./context";
+import { MemoryCache } from "./memory-cache";
 
 export type FeedFormat = "atom" | "rss" | "json";
 
@@ -46,6 +47,31 @@ export function feedCacheKey(url: string, browser: boolean): Request {
   return new Request(u.toString(), { method: "GET" });
 }
 
+// Rendered feeds kept in this isolate (MEMORY_CACHE_MB, default 8 of a Worker's 128 MB).
+let memory = new MemoryCache(0);
+function memoryFor(config: Config): MemoryCache {
+  const bytes = config.memoryCacheMb * 1024 * 1024;
+  if (memory.maxBytes !== bytes) memory = new MemoryCache(bytes);
+  return memory;
+}
+const RENDERED_AT = "x-rendered-at";
+
+/** Forget a feed's cached copies (tests use it to stand in for max-age passing). */
+export async function evictFeed(url: string, browser: boolean, layers: { memory?: boolean; edge?: boolean } = { memory: true, edge: true }) {
+  const key = feedCacheKey(url, browser);
+  if (layers.memory) memory.delete(key.url);
+  if (layers.edge) await caches.default.delete(key);
+}
+
+function fromCache(reqHeaders: Headers, cached: { body: string | ReadableStream | null; headers: Headers }, layer: string): Response {
+  const lm = cached.headers.get("last-modified");
+  if (isNotModified(reqHeaders, cached.headers.get("etag") ?? "", lm ? Date.parse(lm) : null)) return notModified(cached.headers);
+  const res = new Response(cached.body, { headers: cached.headers });
+  res.headers.set("x-cache", layer);
+  res.headers.delete(RENDERED_AT);
+  return res;
+}
+
 interface Listing {
   readonly scope: Scope;
   readonly title: string;
@@ -53,7 +79,9 @@ interface Listing {
   readonly homePath: string;
 }
 
-async function serveFeed(c: Context<AppEnv>, listing: Listing, format: FeedFormat): Promise<Response> {
+/** Answer from this isolate's memory or the edge cache when possible; only a miss touches D1
+ *  (including the lookup of the listing itself, so an unknown listing is a 404 on a miss). */
+async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => Promise<Listing>): Promise<Response> {
   const { config, db } = c.var;
   const limit = readLimit(c);
   const browser = format !== "json" && isBrowser(c.req.header("accept"));
@@ -61,19 +89,21 @@ async function serveFeed(c: Context<AppEnv>, listing: Listing, format: FeedForma
   const selfUrl = `${config.baseUrl}${new URL(c.req.url).pathname}`;
   const reqHeaders = c.req.raw.headers;
 
-  const cache = caches.default;
   const key = feedCacheKey(c.req.url, browser);
+  const now = Date.now();
+  const memory = memoryFor(config);
+  const held = memory.get(key.url, now);
+  if (held) return fromCache(reqHeaders, { body: held.body, headers: new Headers(held.headers as [string, string][]) }, "memory");
+  const cache = caches.default;
   const hit = await cache.match(key);
   if (hit) {
-    const lm = hit.headers.get("last-modified");
-    if (isNotModified(reqHeaders, hit.headers.get("etag") ?? "", lm ? Date.parse(lm) : null)) {
-      return notModified(hit.headers);
-    }
-    const res = new Response(hit.body, hit);
-    res.headers.set("x-edge-cache", "HIT");
-    return res;
+    const body = await hit.text();
+    const renderedAt = Number(hit.headers.get(RENDERED_AT) ?? now);
+    memory.set(key.url, { body, headers: [...hit.headers], expiresAt: renderedAt + policy.maxAge * 1000 });
+    return fromCache(reqHeaders, { body, headers: hit.headers }, "edge");
   }
 
+  const listing = await resolve();
   const etagFor = (parts: readonly (string | number)[]) =>
     strongEtag([RENDER_VERSION, format, browser, config.baseUrl, config.siteTitle, listing.title, selfUrl, limit, parts]);
   const headersFor = (etag: string, lastModified: number | null) => {
@@ -108,9 +138,13 @@ async function serveFeed(c: Context<AppEnv>, listing: Listing, format: FeedForma
     updated: page.items.reduce((u, a) => (a.updated.ms > u.ms ? a.updated : u), page.items[0]?.updated ?? { ms: 0, offset: 0 }),
     items: page.items,
   };
-  const res = new Response(FORMATS[format].render(doc), { headers: headersFor(await etagFor(v.parts), v.lastModified) });
-  c.executionCtx.waitUntil(cache.put(key, res.clone()));
-  return res;
+  const body = FORMATS[format].render(doc);
+  const headers = headersFor(await etagFor(v.parts), v.lastModified);
+  memory.set(key.url, { body, headers: [...headers], expiresAt: now + policy.maxAge * 1000 });
+  const stored = new Headers(headers);
+  stored.set(RENDERED_AT, String(now));
+  c.executionCtx.waitUntil(cache.put(key, new Response(body, { headers: stored })));
+  return new Response(body, { headers });
 }
 
 function notModified(headers: Headers): Response {
@@ -152,9 +186,9 @@ async function tagListing(c: Context<AppEnv>, tag: string): Promise<Listing> {
 
 /** Routes `<prefix>/feed.xml`, `/rss.xml`, `/feed.json` for a listing resolver. */
 function mount(app: Hono<AppEnv>, paths: FeedPaths, resolve: (c: Context<AppEnv>) => Promise<Listing>) {
-  app.get(paths.atom, async (c) => serveFeed(c, await resolve(c), "atom"));
-  app.get(paths.rss, async (c) => serveFeed(c, await resolve(c), "rss"));
-  app.get(paths.json, async (c) => serveFeed(c, await resolve(c), "json"));
+  app.get(paths.atom, (c) => serveFeed(c, "atom", () => resolve(c)));
+  app.get(paths.rss, (c) => serveFeed(c, "rss", () => resolve(c)));
+  app.get(paths.json, (c) => serveFeed(c, "json", () => resolve(c)));
 }
 
 export const feeds = new Hono<AppEnv>();
@@ -162,5 +196,5 @@ mount(feeds, feedPaths({ kind: "all" }), async (c) => siteListing(c.var.config))
 mount(feeds, feedPaths({ kind: "source", slug: ":slug" }), (c) => sourceListing(c, c.req.param("slug")!));
 mount(feeds, { atom: "/tag/:tag/feed.xml", rss: "/tag/:tag/rss.xml", json: "/tag/:tag/feed.json" }, (c) => tagListing(c, c.req.param("tag")!));
 // jekyll-feed's own paths, so the original site's subscribers keep working (Atom).
-feeds.get("/feed/by_tag/:file{.+\\.xml}", async (c) => serveFeed(c, await tagListing(c, c.req.param("file").slice(0, -4)), "atom"));
-feeds.get("/feed/:file{[^/]+\\.xml}", async (c) => serveFeed(c, await sourceListing(c, c.req.param("file").slice(0, -4)), "atom"));
+feeds.get("/feed/by_tag/:file{.+\\.xml}", (c) => serveFeed(c, "atom", () => tagListing(c, c.req.param("file").slice(0, -4))));
+feeds.get("/feed/:file{[^/]+\\.xml}", (c) => serveFeed(c, "atom", () => sourceListing(c, c.req.param("file").slice(0, -4))));

@@ -128,7 +128,7 @@ describe("Atom specifics", () => {
     expect(xml).toContain("<published>2022-02-21T10:27:50+08:00</published>");
     expect(xml).toContain("<updated>2022-02-21T11:27:50+08:00</updated>");
     expect(xml).toContain("&amp; &lt;b&gt;粗&lt;/b&gt;");
-    expect(xml).toContain('term="C++ &amp; &lt;测试>"');
+    expect(xml).toContain('term="C++ &amp; &lt;测试&gt;"');
     expect(xml).toContain('term="quote&quot;tag"');
   });
 
@@ -175,5 +175,19 @@ describe("absolutizeHtml", () => {
     expect(absolutizeHtml('<a href="/x">a</a><a href="//cdn.example/y">b</a><img src="https://e.example/z.png">', "https://s.test")).toBe(
       '<a href="https://s.test/x">a</a><a href="//cdn.example/y">b</a><img src="https://e.example/z.png">',
     );
+  });
+});
+
+describe("text the XML writer would have mangled", () => {
+  it("keeps a literal &amp; in a tag and an author (xml-js would print it as &)", () => {
+    const xml = renderRss(doc([article({ tags: ["AT&amp;T"], author: "A &amp; B" })]));
+    expect(xml).toContain("<category>AT&amp;amp;T</category>");
+    expect(xml).toContain("<dc:creator>A &amp;amp; B</dc:creator>");
+  });
+
+  it("never lets a stray U+FFFE in data be taken for a placeholder", () => {
+    const xml = renderAtom(doc([article({ title: "a\uFFFE0\uFFFEb", tags: ["\uFFFE1\uFFFE"] })]));
+    expect(xml).not.toContain("\uFFFE");
+    expect(xml).toContain("a0b");
   });
 });

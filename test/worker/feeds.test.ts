@@ -2,7 +2,7 @@ import { SELF, env } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { importPosts } from "../../src/ingest/import-posts";
 import { d1Runner } from "../../src/db/sql";
-import { feedCacheKey } from "../../src/web/feeds";
+import { evictFeed } from "../../src/web/feeds";
 
 const samples = inject("samplePosts");
 const BASE = "https://news.test";
@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 
 const get = (path: string, headers: Record<string, string> = {}) => SELF.fetch(`${BASE}${path}`, { headers });
-/** Drop the edge copy, as if its max-age had passed. */
-const expire = async (path: string, browser = false) => caches.default.delete(feedCacheKey(`${BASE}${path}`, browser));
+/** Drop the cached copies, as if their max-age had passed. */
+const expire = (path: string, browser = false) => evictFeed(`${BASE}${path}`, browser);
 
 const TAG = encodeURIComponent("就业");
 const ENDPOINTS: [string, string][] = [
@@ -117,16 +117,24 @@ describe("conditional GET, as an RSS reader polls", () => {
     expect(Date.parse(changed.headers.get("last-modified")!)).toBeGreaterThan(Date.parse(lastModified));
   });
 
-  it("serves repeated requests from the edge cache without D1", async () => {
+  it("serves repeated requests from the isolate's memory, then from the edge cache, without D1", async () => {
     const path = "/category/liuzhouchenbao/feed.xml";
     await expire(path);
     const miss = await get(path);
-    expect(miss.headers.get("x-edge-cache")).toBeNull();
+    expect(miss.headers.get("x-cache")).toBeNull();
     const body = await miss.text();
-    const hit = await get(path);
-    expect(hit.headers.get("x-edge-cache")).toBe("HIT");
-    expect(await hit.text()).toBe(body);
-    expect(hit.headers.get("etag")).toBe(miss.headers.get("etag"));
+    const fromMemory = await get(path);
+    expect(fromMemory.headers.get("x-cache")).toBe("memory");
+    expect(await fromMemory.text()).toBe(body);
+    await evictFeed(`${BASE}${path}`, false, { memory: true });
+    const fromEdge = await get(path);
+    expect(fromEdge.headers.get("x-cache")).toBe("edge");
+    expect(await fromEdge.text()).toBe(body);
+    expect(fromEdge.headers.get("etag")).toBe(miss.headers.get("etag"));
+    expect(fromEdge.headers.get("x-rendered-at")).toBeNull();
+    // Proof that D1 is not touched: with the articles gone, the cached copy is still served.
+    await env.DB.prepare("UPDATE articles SET title = 'changed' WHERE source_id = (SELECT id FROM sources WHERE slug = 'liuzhouchenbao')").run();
+    expect(await (await get(path)).text()).toBe(body);
   });
 });
 

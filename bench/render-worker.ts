@@ -1,0 +1,51 @@
+// Bench-only worker: renders one FeedDocument n times per request, so the render cost can be
+// measured from outside workerd (inside it, timers only advance on I/O).
+import type { Article, FeedDocument } from "../src/core/model";
+import { renderAtom, renderJsonFeed, renderRss } from "../src/render/feeds";
+
+const RENDER = { atom: renderAtom, rss: renderRss, json: renderJsonFeed } as const;
+
+function syntheticDoc(items: number, bodyBytes: number): FeedDocument {
+  const para = "<p>漓江两岸的社区居民在家门口实现就业，交通、学校和市场的服务不断完善。</p>";
+  const body = para.repeat(Math.ceil(bodyBytes / new TextEncoder().encode(para).length));
+  const list: Article[] = Array.from({ length: items }, (_, i) => ({
+    id: i.toString(16).padStart(16, "0"),
+    guid: `g${i}`,
+    pathDate: "2025/11/20",
+    version: `v${i}`,
+    originalUrl: `https://paper.example/a/${i}.html`,
+    title: `第${i}条：桂林市民在家门口实现充分就业`,
+    summary: "漓江两岸的社区居民在家门口实现就业。",
+    contentHtml: body,
+    published: { ms: Date.UTC(2025, 10, 20, 2, 0, i), offset: 480 },
+    updated: { ms: Date.UTC(2025, 10, 20, 3, 0, i), offset: 480 },
+    author: null,
+    image: "https://img.example/a.jpg",
+    tags: ["桂林晚报新闻", "就业"],
+    source: { slug: "guilinwanbao", name: "桂林晚报", label: "桂林晚报新闻" },
+  }));
+  return {
+    title: "桂林晚报新闻 - 本地新闻聚合",
+    description: "桂林晚报的最新本地新闻",
+    homePageUrl: "https://news.test/category/guilinwanbao.html",
+    selfUrl: "https://news.test/category/guilinwanbao/feed.xml",
+    baseUrl: "https://news.test",
+    language: "zh-CN",
+    ttlMinutes: 15,
+    updated: list[0]!.updated,
+    items: list,
+  };
+}
+
+const doc = syntheticDoc(50, 5000);
+
+export default {
+  async fetch(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const format = (url.searchParams.get("format") ?? "rss") as keyof typeof RENDER;
+    const n = Number(url.searchParams.get("n") ?? "1");
+    let bytes = 0;
+    for (let i = 0; i < n; i++) bytes = RENDER[format](doc).length;
+    return new Response(String(bytes));
+  },
+};

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { htmlToText, stripXmlInvalid, summarize } from "../../src/ingest/normalize";
+
+describe("stripXmlInvalid", () => {
+  it("removes what XML 1.0 forbids and keeps everything it allows", () => {
+    expect(stripXmlInvalid("a\u0000b\u0001c\u0008d\u000Be\u000Cf\u001Fg\uFFFEh\uFFFFi")).toBe("abcdefghi");
+    expect(stripXmlInvalid("tab\tlf\ncr\r中文😀\uE000\uFFFD")).toBe("tab\tlf\ncr\r中文😀\uE000\uFFFD");
+  });
+
+  it("removes unpaired surrogates but keeps pairs", () => {
+    expect(stripXmlInvalid("x\uD83Dy")).toBe("xy");
+    expect(stripXmlInvalid("x\uDE00y")).toBe("xy");
+    expect(stripXmlInvalid("\uDE00\uD83D\uDE00\uD83D")).toBe("\uD83D\uDE00");
+  });
+});
+
+describe("summarize", () => {
+  it("keeps short text and cuts long Chinese text at a sentence end", () => {
+    expect(summarize("短文。")).toBe("短文。");
+    const long = "第一句话写在这里。".repeat(30);
+    const s = summarize(long, 50);
+    expect(s.endsWith("。")).toBe(true);
+    expect(Array.from(s).length).toBeLessThanOrEqual(50);
+  });
+
+  it("cuts text without punctuation with an ellipsis and never splits an emoji", () => {
+    const s = summarize("😀".repeat(200), 10);
+    expect(Array.from(s)).toHaveLength(10);
+    expect(s.endsWith("…")).toBe(true);
+    expect(stripXmlInvalid(s)).toBe(s);
+  });
+});
+
+describe("htmlToText", () => {
+  it("returns visible text with entities decoded and scripts dropped", () => {
+    expect(htmlToText("<p>甲&amp;乙</p><script>alert(1)</script><p>丙&nbsp;丁</p>")).toBe("甲&乙 丙\u00a0丁".replace("\u00a0", " "));
+  });
+});
