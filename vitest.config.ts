@@ -1,11 +1,17 @@
 // Two projects: "worker" runs inside workerd on a real local D1 (migrations applied);
 // "e2e" runs in Node against `wrangler dev`: the import CLI, a real browser, real feed clients.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
-const SEED = join(import.meta.dirname, "../shared/seed/000_fef703573001e7bd.txt");
+// The team's shared material (the real seed post, the Atom schema) sits beside the checkout.
+const SHARED = process.env.SHARED_DIR ?? join(import.meta.dirname, "../shared");
+const SEED = join(SHARED, "seed/000_fef703573001e7bd.txt");
+if (!existsSync(SEED)) {
+  throw new Error(`tests need the shared material: ${SEED} is missing (set SHARED_DIR to its folder)`);
+}
+process.env.SHARED_DIR = SHARED;
 const SAMPLES = join(import.meta.dirname, "samples/posts");
 
 function readPosts(dir: string) {
@@ -23,6 +29,8 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
+              // An empty database for the migration test, apart from the one tests share.
+              d1Databases: { MIGRATION_DB: "migration-test-db" },
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(join(import.meta.dirname, "migrations")),
                 // Tests pin their own origin so absolute links are predictable.
@@ -38,6 +46,10 @@ export default defineConfig({
           provide: {
             seedPost: { name: "000_fef703573001e7bd.txt", text: readFileSync(SEED, "utf8") },
             samplePosts: readPosts(SAMPLES),
+            migrationFiles: readdirSync(join(import.meta.dirname, "migrations"))
+              .filter((f) => f.endsWith(".sql"))
+              .sort()
+              .map((name) => ({ name, text: readFileSync(join(import.meta.dirname, "migrations", name), "utf8") })),
           },
         },
       },

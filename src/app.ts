@@ -65,7 +65,10 @@ export function createApp() {
   });
   app.use(async function loadContext(c, next) {
     c.set("config", configFor(c.env, new URL(c.req.url).origin));
-    c.set("db", d1Runner(c.env.DB));
+    // D1 Sessions API: reads may be served by the nearest read replica (when replication is
+    // on); anything that writes, or must read its own writes, starts at the primary.
+    const readOnly = c.req.method === "GET" || c.req.method === "HEAD";
+    c.set("db", d1Runner(c.env.DB.withSession(readOnly ? "first-unconstrained" : "first-primary")));
     await next();
   });
   app.route("/", feeds);

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeHTML } from "entities";
 import { describe, expect, inject, it } from "vitest";
-import { ROOT, execFileP } from "./server";
+import { ROOT, SHARED, execFileP } from "./server";
 
 const base = inject("baseUrl");
-const ATOM_SCHEMA = join(ROOT, "../shared/schemas/atom-rfc4287.rnc");
+const ATOM_SCHEMA = join(SHARED, "schemas/atom-rfc4287.rnc");
 const dir = mkdtempSync(join(tmpdir(), "feeds-"));
 
 interface Parsed {

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, execFileP, freshPersistDir, migrate, runImport } from "./server";
+import { ROOT, SHARED, execFileP, freshPersistDir, migrate, runImport } from "./server";
 
-const SEED = join(ROOT, "../shared/seed/000_fef703573001e7bd.txt");
+const SEED = join(SHARED, "seed/000_fef703573001e7bd.txt");
 
 async function query(persistTo: string, sql: string): Promise<Record<string, unknown>[]> {
   const { stdout } = await execFileP(
