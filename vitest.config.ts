@@ -35,6 +35,7 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations(join(import.meta.dirname, "migrations")),
                 // Tests pin their own origin so absolute links are predictable.
                 BASE_URL: "https://news.test",
+                ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
               },
             },
           })),
@@ -46,6 +47,12 @@ export default defineConfig({
           provide: {
             seedPost: { name: "000_fef703573001e7bd.txt", text: readFileSync(SEED, "utf8") },
             samplePosts: readPosts(SAMPLES),
+            // Upstream fixtures as base64: some are not UTF-8 on purpose.
+            feedFixtures: Object.fromEntries(
+              readdirSync(join(import.meta.dirname, "test/fixtures/feeds"))
+                .filter((f) => !f.endsWith(".md"))
+                .map((f) => [f, readFileSync(join(import.meta.dirname, "test/fixtures/feeds", f)).toString("base64")]),
+            ),
             migrationFiles: readdirSync(join(import.meta.dirname, "migrations"))
               .filter((f) => f.endsWith(".sql"))
               .sort()

@@ -1,6 +1,7 @@
 // createApp(): middleware order, route mounts, and the one place errors become responses.
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { parseConfig, type Config } from "./config";
 import { AppError, ConfigError } from "./core/errors";
@@ -9,7 +10,9 @@ import { listSources } from "./db/sources";
 import { ErrorPage } from "./render/pages/error";
 import type { Source } from "./core/model";
 import type { AppEnv } from "./web/context";
+import { admin, health } from "./web/admin";
 import { feeds } from "./web/feeds";
+import { problem } from "./web/problem";
 import { pages } from "./web/pages";
 
 // Strict CSP: no script at all (pages need none), styles only from our own stylesheet, images
@@ -32,7 +35,7 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     // The error page must render even when the database is what failed.
   }
   config ??= {
-    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15, memoryCacheMb: 8,
+    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15, memoryCacheMb: 8, refreshMaxSources: 8, refreshConcurrency: 4, userAgent: "edge-news/1.0",
   };
   return c.html(ErrorPage({ config, sources, status, message, path: new URL(c.req.url).pathname }), status);
 }
@@ -71,10 +74,22 @@ export function createApp() {
     c.set("db", d1Runner(c.env.DB.withSession(readOnly ? "first-unconstrained" : "first-primary")));
     await next();
   });
+  app.route("/", health);
+  app.route("/", admin);
   app.route("/", feeds);
   app.route("/", pages);
   app.notFound((c) => renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"));
   app.onError(function handleError(err, c) {
+    if (c.req.path.startsWith("/api/") && !(err instanceof ConfigError)) {
+      if (err instanceof HTTPException) {
+        const status = err.status === 401 || err.status === 404 || err.status === 409 ? err.status : 400;
+        if (status === 401) c.header("www-authenticate", 'Bearer realm="admin"');
+        return problem(c, status, status === 401 ? "a valid bearer token is required" : err.message || "bad request");
+      }
+      if (err instanceof AppError && err.status !== 500) return problem(c, err.status, err.message);
+      console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err) }));
+      return problem(c, 500, "internal error");
+    }
     if (err instanceof ConfigError) {
       console.error(JSON.stringify({ level: "error", msg: "invalid configuration", error: err.message }));
       return c.text(`配置错误 (configuration error): ${err.message}`, 500);

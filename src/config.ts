@@ -13,6 +13,11 @@ export interface Config {
   readonly refreshIntervalMinutes: number;
   /** Per-isolate memory for rendered feeds, in MiB; 0 turns that layer off (edge cache only). */
   readonly memoryCacheMb: number;
+  /** Sources one cron invocation refreshes at most (each may cost 1 + redirects subrequests). */
+  readonly refreshMaxSources: number;
+  readonly refreshConcurrency: number;
+  /** Sent on every upstream fetch: who we are and where to find us. */
+  readonly userAgent: string;
 }
 
 export const DEFAULTS = {
@@ -22,9 +27,11 @@ export const DEFAULTS = {
   PAGE_SIZE: 20,
   REFRESH_INTERVAL_MINUTES: 15,
   MEMORY_CACHE_MB: 8,
+  REFRESH_MAX_SOURCES: 8,
+  REFRESH_CONCURRENCY: 4,
 } as const;
 
-type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES" | "MEMORY_CACHE_MB", string>>;
+type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES" | "MEMORY_CACHE_MB" | "REFRESH_MAX_SOURCES" | "REFRESH_CONCURRENCY", string>>;
 
 function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number, max: number): number {
   const text = vars[name]?.trim() || String(fallback);
@@ -51,5 +58,8 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
     pageSize: intVar(vars, "PAGE_SIZE", DEFAULTS.PAGE_SIZE, 1, 100),
     refreshIntervalMinutes: intVar(vars, "REFRESH_INTERVAL_MINUTES", DEFAULTS.REFRESH_INTERVAL_MINUTES, 1, 1440),
     memoryCacheMb: intVar(vars, "MEMORY_CACHE_MB", DEFAULTS.MEMORY_CACHE_MB, 0, 64),
+    refreshMaxSources: intVar(vars, "REFRESH_MAX_SOURCES", DEFAULTS.REFRESH_MAX_SOURCES, 1, 500),
+    refreshConcurrency: intVar(vars, "REFRESH_CONCURRENCY", DEFAULTS.REFRESH_CONCURRENCY, 1, 6),
+    userAgent: `edge-news/1.0 (+${baseUrl}/status)`,
   };
 }

@@ -1,13 +1,20 @@
 // Worker entry: wiring only.
 import { createApp } from "./app";
+import { parseConfig } from "./config";
+import { refreshDeps, refreshDueSources } from "./ingest/cron";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  // The cron trigger is declared in wrangler.toml. The upstream refresh (fetch → parse →
-  // sanitize → store) is its own piece of work and not written yet: this handler only logs.
-  async scheduled(controller) {
-    console.log(JSON.stringify({ level: "info", msg: "scheduled tick", cron: controller.cron, refresh: "not implemented" }));
+  async scheduled(_controller, env, ctx) {
+    let config;
+    try {
+      config = parseConfig(env, "http://localhost");
+    } catch (e) {
+      console.error(JSON.stringify({ level: "error", msg: "invalid configuration; refresh skipped", error: (e as Error).message }));
+      return;
+    }
+    ctx.waitUntil(refreshDueSources(refreshDeps(env, config), config));
   },
 } satisfies ExportedHandler<Env>;

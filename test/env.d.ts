@@ -5,6 +5,7 @@ declare global {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
       MIGRATION_DB: D1Database;
+      ADMIN_TOKEN: string;
     }
   }
 }
@@ -19,5 +20,6 @@ declare module "vitest" {
     seedPost: PostFile;
     samplePosts: PostFile[];
     migrationFiles: PostFile[];
+    feedFixtures: Record<string, string>;
   }
 }

@@ -19,6 +19,25 @@ export interface Source {
   readonly intervalMinutes: number;
 }
 
+/** What the refresh remembers about a source between fetches. */
+export interface FetchState {
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+  readonly nextFetchAt: number;
+  readonly lastFetchAt: number | null;
+  readonly lastStatus: "200" | "304" | "error" | null;
+  /** Failures in a row (0 after a success). */
+  readonly errorCount: number;
+  readonly lastError: string | null;
+  readonly pausedAt: number | null;
+  readonly lastDurationMs: number | null;
+  readonly lastCounts: { readonly new: number; readonly updated: number; readonly unchanged: number } | null;
+}
+
+export interface SourceWithState extends Source {
+  readonly state: FetchState;
+}
+
 /** The source fields an article carries for rendering links and attribution. */
 export interface SourceRef {
   readonly slug: string;
@@ -38,6 +57,8 @@ export interface ArticleInput {
   readonly author: string | null;
   readonly image: string | null;
   readonly tags: readonly string[];
+  /** The upstream gave no date: `published` is when we first saw the item, and stays so. */
+  readonly undated?: boolean;
 }
 
 /** A stored article. `contentHtml` is empty on listings that did not ask for bodies. */

@@ -131,7 +131,8 @@ export async function tagExists(db: SqlRunner, name: string): Promise<boolean> {
 /** Hash of everything stored about an item: equal hashes mean nothing to write. */
 export function contentHash(a: ArticleInput): Promise<string> {
   return sha256Hex(
-    JSON.stringify([a.title, a.summary, a.contentHtml, a.published, a.updated, a.author, a.image, a.originalUrl, a.tags]),
+    // An undated item's "published" is the time we first saw it: not part of its content.
+    JSON.stringify([a.title, a.summary, a.contentHtml, a.undated ? null : a.published, a.undated ? null : a.updated, a.author, a.image, a.originalUrl, a.tags]),
   );
 }
 
@@ -139,17 +140,21 @@ export function contentHash(a: ArticleInput): Promise<string> {
 export function upsertArticleStatements(source: SourceRef, a: ArticleInput, id: string, hash: string, now: number): Stmt[] {
   const stmts: Stmt[] = [
     sql(
+      // An undated item keeps the time it was first seen; a dated one takes the upstream's.
       `INSERT INTO articles (id, source_id, guid, path_date, original_url, title, summary, content_html,
-         published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at)
-       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at, date_source)
+       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
        ON CONFLICT (source_id, guid) DO UPDATE SET
          original_url = excluded.original_url, title = excluded.title, summary = excluded.summary,
-         content_html = excluded.content_html, published_at = excluded.published_at,
-         published_offset = excluded.published_offset, updated_at = excluded.updated_at,
-         updated_offset = excluded.updated_offset, author = excluded.author, image = excluded.image,
-         content_hash = excluded.content_hash`,
+         content_html = excluded.content_html, author = excluded.author, image = excluded.image,
+         content_hash = excluded.content_hash, date_source = excluded.date_source,
+         published_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_at ELSE excluded.published_at END,
+         published_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_offset ELSE excluded.published_offset END,
+         updated_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_at ELSE excluded.updated_at END,
+         updated_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_offset ELSE excluded.updated_offset END`,
       id, source.slug, a.guid, formatPathDate(a.published), a.originalUrl, a.title, a.summary, a.contentHtml,
       a.published.ms, a.published.offset, a.updated.ms, a.updated.offset, a.author, a.image, hash, now,
+      a.undated ? "first_seen" : "feed",
     ),
     sql("DELETE FROM article_tags WHERE article_id = ?1", id),
   ];
@@ -158,8 +163,9 @@ export function upsertArticleStatements(source: SourceRef, a: ArticleInput, id: 
       sql("INSERT INTO tags (name) VALUES (?1) ON CONFLICT (name) DO NOTHING", tag),
       sql(
         `INSERT INTO article_tags (article_id, tag_id, position, published_at)
-         SELECT ?1, id, ?2, ?3 FROM tags WHERE name = ?4 ON CONFLICT DO NOTHING`,
-        id, position, a.published.ms, tag,
+         SELECT ?1, t.id, ?2, a.published_at FROM tags t, articles a WHERE t.name = ?3 AND a.id = ?1
+         ON CONFLICT DO NOTHING`,
+        id, position, tag,
       ),
     );
   });

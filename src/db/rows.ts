@@ -1,5 +1,5 @@
 // Row ↔ model mappers (pure).
-import type { Article, Source } from "../core/model";
+import type { Article, FetchState, Source, SourceWithState } from "../core/model";
 
 export interface SourceRow {
   id: number;
@@ -25,6 +25,35 @@ export function toSource(row: SourceRow): Source {
     enabled: row.enabled === 1,
     intervalMinutes: row.interval_minutes,
   };
+}
+
+export interface SourceStateRow extends SourceRow {
+  etag: string | null;
+  last_modified: string | null;
+  next_fetch_at: number;
+  last_fetch_at: number | null;
+  last_status: string | null;
+  error_count: number;
+  last_error: string | null;
+  paused_at: number | null;
+  last_duration_ms: number | null;
+  last_counts: string | null;
+}
+
+export function toSourceWithState(row: SourceStateRow): SourceWithState {
+  const state: FetchState = {
+    etag: row.etag,
+    lastModified: row.last_modified,
+    nextFetchAt: row.next_fetch_at,
+    lastFetchAt: row.last_fetch_at,
+    lastStatus: row.last_status === "200" || row.last_status === "304" || row.last_status === "error" ? row.last_status : null,
+    errorCount: row.error_count,
+    lastError: row.last_error,
+    pausedAt: row.paused_at,
+    lastDurationMs: row.last_duration_ms,
+    lastCounts: row.last_counts ? (JSON.parse(row.last_counts) as FetchState["lastCounts"]) : null,
+  };
+  return { ...toSource(row), state };
 }
 
 export interface ArticleRow {

@@ -1,6 +1,6 @@
 // Every SQL statement about sources (the site's categories).
-import type { Source, SourceRef } from "../core/model";
-import { type SourceRow, toSource } from "./rows";
+import type { Source, SourceRef, SourceWithState } from "../core/model";
+import { type SourceRow, type SourceStateRow, toSource, toSourceWithState } from "./rows";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 const COLUMNS = "id, slug, name, label, homepage, feed_url, timezone, enabled, interval_minutes";
@@ -21,4 +21,118 @@ export function ensureSourceStatement(source: SourceRef, timezone: string, now: 
      ON CONFLICT (slug) DO NOTHING`,
     source.slug, source.name, source.label, timezone, now,
   );
+}
+
+// --- fetch state (the refresh) -------------------------------------------------------------
+
+const STATE_COLUMNS = `${COLUMNS}, etag, last_modified, next_fetch_at, last_fetch_at, last_status, error_count,
+  last_error, paused_at, last_duration_ms, last_counts`;
+
+export async function listSourcesWithState(db: SqlRunner): Promise<SourceWithState[]> {
+  return (await db.all<SourceStateRow>(sql(`SELECT ${STATE_COLUMNS} FROM sources ORDER BY slug`))).map(toSourceWithState);
+}
+
+export async function getSourceWithState(db: SqlRunner, slug: string): Promise<SourceWithState | null> {
+  const rows = await db.all<SourceStateRow>(sql(`SELECT ${STATE_COLUMNS} FROM sources WHERE slug = ?1`, slug));
+  return rows[0] ? toSourceWithState(rows[0]) : null;
+}
+
+/** Enabled, unpaused sources with a feed whose next fetch time has come, most overdue first. */
+export async function listDueSources(db: SqlRunner, now: number, limit: number): Promise<SourceWithState[]> {
+  return (
+    await db.all<SourceStateRow>(
+      sql(
+        `SELECT ${STATE_COLUMNS} FROM sources
+         WHERE enabled = 1 AND next_fetch_at <= ?1 AND paused_at IS NULL AND feed_url IS NOT NULL
+         ORDER BY next_fetch_at LIMIT ?2`,
+        now, limit,
+      ),
+    )
+  ).map(toSourceWithState);
+}
+
+export interface FetchSuccess {
+  readonly status: "200" | "304";
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+  readonly nextFetchAt: number;
+  readonly now: number;
+  readonly durationMs: number;
+  readonly counts: { new: number; updated: number; unchanged: number };
+}
+
+export function recordSuccessStatement(slug: string, r: FetchSuccess): Stmt {
+  return sql(
+    `UPDATE sources SET etag = ?2, last_modified = ?3, next_fetch_at = ?4, last_fetch_at = ?5, last_status = ?6,
+       error_count = 0, last_error = NULL, last_duration_ms = ?7, last_counts = ?8 WHERE slug = ?1`,
+    slug, r.etag, r.lastModified, r.nextFetchAt, r.now, r.status, r.durationMs, JSON.stringify(r.counts),
+  );
+}
+
+export interface FetchFailure {
+  readonly reason: string;
+  readonly nextFetchAt: number;
+  readonly now: number;
+  readonly durationMs: number;
+  readonly pauseAfter: number;
+}
+
+/** One more failure in a row; the source pauses when the streak reaches `pauseAfter`. Stored
+ *  articles are not touched. */
+export function recordFailureStatement(slug: string, f: FetchFailure): Stmt {
+  return sql(
+    `UPDATE sources SET next_fetch_at = ?2, last_fetch_at = ?3, last_status = 'error', error_count = error_count + 1,
+       last_error = ?4, last_duration_ms = ?5,
+       paused_at = CASE WHEN error_count + 1 >= ?6 THEN ?3 ELSE paused_at END
+     WHERE slug = ?1`,
+    slug, f.nextFetchAt, f.now, f.reason.slice(0, 500), f.durationMs, f.pauseAfter,
+  );
+}
+
+// --- admin ----------------------------------------------------------------------------------
+
+export interface SourceFields {
+  readonly name: string;
+  readonly label: string;
+  readonly feedUrl: string | null;
+  readonly homepage: string | null;
+  readonly timezone: string;
+  readonly intervalMinutes: number;
+  readonly enabled: boolean;
+}
+
+/** Insert a new source, due at once; returns no row when the slug exists. */
+export function createSourceStatement(slug: string, f: SourceFields, now: number): Stmt {
+  return sql(
+    `INSERT INTO sources (slug, name, label, feed_url, homepage, timezone, interval_minutes, enabled, next_fetch_at, created_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+    slug, f.name, f.label, f.feedUrl, f.homepage, f.timezone, f.intervalMinutes, f.enabled ? 1 : 0, now,
+  );
+}
+
+/** Replace a source's settings. A changed feed URL forgets the old validators and is due at once;
+ *  `resume` clears a pause and the failure streak, and makes the source due at once. */
+export function updateSourceStatement(slug: string, f: SourceFields, resume: boolean): Stmt {
+  // Every right-hand side reads the row as it was before this UPDATE.
+  return sql(
+    `UPDATE sources SET name = ?2, label = ?3, homepage = ?5, timezone = ?6, interval_minutes = ?7, enabled = ?8,
+       etag = CASE WHEN feed_url IS ?4 THEN etag ELSE NULL END,
+       last_modified = CASE WHEN feed_url IS ?4 THEN last_modified ELSE NULL END,
+       next_fetch_at = CASE WHEN ?9 = 1 OR feed_url IS NOT ?4 THEN 0 ELSE next_fetch_at END,
+       paused_at = CASE WHEN ?9 = 1 THEN NULL ELSE paused_at END,
+       error_count = CASE WHEN ?9 = 1 THEN 0 ELSE error_count END,
+       feed_url = ?4
+     WHERE slug = ?1`,
+    slug, f.name, f.label, f.feedUrl, f.homepage, f.timezone, f.intervalMinutes, f.enabled ? 1 : 0, resume ? 1 : 0,
+  );
+}
+
+/** A source and everything filed under it, in one batch. */
+export function deleteSourceStatements(slug: string): Stmt[] {
+  const id = "(SELECT id FROM sources WHERE slug = ?1)";
+  return [
+    sql(`DELETE FROM article_tags WHERE article_id IN (SELECT id FROM articles WHERE source_id = ${id})`, slug),
+    sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
+    sql("DELETE FROM sources WHERE slug = ?1", slug),
+  ];
 }

@@ -21,15 +21,23 @@ const DROP_WITH_CONTENT = ["script", "style", "iframe", "object", "embed", "nosc
 // Lazy-loading markup keeps the real address in one of these; it becomes `src`.
 const LAZY_SRC_ATTRIBUTES = ["data-src", "data-original", "data-lazy-src", "data-actualsrc"];
 
-/** http(s), mailto and site-relative URLs only: no javascript:, data:, vbscript:, or protocol tricks. */
-export function safeUrl(raw: string, allowMailto = false): string | null {
+// The address relative URLs in the fragment being sanitized resolve against (an upstream
+// article's or feed's URL); null keeps them site-relative (Jekyll posts). Set only for the
+// duration of one synchronous sanitizeHtml call.
+let currentBase: string | null = null;
+
+/** http(s), mailto and site-relative URLs only: no javascript:, data:, vbscript:, or protocol tricks.
+ *  Relative URLs resolve against `base` when one is given. */
+export function safeUrl(raw: string, allowMailto = false, base: string | null = currentBase): string | null {
   const value = raw.trim();
   if (value === "") return null;
-  if (value.startsWith("/") && !value.startsWith("//")) return value;
-  if (value.startsWith("//")) return `https:${value}`;
+  if (base === null) {
+    if (value.startsWith("/") && !value.startsWith("//")) return value;
+    if (value.startsWith("//")) return `https:${value}`;
+  }
   let url: URL;
   try {
-    url = new URL(value);
+    url = base === null ? new URL(value) : new URL(value, base);
   } catch {
     return null;
   }
@@ -99,7 +107,7 @@ const OPTIONS: IFilterXSSOptions = {
     return undefined;
   },
   safeAttrValue(tag, name, value) {
-    if (name === "cite") return safeUrl(decodeAttr(value)) ?? "";
+    if (name === "cite") return escapeAttr(safeUrl(decodeAttr(value)) ?? "");
     if (name === "class") return /^[\w -]{1,64}$/.test(value) ? value : "";
     return escapeAttr(decodeAttr(value));
   },
@@ -108,6 +116,11 @@ const OPTIONS: IFilterXSSOptions = {
 const filter = new FilterXSS(OPTIONS);
 
 /** Sanitize an HTML fragment from upstream. Run once, at ingest. */
-export function sanitizeHtml(html: string): string {
-  return filter.process(html).trim();
+export function sanitizeHtml(html: string, baseUrl: string | null = null): string {
+  currentBase = baseUrl;
+  try {
+    return filter.process(html).trim();
+  } finally {
+    currentBase = null;
+  }
 }

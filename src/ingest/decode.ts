@@ -1,0 +1,67 @@
+// Bytes → text (pure). Order, after HTML's and XML's own rules: a BOM wins; then the charset of
+// Content-Type; then the XML declaration; else UTF-8. GBK and GB2312 labels decode as GB18030
+// (its superset: upstreams that say gb2312 routinely send GBK-only characters). Bytes that are
+// valid UTF-8 with multi-byte sequences are trusted over a label that says otherwise: a
+// mislabelled UTF-8 feed is common, a GBK feed that happens to be valid UTF-8 practically never.
+
+export interface Decoded {
+  readonly text: string;
+  readonly encoding: string;
+  /** How the encoding was chosen, for the logs. */
+  readonly by: "bom" | "content-type" | "xml-declaration" | "default" | "utf-8-bytes";
+}
+
+const CHINESE_LABELS = new Set(["gbk", "gb2312", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "ms936", "windows-936", "csgb2312", "chinese", "iso-ir-58", "gb18030"]);
+
+function normalizeLabel(label: string): string | null {
+  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, "");
+  if (CHINESE_LABELS.has(l)) return "gb18030";
+  try {
+    return new TextDecoder(l).encoding;
+  } catch {
+    return null;
+  }
+}
+
+function charsetOf(contentType: string | null): string | null {
+  const m = contentType ? /;\s*charset\s*=\s*("?)([^";\s]+)\1/i.exec(contentType) : null;
+  return m ? m[2]! : null;
+}
+
+function xmlDeclarationEncoding(bytes: Uint8Array): string | null {
+  const head = String.fromCharCode(...bytes.subarray(0, 256));
+  const m = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head);
+  return m ? m[1]! : null;
+}
+
+function isMultibyteUtf8(bytes: Uint8Array): boolean {
+  if (!bytes.some((b) => b >= 0x80)) return false;
+  try {
+    new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null): Decoded {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return { text: new TextDecoder("utf-8").decode(bytes.subarray(3)), encoding: "utf-8", by: "bom" };
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le", by: "bom" };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be", by: "bom" };
+
+  const fromHeader = charsetOf(contentType);
+  const fromDecl = xmlDeclarationEncoding(bytes);
+  const label = fromHeader ?? fromDecl;
+  const encoding = label ? normalizeLabel(label) : null;
+  if (encoding && encoding !== "utf-8") {
+    if (isMultibyteUtf8(bytes)) return { text: new TextDecoder("utf-8").decode(bytes), encoding: "utf-8", by: "utf-8-bytes" };
+    return { text: new TextDecoder(encoding).decode(bytes), encoding, by: fromHeader ? "content-type" : "xml-declaration" };
+  }
+  return {
+    text: new TextDecoder("utf-8").decode(bytes),
+    encoding: "utf-8",
+    by: encoding ? (fromHeader ? "content-type" : "xml-declaration") : "default",
+  };
+}

@@ -1,0 +1,113 @@
+// Conditional GET of an upstream feed, within limits: a total timeout, a size cap enforced while
+// streaming, a bounded number of redirects, http(s) only (I/O: `fetch` is passed in).
+
+export interface FetchLimits {
+  readonly userAgent: string;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  readonly maxRedirects: number;
+}
+
+export const DEFAULT_LIMITS: FetchLimits = {
+  userAgent: "edge-news/1.0 (local news aggregator)",
+  timeoutMs: 10_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+};
+
+export type FetchOutcome =
+  | { kind: "ok"; url: string; bytes: Uint8Array; headers: Headers }
+  | { kind: "not-modified"; headers: Headers }
+  | { kind: "error"; reason: string; status?: number; headers?: Headers };
+
+export interface Validators {
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+}
+
+function isHttpUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/** Read a body up to `max` bytes; past it, cancel the stream (never buffer a huge body). */
+async function readCapped(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array | null> {
+  if (!body) return new Uint8Array();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+export async function fetchUpstream(
+  fetcher: typeof fetch,
+  url: string,
+  validators: Validators,
+  limits: FetchLimits = DEFAULT_LIMITS,
+): Promise<FetchOutcome> {
+  if (!isHttpUrl(url)) return { kind: "error", reason: "the feed URL is not http(s)" };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
+  try {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = {
+        "user-agent": limits.userAgent,
+        accept: "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+      };
+      if (validators.etag) headers["if-none-match"] = validators.etag;
+      if (validators.lastModified) headers["if-modified-since"] = validators.lastModified;
+      const res = await fetcher(current, { headers, redirect: "manual", signal: controller.signal });
+      if (res.status >= 300 && res.status < 400 && res.status !== 304) {
+        await res.body?.cancel().catch(() => undefined);
+        const location = res.headers.get("location");
+        if (!location) return { kind: "error", reason: `HTTP ${res.status} without a Location`, status: res.status };
+        if (hop >= limits.maxRedirects) return { kind: "error", reason: `more than ${limits.maxRedirects} redirects`, status: res.status };
+        current = new URL(location, current).href;
+        if (!isHttpUrl(current)) return { kind: "error", reason: "redirected to a non-http(s) URL" };
+        continue;
+      }
+      if (res.status === 304) {
+        await res.body?.cancel().catch(() => undefined);
+        return { kind: "not-modified", headers: res.headers };
+      }
+      if (res.status !== 200) {
+        await res.body?.cancel().catch(() => undefined);
+        return { kind: "error", reason: `HTTP ${res.status}`, status: res.status, headers: res.headers };
+      }
+      const declared = Number(res.headers.get("content-length") ?? NaN);
+      if (Number.isFinite(declared) && declared > limits.maxBytes) {
+        await res.body?.cancel().catch(() => undefined);
+        return { kind: "error", reason: `body larger than ${limits.maxBytes} bytes (Content-Length ${declared})`, status: 200, headers: res.headers };
+      }
+      const bytes = await readCapped(res.body, limits.maxBytes);
+      if (bytes === null) return { kind: "error", reason: `body larger than ${limits.maxBytes} bytes`, status: 200, headers: res.headers };
+      return { kind: "ok", url: current, bytes, headers: res.headers };
+    }
+  } catch (e) {
+    if (controller.signal.aborted) return { kind: "error", reason: `no complete answer within ${limits.timeoutMs} ms` };
+    return { kind: "error", reason: `fetch failed: ${(e as Error).message}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}

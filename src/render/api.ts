@@ -1,0 +1,42 @@
+// Model → the public JSON shapes of the API (pure). Field names are stable and documented.
+import type { SourceWithState } from "../core/model";
+import { toRfc3339, zoneOffset } from "../core/time";
+
+function instantJson(ms: number | null, timeZone: string): string | null {
+  if (ms === null || ms <= 0) return null;
+  return toRfc3339({ ms, offset: zoneOffset(timeZone, ms) ?? 0 });
+}
+
+/** Public health of a source: no feed URL, no validators (a URL may carry a key). */
+export function sourceHealthJson(s: SourceWithState, now: number) {
+  return {
+    slug: s.slug,
+    name: s.name,
+    enabled: s.enabled,
+    paused: s.state.pausedAt !== null,
+    last_fetch_at: instantJson(s.state.lastFetchAt, s.timezone),
+    last_result: s.state.lastStatus,
+    error_streak: s.state.errorCount,
+    last_error: s.state.lastError,
+    last_counts: s.state.lastCounts,
+    last_duration_ms: s.state.lastDurationMs,
+    // Null when nothing is scheduled (disabled, paused, or no feed); else the next cron tick at
+    // or after the stored time.
+    next_attempt_at: s.enabled && s.state.pausedAt === null && s.feedUrl ? instantJson(Math.max(s.state.nextFetchAt, now), s.timezone) : null,
+  };
+}
+
+/** A source as the admin API shows it: settings plus health. */
+export function sourceJson(s: SourceWithState, now: number) {
+  return {
+    slug: s.slug,
+    name: s.name,
+    label: s.label,
+    feed_url: s.feedUrl,
+    homepage: s.homepage,
+    timezone: s.timezone,
+    interval_minutes: s.intervalMinutes,
+    enabled: s.enabled,
+    health: sourceHealthJson(s, now),
+  };
+}

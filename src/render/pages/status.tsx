@@ -1,0 +1,53 @@
+// /status: the health of every source, for people (the same data as /api/v1/sources/health).
+import type { Config } from "../../config";
+import type { SourceWithState } from "../../core/model";
+import { formatDisplay, zoneOffset } from "../../core/time";
+import { categoryPath } from "../../core/urls";
+import { Layout } from "./layout";
+
+const when = (ms: number | null, tz: string) => (ms && ms > 0 ? formatDisplay({ ms, offset: zoneOffset(tz, ms) ?? 0 }) : "—");
+const RESULT: Record<string, string> = { "200": "成功（有内容）", "304": "成功（未变化）", error: "失败" };
+
+export function StatusPage({ config, sources, now }: { config: Config; sources: readonly SourceWithState[]; now: number }) {
+  return (
+    <Layout config={config} sources={sources} meta={{ title: "来源状态", description: "各新闻来源的抓取状态", path: "/status", noindex: true }}>
+      <h1>来源状态</h1>
+      <p class="intro">每个新闻来源最近一次抓取的结果与下次抓取时间。</p>
+      <div class="table-wrap">
+        <table class="status">
+          <thead>
+            <tr>
+              <th scope="col">来源</th>
+              <th scope="col">上次抓取</th>
+              <th scope="col">结果</th>
+              <th scope="col">连续失败</th>
+              <th scope="col">下次抓取</th>
+              <th scope="col">状态</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sources.map((s) => {
+              const paused = s.state.pausedAt !== null;
+              const scheduled = s.enabled && !paused && s.feedUrl;
+              return (
+                <tr>
+                  <th scope="row">
+                    <a href={categoryPath(s.slug)}>{s.name}</a>
+                  </th>
+                  <td>{when(s.state.lastFetchAt, s.timezone)}</td>
+                  <td>
+                    {s.state.lastStatus ? RESULT[s.state.lastStatus] : "尚未抓取"}
+                    {s.state.lastError ? <span class="error">：{s.state.lastError}</span> : null}
+                  </td>
+                  <td>{s.state.errorCount}</td>
+                  <td>{scheduled ? when(Math.max(s.state.nextFetchAt, now), s.timezone) : "—"}</td>
+                  <td>{!s.feedUrl ? "无订阅源" : !s.enabled ? "已停用" : paused ? "已暂停（连续失败过多）" : "正常"}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,144 @@
+// The sources admin API (/api/v1/sources) and the public health view of every source.
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { timingSafeEqual } from "hono/utils/buffer";
+import { zValidator } from "@hono/zod-validator";
+import { z } from "zod";
+import { isTimeZone } from "../core/time";
+import { d1Runner } from "../db/sql";
+import {
+  type SourceFields, createSourceStatement, deleteSourceStatements, getSourceWithState, listSourcesWithState, updateSourceStatement,
+} from "../db/sources";
+import { refreshDeps } from "../ingest/cron";
+import { refreshSource } from "../ingest/refresh";
+import { sourceHealthJson, sourceJson } from "../render/api";
+import { StatusPage } from "../render/pages/status";
+import type { AppEnv } from "./context";
+import { problem } from "./problem";
+
+const isHttpUrl = (v: string) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+};
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be 1–64 lowercase letters, digits, - or _");
+const text = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+const httpUrl = z.string().max(2000, "must be at most 2000 characters").refine(isHttpUrl, "must be an absolute http(s) URL");
+const fields = {
+  name: text,
+  feed_url: httpUrl,
+  label: text.optional(),
+  homepage: httpUrl.nullable().optional(),
+  timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Shanghai").optional(),
+  interval_minutes: z.number().int("must be a whole number").min(5, "must be at least 5").max(1440, "must be at most 1440").optional(),
+  enabled: z.boolean().optional(),
+};
+const createBody = z.strictObject({ slug, ...fields });
+const patchBody = z.strictObject(fields).partial();
+
+/** zod issues → 400 problem naming each field and its reason. */
+function invalid(result: { success: boolean; error?: unknown }, c: Context) {
+  if (result.success || !result.error) return;
+  const issues = (result.error as { issues: z.core.$ZodIssue[] }).issues;
+  const errors = issues.map((i) => ({
+    field: i.path.join(".") || (i.code === "unrecognized_keys" ? (i as { keys?: string[] }).keys?.join(", ") ?? "(body)" : "(body)"),
+    reason: i.code === "unrecognized_keys" ? "is not a known field" : i.code === "invalid_type" && i.input === undefined ? "is required" : i.message,
+  }));
+  return problem(c, 400, `invalid request body: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`, errors);
+}
+
+/** Bearer token, compared in constant time; missing, wrong, or not configured → 401, no hint. */
+const requireAdmin = bearerAuth({
+  verifyToken: async (token, c: Context<AppEnv>) => {
+    const expected = c.env.ADMIN_TOKEN;
+    if (typeof expected !== "string" || expected.length < 16) return false;
+    return timingSafeEqual(token, expected);
+  },
+  noAuthenticationHeader: { message: { title: "Unauthorized", status: 401 } },
+  invalidAuthenticationHeader: { message: { title: "Unauthorized", status: 401 } },
+  invalidToken: { message: { title: "Unauthorized", status: 401 } },
+});
+
+function toFields(body: z.infer<typeof patchBody>, base: SourceFields): SourceFields {
+  return {
+    name: body.name ?? base.name,
+    label: body.label ?? (body.name && base.label === base.name ? body.name : base.label),
+    feedUrl: body.feed_url ?? base.feedUrl,
+    homepage: body.homepage === undefined ? base.homepage : body.homepage,
+    timezone: body.timezone ?? base.timezone,
+    intervalMinutes: body.interval_minutes ?? base.intervalMinutes,
+    enabled: body.enabled ?? base.enabled,
+  };
+}
+
+/** Admin writes and the reads that must see them go to the D1 primary. */
+const primary = (c: Context<AppEnv>) => d1Runner(c.env.DB.withSession("first-primary"));
+
+export const health = new Hono<AppEnv>()
+  .get("/api/v1/sources/health", async (c) => {
+    const now = Date.now();
+    const sources = await listSourcesWithState(c.var.db);
+    c.header("cache-control", "no-store");
+    return c.json({ sources: sources.map((s) => sourceHealthJson(s, now)) });
+  })
+  .get("/status", async (c) => {
+    const now = Date.now();
+    const sources = await listSourcesWithState(c.var.db);
+    c.header("cache-control", "no-store");
+    return c.html(StatusPage({ config: c.var.config, sources, now }));
+  });
+
+export const admin = new Hono<AppEnv>()
+  .use("/api/v1/sources", requireAdmin)
+  .use("/api/v1/sources/*", requireAdmin)
+  .get("/api/v1/sources", async (c) => {
+    const now = Date.now();
+    return c.json({ items: (await listSourcesWithState(primary(c))).map((s) => sourceJson(s, now)) });
+  })
+  .post("/api/v1/sources", zValidator("json", createBody, invalid), async (c) => {
+    const body = c.req.valid("json");
+    const db = primary(c);
+    const now = Date.now();
+    const created = await db.all<{ id: number }>(
+      createSourceStatement(body.slug, toFields(body, {
+        name: body.name, label: body.label ?? body.name, feedUrl: body.feed_url, homepage: null,
+        timezone: c.var.config.defaultTimezone, intervalMinutes: c.var.config.refreshIntervalMinutes, enabled: true,
+      }), now),
+    );
+    if (created.length === 0) return problem(c, 409, `a source with slug "${body.slug}" exists`);
+    const source = await getSourceWithState(db, body.slug);
+    c.header("location", `/api/v1/sources/${body.slug}`);
+    return c.json(sourceJson(source!, now), 201);
+  })
+  .get("/api/v1/sources/:slug", async (c) => {
+    const source = await getSourceWithState(primary(c), c.req.param("slug"));
+    return source ? c.json(sourceJson(source, Date.now())) : problem(c, 404, "no such source");
+  })
+  .patch("/api/v1/sources/:slug", zValidator("json", patchBody, invalid), async (c) => {
+    const db = primary(c);
+    const slugParam = c.req.param("slug");
+    const existing = await getSourceWithState(db, slugParam);
+    if (!existing) return problem(c, 404, "no such source");
+    const body = c.req.valid("json");
+    await db.batch([updateSourceStatement(slugParam, toFields(body, existing), body.enabled === true)]);
+    return c.json(sourceJson((await getSourceWithState(db, slugParam))!, Date.now()));
+  })
+  .delete("/api/v1/sources/:slug", async (c) => {
+    const db = primary(c);
+    const slugParam = c.req.param("slug");
+    if (!(await getSourceWithState(db, slugParam))) return problem(c, 404, "no such source");
+    await db.batch(deleteSourceStatements(slugParam));
+    return c.body(null, 204);
+  })
+  .post("/api/v1/sources/:slug/refresh", async (c) => {
+    const deps = refreshDeps(c.env, c.var.config);
+    const source = await getSourceWithState(deps.db, c.req.param("slug"));
+    if (!source) return problem(c, 404, "no such source");
+    const outcome = await refreshSource(deps, source);
+    return c.json(outcome);
+  });
