@@ -141,6 +141,8 @@ export function upsertArticleStatements(source: SourceRef, a: ArticleInput, id: 
   const stmts: Stmt[] = [
     sql(
       // An undated item keeps the time it was first seen; a dated one takes the upstream's.
+      // "END ," (with the space): wrangler's SQL file splitter only closes a CASE at END followed
+      // by whitespace or ";", and would otherwise run the whole import file as one statement.
       `INSERT INTO articles (id, source_id, guid, path_date, original_url, title, summary, content_html,
          published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at, date_source)
        VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
@@ -148,9 +150,9 @@ export function upsertArticleStatements(source: SourceRef, a: ArticleInput, id: 
          original_url = excluded.original_url, title = excluded.title, summary = excluded.summary,
          content_html = excluded.content_html, author = excluded.author, image = excluded.image,
          content_hash = excluded.content_hash, date_source = excluded.date_source,
-         published_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_at ELSE excluded.published_at END,
-         published_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_offset ELSE excluded.published_offset END,
-         updated_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_at ELSE excluded.updated_at END,
+         published_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_at ELSE excluded.published_at END ,
+         published_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_offset ELSE excluded.published_offset END ,
+         updated_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_at ELSE excluded.updated_at END ,
          updated_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_offset ELSE excluded.updated_offset END`,
       id, source.slug, a.guid, formatPathDate(a.published), a.originalUrl, a.title, a.summary, a.contentHtml,
       a.published.ms, a.published.offset, a.updated.ms, a.updated.offset, a.author, a.image, hash, now,

@@ -83,7 +83,7 @@ export function recordFailureStatement(slug: string, f: FetchFailure): Stmt {
   return sql(
     `UPDATE sources SET next_fetch_at = ?2, last_fetch_at = ?3, last_status = 'error', error_count = error_count + 1,
        last_error = ?4, last_duration_ms = ?5,
-       paused_at = CASE WHEN error_count + 1 >= ?6 THEN ?3 ELSE paused_at END
+       paused_at = CASE WHEN error_count + 1 >= ?6 THEN ?3 ELSE paused_at END 
      WHERE slug = ?1`,
     slug, f.nextFetchAt, f.now, f.reason.slice(0, 500), f.durationMs, f.pauseAfter,
   );
@@ -116,11 +116,11 @@ export function updateSourceStatement(slug: string, f: SourceFields, resume: boo
   // Every right-hand side reads the row as it was before this UPDATE.
   return sql(
     `UPDATE sources SET name = ?2, label = ?3, homepage = ?5, timezone = ?6, interval_minutes = ?7, enabled = ?8,
-       etag = CASE WHEN feed_url IS ?4 THEN etag ELSE NULL END,
-       last_modified = CASE WHEN feed_url IS ?4 THEN last_modified ELSE NULL END,
-       next_fetch_at = CASE WHEN ?9 = 1 OR feed_url IS NOT ?4 THEN 0 ELSE next_fetch_at END,
-       paused_at = CASE WHEN ?9 = 1 THEN NULL ELSE paused_at END,
-       error_count = CASE WHEN ?9 = 1 THEN 0 ELSE error_count END,
+       etag = CASE WHEN feed_url IS ?4 THEN etag ELSE NULL END ,
+       last_modified = CASE WHEN feed_url IS ?4 THEN last_modified ELSE NULL END ,
+       next_fetch_at = CASE WHEN ?9 = 1 OR feed_url IS NOT ?4 THEN 0 ELSE next_fetch_at END ,
+       paused_at = CASE WHEN ?9 = 1 THEN NULL ELSE paused_at END ,
+       error_count = CASE WHEN ?9 = 1 THEN 0 ELSE error_count END ,
        feed_url = ?4
      WHERE slug = ?1`,
     slug, f.name, f.label, f.feedUrl, f.homepage, f.timezone, f.intervalMinutes, f.enabled ? 1 : 0, resume ? 1 : 0,
@@ -135,4 +135,13 @@ export function deleteSourceStatements(slug: string): Stmt[] {
     sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
     sql("DELETE FROM sources WHERE slug = ?1", slug),
   ];
+}
+
+/** Create a source with a feed, or give an existing one its feed URL if it has none (samples). */
+export function ensureSourceFeedStatement(source: SourceRef, feedUrl: string, timezone: string, now: number): Stmt {
+  return sql(
+    `INSERT INTO sources (slug, name, label, feed_url, timezone, next_fetch_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
+     ON CONFLICT (slug) DO UPDATE SET feed_url = COALESCE(sources.feed_url, excluded.feed_url)`,
+    source.slug, source.name, source.label, feedUrl, timezone, now,
+  );
 }

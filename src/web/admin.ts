@@ -59,9 +59,11 @@ const requireAdmin = bearerAuth({
     if (typeof expected !== "string" || expected.length < 16) return false;
     return timingSafeEqual(token, expected);
   },
-  noAuthenticationHeader: { message: { title: "Unauthorized", status: 401 } },
-  invalidAuthenticationHeader: { message: { title: "Unauthorized", status: 401 } },
-  invalidToken: { message: { title: "Unauthorized", status: 401 } },
+  // Every failure is the same 401 (hono answers a malformed header with 400 by default, which
+  // would tell a prober which case it hit); onError turns it into the problem document.
+  noAuthenticationHeader: { message: () => new Response(null, { status: 401 }) },
+  invalidAuthenticationHeader: { message: () => new Response(null, { status: 401 }) },
+  invalidToken: { message: () => new Response(null, { status: 401 }) },
 });
 
 function toFields(body: z.infer<typeof patchBody>, base: SourceFields): SourceFields {
