@@ -1,5 +1,5 @@
 // Text helpers every ingest path shares: plain text from HTML, CJK-aware summaries, XML-safe text (pure).
-import { decodeHTML } from "entities";
+import { decodeHTML } from "entities/decode";
 import type { ArticleInput } from "../core/model";
 import { sha256Hex } from "../core/ids";
 import { zoneOffset } from "../core/time";
