@@ -16,6 +16,8 @@ export interface Config {
   /** Sources one cron invocation refreshes at most (each may cost 1 + redirects subrequests). */
   readonly refreshMaxSources: number;
   readonly refreshConcurrency: number;
+  /** With a queue: sources one cron run hands to the queue at most. */
+  readonly refreshEnqueueMax: number;
   /** Sent on every upstream fetch: who we are and where to find us. */
   readonly userAgent: string;
 }
@@ -29,9 +31,10 @@ export const DEFAULTS = {
   MEMORY_CACHE_MB: 8,
   REFRESH_MAX_SOURCES: 8,
   REFRESH_CONCURRENCY: 4,
+  REFRESH_ENQUEUE_MAX: 1000,
 } as const;
 
-type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES" | "MEMORY_CACHE_MB" | "REFRESH_MAX_SOURCES" | "REFRESH_CONCURRENCY", string>>;
+type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES" | "MEMORY_CACHE_MB" | "REFRESH_MAX_SOURCES" | "REFRESH_CONCURRENCY" | "REFRESH_ENQUEUE_MAX", string>>;
 
 function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number, max: number): number {
   const text = vars[name]?.trim() || String(fallback);
@@ -60,6 +63,7 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
     memoryCacheMb: intVar(vars, "MEMORY_CACHE_MB", DEFAULTS.MEMORY_CACHE_MB, 0, 64),
     refreshMaxSources: intVar(vars, "REFRESH_MAX_SOURCES", DEFAULTS.REFRESH_MAX_SOURCES, 1, 500),
     refreshConcurrency: intVar(vars, "REFRESH_CONCURRENCY", DEFAULTS.REFRESH_CONCURRENCY, 1, 6),
+    refreshEnqueueMax: intVar(vars, "REFRESH_ENQUEUE_MAX", DEFAULTS.REFRESH_ENQUEUE_MAX, 1, 10_000),
     userAgent: `edge-news/1.0 (+${baseUrl}/status)`,
   };
 }

@@ -37,6 +37,24 @@ export async function getSourceWithState(db: SqlRunner, slug: string): Promise<S
   return rows[0] ? toSourceWithState(rows[0]) : null;
 }
 
+/** Take the sources that are due (most overdue first) and move their next fetch time to
+ *  `leaseUntil` in the same statement, so an overlapping cron run or a queue backlog never
+ *  fetches a source twice in one interval; the refresh then sets the real next time. */
+export async function claimDueSources(db: SqlRunner, now: number, limit: number, leaseUntil: number): Promise<SourceWithState[]> {
+  return (
+    await db.all<SourceStateRow>(
+      sql(
+        `UPDATE sources SET next_fetch_at = ?3
+         WHERE id IN (SELECT id FROM sources
+                      WHERE enabled = 1 AND next_fetch_at <= ?1 AND paused_at IS NULL AND feed_url IS NOT NULL
+                      ORDER BY next_fetch_at LIMIT ?2)
+         RETURNING ${STATE_COLUMNS}`,
+        now, limit, leaseUntil,
+      ),
+    )
+  ).map(toSourceWithState);
+}
+
 /** Enabled, unpaused sources with a feed whose next fetch time has come, most overdue first. */
 export async function listDueSources(db: SqlRunner, now: number, limit: number): Promise<SourceWithState[]> {
   return (

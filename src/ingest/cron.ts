@@ -1,10 +1,21 @@
-// The cron tick: pick the sources that are due and refresh each in isolation, within the
-// subrequest and CPU limits of one invocation (a bounded number, bounded concurrency).
+// The cron tick: claim the sources that are due and refresh them — inline, a bounded number with
+// bounded concurrency, or, when a queue is bound, by handing each to the queue consumer (fan-out
+// for many sources). Either way within the subrequest and CPU limits of one invocation.
 import type { Config } from "../config";
 import { d1Runner } from "../db/sql";
-import { listDueSources } from "../db/sources";
+import { claimDueSources, getSourceWithState } from "../db/sources";
 import { DEFAULT_LIMITS } from "./fetch-upstream";
-import { type RefreshDeps, type RefreshOutcome, refreshAll } from "./refresh";
+import { type RefreshDeps, type RefreshOutcome, refreshAll, refreshSource } from "./refresh";
+
+/** What the cron puts on the refresh queue: one message a source. */
+export interface RefreshMessage {
+  readonly slug: string;
+}
+
+// A claimed source is not claimed again for this long: a queue backlog or a slow run finishes
+// first. The refresh itself then sets the real next fetch time.
+const CLAIM_LEASE_MS = 10 * 60_000;
+const SEND_BATCH_MAX = 100; // Queues: at most 100 messages per sendBatch
 
 export function refreshDeps(env: Env, config: Config, fetcher: typeof fetch = fetch): RefreshDeps {
   return {
@@ -17,15 +28,54 @@ export function refreshDeps(env: Env, config: Config, fetcher: typeof fetch = fe
   };
 }
 
-export async function refreshDueSources(deps: RefreshDeps, config: Config): Promise<RefreshOutcome[]> {
-  const due = await listDueSources(deps.db, deps.now(), config.refreshMaxSources);
-  const outcomes = await refreshAll(deps, due, config.refreshConcurrency);
+/** The queue binding, when this deployment has one. */
+export function refreshQueue(env: Env): Queue<RefreshMessage> | null {
+  const q = (env as unknown as { REFRESH_QUEUE?: Queue<RefreshMessage> }).REFRESH_QUEUE;
+  return q ?? null;
+}
+
+export async function refreshDueSources(deps: RefreshDeps, config: Config, queue: Queue<RefreshMessage> | null = null): Promise<RefreshOutcome[]> {
+  const now = deps.now();
+  if (queue) {
+    const claimed = await claimDueSources(deps.db, now, config.refreshEnqueueMax, now + CLAIM_LEASE_MS);
+    for (let i = 0; i < claimed.length; i += SEND_BATCH_MAX) {
+      await queue.sendBatch(claimed.slice(i, i + SEND_BATCH_MAX).map((s) => ({ body: { slug: s.slug } })));
+    }
+    deps.log({ level: "info", msg: "cron refresh", mode: "queue", enqueued: claimed.length });
+    return [];
+  }
+  const claimed = await claimDueSources(deps.db, now, config.refreshMaxSources, now + CLAIM_LEASE_MS);
+  const outcomes = await refreshAll(deps, claimed, config.refreshConcurrency);
   deps.log({
     level: "info",
     msg: "cron refresh",
-    due: due.length,
+    mode: "inline",
+    due: claimed.length,
     ok: outcomes.filter((o) => o.status !== "error").length,
     failed: outcomes.filter((o) => o.status === "error").length,
   });
   return outcomes;
+}
+
+/** The queue consumer: refresh each source named in the batch. A refresh records its own
+ *  failures; a message is retried (and after max_retries dead-lettered) only when even that was
+ *  impossible, e.g. D1 unreachable. */
+export async function consumeRefreshBatch(deps: RefreshDeps, batch: MessageBatch<RefreshMessage>, concurrency: number): Promise<void> {
+  const messages = [...batch.messages];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, messages.length) }, async () => {
+      while (next < messages.length) {
+        const message = messages[next++]!;
+        try {
+          const source = await getSourceWithState(deps.db, message.body.slug);
+          if (source) await refreshSource(deps, source); // a deleted source: nothing to do
+          message.ack();
+        } catch (e) {
+          deps.log({ level: "error", msg: "refresh message failed; retrying", source: message.body.slug, attempts: message.attempts, error: String(e) });
+          message.retry({ delaySeconds: 30 * message.attempts });
+        }
+      }
+    }),
+  );
 }

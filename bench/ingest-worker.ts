@@ -1,0 +1,227 @@
+// Bench-only worker: runs the real refreshSource (src/ingest/refresh.ts) n times per request
+// against an in-memory upstream and the local D1, so the cost of one source refresh can be
+// measured from outside workerd (inside it, timers only advance on I/O). The `cpu-*` cases run
+// the pure stages of the same pipeline without any D1 call.
+import { contentHash, planUpsert, readKnownHashes } from "../src/db/articles";
+import { createSourceStatement, getSourceWithState, recordSuccessStatement } from "../src/db/sources";
+import { type SqlRunner, d1Runner, sql } from "../src/db/sql";
+import type { ArticleInput, SourceWithState } from "../src/core/model";
+import { decodeFeedBytes } from "../src/ingest/decode";
+import { DEFAULT_LIMITS, fetchUpstream } from "../src/ingest/fetch-upstream";
+import { normalizeItem } from "../src/ingest/normalize";
+import { type ParsedFeed, parseFeedText } from "../src/ingest/parse";
+import { type RefreshDeps, type RefreshOutcome, refreshSource } from "../src/ingest/refresh";
+import { sanitizeHtml } from "../src/ingest/sanitize";
+import { nextFetchAt } from "../src/ingest/schedule";
+import { BODY_BYTES, ITEMS, SOURCES, generateFeed } from "./ingest-data";
+
+const UPSTREAM = "https://upstream.example.com";
+const ETAG = '"glwb-v1"';
+const CONTENT_TYPE = "application/rss+xml; charset=utf-8";
+const TIMEZONE = "Asia/Shanghai";
+
+type RefreshCase = keyof typeof SOURCES;
+
+const encoder = new TextEncoder();
+const sameBytes = encoder.encode(generateFeed({ items: ITEMS, bodyBytes: BODY_BYTES, guidPrefix: "same" }));
+
+// Feeds of all-new items, generated ahead of the timed requests (op=prepare), one per refresh.
+const fresh: Uint8Array[] = [];
+let freshNext = 0;
+let freshMade = 0;
+
+const upstream = (async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  const headers = new Headers(init?.headers);
+  switch (url.pathname) {
+    case "/etag.xml":
+      if (headers.get("if-none-match") === ETAG) return new Response(null, { status: 304, headers: { etag: ETAG } });
+      return new Response(sameBytes, { headers: { "content-type": CONTENT_TYPE, etag: ETAG } });
+    case "/same.xml":
+      return new Response(sameBytes, { headers: { "content-type": CONTENT_TYPE } });
+    case "/fresh.xml": {
+      const bytes = fresh[freshNext];
+      if (!bytes) return new Response("no prepared feed left", { status: 500 });
+      fresh[freshNext++] = new Uint8Array(); // let it go once served
+      return new Response(bytes, { headers: { "content-type": CONTENT_TYPE } });
+    }
+    default:
+      return new Response("not found", { status: 404 });
+  }
+}) as typeof fetch;
+
+function deps(db: SqlRunner): RefreshDeps {
+  return { db, fetch: upstream, now: () => Date.now(), limits: DEFAULT_LIMITS, log: () => {} };
+}
+
+/** A D1 binding that tallies what each batch did (rows read / written, statements), for the checks. */
+function counting(db: D1Database) {
+  const stats = { batches: 0, statements: 0, rowsRead: 0, rowsWritten: 0 };
+  const wrapped = {
+    prepare: (query: string) => db.prepare(query),
+    async batch(stmts: D1PreparedStatement[]) {
+      stats.batches++;
+      stats.statements += stmts.length;
+      const results = await db.batch(stmts);
+      for (const r of results) {
+        stats.rowsRead += r.meta.rows_read ?? 0;
+        stats.rowsWritten += r.meta.rows_written ?? 0;
+      }
+      return results;
+    },
+  } as unknown as D1Database;
+  return { db: wrapped, stats };
+}
+
+// --- the same pipeline with no D1 call, on the same bytes as the "unchanged" cases ------------
+
+const SOURCE = { slug: "bench-cpu", name: "桂林晚报", label: "桂林晚报新闻", timezone: TIMEZONE, intervalMinutes: 15 };
+let staged: { text: string; feed: ParsedFeed; base: string; inputs: ArticleInput[]; known: Map<string, string> } | null = null;
+
+async function normalizeAll(feed: ParsedFeed, base: string, now: number): Promise<ArticleInput[]> {
+  const inputs: ArticleInput[] = [];
+  for (const item of feed.items) {
+    const a = await normalizeItem(item, { source: SOURCE, base, xmlBase: null, now });
+    if (a) inputs.push(a);
+  }
+  return inputs;
+}
+
+/** refreshOrThrow (refresh.ts) with every D1 call left out: the fetch from the in-memory upstream,
+ *  decode, parse, normalize (with sanitize), dedupe, planUpsert against `known` (hashes, ids,
+ *  statements) and the fetch-state statement. Returns the number of write statements built. */
+async function refreshWithoutD1(path: string, etag: string | null, known: ReadonlyMap<string, string>): Promise<number> {
+  const url = `${UPSTREAM}${path}`;
+  const started = Date.now();
+  const fetched = await fetchUpstream(upstream, url, { etag, lastModified: null }, DEFAULT_LIMITS);
+  const now = Date.now();
+  const counts = { new: 0, updated: 0, unchanged: 0 };
+  const record = (status: "200" | "304", ttl: number | null) =>
+    recordSuccessStatement(SOURCE.slug, {
+      status, etag: fetched.kind === "error" ? null : fetched.headers.get("etag"), lastModified: null,
+      nextFetchAt: nextFetchAt(now, { intervalMinutes: SOURCE.intervalMinutes, ttlMinutes: ttl, errorCount: 0 }),
+      now, durationMs: now - started, counts,
+    });
+  if (fetched.kind === "not-modified") return [record("304", null)].length;
+  if (fetched.kind !== "ok") throw new Error(fetched.reason);
+  const { text } = decodeFeedBytes(fetched.bytes, fetched.headers.get("content-type"));
+  const feed = parseFeedText(text);
+  const base = new URL(feed.link ?? fetched.url, fetched.url).href; // refresh.ts's resolveBase, for RSS
+  const inputs = await normalizeAll(feed, base, now);
+  const byGuid = new Map(inputs.map((a) => [a.guid, a]));
+  const plan = await planUpsert(known, SOURCE, [...byGuid.values()], now);
+  Object.assign(counts, { new: plan.inserted, updated: plan.updated, unchanged: plan.unchanged });
+  return [...plan.statements, record("200", feed.ttlMinutes)].length;
+}
+
+async function stage(): Promise<NonNullable<typeof staged>> {
+  if (!staged) {
+    const { text } = decodeFeedBytes(sameBytes, CONTENT_TYPE);
+    const feed = parseFeedText(text);
+    const base = new URL(feed.link ?? `${UPSTREAM}/same.xml`, `${UPSTREAM}/same.xml`).href;
+    const inputs = await normalizeAll(feed, base, Date.now());
+    const known = new Map<string, string>();
+    for (const a of inputs) known.set(`${SOURCE.slug}\n${a.guid}`, await contentHash(a));
+    staged = { text, feed, base, inputs, known };
+  }
+  return staged;
+}
+
+const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> | number> = {
+  "cpu-304": () => refreshWithoutD1("/etag.xml", ETAG, new Map()),
+  "cpu-same": () => refreshWithoutD1("/same.xml", null, staged!.known),
+  "cpu-new": () => refreshWithoutD1("/same.xml", null, new Map()),
+  "cpu-fetch": async () => {
+    const f = await fetchUpstream(upstream, `${UPSTREAM}/same.xml`, { etag: null, lastModified: null }, DEFAULT_LIMITS);
+    return f.kind === "ok" ? f.bytes.length : -1;
+  },
+  "cpu-decode": () => decodeFeedBytes(sameBytes, CONTENT_TYPE).text.length,
+  "cpu-parse": () => parseFeedText(staged!.text).items.length,
+  "cpu-normalize": async (now) => (await normalizeAll(staged!.feed, staged!.base, now)).length,
+  "cpu-sanitize": () => staged!.feed.items.filter((item) => sanitizeHtml(item.content ?? "", item.link).length > 0).length,
+  "cpu-plan": async (now) => (await planUpsert(new Map(), SOURCE, staged!.inputs, now)).statements.length,
+  // D1 alone: the floor of one round trip, and the read a 200 refresh makes before deciding.
+  "d1-floor": async (_, db) => (await db.allMany([sql("SELECT 1 AS one")])).length,
+  "d1-read": async (_, db) => (await readKnownHashes(db, new Map([[SOURCES["unchanged-200"].slug, staged!.inputs.map((a) => a.guid)]]))).size,
+};
+
+// --- requests ---------------------------------------------------------------------------------
+
+async function loadSource(db: SqlRunner, c: RefreshCase): Promise<SourceWithState> {
+  const source = await getSourceWithState(db, SOURCES[c].slug);
+  if (!source) throw new Error(`source ${SOURCES[c].slug} missing: run op=setup first`);
+  return source;
+}
+
+function tally(outcomes: RefreshOutcome[]) {
+  const t = { refreshes: outcomes.length, new: 0, updated: 0, unchanged: 0, status: {} as Record<string, number>, errors: [] as string[] };
+  for (const o of outcomes) {
+    t.new += o.new;
+    t.updated += o.updated;
+    t.unchanged += o.unchanged;
+    t.status[o.status] = (t.status[o.status] ?? 0) + 1;
+    if (o.error && t.errors.length < 3) t.errors.push(o.error);
+  }
+  return t;
+}
+
+export default {
+  async fetch(req: Request, env: { DB: D1Database }): Promise<Response> {
+    const url = new URL(req.url);
+    const op = url.searchParams.get("op") ?? "run";
+    const c = url.searchParams.get("case") ?? "";
+    const n = Number(url.searchParams.get("n") ?? "1");
+    const db = d1Runner(env.DB);
+    try {
+      switch (op) {
+        // Create the sources; fetch the two "unchanged" ones once so their items are stored and
+        // the 304 source holds the upstream's ETag.
+        case "setup": {
+          const now = Date.now();
+          const fields = (path: string) => ({
+            name: "桂林晚报", label: "桂林晚报新闻", feedUrl: `${UPSTREAM}${path}`, homepage: "https://www.guilinwb.example.com/",
+            timezone: TIMEZONE, intervalMinutes: 15, enabled: true,
+          });
+          await db.batch(Object.values(SOURCES).map((s) => createSourceStatement(s.slug, fields(s.path), now)));
+          const primed = [];
+          for (const k of ["unchanged-304", "unchanged-200"] as const) primed.push(await refreshSource(deps(db), await loadSource(db, k)));
+          await stage();
+          return Response.json({ primed: tally(primed), feedBytes: sameBytes.length, items: staged!.feed.items.length });
+        }
+        // Generate n feeds of all-new items for the "new" case (outside any timed request).
+        case "prepare": {
+          for (let i = 0; i < n; i++) {
+            fresh.push(encoder.encode(generateFeed({ items: ITEMS, bodyBytes: BODY_BYTES, guidPrefix: `r${freshMade++}` })));
+          }
+          return Response.json({ prepared: fresh.length - freshNext });
+        }
+        // One refresh with a counting D1 binding: what it read and wrote.
+        case "probe": {
+          const { db: d1, stats } = counting(env.DB);
+          const runner = d1Runner(d1);
+          const outcome = await refreshSource(deps(runner), await loadSource(runner, c as RefreshCase));
+          return Response.json({ outcome: tally([outcome]), ...stats });
+        }
+        case "run": {
+          if (c in SOURCES) {
+            // The source is read once, as the cron's listDueSources does, before the refreshes.
+            const source = await loadSource(db, c as RefreshCase);
+            const outcomes: RefreshOutcome[] = [];
+            for (let i = 0; i < n; i++) outcomes.push(await refreshSource(deps(db), source));
+            return Response.json(tally(outcomes));
+          }
+          const fn = CPU_CASES[c];
+          if (!fn) return new Response(`unknown case ${c}`, { status: 400 });
+          await stage();
+          let check = 0;
+          for (let i = 0; i < n; i++) check += await fn(Date.now(), db);
+          return Response.json({ refreshes: n, check });
+        }
+        default:
+          return new Response(`unknown op ${op}`, { status: 400 });
+      }
+    } catch (e) {
+      return new Response(String((e as Error).stack ?? e), { status: 500 });
+    }
+  },
+};
