@@ -1,7 +1,7 @@
 // Bench-only worker: runs the real refreshSource (src/ingest/refresh.ts) n times per request
 // against an in-memory upstream and the local D1, so the cost of one source refresh can be
 // measured from outside workerd (inside it, timers only advance on I/O). The `cpu-*` cases run
-// the pure stages of the same pipeline without any D1 call.
+// the same pipeline, or one stage of it, without any D1 call; the `d1-*` cases D1 calls alone.
 import { contentHash, planUpsert, readKnownHashes } from "../src/db/articles";
 import { createSourceStatement, getSourceWithState, recordSuccessStatement } from "../src/db/sources";
 import { type SqlRunner, d1Runner, sql } from "../src/db/sql";
@@ -140,6 +140,8 @@ const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> 
   "cpu-normalize": async (now) => (await normalizeAll(staged!.feed, staged!.base, now)).length,
   "cpu-sanitize": () => staged!.feed.items.filter((item) => sanitizeHtml(item.content ?? "", item.link).length > 0).length,
   "cpu-plan": async (now) => (await planUpsert(new Map(), SOURCE, staged!.inputs, now)).statements.length,
+  // Not part of the refresh: what a skip on identical bytes, before any parsing, would cost.
+  "cpu-sha-feed": async () => (await crypto.subtle.digest("SHA-256", sameBytes)).byteLength,
   // D1 alone: the floor of one round trip, and the read a 200 refresh makes before deciding.
   "d1-floor": async (_, db) => (await db.allMany([sql("SELECT 1 AS one")])).length,
   "d1-read": async (_, db) => (await readKnownHashes(db, new Map([[SOURCES["unchanged-200"].slug, staged!.inputs.map((a) => a.guid)]]))).size,

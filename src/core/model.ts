@@ -75,7 +75,9 @@ export interface Article extends ArticleInput {
 export type Scope =
   | { readonly kind: "all" }
   | { readonly kind: "source"; readonly source: Source }
-  | { readonly kind: "tag"; readonly tag: string };
+  | { readonly kind: "tag"; readonly tag: string }
+  /** `match` is the FTS5 expression built by core/search-tokens.ts, never raw user input. */
+  | { readonly kind: "search"; readonly query: string; readonly match: string };
 
 /** Keyset position: list items strictly older than this (published_at, id). */
 export interface Cursor {

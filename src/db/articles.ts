@@ -3,6 +3,7 @@ import type { Article, ArticleInput, Cursor, Page, Scope, SourceRef } from "../c
 import { articleId, sha256Hex } from "../core/ids";
 import { formatPathDate } from "../core/time";
 import { type ArticleRow, toArticle } from "./rows";
+import { indexArticleStatements, searchTextOf } from "./search";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 // Tags in the article's own order, as one JSON array per row (one index probe per row).
@@ -13,7 +14,7 @@ const TAGS_JSON = `(SELECT json_group_array(name) FROM (
 function columns(withContent: boolean): string {
   return `a.id, a.guid, a.path_date, a.original_url, a.title, a.summary,
     ${withContent ? "a.content_html" : "'' AS content_html"},
-    a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.author, a.image, a.content_hash,
+    a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.author, a.image, a.content_hash, a.search_rowid,
     s.slug AS source_slug, s.name AS source_name, s.label AS source_label, ${TAGS_JSON}`;
 }
 
@@ -45,6 +46,18 @@ export function listStatement(scope: Scope, opts: ListOptions, cols = columns(op
          ORDER BY a.published_at DESC, a.id DESC LIMIT ?3`,
         c.ms, c.id, take, scope.source.id,
       );
+    case "search": {
+      // Driven by the FTS index in its own rowid order (newest first): no sort, whatever the
+      // number of matches. The cursor of a search page is a search rowid.
+      // Its cursor's `ms` is the search rowid of the last item shown (see toPage).
+      return sql(
+        `SELECT ${cols} FROM search_index f
+           JOIN articles a ON a.search_rowid = f.rowid JOIN sources s ON s.id = a.source_id
+         WHERE search_index MATCH ?1 AND f.rowid < ?2
+         ORDER BY f.rowid DESC LIMIT ?3`,
+        scope.match, opts.before?.ms ?? Number.MAX_SAFE_INTEGER, take,
+      );
+    }
     case "tag":
       return sql(
         `SELECT ${cols} FROM article_tags k
@@ -57,15 +70,18 @@ export function listStatement(scope: Scope, opts: ListOptions, cols = columns(op
   }
 }
 
-/** Rows of `listStatement` → a page with the cursor of the next one. */
-export function toPage(rows: readonly ArticleRow[], limit: number): Page<Article> {
+/** Rows of `listStatement` → a page with the cursor of the next one. A search listing's cursor
+ *  carries the search rowid in place of the date (its order); cursors are only valid for the
+ *  listing that issued them. */
+export function toPage(rows: readonly ArticleRow[], limit: number, scope?: Scope): Page<Article> {
   const items = rows.slice(0, limit).map(toArticle);
-  const last = items[items.length - 1];
-  return { items, next: rows.length > limit && last ? { ms: last.published.ms, id: last.id } : null };
+  const last = rows[limit - 1];
+  if (rows.length <= limit || !last) return { items, next: null };
+  return { items, next: { ms: scope?.kind === "search" ? (last.search_rowid ?? 0) : last.published_at, id: last.id } };
 }
 
 export async function listArticles(db: SqlRunner, scope: Scope, opts: ListOptions): Promise<Page<Article>> {
-  return toPage(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit);
+  return toPage(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, scope);
 }
 
 /** What a listing's first page is made of, without bodies: enough to answer a conditional
@@ -160,6 +176,7 @@ export function upsertArticleStatements(source: SourceRef, a: ArticleInput, id: 
     ),
     sql("DELETE FROM article_tags WHERE article_id = ?1", id),
   ];
+  stmts.push(...indexArticleStatements(id, searchTextOf(a)));
   a.tags.forEach((tag, position) => {
     stmts.push(
       sql("INSERT INTO tags (name) VALUES (?1) ON CONFLICT (name) DO NOTHING", tag),

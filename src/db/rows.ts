@@ -71,6 +71,7 @@ export interface ArticleRow {
   author: string | null;
   image: string | null;
   content_hash: string;
+  search_rowid: number | null;
   source_slug: string;
   source_name: string;
   source_label: string;

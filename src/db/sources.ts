@@ -1,6 +1,7 @@
 // Every SQL statement about sources (the site's categories).
 import type { Source, SourceRef, SourceWithState } from "../core/model";
 import { type SourceRow, type SourceStateRow, toSource, toSourceWithState } from "./rows";
+import { unindexSourceStatement } from "./search";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 const COLUMNS = "id, slug, name, label, homepage, feed_url, timezone, enabled, interval_minutes";
@@ -149,6 +150,7 @@ export function updateSourceStatement(slug: string, f: SourceFields, resume: boo
 export function deleteSourceStatements(slug: string): Stmt[] {
   const id = "(SELECT id FROM sources WHERE slug = ?1)";
   return [
+    unindexSourceStatement(slug),
     sql(`DELETE FROM article_tags WHERE article_id IN (SELECT id FROM articles WHERE source_id = ${id})`, slug),
     sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
     sql("DELETE FROM sources WHERE slug = ?1", slug),

@@ -1,48 +1,13 @@
-// Text helpers every ingest path shares: plain text from HTML, CJK-aware summaries, XML-safe text (pure).
-import { decodeHTML } from "entities/decode";
+// Upstream items → the normalized article (pure). The text helpers live in core/text.ts.
 import type { ArticleInput } from "../core/model";
 import { sha256Hex } from "../core/ids";
 import { zoneOffset } from "../core/time";
 import { parseFeedDate } from "./dates";
 import type { ParsedItem } from "./parse";
 import { sanitizeHtml } from "./sanitize";
-import { FilterXSS } from "./xss";
+import { htmlToText, stripXmlInvalid, summarize } from "../core/text";
 
-// XML 1.0 §2.2 Char: anything outside it can never appear in a feed, so it never enters storage
-// either: C0 controls but tab/LF/CR, U+FFFE/U+FFFF, and unpaired surrogates. Over UTF-16 code
-// units with a quick test first: most text has none of these, and this runs over every body.
-const MAYBE_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-export function stripXmlInvalid(text: string): string {
-  return MAYBE_INVALID.test(text) ? text.replace(XML_INVALID, "") : text;
-}
-
-const textOnly = new FilterXSS({
-  whiteList: {},
-  stripIgnoreTag: true,
-  stripIgnoreTagBody: ["script", "style", "template", "noscript"],
-});
-
-/** Visible text of an HTML fragment, whitespace collapsed. */
-export function htmlToText(html: string): string {
-  const withBreaks = html.replace(/<\/(p|div|li|h[1-6]|blockquote|tr)>|<br\s*\/?>/gi, "$& ");
-  return decodeHTML(textOnly.process(withBreaks)).replace(/\s+/g, " ").trim();
-}
-
-// Chinese sentences end in full-width punctuation; cut there rather than mid-phrase.
-const SENTENCE_END = /[。！？；!?;…]/u;
-
-/** A summary of at most `max` characters (code points), ending on a sentence when one fits. */
-export function summarize(text: string, max = 120): string {
-  const chars = Array.from(text.trim());
-  if (chars.length <= max) return chars.join("");
-  const head = chars.slice(0, max);
-  for (let i = head.length - 1; i >= max / 2; i--) {
-    if (SENTENCE_END.test(head[i]!)) return head.slice(0, i + 1).join("");
-  }
-  return `${head.slice(0, max - 1).join("")}…`;
-}
+export { htmlToText, stripXmlInvalid, summarize };
 
 // --- upstream items → ArticleInput -------------------------------------------------------
 

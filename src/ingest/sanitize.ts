@@ -1,6 +1,6 @@
 // Untrusted upstream HTML → safe HTML, through the `xss` allowlist sanitizer (pure).
 // The allowlist is a data table; anything not in it is removed, never escaped into visible text.
-import { FilterXSS, type IFilterXSSOptions, parseAttr } from "./xss";
+import { FilterXSS, type IFilterXSSOptions, parseAttr } from "../core/xss";
 
 const ALLOWED: Record<string, string[]> = {
   p: ["class"], br: [], hr: [], div: [], span: [],

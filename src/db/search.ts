@@ -1,0 +1,57 @@
+// Every SQL statement about the search index (migrations/0003_search.sql explains its shape).
+import type { ArticleInput } from "../core/model";
+import { indexTokens } from "../core/search-tokens";
+import { htmlToText } from "../core/text";
+import { type SqlRunner, type Stmt, sql } from "./sql";
+
+/** Ticks per millisecond in a search rowid: published_at × 1024 + a tiebreak. */
+export const ROWID_TICKS = 1024;
+
+/** What of an article is searchable: its title, tags and text. */
+export function searchTextOf(a: Pick<ArticleInput, "title" | "tags" | "contentHtml" | "summary">): string {
+  return `${a.title} ${a.tags.join(" ")} ${htmlToText(a.contentHtml) || a.summary}`;
+}
+
+/** (Re)index one article, after its row is written: drop its old index row, give it a fresh
+ *  rowid in its millisecond (the next free tiebreak), insert its tokens. */
+export function indexArticleStatements(articleId: string, text: string): Stmt[] {
+  return [
+    sql("DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1)", articleId),
+    sql("UPDATE articles SET search_rowid = NULL WHERE id = ?1", articleId),
+    sql(
+      `UPDATE articles AS a SET search_rowid = (
+         SELECT coalesce(max(b.search_rowid) + 1, a.published_at * ${ROWID_TICKS}) FROM articles b
+         WHERE b.search_rowid BETWEEN a.published_at * ${ROWID_TICKS} AND a.published_at * ${ROWID_TICKS} + ${ROWID_TICKS - 1})
+       WHERE a.id = ?1`,
+      articleId,
+    ),
+    sql("INSERT INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1", articleId, indexTokens(text)),
+  ];
+}
+
+/** Remove the index rows of every article of a source (before the articles themselves go). */
+export function unindexSourceStatement(slug: string): Stmt {
+  return sql(
+    `DELETE FROM search_index WHERE rowid IN (
+       SELECT search_rowid FROM articles WHERE source_id = (SELECT id FROM sources WHERE slug = ?1) AND search_rowid IS NOT NULL)`,
+    slug,
+  );
+}
+
+/** Index up to `limit` articles that have no index row yet (stored before search existed). */
+export async function indexMissing(db: SqlRunner, limit: number): Promise<number> {
+  const rows = await db.all<{ id: string; title: string; summary: string; content_html: string; tags_json: string | null }>(
+    sql(
+      `SELECT a.id, a.title, a.summary, a.content_html,
+         (SELECT json_group_array(t.name) FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE k.article_id = a.id) AS tags_json
+       FROM articles a WHERE a.search_rowid IS NULL LIMIT ?1`,
+      limit,
+    ),
+  );
+  await db.batch(
+    rows.flatMap((r) =>
+      indexArticleStatements(r.id, searchTextOf({ title: r.title, summary: r.summary, contentHtml: r.content_html, tags: r.tags_json ? (JSON.parse(r.tags_json) as string[]) : [] })),
+    ),
+  );
+  return rows.length;
+}
