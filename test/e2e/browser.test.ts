@@ -22,7 +22,10 @@ async function openPage(): Promise<{ page: Page; problems: string[] }> {
     if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`requestfailed: ${r.url()}`));
+  // A request cut short because the test navigated on (net::ERR_ABORTED) is not a fault.
+  page.on("requestfailed", (r) => {
+    if (r.failure()?.errorText !== "net::ERR_ABORTED") problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   return { page, problems };
 }
 
