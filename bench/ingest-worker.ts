@@ -4,7 +4,7 @@
 // the same pipeline, or one stage of it, without any D1 call; the `d1-*` cases D1 calls alone.
 import { contentHash, planUpsert, readKnownHashes } from "../src/db/articles";
 import { createSourceStatement, getSourceWithState, recordSuccessStatement } from "../src/db/sources";
-import { type SqlRunner, d1Runner, sql } from "../src/db/sql";
+import { type SqlRunner, type Stmt, d1Runner, sql } from "../src/db/sql";
 import type { ArticleInput, SourceWithState } from "../src/core/model";
 import { decodeFeedBytes } from "../src/ingest/decode";
 import { DEFAULT_LIMITS, fetchUpstream } from "../src/ingest/fetch-upstream";
@@ -142,10 +142,39 @@ const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> 
   "cpu-plan": async (now) => (await planUpsert(new Map(), SOURCE, staged!.inputs, now)).statements.length,
   // Not part of the refresh: what a skip on identical bytes, before any parsing, would cost.
   "cpu-sha-feed": async () => (await crypto.subtle.digest("SHA-256", sameBytes)).byteLength,
+  // D1 alone: the write batch of 50 new items (built ahead by op=prepare-writes), with and
+  // without the search index's statements.
+  "d1-write": (_, db) => writeBatch(db, "all"),
+  "d1-write-nosearch": (_, db) => writeBatch(db, "nosearch"),
   // D1 alone: the floor of one round trip, and the read a 200 refresh makes before deciding.
   "d1-floor": async (_, db) => (await db.allMany([sql("SELECT 1 AS one")])).length,
   "d1-read": async (_, db) => (await readKnownHashes(db, new Map([[SOURCES["unchanged-200"].slug, staged!.inputs.map((a) => a.guid)]]))).size,
 };
+
+// Write batches of all-new items for the d1-write cases, built outside the timed requests.
+const WRITE_SOURCE = { slug: "bench-write", name: "桂林晚报", label: "桂林晚报新闻" };
+const writes = { all: [] as Stmt[][], nosearch: [] as Stmt[][] };
+let writesMade = 0;
+let lastBatchSize = 0;
+const isSearchStatement = (s: Stmt) => /\bsearch_(index|rowid)\b/.test(s.sql);
+
+async function prepareWrites(variant: keyof typeof writes, n: number): Promise<void> {
+  const { inputs } = await stage();
+  for (let i = 0; i < n; i++) {
+    const fresh = inputs.map((a) => ({ ...a, guid: `${a.guid}#w${writesMade}` }));
+    writesMade++;
+    const { statements } = await planUpsert(new Map(), WRITE_SOURCE, fresh, Date.now());
+    writes[variant].push(variant === "all" ? statements : statements.filter((s) => !isSearchStatement(s)));
+  }
+}
+
+async function writeBatch(db: SqlRunner, variant: keyof typeof writes): Promise<number> {
+  const stmts = writes[variant].shift();
+  if (!stmts) throw new Error(`no prepared ${variant} write batch left`);
+  await db.batch(stmts);
+  lastBatchSize = stmts.length;
+  return stmts.length;
+}
 
 // --- requests ---------------------------------------------------------------------------------
 
@@ -184,7 +213,10 @@ export default {
             name: "桂林晚报", label: "桂林晚报新闻", feedUrl: `${UPSTREAM}${path}`, homepage: "https://www.guilinwb.example.com/",
             timezone: TIMEZONE, intervalMinutes: 15, enabled: true,
           });
-          await db.batch(Object.values(SOURCES).map((s) => createSourceStatement(s.slug, fields(s.path), now)));
+          await db.batch([
+            ...Object.values(SOURCES).map((s) => createSourceStatement(s.slug, fields(s.path), now)),
+            createSourceStatement(WRITE_SOURCE.slug, fields("/none.xml"), now),
+          ]);
           const primed = [];
           for (const k of ["unchanged-304", "unchanged-200"] as const) primed.push(await refreshSource(deps(db), await loadSource(db, k)));
           await stage();
@@ -196,6 +228,11 @@ export default {
             fresh.push(encoder.encode(generateFeed({ items: ITEMS, bodyBytes: BODY_BYTES, guidPrefix: `r${freshMade++}` })));
           }
           return Response.json({ prepared: fresh.length - freshNext });
+        }
+        case "prepare-writes": {
+          const variant = c === "nosearch" ? "nosearch" : "all";
+          await prepareWrites(variant, n);
+          return Response.json({ prepared: writes[variant].length, statements: writes[variant][0]?.length ?? 0 });
         }
         // One refresh with a counting D1 binding: what it read and wrote.
         case "probe": {
@@ -217,7 +254,7 @@ export default {
           await stage();
           let check = 0;
           for (let i = 0; i < n; i++) check += await fn(Date.now(), db);
-          return Response.json({ refreshes: n, check });
+          return Response.json({ refreshes: n, check, statements: lastBatchSize });
         }
         default:
           return new Response(`unknown op ${op}`, { status: 400 });

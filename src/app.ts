@@ -11,6 +11,7 @@ import { ErrorPage } from "./render/pages/error";
 import type { Source } from "./core/model";
 import type { AppEnv } from "./web/context";
 import { admin, health } from "./web/admin";
+import { api } from "./web/api";
 import { feeds } from "./web/feeds";
 import { problem } from "./web/problem";
 import { pages } from "./web/pages";
@@ -76,6 +77,7 @@ export function createApp() {
   });
   app.route("/", health);
   app.route("/", admin);
+  app.route("/", api);
   app.route("/", feeds);
   app.route("/", pages);
   app.notFound((c) => renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"));

@@ -3,8 +3,8 @@ import type { Article, ArticleInput, Cursor, Page, Scope, SourceRef } from "../c
 import { articleId, sha256Hex } from "../core/ids";
 import { formatPathDate } from "../core/time";
 import { type ArticleRow, toArticle } from "./rows";
-import { indexArticleStatements, searchTextOf } from "./search";
-import { type SqlRunner, type Stmt, sql } from "./sql";
+import { ROWID_TICKS, indexArticleStatements, searchTextOf } from "./search";
+import { type SqlRunner, type SqlValue, type Stmt, sql } from "./sql";
 
 // Tags in the article's own order, as one JSON array per row (one index probe per row).
 const TAGS_JSON = `(SELECT json_group_array(name) FROM (
@@ -25,49 +25,72 @@ export interface ListOptions {
   readonly before?: Cursor | null;
   readonly limit: number;
   readonly withContent?: boolean;
+  /** Narrowing filters (the API's): within the scope, only these. */
+  readonly filters?: ListFilters;
 }
 
-/** One statement for a page of a listing, newest first; asks for one extra row to know if more exist. */
+export interface ListFilters {
+  readonly sourceId?: number;
+  readonly tag?: string;
+  /** Published at or after (ms). */
+  readonly sinceMs?: number;
+  /** Published before (ms). */
+  readonly untilMs?: number;
+}
+
+/** One statement for a page of a listing, newest first; asks for one extra row to know if more
+ *  exist. Each scope is one index range in its own order: (published_at, id) for the site and a
+ *  source, the tag index for a tag, the FTS index's rowid (time-ordered) for a search. */
 export function listStatement(scope: Scope, opts: ListOptions, cols = columns(opts.withContent ?? false)): Stmt {
   const c = opts.before ?? FIRST;
-  const take = opts.limit + 1;
+  const f = opts.filters ?? {};
+  const params: SqlValue[] = [];
+  const p = (v: SqlValue) => {
+    params.push(v);
+    return `?${params.length}`;
+  };
+  const where: string[] = [];
+  let from: string;
+  let order: string;
+  // The time column of the driving index, so since/until narrow the same range.
+  let time: string;
   switch (scope.kind) {
     case "all":
-      return sql(
-        `SELECT ${cols} FROM articles a JOIN sources s ON s.id = a.source_id
-         WHERE (a.published_at, a.id) < (?1, ?2)
-         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3`,
-        c.ms, c.id, take,
-      );
     case "source":
-      return sql(
-        `SELECT ${cols} FROM articles a JOIN sources s ON s.id = a.source_id
-         WHERE a.source_id = ?4 AND (a.published_at, a.id) < (?1, ?2)
-         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3`,
-        c.ms, c.id, take, scope.source.id,
-      );
-    case "search": {
-      // Driven by the FTS index in its own rowid order (newest first): no sort, whatever the
-      // number of matches. The cursor of a search page is a search rowid.
-      // Its cursor's `ms` is the search rowid of the last item shown (see toPage).
-      return sql(
-        `SELECT ${cols} FROM search_index f
-           JOIN articles a ON a.search_rowid = f.rowid JOIN sources s ON s.id = a.source_id
-         WHERE search_index MATCH ?1 AND f.rowid < ?2
-         ORDER BY f.rowid DESC LIMIT ?3`,
-        scope.match, opts.before?.ms ?? Number.MAX_SAFE_INTEGER, take,
-      );
-    }
+      from = "articles a JOIN sources s ON s.id = a.source_id";
+      if (scope.kind === "source") where.push(`a.source_id = ${p(scope.source.id)}`);
+      where.push(`(a.published_at, a.id) < (${p(c.ms)}, ${p(c.id)})`);
+      order = "a.published_at DESC, a.id DESC";
+      time = "a.published_at";
+      break;
     case "tag":
-      return sql(
-        `SELECT ${cols} FROM article_tags k
-           JOIN articles a ON a.id = k.article_id JOIN sources s ON s.id = a.source_id
-         WHERE k.tag_id = (SELECT id FROM tags WHERE name = ?4)
-           AND (k.published_at, k.article_id) < (?1, ?2)
-         ORDER BY k.published_at DESC, k.article_id DESC LIMIT ?3`,
-        c.ms, c.id, take, scope.tag,
-      );
+      from = "article_tags k JOIN articles a ON a.id = k.article_id JOIN sources s ON s.id = a.source_id";
+      where.push(`k.tag_id = (SELECT id FROM tags WHERE name = ${p(scope.tag)})`);
+      where.push(`(k.published_at, k.article_id) < (${p(c.ms)}, ${p(c.id)})`);
+      order = "k.published_at DESC, k.article_id DESC";
+      time = "k.published_at";
+      break;
+    case "search":
+      // No sort, whatever the number of matches; the cursor's `ms` is a search rowid (toPage).
+      from = "search_index f JOIN articles a ON a.search_rowid = f.rowid JOIN sources s ON s.id = a.source_id";
+      where.push(`search_index MATCH ${p(scope.match)}`, `f.rowid < ${p(opts.before?.ms ?? Number.MAX_SAFE_INTEGER)}`);
+      order = "f.rowid DESC";
+      time = `(f.rowid / ${ROWID_TICKS})`;
+      break;
   }
+  if (f.sourceId !== undefined && scope.kind !== "source") where.push(`a.source_id = ${p(f.sourceId)}`);
+  if (f.tag !== undefined && scope.kind !== "tag") {
+    where.push(`EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = (SELECT id FROM tags WHERE name = ${p(f.tag)}))`);
+  }
+  if (scope.kind === "search") {
+    // Rowid ranges, which FTS5 answers from its index.
+    if (f.sinceMs !== undefined) where.push(`f.rowid >= ${p(f.sinceMs * ROWID_TICKS)}`);
+    if (f.untilMs !== undefined) where.push(`f.rowid < ${p(f.untilMs * ROWID_TICKS)}`);
+  } else {
+    if (f.sinceMs !== undefined) where.push(`${time} >= ${p(f.sinceMs)}`);
+    if (f.untilMs !== undefined) where.push(`${time} < ${p(f.untilMs)}`);
+  }
+  return sql(`SELECT ${cols} FROM ${from} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${p(opts.limit + 1)}`, ...params);
 }
 
 /** Rows of `listStatement` → a page with the cursor of the next one. A search listing's cursor
@@ -236,4 +259,34 @@ export async function planUpsert(known: ReadonlyMap<string, string>, source: Sou
     statements.push(...upsertArticleStatements(source, a, await articleId(source.slug, a.guid), hash, now));
   }
   return { inserted, updated, unchanged, statements };
+}
+
+export interface CategoryStats {
+  readonly slug: string;
+  readonly name: string;
+  readonly label: string;
+  readonly timezone: string;
+  readonly articleCount: number;
+  readonly latestUpdate: number | null;
+}
+
+/** Every source with its article count and newest update (a covering-index scan per source). */
+export async function listCategoryStats(db: SqlRunner): Promise<CategoryStats[]> {
+  const rows = await db.all<{ slug: string; name: string; label: string; timezone: string; n: number; latest: number | null }>(
+    sql(
+      `SELECT s.slug, s.name, s.label, s.timezone,
+         (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS n,
+         (SELECT max(a.updated_at) FROM articles a WHERE a.source_id = s.id) AS latest
+       FROM sources s ORDER BY s.slug`,
+    ),
+  );
+  return rows.map((r) => ({ slug: r.slug, name: r.name, label: r.label, timezone: r.timezone, articleCount: r.n, latestUpdate: r.latest }));
+}
+
+/** Every tag in use with its article count, most used first. */
+export async function listTagStats(db: SqlRunner): Promise<{ name: string; articleCount: number }[]> {
+  const rows = await db.all<{ name: string; n: number }>(
+    sql(`SELECT t.name, (SELECT count(*) FROM article_tags k WHERE k.tag_id = t.id) AS n FROM tags t ORDER BY n DESC, t.name`),
+  );
+  return rows.filter((r) => r.n > 0).map((r) => ({ name: r.name, articleCount: r.n }));
 }

@@ -1,5 +1,7 @@
 // Model → the public JSON shapes of the API (pure). Field names are stable and documented.
-import type { SourceWithState } from "../core/model";
+import type { Article, SourceWithState } from "../core/model";
+import { articlePath } from "../core/urls";
+import { absolutizeHtml } from "./feeds";
 import { toRfc3339, zoneOffset } from "../core/time";
 
 function instantJson(ms: number | null, timeZone: string): string | null {
@@ -38,5 +40,24 @@ export function sourceJson(s: SourceWithState, now: number) {
     interval_minutes: s.intervalMinutes,
     enabled: s.enabled,
     health: sourceHealthJson(s, now),
+  };
+}
+
+/** An article as the API shows it; dates in RFC 3339 with the source's own offset. */
+export function articleJson(a: Article, baseUrl: string, withContent: boolean) {
+  return {
+    id: a.id,
+    title: a.title,
+    url: `${baseUrl}${articlePath(a)}`,
+    original_url: a.originalUrl,
+    category: a.source.slug,
+    category_name: a.source.name,
+    tags: a.tags,
+    summary: a.summary,
+    author: a.author,
+    image: a.image ? (a.image.startsWith("/") ? `${baseUrl}${a.image}` : a.image) : null,
+    published_at: toRfc3339(a.published),
+    updated_at: toRfc3339(a.updated),
+    ...(withContent ? { content_html: absolutizeHtml(a.contentHtml, baseUrl) } : {}),
   };
 }
