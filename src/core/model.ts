@@ -32,6 +32,8 @@ export interface FetchState {
   readonly pausedAt: number | null;
   readonly lastDurationMs: number | null;
   readonly lastCounts: { readonly new: number; readonly updated: number; readonly unchanged: number } | null;
+  /** Hash of the last body stored from (pipeline version + bytes). */
+  readonly bodyHash: string | null;
 }
 
 export interface SourceWithState extends Source {
@@ -59,6 +61,8 @@ export interface ArticleInput {
   readonly tags: readonly string[];
   /** The upstream gave no date: `published` is when we first saw the item, and stays so. */
   readonly undated?: boolean;
+  /** The body's visible text, when ingest already has it (for the search index; not stored). */
+  readonly plainText?: string;
 }
 
 /** A stored article. `contentHtml` is empty on listings that did not ask for bodies. */

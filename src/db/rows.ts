@@ -38,6 +38,7 @@ export interface SourceStateRow extends SourceRow {
   paused_at: number | null;
   last_duration_ms: number | null;
   last_counts: string | null;
+  last_body_hash: string | null;
 }
 
 export function toSourceWithState(row: SourceStateRow): SourceWithState {
@@ -52,6 +53,7 @@ export function toSourceWithState(row: SourceStateRow): SourceWithState {
     pausedAt: row.paused_at,
     lastDurationMs: row.last_duration_ms,
     lastCounts: row.last_counts ? (JSON.parse(row.last_counts) as FetchState["lastCounts"]) : null,
+    bodyHash: row.last_body_hash,
   };
   return { ...toSource(row), state };
 }

@@ -7,17 +7,22 @@ import { type SqlRunner, type Stmt, sql } from "./sql";
 /** Ticks per millisecond in a search rowid: published_at × 1024 + a tiebreak. */
 export const ROWID_TICKS = 1024;
 
-/** What of an article is searchable: its title, tags and text. */
-export function searchTextOf(a: Pick<ArticleInput, "title" | "tags" | "contentHtml" | "summary">): string {
-  return `${a.title} ${a.tags.join(" ")} ${htmlToText(a.contentHtml) || a.summary}`;
+/** What of an article is searchable: its title, tags and text (ingest usually hands the text
+ *  over already extracted, saving a second pass over the HTML). */
+export function searchTextOf(a: Pick<ArticleInput, "title" | "tags" | "contentHtml" | "summary" | "plainText">): string {
+  return `${a.title} ${a.tags.join(" ")} ${a.plainText ?? (htmlToText(a.contentHtml) || a.summary)}`;
 }
 
 /** (Re)index one article, after its row is written: drop its old index row, give it a fresh
  *  rowid in its millisecond (the next free tiebreak), insert its tokens. */
-export function indexArticleStatements(articleId: string, text: string): Stmt[] {
+export function indexArticleStatements(articleId: string, text: string, isNew = false): Stmt[] {
   return [
-    sql("DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1)", articleId),
-    sql("UPDATE articles SET search_rowid = NULL WHERE id = ?1", articleId),
+    ...(isNew
+      ? []
+      : [
+          sql("DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1)", articleId),
+          sql("UPDATE articles SET search_rowid = NULL WHERE id = ?1", articleId),
+        ]),
     sql(
       `UPDATE articles AS a SET search_rowid = (
          SELECT coalesce(max(b.search_rowid) + 1, a.published_at * ${ROWID_TICKS}) FROM articles b

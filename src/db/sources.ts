@@ -27,7 +27,7 @@ export function ensureSourceStatement(source: SourceRef, timezone: string, now: 
 // --- fetch state (the refresh) -------------------------------------------------------------
 
 const STATE_COLUMNS = `${COLUMNS}, etag, last_modified, next_fetch_at, last_fetch_at, last_status, error_count,
-  last_error, paused_at, last_duration_ms, last_counts`;
+  last_error, paused_at, last_duration_ms, last_counts, last_body_hash`;
 
 export async function listSourcesWithState(db: SqlRunner): Promise<SourceWithState[]> {
   return (await db.all<SourceStateRow>(sql(`SELECT ${STATE_COLUMNS} FROM sources ORDER BY slug`))).map(toSourceWithState);
@@ -78,13 +78,14 @@ export interface FetchSuccess {
   readonly now: number;
   readonly durationMs: number;
   readonly counts: { new: number; updated: number; unchanged: number };
+  readonly bodyHash: string | null;
 }
 
 export function recordSuccessStatement(slug: string, r: FetchSuccess): Stmt {
   return sql(
     `UPDATE sources SET etag = ?2, last_modified = ?3, next_fetch_at = ?4, last_fetch_at = ?5, last_status = ?6,
-       error_count = 0, last_error = NULL, last_duration_ms = ?7, last_counts = ?8 WHERE slug = ?1`,
-    slug, r.etag, r.lastModified, r.nextFetchAt, r.now, r.status, r.durationMs, JSON.stringify(r.counts),
+       error_count = 0, last_error = NULL, last_duration_ms = ?7, last_counts = ?8, last_body_hash = ?9 WHERE slug = ?1`,
+    slug, r.etag, r.lastModified, r.nextFetchAt, r.now, r.status, r.durationMs, JSON.stringify(r.counts), r.bodyHash,
   );
 }
 

@@ -107,6 +107,7 @@ export function parseJekyllPost(file: string, text: string, timeZone: string): J
         author: typeof data.author === "string" ? data.author : null,
         image,
         tags: [...new Set(tags)],
+        plainText: plain,
       },
     },
   };

@@ -80,5 +80,6 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
     image,
     tags,
     undated: published === null,
+    plainText: text,
   };
 }

@@ -84,10 +84,24 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
     await deps.db.batch([
       recordSuccessStatement(source.slug, {
         status: "304", etag: fetched.headers.get("etag") ?? source.state.etag, lastModified: fetched.headers.get("last-modified") ?? source.state.lastModified,
-        nextFetchAt: timing(fetched.headers), now, durationMs: now - started, counts,
+        nextFetchAt: timing(fetched.headers), now, durationMs: now - started, counts, bodyHash: source.state.bodyHash,
       }),
     ]);
     return { source: source.slug, status: "304", ...counts, ms: now - started };
+  }
+
+  // The same bytes as last time (an upstream that ignores conditional GET): nothing to parse.
+  const bodyHash = await hashBody(fetched.bytes);
+  if (bodyHash === source.state.bodyHash) {
+    const last = source.state.lastCounts;
+    const counts = { new: 0, updated: 0, unchanged: last ? last.new + last.updated + last.unchanged : 0 };
+    await deps.db.batch([
+      recordSuccessStatement(source.slug, {
+        status: "200", etag: fetched.headers.get("etag"), lastModified: fetched.headers.get("last-modified"),
+        nextFetchAt: timing(fetched.headers), now, durationMs: deps.now() - started, counts, bodyHash,
+      }),
+    ]);
+    return { source: source.slug, status: "200", ...counts, ms: deps.now() - started };
   }
 
   const { text } = decodeFeedBytes(fetched.bytes, fetched.headers.get("content-type"));
@@ -109,10 +123,23 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
     ...plan.statements,
     recordSuccessStatement(source.slug, {
       status: "200", etag: fetched.headers.get("etag"), lastModified: fetched.headers.get("last-modified"),
-      nextFetchAt: timing(fetched.headers, feed.ttlMinutes), now, durationMs: deps.now() - started, counts,
+      nextFetchAt: timing(fetched.headers, feed.ttlMinutes), now, durationMs: deps.now() - started, counts, bodyHash,
     }),
   ]);
   return { source: source.slug, status: "200", ...counts, ms: deps.now() - started };
+}
+
+// Bump when decoding, parsing, normalizing or sanitizing changes what a feed's bytes become, so
+// sources whose bytes did not change are processed again once.
+const PIPELINE_VERSION = "2026-11-26.1";
+
+async function hashBody(bytes: Uint8Array): Promise<string> {
+  const salt = new TextEncoder().encode(`${PIPELINE_VERSION}\n`);
+  const all = new Uint8Array(salt.byteLength + bytes.byteLength);
+  all.set(salt);
+  all.set(bytes, salt.byteLength);
+  const digest = await crypto.subtle.digest("SHA-256", all);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** xml:base (itself relative to the feed's URL), else the feed's own link, else its URL. */

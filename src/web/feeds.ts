@@ -4,7 +4,8 @@ import type { Context } from "hono";
 import type { Config } from "../config";
 import type { FeedDocument, Scope } from "../core/model";
 import { BadRequestError, NotFoundError } from "../core/errors";
-import { type FeedPaths, categoryPath, feedPaths, homePath, tagPath } from "../core/urls";
+import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
+import { type FeedPaths, categoryPath, feedPaths, homePath, tagPath, withQuery } from "../core/urls";
 import { getListingVersion, listArticles, tagExists, versionOfArticles } from "../db/articles";
 import { getSourceBySlug } from "../db/sources";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
@@ -86,7 +87,9 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
   const limit = readLimit(c);
   const browser = format !== "json" && isBrowser(c.req.header("accept"));
   const policy = cachePolicy(config.refreshIntervalMinutes);
-  const selfUrl = `${config.baseUrl}${new URL(c.req.url).pathname}`;
+  // The address the reader subscribed to, query included (a search feed is its query).
+  const requested = new URL(c.req.url);
+  const selfUrl = `${config.baseUrl}${requested.pathname}${requested.search}`;
   const reqHeaders = c.req.raw.headers;
 
   const key = feedCacheKey(c.req.url, browser);
@@ -184,6 +187,18 @@ async function tagListing(c: Context<AppEnv>, tag: string): Promise<Listing> {
   };
 }
 
+async function searchListing(c: Context<AppEnv>): Promise<Listing> {
+  const query = (c.req.query("q") ?? "").trim();
+  const built = query.length <= MAX_QUERY_CHARS ? buildSearchQuery(query) : null;
+  if (!built) throw new BadRequestError(`q must be 1–${MAX_QUERY_CHARS} characters with a letter, digit or Chinese character`);
+  return {
+    scope: { kind: "search", query, match: built.match },
+    title: `搜索：${query} - ${c.var.config.siteTitle}`,
+    description: `“${query}”的搜索结果`,
+    homePath: withQuery("/search", "q", query),
+  };
+}
+
 /** Routes `<prefix>/feed.xml`, `/rss.xml`, `/feed.json` for a listing resolver. */
 function mount(app: Hono<AppEnv>, paths: FeedPaths, resolve: (c: Context<AppEnv>) => Promise<Listing>) {
   app.get(paths.atom, (c) => serveFeed(c, "atom", () => resolve(c)));
@@ -195,6 +210,7 @@ export const feeds = new Hono<AppEnv>();
 mount(feeds, feedPaths({ kind: "all" }), async (c) => siteListing(c.var.config));
 mount(feeds, feedPaths({ kind: "source", slug: ":slug" }), (c) => sourceListing(c, c.req.param("slug")!));
 mount(feeds, { atom: "/tag/:tag/feed.xml", rss: "/tag/:tag/rss.xml", json: "/tag/:tag/feed.json" }, (c) => tagListing(c, c.req.param("tag")!));
+mount(feeds, { atom: "/search/feed.xml", rss: "/search/rss.xml", json: "/search/feed.json" }, async (c) => searchListing(c));
 // jekyll-feed's own paths, so the original site's subscribers keep working (Atom).
 feeds.get("/feed/by_tag/:file{.+\\.xml}", (c) => serveFeed(c, "atom", () => tagListing(c, c.req.param("file").slice(0, -4))));
 feeds.get("/feed/:file{[^/]+\\.xml}", (c) => serveFeed(c, "atom", () => sourceListing(c, c.req.param("file").slice(0, -4))));

@@ -8,7 +8,9 @@ import { decodeCursor, isArticleId } from "../core/ids";
 import { articlePath, categoryPath, feedPaths, homePath, tagPath } from "../core/urls";
 import { getArticle, getNeighbours, listArticles, tagExists } from "../db/articles";
 import { getSourceBySlug, listSources } from "../db/sources";
+import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
 import { ArticlePage } from "../render/pages/article";
+import { SearchPage } from "../render/pages/search";
 import { Listing } from "../render/pages/listing";
 import { cacheControl, cachePolicy } from "./caching";
 import type { AppEnv } from "./context";
@@ -47,6 +49,20 @@ export const pages = new Hono<AppEnv>()
         },
       }),
     );
+  })
+  .get("/search", async (c) => {
+    const { config, db } = c.var;
+    const query = (c.req.query("q") ?? "").trim();
+    const sources = await listSources(db);
+    if (!query) return c.html(SearchPage({ config, sources, query, terms: [], page: null, isFirstPage: true }));
+    const built = query.length <= MAX_QUERY_CHARS ? buildSearchQuery(query) : null;
+    if (!built) {
+      const error = query.length > MAX_QUERY_CHARS ? `搜索词最多 ${MAX_QUERY_CHARS} 个字。` : "搜索词需要包含文字或数字。";
+      return c.html(SearchPage({ config, sources, query: query.slice(0, MAX_QUERY_CHARS), terms: [], page: null, isFirstPage: true, error }), 400);
+    }
+    const before = readCursor(c);
+    const page = await listArticles(db, { kind: "search", query, match: built.match }, { before, limit: config.pageSize, withContent: true });
+    return c.html(SearchPage({ config, sources, query, terms: built.terms, page, isFirstPage: before === null }));
   })
   .get("/category/:file", async (c) => {
     const { config, db } = c.var;

@@ -313,3 +313,16 @@ describe("conditional GET and updates in place", () => {
     expect(after.find((r) => r.guid === "gxnews-2025-001")!.title).toContain("再次调整");
   });
 });
+
+describe("an upstream that ignores conditional GET", () => {
+  it("sends the same bytes: the refresh recognises them by hash and processes nothing", async () => {
+    routes["https://same.example.com/feed"] = serve("rss20.xml"); // no ETag, no Last-Modified
+    await addSource("same", "https://same.example.com/feed");
+    expect((await refreshDueSources(deps(), config))[0]).toMatchObject({ status: "200", new: 3 });
+    // Were the items processed again, this marker would be overwritten by the upstream's title.
+    await env.DB.prepare("UPDATE articles SET title = 'marker' WHERE guid = 'gxnews-2025-001'").run();
+    clock += 3_600_000;
+    expect((await refreshDueSources(deps(), config))[0]).toMatchObject({ status: "200", new: 0, updated: 0, unchanged: 3 });
+    expect((await articles("same")).find((r) => r.guid === "gxnews-2025-001")!.title).toBe("marker");
+  });
+});

@@ -89,6 +89,10 @@ export function Layout({ config, meta, sources, current, children }: LayoutProps
               ))}
             </ul>
           </nav>
+          <form class="site-search" action="/search" method="get" role="search">
+            <input name="q" type="search" aria-label="搜索本站" placeholder="搜索" maxlength={100} />
+            <button type="submit">搜索</button>
+          </form>
         </header>
         <main id="main">{children}</main>
         <footer class="site-footer">
