@@ -92,7 +92,7 @@ async function main() {
     await app2.fetch(`${ORIGIN}${FEED}`).then((r) => r.arrayBuffer()); // fills both caches
     await new Promise((r) => setTimeout(r, 200)); // the edge copy is written in waitUntil
     let unique = 0;
-    const status = (p: Promise<Response>) => p.then(async (r) => (await r.arrayBuffer(), r.status));
+    const status = (p: Promise<{ arrayBuffer(): Promise<ArrayBuffer>; status: number }>) => p.then(async (r) => (await r.arrayBuffer(), r.status));
     // [name, expected status, one request]
     const cases: [string, number, () => Promise<number>][] = [
       ["bare worker, same bytes", 200, () => status(bare.fetch(`${ORIGIN}${FEED}`))],

@@ -1,6 +1,6 @@
 // Shared benchmark plumbing: build the worker, start Miniflare, time requests, print tables.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 
@@ -36,12 +36,18 @@ export async function bundle(entry: string, name: string): Promise<string> {
   return outfile;
 }
 
+/** Every migration's statements, in order (comments removed first: they may contain ";"). */
 export function migrationsSql(): string[] {
-  const text = readFileSync(join(ROOT, "migrations/0001_initial_schema.sql"), "utf8");
-  return text
-    .split(/;\s*\n/)
-    .map((s) => s.replace(/--.*$/gm, "").trim())
-    .filter(Boolean);
+  return readdirSync(join(ROOT, "migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(ROOT, "migrations", f), "utf8")
+        .replace(/--.*$/gm, "")
+        .split(/;\s*\n/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
 }
 
 export interface Timing {

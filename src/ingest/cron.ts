@@ -3,6 +3,7 @@
 // for many sources). Either way within the subrequest and CPU limits of one invocation.
 import type { Config } from "../config";
 import { d1Runner } from "../db/sql";
+import { indexMissing } from "../db/search";
 import { claimDueSources, getSourceWithState } from "../db/sources";
 import { DEFAULT_LIMITS } from "./fetch-upstream";
 import { type RefreshDeps, type RefreshOutcome, refreshAll, refreshSource } from "./refresh";
@@ -34,8 +35,17 @@ export function refreshQueue(env: Env): Queue<RefreshMessage> | null {
   return q ?? null;
 }
 
+// Articles stored before the search index existed are indexed a batch per tick, until none is left.
+const BACKFILL_PER_TICK = 100;
+
 export async function refreshDueSources(deps: RefreshDeps, config: Config, queue: Queue<RefreshMessage> | null = null): Promise<RefreshOutcome[]> {
   const now = deps.now();
+  try {
+    const indexed = await indexMissing(deps.db, BACKFILL_PER_TICK);
+    if (indexed > 0) deps.log({ level: "info", msg: "search backfill", indexed });
+  } catch (e) {
+    deps.log({ level: "error", msg: "search backfill failed", error: String(e) });
+  }
   if (queue) {
     const claimed = await claimDueSources(deps.db, now, config.refreshEnqueueMax, now + CLAIM_LEASE_MS);
     for (let i = 0; i < claimed.length; i += SEND_BATCH_MAX) {

@@ -133,7 +133,8 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
 // sources whose bytes did not change are processed again once.
 const PIPELINE_VERSION = "2026-11-26.1";
 
-async function hashBody(bytes: Uint8Array): Promise<string> {
+/** The identity of a fetched body for this version of the pipeline. */
+export async function hashBody(bytes: Uint8Array): Promise<string> {
   const salt = new TextEncoder().encode(`${PIPELINE_VERSION}\n`);
   const all = new Uint8Array(salt.byteLength + bytes.byteLength);
   all.set(salt);

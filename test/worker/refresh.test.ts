@@ -326,3 +326,19 @@ describe("an upstream that ignores conditional GET", () => {
     expect((await articles("same")).find((r) => r.guid === "gxnews-2025-001")!.title).toBe("marker");
   });
 });
+
+describe("search backfill", () => {
+  it("indexes articles stored before the search index existed, a batch per cron tick", async () => {
+    routes["https://bf.example.com/feed"] = serve("rss20.xml");
+    await addSource("bf", "https://bf.example.com/feed");
+    await refreshDueSources(deps(), config);
+    // As if these rows predated migration 0003.
+    await env.DB.batch([env.DB.prepare("DELETE FROM search_index"), env.DB.prepare("UPDATE articles SET search_rowid = NULL")]);
+    const found = async () =>
+      (await env.DB.prepare(`SELECT count(*) AS n FROM search_index WHERE search_index MATCH '"漓江"'`).first<{ n: number }>())!.n;
+    expect(await found()).toBe(0);
+    await refreshDueSources(deps(), config);
+    expect(await found()).toBeGreaterThan(0);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM articles WHERE search_rowid IS NULL").first<{ n: number }>())!.n).toBe(0);
+  });
+});
