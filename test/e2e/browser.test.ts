@@ -102,4 +102,17 @@ describe("reading the site in a browser", () => {
     expect(await page.textContent(".feed-notice")).toContain("RSS 阅读器");
     await page.close();
   });
+
+  it("searches from the header box and highlights the words, with no console errors", async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/`);
+    await page.fill('.site-search input[name="q"]', "社区");
+    await page.press('.site-search input[name="q"]', "Enter");
+    await page.waitForURL(`${base}/search?q=${encodeURIComponent("社区")}`);
+    expect(await page.textContent("h1")).toBe("搜索：社区");
+    expect(await page.locator("article.summary").count()).toBeGreaterThan(0);
+    expect(await page.locator("article.summary mark").first().textContent()).toBe("社区");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
