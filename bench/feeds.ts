@@ -18,28 +18,34 @@ function post(i: number): { name: string; text: string } {
   };
 }
 
+/** The app, the app without its isolate memory, the render worker, and a bare worker that
+ *  returns `body` with the same headers: the floor any worker response costs. */
+function benchWorkers(workerPath: string, renderPath: string, body: string) {
+  const app = { modules: true, scriptPath: workerPath, ...COMPAT, d1Databases: { DB: "bench-db" } };
+  return [
+    { name: "app", ...app, bindings: { BASE_URL: ORIGIN, REFRESH_INTERVAL_MINUTES: "15" } },
+    // Every cached answer of this one comes from the Cache API.
+    { name: "app-edge", ...app, bindings: { BASE_URL: ORIGIN, REFRESH_INTERVAL_MINUTES: "15", MEMORY_CACHE_MB: "0" } },
+    { name: "render", modules: true, scriptPath: renderPath, ...COMPAT },
+    {
+      name: "bare",
+      modules: true,
+      ...COMPAT,
+      bindings: { BODY: body },
+      script: `let body, headers;
+        export default { async fetch(req, env) {
+          body ??= env.BODY;
+          headers ??= { "content-type": "application/atom+xml; charset=utf-8", etag: '"x"', "cache-control": "public, max-age=300" };
+          return new Response(body, { headers });
+        } };`,
+    },
+  ];
+}
+
 async function main() {
   const workerPath = buildWorker();
   const renderPath = await bundle("bench/render-worker.ts", "render-worker");
-  const mf = new Miniflare({
-    workers: [
-      { name: "app", modules: true, scriptPath: workerPath, ...COMPAT, d1Databases: { DB: "bench-db" }, bindings: { BASE_URL: ORIGIN, REFRESH_INTERVAL_MINUTES: "15" } },
-      { name: "render", modules: true, scriptPath: renderPath, ...COMPAT },
-      {
-        name: "bare",
-        modules: true,
-        ...COMPAT,
-        bindings: { BODY: "" },
-        // Returns fixed bytes with the same headers: the floor any worker response costs.
-        script: `let body, headers;
-          export default { async fetch(req, env) {
-            body ??= env.BODY;
-            headers ??= { "content-type": "application/atom+xml; charset=utf-8", etag: '"x"', "cache-control": "public, max-age=300" };
-            return new Response(body, { headers });
-          } };`,
-      },
-    ],
-  });
+  const mf = new Miniflare({ workers: benchWorkers(workerPath, renderPath, "") });
   try {
     const db = await mf.getD1Database("DB", "app");
     for (const q of migrationsSql()) await db.prepare(q).run();
@@ -66,26 +72,7 @@ async function main() {
     const first = await app.fetch(`${ORIGIN}${FEED}`);
     const body = await first.text();
     const etag = first.headers.get("etag")!;
-    await mf.setOptions({
-      workers: [
-        { name: "app", modules: true, scriptPath: workerPath, ...COMPAT, d1Databases: { DB: "bench-db" }, bindings: { BASE_URL: ORIGIN, REFRESH_INTERVAL_MINUTES: "15" } },
-        // The same worker with its isolate memory off: every cached answer comes from the Cache API.
-        { name: "app-edge", modules: true, scriptPath: workerPath, ...COMPAT, d1Databases: { DB: "bench-db" }, bindings: { BASE_URL: ORIGIN, REFRESH_INTERVAL_MINUTES: "15", MEMORY_CACHE_MB: "0" } },
-        { name: "render", modules: true, scriptPath: renderPath, ...COMPAT },
-        {
-          name: "bare",
-          modules: true,
-          ...COMPAT,
-          bindings: { BODY: body },
-          script: `let body, headers;
-            export default { async fetch(req, env) {
-              body ??= env.BODY;
-              headers ??= { "content-type": "application/atom+xml; charset=utf-8", etag: '"x"', "cache-control": "public, max-age=300" };
-              return new Response(body, { headers });
-            } };`,
-        },
-      ],
-    });
+    await mf.setOptions({ workers: benchWorkers(workerPath, renderPath, body) });
     const app2 = await mf.getWorker("app");
     const appEdge = await mf.getWorker("app-edge");
     const bare = await mf.getWorker("bare");
