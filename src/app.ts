@@ -12,6 +12,7 @@ import type { Source } from "./core/model";
 import type { AppEnv } from "./web/context";
 import { admin, health } from "./web/admin";
 import { api } from "./web/api";
+import { discovery } from "./web/discovery";
 import { feeds } from "./web/feeds";
 import { problem } from "./web/problem";
 import { pages } from "./web/pages";
@@ -78,6 +79,7 @@ export function createApp() {
   app.route("/", health);
   app.route("/", admin);
   app.route("/", api);
+  app.route("/", discovery);
   app.route("/", feeds);
   app.route("/", pages);
   app.notFound((c) => renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"));
@@ -98,7 +100,7 @@ export function createApp() {
     }
     if (err instanceof AppError && err.status !== 500) {
       // Feeds are read by programs: a plain-text reason, not an HTML page.
-      if (/\.(xml|json)$/.test(c.req.path)) return c.text(err.message, err.status);
+      if (/\.(xml|json|txt)$/.test(c.req.path)) return c.text(err.message, err.status);
       return renderError(c, err.status as 400 | 404, err.message);
     }
     console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err), stack: (err as Error).stack }));

@@ -293,3 +293,49 @@ export async function listTagStats(db: SqlRunner): Promise<{ name: string; artic
   );
   return rows.filter((r) => r.n > 0).map((r) => ({ name: r.name, articleCount: r.n }));
 }
+
+// --- discovery (sitemaps) ------------------------------------------------------------------
+
+/** Months ("yyyy/mm" of the permalink date) that have articles, newest first, with their latest update. */
+export async function listArticleMonths(db: SqlRunner): Promise<{ month: string; lastModified: number }[]> {
+  const rows = await db.all<{ month: string; last: number }>(
+    sql("SELECT substr(path_date, 1, 7) AS month, max(updated_at) AS last FROM articles GROUP BY month ORDER BY month DESC"),
+  );
+  return rows.map((r) => ({ month: r.month, lastModified: r.last }));
+}
+
+export interface SitemapEntry {
+  readonly id: string;
+  readonly pathDate: string;
+  readonly sourceSlug: string;
+  readonly sourceName: string;
+  readonly title: string;
+  readonly published: number;
+  readonly publishedOffset: number;
+  readonly updated: number;
+}
+
+const SITEMAP_COLUMNS = `a.id, a.path_date AS pathDate, s.slug AS sourceSlug, s.name AS sourceName, a.title,
+  a.published_at AS published, a.published_offset AS publishedOffset, a.updated_at AS updated`;
+
+/** The articles whose permalink date is in `month` ("yyyy/mm"), at most `limit`. */
+export async function listMonthEntries(db: SqlRunner, month: string, limit: number): Promise<SitemapEntry[]> {
+  return db.all<SitemapEntry>(
+    sql(
+      `SELECT ${SITEMAP_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
+       WHERE a.path_date >= ?1 AND a.path_date < ?2 ORDER BY a.path_date DESC, a.id LIMIT ?3`,
+      `${month}/00`, `${month}/99`, limit,
+    ),
+  );
+}
+
+/** Articles published since `sinceMs`, newest first (the news sitemap). */
+export async function listRecentEntries(db: SqlRunner, sinceMs: number, limit: number): Promise<SitemapEntry[]> {
+  return db.all<SitemapEntry>(
+    sql(
+      `SELECT ${SITEMAP_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
+       WHERE a.published_at >= ?1 ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`,
+      sinceMs, limit,
+    ),
+  );
+}

@@ -58,7 +58,7 @@ describe.each(LISTINGS)("$name feeds", ({ prefix }) => {
     expect(atom.bozo).toBe(false);
     expect(atom.version).toBe("atom10");
     expect(atom.language).toBe("zh-CN");
-    expect(atom.links).toContainEqual({ rel: "self", href: `${base}${prefix}/feed.xml` });
+    expect(atom.links).toContainEqual({ rel: "self", href: `${base}${prefix}/feed.xml${q}` });
     expect(atom.entries).toHaveLength(json.items.length);
     expect(json.items.length).toBeGreaterThan(2);
     atom.entries.forEach((e, i) => {
@@ -112,5 +112,19 @@ describe("hostile content survives as valid feeds", () => {
     expect(noSummary!.summary).toBeUndefined();
     const rssNoSummary = rss.entries.find((e) => e.title === "只有图片，没有摘要");
     expect(rssNoSummary!.content[0]).toContain(`src="${base}/assets/samples/bus.svg"`);
+  });
+});
+
+describe("discovery documents are well-formed XML", () => {
+  it.each(["/sitemap.xml", "/sitemap-news.xml", "/opml.xml"])("%s passes xmllint", async (path) => {
+    const file = await save(path);
+    await execFileP("xmllint", ["--noout", file]);
+  });
+
+  it("every monthly sitemap passes xmllint", async () => {
+    const index = await (await fetch(`${base}/sitemap.xml`)).text();
+    const months = [...index.matchAll(/\/sitemaps\/(\d{4}-\d{2})\.xml/g)].map((m) => m[1]!);
+    expect(months.length).toBeGreaterThan(0);
+    for (const m of months) await execFileP("xmllint", ["--noout", await save(`/sitemaps/${m}.xml`)]);
   });
 });

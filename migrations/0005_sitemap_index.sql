@@ -1,0 +1,3 @@
+-- Why: sitemaps list articles by the month of their permalink date; this index makes a month's
+-- sitemap one index range instead of a scan of every article.
+CREATE INDEX articles_by_path_date ON articles (path_date, id);
