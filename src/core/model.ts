@@ -81,7 +81,9 @@ export type Scope =
   | { readonly kind: "source"; readonly source: Source }
   | { readonly kind: "tag"; readonly tag: string }
   /** `match` is the FTS5 expression built by core/search-tokens.ts, never raw user input. */
-  | { readonly kind: "search"; readonly query: string; readonly match: string };
+  | { readonly kind: "search"; readonly query: string; readonly match: string }
+  /** Every article whose permalink date is in `month` ("yyyy/mm"), of one source or all. */
+  | { readonly kind: "month"; readonly month: string; readonly source: Source | null };
 
 /** Keyset position: list items strictly older than this (published_at, id). */
 export interface Cursor {
@@ -100,8 +102,21 @@ export interface FeedDocument {
   readonly description: string;
   /** Absolute URL of the listing's HTML page. */
   readonly homePageUrl: string;
-  /** Absolute URL this feed was requested at (rel="self", feed_url, the Atom id). */
+  /** Absolute URL this feed was requested at (rel="self", feed_url). */
   readonly selfUrl: string;
+  /** A stable id for the feed (Atom id); the self URL when absent. */
+  readonly id?: string;
+  /** RFC 5005 links: paging (next = older page, previous = newer) and archives. */
+  readonly links?: {
+    readonly next?: string;
+    readonly previous?: string;
+    readonly current?: string;
+    readonly first?: string;
+    readonly prevArchive?: string;
+    readonly nextArchive?: string;
+  };
+  /** RFC 5005: an immutable archive document, or a listing complete in one document. */
+  readonly history?: "archive" | "complete";
   /** Absolute site origin: root-relative links in bodies are resolved against it. */
   readonly baseUrl: string;
   readonly language: string;

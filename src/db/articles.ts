@@ -70,6 +70,14 @@ export function listStatement(scope: Scope, opts: ListOptions, cols = columns(op
       order = "k.published_at DESC, k.article_id DESC";
       time = "k.published_at";
       break;
+    case "month":
+      // A whole month (an RFC 5005 archive document): one range of the path-date index.
+      from = "articles a JOIN sources s ON s.id = a.source_id";
+      if (scope.source) where.push(`a.source_id = ${p(scope.source.id)}`);
+      where.push(`a.path_date >= ${p(`${scope.month}/00`)}`, `a.path_date < ${p(`${scope.month}/99`)}`);
+      order = "a.path_date DESC, a.id DESC";
+      time = "a.published_at";
+      break;
     case "search":
       // No sort, whatever the number of matches; the cursor's `ms` is a search rowid (toPage).
       from = "search_index f JOIN articles a ON a.search_rowid = f.rowid JOIN sources s ON s.id = a.source_id";
@@ -116,10 +124,10 @@ export interface ListingVersion {
 
 const VERSION_COLUMNS = "a.id, a.content_hash, a.updated_at, s.name AS source_name, s.label AS source_label";
 
-export async function getListingVersion(db: SqlRunner, scope: Scope, limit: number): Promise<ListingVersion> {
+export async function getListingVersion(db: SqlRunner, scope: Scope, limit: number, before: Cursor | null = null): Promise<ListingVersion> {
   const rows = await db.all<{ id: string; content_hash: string; updated_at: number; source_name: string; source_label: string }>(
     // listStatement reads limit + 1 rows to detect a next page; a feed is exactly `limit` rows.
-    listStatement(scope, { limit: limit - 1 }, VERSION_COLUMNS),
+    listStatement(scope, { limit: limit - 1, before }, VERSION_COLUMNS),
   );
   return versionOf(rows.map((r) => ({ id: r.id, version: r.content_hash, updated: r.updated_at, source: [r.source_name, r.source_label] })));
 }
@@ -338,4 +346,16 @@ export async function listRecentEntries(db: SqlRunner, sinceMs: number, limit: n
       sinceMs, limit,
     ),
   );
+}
+
+/** The newest month before `month` (or the newest of all, when null) and the oldest after it
+ *  that have articles, of one source or all: the archive chain's neighbours (index seeks). */
+export async function getArchiveNeighbours(db: SqlRunner, month: string | null, sourceId: number | null): Promise<{ older: string | null; newer: string | null }> {
+  const scope = sourceId === null ? "" : "source_id = ?2 AND";
+  const params = (bound: string) => (sourceId === null ? [bound] : [bound, sourceId]);
+  const [older, newer] = (await db.allMany([
+    sql(`SELECT max(path_date) AS d FROM articles WHERE ${scope} path_date < ?1`, ...params(month === null ? "9999" : `${month}/00`)),
+    sql(`SELECT min(path_date) AS d FROM articles WHERE ${scope} path_date > ?1`, ...params(month === null ? "9999" : `${month}/99`)),
+  ])) as [{ d: string | null }[], { d: string | null }[]];
+  return { older: older[0]?.d?.slice(0, 7) ?? null, newer: newer[0]?.d?.slice(0, 7) ?? null };
 }

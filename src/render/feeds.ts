@@ -97,7 +97,7 @@ function enclosure(doc: FeedDocument, a: Article): Item["enclosure"] {
 
 function newFeed(doc: FeedDocument, selfKey: "atom" | "rss"): Feed {
   return new Feed({
-    id: doc.selfUrl,
+    id: doc.id ?? doc.selfUrl,
     title: clean(doc.title),
     description: clean(doc.description),
     link: doc.homePageUrl,
@@ -110,9 +110,32 @@ function newFeed(doc: FeedDocument, selfKey: "atom" | "rss"): Feed {
   });
 }
 
+const FH = "http://purl.org/syndication/history/1.0";
+const LINK_RELS = [["first", "first"], ["next", "next"], ["previous", "previous"], ["current", "current"], ["prevArchive", "prev-archive"], ["nextArchive", "next-archive"]] as const;
+
+/** RFC 5005 links of a document, as [rel, href]. */
+function historyLinks(doc: FeedDocument): [string, string][] {
+  return LINK_RELS.flatMap(([key, rel]) => (doc.links?.[key] ? [[rel, doc.links[key]!] as [string, string]] : []));
+}
+
+/** Where an item came from (RSS <source>, Atom <source>): the source's own feed here. */
+const sourceFeedUrl = (doc: FeedDocument, a: Article) => `${doc.baseUrl}/category/${a.source.slug}/rss.xml`;
+
 export function renderRss(doc: FeedDocument): string {
   const feed = newFeed(doc, "rss");
   const p = new Parking();
+  const links = historyLinks(doc);
+  if (links.length > 0) {
+    // feed writes only self (and hub) as atom:link; the channel extension replaces that list.
+    feed.addExtension({
+      name: "atom:link",
+      objects: [
+        { _attributes: { href: doc.selfUrl, rel: "self", type: "application/rss+xml" } },
+        ...links.map(([rel, href]) => ({ _attributes: { href, rel } })),
+      ] as unknown as Record<string, unknown>, // xml-js writes an array as repeated elements
+    });
+  }
+  if (doc.history) feed.addExtension({ name: `fh:${doc.history}`, objects: {} });
   for (const a of doc.items) {
     feed.addItem({
       title: p.cdata(a.title),
@@ -123,10 +146,15 @@ export function renderRss(doc: FeedDocument): string {
       content: p.cdata(body(doc, a)),
       category: a.tags.map((t) => ({ name: p.text(t) })),
       enclosure: enclosure(doc, a),
-      extensions: [{ name: "dc:creator", objects: { _text: p.text(a.author ?? a.source.name) } }],
+      extensions: [
+        { name: "dc:creator", objects: { _text: p.text(a.author ?? a.source.name) } },
+        { name: "source", objects: { _attributes: { url: sourceFeedUrl(doc, a) }, _text: p.text(a.source.name) } },
+      ],
     });
   }
-  return p.restore(feed.rss2());
+  let xml = feed.rss2();
+  if (doc.history) xml = xml.replace("<rss version=\"2.0\"", `<rss version="2.0" xmlns:fh="${FH}"`);
+  return p.restore(xml);
 }
 
 export function renderAtom(doc: FeedDocument): string {
@@ -146,9 +174,25 @@ export function renderAtom(doc: FeedDocument): string {
       enclosure: enclosure(doc, a),
     });
   }
+  // Before the tokens are restored the document holds no upstream text, so its markup can be
+  // edited by position: RFC 5005 links after the self link, <source> closing each entry.
+  let xml = feed.atom1();
+  const extra = historyLinks(doc).map(([rel, href]) => `\n    <link rel="${rel}" href="${escapeHtml(href)}"/>`).join("");
+  const history = doc.history ? `\n    <fh:${doc.history}/>` : "";
+  if (extra || history) {
+    const self = xml.indexOf('<link rel="self"');
+    const end = xml.indexOf("/>", self) + 2;
+    xml = `${xml.slice(0, end)}${extra}${history}${xml.slice(end)}`;
+  }
+  let i = 0;
+  xml = xml.replace(/<\/entry>/g, (close) => {
+    const a = doc.items[i++]!;
+    return `    <source>\n            <id>${escapeHtml(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <link rel="alternate" href="${escapeHtml(`${doc.baseUrl}/category/${a.source.slug}.html`)}"/>\n        </source>\n    ${close}`;
+  });
+  const ns = doc.history ? ` xmlns:fh="${FH}"` : "";
   return p
-    .restore(feed.atom1())
-    .replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${doc.language}">`);
+    .restore(xml)
+    .replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom"${ns} xml:lang="${doc.language}">`);
 }
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */
@@ -158,6 +202,7 @@ export function renderJsonFeed(doc: FeedDocument): string {
     title: doc.title,
     home_page_url: doc.homePageUrl,
     feed_url: doc.selfUrl,
+    next_url: doc.links?.next,
     description: doc.description,
     language: doc.language,
     items: doc.items.map((a) => ({

@@ -2,11 +2,13 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Config } from "../config";
-import type { FeedDocument, Scope } from "../core/model";
+import type { Cursor, FeedDocument, Scope } from "../core/model";
+import { decodeCursor, encodeCursor } from "../core/ids";
 import { BadRequestError, NotFoundError } from "../core/errors";
 import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
 import { type FeedPaths, categoryPath, feedPaths, homePath, tagPath, withQuery } from "../core/urls";
-import { getListingVersion, listArticles, tagExists, versionOfArticles } from "../db/articles";
+import { getArchiveNeighbours, getListingVersion, listArticles, tagExists, versionOfArticles } from "../db/articles";
+import type { SqlRunner } from "../db/sql";
 import { getSourceBySlug } from "../db/sources";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
 import { cacheControl, cachePolicy, httpDate, isNotModified, strongEtag } from "./caching";
@@ -78,13 +80,40 @@ interface Listing {
   readonly title: string;
   readonly description: string;
   readonly homePath: string;
+  /** Listings with RFC 5005 monthly archives: "" (the site) or "/category/<slug>". */
+  readonly archivePrefix?: string;
+}
+
+/** An archive document holds a whole month; past this it is cut (and says so in the logs). */
+export const ARCHIVE_MAX_ITEMS = 2000;
+const ARCHIVE_CACHE = "public, max-age=86400, stale-while-revalidate=604800, stale-if-error=604800";
+
+const fileOf = (format: FeedFormat) => (format === "rss" ? "rss.xml" : format === "json" ? "feed.json" : "feed.xml");
+const archiveUrl = (base: string, prefix: string, month: string, format: FeedFormat) => `${base}${prefix}/archive/${month.replace("/", "-")}/${fileOf(format)}`;
+
+/** `?before=` of a paged feed; a cursor we did not issue is a 400. */
+function readFeedCursor(c: Context<AppEnv>): Cursor | null {
+  const token = c.req.query("before");
+  if (token === undefined) return null;
+  const cursor = decodeCursor(token);
+  if (!cursor) throw new BadRequestError("before is not a cursor this feed issued (follow its rel=next link)");
+  return cursor;
+}
+
+/** The archive chain around this document: for a month its older and newer months, for the first
+ *  page of a listing with archives the newest month. Index seeks only. */
+async function archiveNeighbours(db: SqlRunner, listing: Listing, before: Cursor | null) {
+  const { scope } = listing;
+  if (scope.kind === "month") return getArchiveNeighbours(db, scope.month, scope.source?.id ?? null);
+  if (listing.archivePrefix === undefined || before !== null) return null;
+  return getArchiveNeighbours(db, null, scope.kind === "source" ? scope.source.id : null);
 }
 
 /** Answer from this isolate's memory or the edge cache when possible; only a miss touches D1
  *  (including the lookup of the listing itself, so an unknown listing is a 404 on a miss). */
 async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => Promise<Listing>): Promise<Response> {
   const { config, db } = c.var;
-  const limit = readLimit(c);
+  const requestedLimit = readLimit(c);
   const browser = format !== "json" && isBrowser(c.req.header("accept"));
   const policy = cachePolicy(config.refreshIntervalMinutes);
   // The address the reader subscribed to, query included (a search feed is its query).
@@ -107,13 +136,18 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
   }
 
   const listing = await resolve();
+  const isArchive = listing.scope.kind === "month";
+  const limit = isArchive ? ARCHIVE_MAX_ITEMS : requestedLimit;
+  const before = isArchive ? null : readFeedCursor(c);
+  const archives = await archiveNeighbours(db, listing, before);
   const etagFor = (parts: readonly (string | number)[]) =>
-    strongEtag([RENDER_VERSION, format, browser, config.baseUrl, config.siteTitle, listing.title, selfUrl, limit, parts]);
+    strongEtag([RENDER_VERSION, format, browser, config.baseUrl, config.siteTitle, listing.title, selfUrl, limit, archives, parts]);
   const headersFor = (etag: string, lastModified: number | null) => {
     const h = new Headers({
       "content-type": browser ? "application/xml; charset=utf-8" : FORMATS[format].type,
       etag,
-      "cache-control": cacheControl(policy),
+      // A past month's archive does not change: crawlers and readers may keep it a day.
+      "cache-control": isArchive && listing.scope.kind === "month" && listing.scope.month < currentMonth(now) ? ARCHIVE_CACHE : cacheControl(policy),
       vary: "Accept",
     });
     if (lastModified !== null) h.set("last-modified", httpDate(lastModified));
@@ -123,18 +157,39 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
   // A conditional request is answered from the listing's version alone: ids and content hashes
   // of its rows, read without bodies. Nothing is rendered on this path.
   if (reqHeaders.has("if-none-match") || reqHeaders.has("if-modified-since")) {
-    const v = await getListingVersion(db, listing.scope, limit);
+    const v = await getListingVersion(db, listing.scope, limit, before);
     const etag = await etagFor(v.parts);
     if (isNotModified(reqHeaders, etag, v.lastModified)) return notModified(headersFor(etag, v.lastModified));
   }
 
-  const page = await listArticles(db, listing.scope, { limit, withContent: true });
+  const page = await listArticles(db, listing.scope, { limit, before, withContent: true });
   const v = versionOfArticles(page.items);
+  // RFC 5005: paging links, and the archive chain.
+  const pageBase = new URL(requested);
+  pageBase.searchParams.delete("before");
+  const first = `${config.baseUrl}${pageBase.pathname}${pageBase.search}`;
+  const complete = !isArchive && before === null && page.next === null;
+  const prefix = listing.archivePrefix ?? "";
+  const links: NonNullable<FeedDocument["links"]> = isArchive
+    ? {
+        current: `${config.baseUrl}${prefix}/${fileOf(format)}`,
+        prevArchive: archives?.older ? archiveUrl(config.baseUrl, prefix, archives.older, format) : undefined,
+        nextArchive: archives?.newer ? archiveUrl(config.baseUrl, prefix, archives.newer, format) : undefined,
+      }
+    : {
+        first: complete ? undefined : first,
+        next: page.next ? withQuery(first, "before", encodeCursor(page.next)) : undefined,
+        prevArchive: !complete && archives?.older ? archiveUrl(config.baseUrl, prefix, archives.older, format) : undefined,
+      };
+  const requestedPath = `${pageBase.pathname}${pageBase.searchParams.has("q") ? `?q=${encodeURIComponent(pageBase.searchParams.get("q")!)}` : ""}`;
   const doc: FeedDocument = {
     title: listing.title,
     description: listing.description,
     homePageUrl: `${config.baseUrl}${listing.homePath}`,
     selfUrl,
+    id: `${config.baseUrl}${requestedPath}`,
+    links,
+    history: isArchive ? "archive" : complete ? "complete" : undefined,
     baseUrl: config.baseUrl,
     language: "zh-CN",
     ttlMinutes: config.refreshIntervalMinutes,
@@ -148,6 +203,12 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
   stored.set(RENDERED_AT, String(now));
   c.executionCtx.waitUntil(cache.put(key, new Response(body, { headers: stored })));
   return new Response(body, { headers });
+}
+
+/** "yyyy/mm" now in China Standard Time, the zone of the site's permalink dates by default. */
+function currentMonth(now: number): string {
+  const d = new Date(now + 8 * 3_600_000);
+  return `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 }
 
 function notModified(headers: Headers): Response {
@@ -164,6 +225,7 @@ const siteListing = (config: Config): Listing => ({
   title: config.siteTitle,
   description: config.siteDescription,
   homePath: homePath(),
+  archivePrefix: "",
 });
 
 async function sourceListing(c: Context<AppEnv>, slug: string): Promise<Listing> {
@@ -174,7 +236,16 @@ async function sourceListing(c: Context<AppEnv>, slug: string): Promise<Listing>
     title: `${source.label} - ${c.var.config.siteTitle}`,
     description: `${source.name}的最新本地新闻`,
     homePath: categoryPath(source.slug),
+    archivePrefix: `/category/${source.slug}`,
   };
+}
+
+/** A month's archive document (RFC 5005) of the site or of one source. */
+async function archiveListing(c: Context<AppEnv>, slug: string | null, monthParam: string): Promise<Listing> {
+  const month = monthParam.replace("-", "/");
+  const base = slug === null ? siteListing(c.var.config) : await sourceListing(c, slug);
+  const source = base.scope.kind === "source" ? base.scope.source : null;
+  return { ...base, scope: { kind: "month", month, source }, title: `${base.title}（${month.replace("/", "年")}月存档）` };
 }
 
 async function tagListing(c: Context<AppEnv>, tag: string): Promise<Listing> {
@@ -210,6 +281,12 @@ export const feeds = new Hono<AppEnv>();
 mount(feeds, feedPaths({ kind: "all" }), async (c) => siteListing(c.var.config));
 mount(feeds, feedPaths({ kind: "source", slug: ":slug" }), (c) => sourceListing(c, c.req.param("slug")!));
 mount(feeds, { atom: "/tag/:tag/feed.xml", rss: "/tag/:tag/rss.xml", json: "/tag/:tag/feed.json" }, (c) => tagListing(c, c.req.param("tag")!));
+for (const format of ["atom", "rss"] as const) {
+  feeds.get(`/archive/:month{\\d{4}-\\d{2}}/${fileOf(format)}`, (c) => serveFeed(c, format, () => archiveListing(c, null, c.req.param("month"))));
+  feeds.get(`/category/:slug/archive/:month{\\d{4}-\\d{2}}/${fileOf(format)}`, (c) =>
+    serveFeed(c, format, () => archiveListing(c, c.req.param("slug"), c.req.param("month"))),
+  );
+}
 mount(feeds, { atom: "/search/feed.xml", rss: "/search/rss.xml", json: "/search/feed.json" }, async (c) => searchListing(c));
 // jekyll-feed's own paths, so the original site's subscribers keep working (Atom).
 feeds.get("/feed/by_tag/:file{.+\\.xml}", (c) => serveFeed(c, "atom", () => tagListing(c, c.req.param("file").slice(0, -4))));

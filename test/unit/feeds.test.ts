@@ -191,3 +191,36 @@ describe("text the XML writer would have mangled", () => {
     expect(xml).toContain("a0b");
   });
 });
+
+describe("RFC 5005 and attribution", () => {
+  const paged: FeedDocument = {
+    ...doc([article()]),
+    id: "https://news.test/feed.xml",
+    selfUrl: "https://news.test/feed.xml?before=abc",
+    links: { next: "https://news.test/feed.xml?before=def", prevArchive: "https://news.test/archive/2022-01/feed.xml" },
+    history: "archive",
+  };
+
+  it("Atom carries next and prev-archive links, the fh:archive marker and each entry's source", () => {
+    const xml = renderAtom(paged);
+    expect(xml).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="http://purl.org/syndication/history/1.0" xml:lang="zh-CN">');
+    expect(xml).toContain("<id>https://news.test/feed.xml</id>");
+    expect(xml).toContain('<link rel="next" href="https://news.test/feed.xml?before=def"/>');
+    expect(xml).toContain('<link rel="prev-archive" href="https://news.test/archive/2022-01/feed.xml"/>');
+    expect(xml).toContain("<fh:archive/>");
+    expect(xml).toMatch(/<source>\s*<id>https:\/\/news\.test\/category\/guilinwanbao\/rss\.xml<\/id>\s*<title>桂林晚报<\/title>/);
+  });
+
+  it("RSS carries them as atom:link, fh:archive and <source url>", () => {
+    const xml = renderRss(paged);
+    expect(xml).toContain('xmlns:fh="http://purl.org/syndication/history/1.0"');
+    expect(xml).toContain('<atom:link href="https://news.test/feed.xml?before=abc" rel="self" type="application/rss+xml"/>');
+    expect(xml).toContain('<atom:link href="https://news.test/feed.xml?before=def" rel="next"/>');
+    expect(xml).toContain("<fh:archive/>");
+    expect(xml).toContain('<source url="https://news.test/category/guilinwanbao/rss.xml">桂林晚报</source>');
+  });
+
+  it("JSON Feed pages with next_url", () => {
+    expect(JSON.parse(renderJsonFeed(paged)).next_url).toBe("https://news.test/feed.xml?before=def");
+  });
+});
