@@ -9,13 +9,15 @@ import { wranglerRunner } from "./wrangler-runner";
 
 const POST_FILE = /\.(txt|md|markdown|html)$/i;
 
-function collect(path: string, out: string[]): void {
+/** Post files under `path`; a file named on the command line is always taken, while a folder's
+ *  README is about the posts, not one of them. */
+function collect(path: string, out: string[], named = true): void {
   const st = statSync(path);
   if (st.isDirectory()) {
     for (const name of readdirSync(path).sort()) {
-      if (!name.startsWith(".")) collect(join(path, name), out);
+      if (!name.startsWith(".")) collect(join(path, name), out, false);
     }
-  } else if (POST_FILE.test(path)) {
+  } else if (named || (POST_FILE.test(path) && !/(^|[\\/])README\.[a-z]+$/i.test(path))) {
     out.push(path);
   }
 }

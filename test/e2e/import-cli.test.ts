@@ -23,6 +23,7 @@ describe("npm run import", () => {
     const dir = mkdtempSync(join(tmpdir(), "posts-"));
     writeFileSync(join(dir, "seed.txt"), readFileSync(SEED, "utf8"));
     writeFileSync(join(dir, "broken.md"), "---\ntitle: 没有日期\ncategories: guilinwanbao\n---\n<p>x</p>\n");
+    writeFileSync(join(dir, "README.md"), "# 这些是导出的文章\n"); // about the posts, not one: skipped
 
     const first = await runImport([dir, "--persist-to", persistTo]);
     expect(first.stdout).toContain("imported 1, updated 0, unchanged 0, rejected 1");
