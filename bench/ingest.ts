@@ -1,30 +1,13 @@
 // npm run bench:ingest — time of one source refresh (src/ingest/refresh.ts) inside workerd, for an
 // unchanged feed (304, and 200 with the same bytes) and for 50 new items, plus the pure CPU stages
 // of the same pipeline without D1 (method: README, Benchmarks).
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { BODY_BYTES, ITEMS, SOURCES } from "./ingest-data";
-import { ROOT, bundle, measure, table } from "./lib";
+import { bundle, measure, migrationsSql, table } from "./lib";
 
 const COMPAT = { compatibilityDate: "2026-04-20", compatibilityFlags: ["nodejs_compat"] };
 const RUNS = 7;
 
-/** Every migration in migrations/, in order (lib.ts's migrationsSql reads only the first). */
-function allMigrationsSql(): string[] {
-  const dir = join(ROOT, "migrations");
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".sql"))
-    .sort()
-    .flatMap((f) =>
-      readFileSync(join(dir, f), "utf8")
-        // Comments first: 0002 has "…INTEGER;   -- ms; set after…" on one line.
-        .replace(/--.*$/gm, "")
-        .split(";")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    );
-}
 
 interface Tally {
   refreshes: number;
@@ -69,7 +52,7 @@ async function main() {
   });
   try {
     const db = await mf.getD1Database("DB", "ingest");
-    for (const q of allMigrationsSql()) await db.prepare(q).run();
+    for (const q of migrationsSql()) await db.prepare(q).run();
     const worker = await mf.getWorker("ingest");
     const get = async (query: string): Promise<Tally & Record<string, unknown>> => {
       const res = await worker.fetch(`http://bench/?${query}`);

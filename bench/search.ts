@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { ROOT, bundle, table } from "./lib";
+import { ROOT, bundle, migrationsSql, table } from "./lib";
 
 const COMPAT = { compatibilityDate: "2026-04-20", compatibilityFlags: ["nodejs_compat"] };
 /** Articles per load request (one db.batch of ~5 statements per article). */
@@ -35,20 +35,6 @@ const ARTICLES = option("articles", 100_000);
 const REQUESTS = option("requests", 500);
 const PERSIST = process.argv.includes("--persist");
 
-/** Every migration in migrations/, in order; comments removed before splitting on ";". */
-function allMigrationsSql(): string[] {
-  const dir = join(ROOT, "migrations");
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".sql"))
-    .sort()
-    .flatMap((f) =>
-      readFileSync(join(dir, f), "utf8")
-        .replace(/--.*$/gm, "")
-        .split(";")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    );
-}
 
 interface QueryClass {
   key: string;
@@ -103,7 +89,7 @@ async function main() {
   const marker = join(PERSIST_DIR, "loaded.json");
   const hash = createHash("sha256");
   for (const f of BUILT_FROM) hash.update(readFileSync(join(ROOT, f)));
-  hash.update(allMigrationsSql().join(";\n"));
+  hash.update(migrationsSql().join(";\n"));
   const built = JSON.stringify({ articles: ARTICLES, from: hash.digest("hex") });
   const reuse = PERSIST && existsSync(marker) && readFileSync(marker, "utf8") === built;
   if (PERSIST && !reuse) rmSync(PERSIST_DIR, { recursive: true, force: true });
@@ -128,7 +114,7 @@ async function main() {
       checks.push(`load: reused the persisted database in ${PERSIST_DIR} (${ARTICLES} articles)`);
     } else {
       const db = await mf.getD1Database("DB", "search");
-      for (const q of allMigrationsSql()) await db.prepare(q).run();
+      for (const q of migrationsSql()) await db.prepare(q).run();
       const start = performance.now();
       let statements = 0;
       let loaded = 0;
