@@ -43,6 +43,19 @@ function isBrowser(accept: string | undefined): boolean {
   return accept !== undefined && /\btext\/html\b/.test(accept);
 }
 
+const FEED_PARAMS = ["q", "limit", "before"] as const;
+
+/** The request URL with only the parameters a feed reads, in a fixed order. */
+export function canonicalFeedUrl(url: string): URL {
+  const from = new URL(url);
+  const to = new URL(from.origin + from.pathname);
+  for (const name of FEED_PARAMS) {
+    const v = from.searchParams.get(name);
+    if (v !== null) to.searchParams.set(name, v);
+  }
+  return to;
+}
+
 /** Edge cache key: the URL plus the representation variant (Cache API ignores Vary). */
 export function feedCacheKey(url: string, browser: boolean): Request {
   const u = new URL(url);
@@ -61,7 +74,7 @@ const RENDERED_AT = "x-rendered-at";
 
 /** Forget a feed's cached copies (tests use it to stand in for max-age passing). */
 export async function evictFeed(url: string, browser: boolean, layers: { memory?: boolean; edge?: boolean } = { memory: true, edge: true }) {
-  const key = feedCacheKey(url, browser);
+  const key = feedCacheKey(canonicalFeedUrl(url).href, browser);
   if (layers.memory) memory.delete(key.url);
   if (layers.edge) await caches.default.delete(key);
 }
@@ -117,11 +130,13 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
   const browser = format !== "json" && isBrowser(c.req.header("accept"));
   const policy = cachePolicy(config.refreshIntervalMinutes);
   // The address the reader subscribed to, query included (a search feed is its query).
-  const requested = new URL(c.req.url);
+  // The address as the feed knows it: only the parameters it reads, in one order. Anything else
+  // (tracking tags, cache-busters) neither changes the document nor splits the caches.
+  const requested = canonicalFeedUrl(c.req.url);
   const selfUrl = `${config.baseUrl}${requested.pathname}${requested.search}`;
   const reqHeaders = c.req.raw.headers;
 
-  const key = feedCacheKey(c.req.url, browser);
+  const key = feedCacheKey(requested.href, browser);
   const now = Date.now();
   const memory = memoryFor(config);
   const held = memory.get(key.url, now);

@@ -176,3 +176,17 @@ describe("pages advertise their feeds", () => {
     expect(second.status).toBe(304);
   });
 });
+
+describe("cache keys", () => {
+  it("ignore parameters a feed does not read, so junk parameters neither change the feed nor bypass the cache", async () => {
+    const path = "/category/lijiangribao/rss.xml";
+    await expire(path);
+    const first = await get(`${path}?limit=5`);
+    const body = await first.text();
+    const junk = await get(`${path}?utm_source=reader&limit=5&r=${Date.now()}`);
+    expect(junk.headers.get("x-cache")).toBe("memory");
+    expect(await junk.text()).toBe(body);
+    expect(junk.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(body).toContain(`<atom:link href="${BASE}${path}?limit=5" rel="self" type="application/rss+xml"/>`);
+  });
+});
