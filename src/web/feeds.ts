@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Config } from "../config";
 import type { Cursor, FeedDocument, Scope } from "../core/model";
-import { decodeCursor, encodeCursor } from "../core/ids";
+import { encodeCursor } from "../core/ids";
 import { BadRequestError, NotFoundError } from "../core/errors";
 import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
 import { type FeedPaths, categoryPath, feedPaths, homePath, tagPath, withQuery } from "../core/urls";
@@ -12,7 +12,7 @@ import type { SqlRunner } from "../db/sql";
 import { getSourceBySlug } from "../db/sources";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
 import { cacheControl, cachePolicy, httpDate, isNotModified, strongEtag } from "./caching";
-import type { AppEnv } from "./context";
+import { type AppEnv, readBeforeCursor } from "./context";
 import { MemoryCache } from "./memory-cache";
 
 export type FeedFormat = "atom" | "rss" | "json";
@@ -104,14 +104,7 @@ const ARCHIVE_CACHE = "public, max-age=86400, stale-while-revalidate=604800, sta
 const fileOf = (format: FeedFormat) => (format === "rss" ? "rss.xml" : format === "json" ? "feed.json" : "feed.xml");
 const archiveUrl = (base: string, prefix: string, month: string, format: FeedFormat) => `${base}${prefix}/archive/${month.replace("/", "-")}/${fileOf(format)}`;
 
-/** `?before=` of a paged feed; a cursor we did not issue is a 400. */
-function readFeedCursor(c: Context<AppEnv>): Cursor | null {
-  const token = c.req.query("before");
-  if (token === undefined) return null;
-  const cursor = decodeCursor(token);
-  if (!cursor) throw new BadRequestError("before is not a cursor this feed issued (follow its rel=next link)");
-  return cursor;
-}
+const readFeedCursor = (c: Context<AppEnv>) => readBeforeCursor(c, "before is not a cursor this feed issued (follow its rel=next link)");
 
 /** The archive chain around this document: for a month its older and newer months, for the first
  *  page of a listing with archives the newest month. Index seeks only. */

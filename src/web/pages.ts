@@ -2,9 +2,8 @@
 import { Hono } from "hono";
 import { etag } from "hono/etag";
 import type { Context } from "hono";
-import type { Cursor } from "../core/model";
-import { BadRequestError, NotFoundError } from "../core/errors";
-import { decodeCursor, isArticleId } from "../core/ids";
+import { NotFoundError } from "../core/errors";
+import { isArticleId } from "../core/ids";
 import { articlePath, categoryPath, feedPaths, homePath, tagPath } from "../core/urls";
 import { getArticle, getNeighbours, listArticles, tagExists } from "../db/articles";
 import { getSourceBySlug, listSources } from "../db/sources";
@@ -13,16 +12,9 @@ import { ArticlePage } from "../render/pages/article";
 import { SearchPage } from "../render/pages/search";
 import { Listing } from "../render/pages/listing";
 import { cacheControl, cachePolicy } from "./caching";
-import type { AppEnv } from "./context";
+import { type AppEnv, readBeforeCursor } from "./context";
 
-/** `?before=` → cursor; absent → first page; anything we did not issue → 400. */
-function readCursor(c: Context<AppEnv>): Cursor | null {
-  const token = c.req.query("before");
-  if (token === undefined) return null;
-  const cursor = decodeCursor(token);
-  if (!cursor) throw new BadRequestError("分页参数 before 无效，请从第一页重新浏览。");
-  return cursor;
-}
+const readCursor = (c: Context<AppEnv>) => readBeforeCursor(c, "分页参数 before 无效，请从第一页重新浏览。");
 
 export const pages = new Hono<AppEnv>()
   // Validators on pages: a strong ETag of the rendered page (hono's etag), and the same cache

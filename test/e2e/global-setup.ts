@@ -2,7 +2,7 @@
 // post (through the import CLI), served by `wrangler dev`.
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { ROOT, SHARED, freshPersistDir, migrate, runImport, startDev } from "./server";
+import { SHARED, freshPersistDir, migrate, runImport, startDev } from "./server";
 
 export default async function setup(project: TestProject) {
   const persistTo = freshPersistDir();
