@@ -3,6 +3,7 @@
 // two categories, a description summary; bodies of Chinese paragraphs with the inline styles,
 // a relative image and a link that the sanitizer has to deal with). Deterministic: the same
 // arguments give the same bytes, so an unchanged feed really is byte-identical.
+import { random } from "./random";
 
 /** Items per feed, and the approximate UTF-8 size of each item's content:encoded. */
 export const ITEMS = 50;
@@ -55,17 +56,6 @@ const utf8Length = (s: string) => encoder.encode(s).length;
 const pad = (n: number) => String(n).padStart(2, "0");
 const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-/** A small deterministic PRNG (mulberry32), so bodies differ per item but never per run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** "Tue, 18 Nov 2025 09:30:00 +0800": RFC 822 wall-clock time in China (UTC+8). */
 function rfc822China(utcMs: number): string {

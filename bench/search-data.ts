@@ -7,6 +7,7 @@
 // and checks mean the same thing every time.
 import type { ArticleInput, SourceRef } from "../src/core/model";
 import { summarize } from "../src/core/text";
+import { random } from "./random";
 
 export const SOURCE_COUNT = 200;
 /** The two years the articles are spread over: 2024-01-01 00:00 to 2026-01-01 00:00 +08:00. */
@@ -119,17 +120,6 @@ const TOPIC_CATEGORY: Record<string, string> = {
 const LATIN = ["Hono", "Cloudflare", "GDP", "5G", "App", "AI", "Wi-Fi", "CPI", "ETC", "KTV", "APP", "CEO", "PM2.5"];
 const LATIN_CONTEXT = ["网络", "平台", "应用", "技术", "数据", "服务", "系统", "信号"];
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface GeneratedArticle {
   readonly sourceIndex: number;
