@@ -16,6 +16,7 @@ import { discovery } from "./web/discovery";
 import { feeds } from "./web/feeds";
 import { problem } from "./web/problem";
 import { pages } from "./web/pages";
+import { websub } from "./web/websub";
 
 // Strict CSP: no script at all (pages need none), styles only from our own stylesheet, images
 // from us or any https origin (article bodies embed the papers' own pictures).
@@ -37,7 +38,7 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     // The error page must render even when the database is what failed.
   }
   config ??= {
-    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15, memoryCacheMb: 8, refreshMaxSources: 8, refreshConcurrency: 4, refreshEnqueueMax: 1000, userAgent: "edge-news/1.0",
+    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15, memoryCacheMb: 8, refreshMaxSources: 8, refreshConcurrency: 4, refreshEnqueueMax: 1000, websubMinLeaseSeconds: 3600, userAgent: "edge-news/1.0",
   };
   return c.html(ErrorPage({ config, sources, status, message, path: new URL(c.req.url).pathname }), status);
 }
@@ -81,6 +82,7 @@ export function createApp() {
   app.route("/", api);
   app.route("/", discovery);
   app.route("/", feeds);
+  app.route("/", websub);
   app.route("/", pages);
   app.notFound((c) => renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"));
   app.onError(function handleError(err, c) {

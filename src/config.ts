@@ -18,6 +18,8 @@ export interface Config {
   readonly refreshConcurrency: number;
   /** With a queue: sources one cron run hands to the queue at most. */
   readonly refreshEnqueueMax: number;
+  /** WebSub: the shortest lease the hub grants (a shorter hub.lease_seconds is raised to it). */
+  readonly websubMinLeaseSeconds: number;
   /** Sent on every upstream fetch: who we are and where to find us. */
   readonly userAgent: string;
 }
@@ -32,9 +34,10 @@ export const DEFAULTS = {
   REFRESH_MAX_SOURCES: 8,
   REFRESH_CONCURRENCY: 4,
   REFRESH_ENQUEUE_MAX: 1000,
+  WEBSUB_MIN_LEASE_SECONDS: 3600,
 } as const;
 
-type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES" | "MEMORY_CACHE_MB" | "REFRESH_MAX_SOURCES" | "REFRESH_CONCURRENCY" | "REFRESH_ENQUEUE_MAX", string>>;
+type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES" | "MEMORY_CACHE_MB" | "REFRESH_MAX_SOURCES" | "REFRESH_CONCURRENCY" | "REFRESH_ENQUEUE_MAX" | "WEBSUB_MIN_LEASE_SECONDS", string>>;
 
 function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number, max: number): number {
   const text = vars[name]?.trim() || String(fallback);
@@ -64,6 +67,7 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
     refreshMaxSources: intVar(vars, "REFRESH_MAX_SOURCES", DEFAULTS.REFRESH_MAX_SOURCES, 1, 500),
     refreshConcurrency: intVar(vars, "REFRESH_CONCURRENCY", DEFAULTS.REFRESH_CONCURRENCY, 1, 6),
     refreshEnqueueMax: intVar(vars, "REFRESH_ENQUEUE_MAX", DEFAULTS.REFRESH_ENQUEUE_MAX, 1, 10_000),
+    websubMinLeaseSeconds: intVar(vars, "WEBSUB_MIN_LEASE_SECONDS", DEFAULTS.WEBSUB_MIN_LEASE_SECONDS, 1, 86_400),
     userAgent: `edge-news/1.0 (+${baseUrl}/status)`,
   };
 }

@@ -2,6 +2,8 @@
 import { createApp } from "./app";
 import { type Config, parseConfig } from "./config";
 import { type RefreshMessage, consumeRefreshBatch, refreshDeps, refreshDueSources, refreshQueue } from "./ingest/cron";
+import type { DeliveryMessage } from "./websub/hub";
+import { consumeDeliveryBatch, hubDeps, isDeliveryMessage, publishToSubscribers } from "./websub/wiring";
 
 const app = createApp();
 
@@ -18,11 +20,18 @@ export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
     const config = configOrLog(env);
-    if (config) ctx.waitUntil(refreshDueSources(refreshDeps(env, config), config, refreshQueue(env)));
+    if (!config) return;
+    // Then tell WebSub subscribers what changed: this refresh, or anything since the last tick
+    // (the import CLI writes to D1 directly).
+    ctx.waitUntil(refreshDueSources(refreshDeps(env, config), config, refreshQueue(env)).then(() => publishToSubscribers(env)));
   },
   async queue(batch, env, _ctx) {
     const config = configOrLog(env);
     if (!config) return batch.retryAll({ delaySeconds: 300 });
-    await consumeRefreshBatch(refreshDeps(env, config), batch as MessageBatch<RefreshMessage>, config.refreshConcurrency);
+    if (batch.messages.length > 0 && isDeliveryMessage(batch.messages[0]!.body)) {
+      return consumeDeliveryBatch(hubDeps(env), batch as MessageBatch<DeliveryMessage>);
+    }
+    const outcomes = await consumeRefreshBatch(refreshDeps(env, config), batch as MessageBatch<RefreshMessage>, config.refreshConcurrency);
+    if (outcomes.some((o) => o.new + o.updated > 0)) await publishToSubscribers(env);
   },
-} satisfies ExportedHandler<Env, RefreshMessage>;
+} satisfies ExportedHandler<Env, RefreshMessage | DeliveryMessage>;

@@ -117,6 +117,8 @@ export interface FeedDocument {
   };
   /** RFC 5005: an immutable archive document, or a listing complete in one document. */
   readonly history?: "archive" | "complete";
+  /** The WebSub hub to subscribe at (only on documents that are topics: not archives or pages). */
+  readonly hubUrl?: string;
   /** Absolute site origin: root-relative links in bodies are resolved against it. */
   readonly baseUrl: string;
   readonly language: string;

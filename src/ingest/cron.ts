@@ -70,8 +70,9 @@ export async function refreshDueSources(deps: RefreshDeps, config: Config, queue
 /** The queue consumer: refresh each source named in the batch. A refresh records its own
  *  failures; a message is retried (and after max_retries dead-lettered) only when even that was
  *  impossible, e.g. D1 unreachable. */
-export async function consumeRefreshBatch(deps: RefreshDeps, batch: MessageBatch<RefreshMessage>, concurrency: number): Promise<void> {
+export async function consumeRefreshBatch(deps: RefreshDeps, batch: MessageBatch<RefreshMessage>, concurrency: number): Promise<RefreshOutcome[]> {
   const messages = [...batch.messages];
+  const outcomes: RefreshOutcome[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, messages.length) }, async () => {
@@ -79,7 +80,7 @@ export async function consumeRefreshBatch(deps: RefreshDeps, batch: MessageBatch
         const message = messages[next++]!;
         try {
           const source = await getSourceWithState(deps.db, message.body.slug);
-          if (source) await refreshSource(deps, source); // a deleted source: nothing to do
+          if (source) outcomes.push(await refreshSource(deps, source)); // a deleted source: nothing to do
           message.ack();
         } catch (e) {
           deps.log({ level: "error", msg: "refresh message failed; retrying", source: message.body.slug, attempts: message.attempts, error: String(e) });
@@ -88,4 +89,5 @@ export async function consumeRefreshBatch(deps: RefreshDeps, batch: MessageBatch
       }
     }),
   );
+  return outcomes;
 }

@@ -35,7 +35,7 @@ function isHttpUrl(url: string): boolean {
 }
 
 /** Read a body up to `max` bytes; past it, cancel the stream (never buffer a huge body). */
-async function readCapped(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array | null> {
+export async function readCapped(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array | null> {
   if (!body) return new Uint8Array();
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];

@@ -107,6 +107,7 @@ function newFeed(doc: FeedDocument, selfKey: "atom" | "rss"): Feed {
     generator: GENERATOR,
     stylesheet: FEED_STYLESHEET_PATH,
     feedLinks: { [selfKey]: doc.selfUrl },
+    hub: doc.hubUrl,
   });
 }
 
@@ -131,6 +132,7 @@ export function renderRss(doc: FeedDocument): string {
       name: "atom:link",
       objects: [
         { _attributes: { href: doc.selfUrl, rel: "self", type: "application/rss+xml" } },
+        ...(doc.hubUrl ? [{ _attributes: { href: doc.hubUrl, rel: "hub" } }] : []),
         ...links.map(([rel, href]) => ({ _attributes: { href, rel } })),
       ] as unknown as Record<string, unknown>, // xml-js writes an array as repeated elements
     });
@@ -203,6 +205,7 @@ export function renderJsonFeed(doc: FeedDocument): string {
     home_page_url: doc.homePageUrl,
     feed_url: doc.selfUrl,
     next_url: doc.links?.next,
+    hubs: doc.hubUrl ? [{ type: "WebSub", url: doc.hubUrl }] : undefined,
     description: doc.description,
     language: doc.language,
     items: doc.items.map((a) => ({

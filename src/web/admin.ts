@@ -13,6 +13,7 @@ import {
 } from "../db/sources";
 import { refreshDeps } from "../ingest/cron";
 import { refreshSource } from "../ingest/refresh";
+import { publishToSubscribers } from "../websub/wiring";
 import { sourceHealthJson, sourceJson } from "../render/api";
 import { StatusPage } from "../render/pages/status";
 import type { AppEnv } from "./context";
@@ -150,5 +151,6 @@ export const admin = new Hono<AppEnv>()
     const source = await getSourceWithState(deps.db, c.req.param("slug"));
     if (!source) return problem(c, 404, "no such source");
     const outcome = await refreshSource(deps, source);
+    if (outcome.new + outcome.updated > 0) c.executionCtx.waitUntil(publishToSubscribers(c.env));
     return c.json(outcome);
   });

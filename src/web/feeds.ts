@@ -1,5 +1,6 @@
 // Feeds for every listing, with validators and the edge cache: handlers glue db → render → HTTP.
 import { Hono } from "hono";
+import { PatternRouter } from "hono/router/pattern-router";
 import type { Context } from "hono";
 import type { Config } from "../config";
 import type { Cursor, FeedDocument, Scope } from "../core/model";
@@ -13,7 +14,11 @@ import { getSourceBySlug } from "../db/sources";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
 import { cacheControl, cachePolicy, httpDate, isNotModified, strongEtag } from "./caching";
 import { type AppEnv, readBeforeCursor } from "./context";
+import { websubQueue } from "../websub/wiring";
 import { MemoryCache } from "./memory-cache";
+
+/** Where the WebSub hub takes subscriptions (src/web/websub.ts). */
+export const HUB_PATH = "/websub";
 
 export type FeedFormat = "atom" | "rss" | "json";
 
@@ -24,12 +29,12 @@ const FORMATS: Record<FeedFormat, { type: string; render: (d: FeedDocument) => s
 };
 
 // Bumped when rendering changes, so validators issued by an older renderer stop matching.
-const RENDER_VERSION = 1;
+const RENDER_VERSION = 2;
 export const FEED_LIMIT = { min: 1, max: 100, default: 20 } as const;
 
-function readLimit(c: Context<AppEnv>): number {
-  const raw = c.req.query("limit");
-  if (raw === undefined) return FEED_LIMIT.default;
+/** `?limit=` of a feed: absent → the default; anything but 1–100 → 400. */
+export function parseFeedLimit(raw: string | null | undefined): number {
+  if (raw === undefined || raw === null) return FEED_LIMIT.default;
   const n = Number(raw);
   if (!/^\d{1,3}$/.test(raw) || n < FEED_LIMIT.min || n > FEED_LIMIT.max) {
     throw new BadRequestError(`limit must be an integer from ${FEED_LIMIT.min} to ${FEED_LIMIT.max}, got ${JSON.stringify(raw)}`);
@@ -115,18 +120,22 @@ async function archiveNeighbours(db: SqlRunner, listing: Listing, before: Cursor
   return getArchiveNeighbours(db, null, scope.kind === "source" ? scope.source.id : null);
 }
 
+/** The hub, on feeds that are WebSub topics: live listings, not archives or older pages. */
+function hubFor(env: Env, config: Config, listing: Listing, before: Cursor | null): string | undefined {
+  if (!websubQueue(env)) return undefined;
+  return listing.scope.kind === "month" || before !== null ? undefined : `${config.baseUrl}${HUB_PATH}`;
+}
+
 /** Answer from this isolate's memory or the edge cache when possible; only a miss touches D1
  *  (including the lookup of the listing itself, so an unknown listing is a 404 on a miss). */
 async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => Promise<Listing>): Promise<Response> {
   const { config, db } = c.var;
-  const requestedLimit = readLimit(c);
+  const requestedLimit = parseFeedLimit(c.req.query("limit"));
   const browser = format !== "json" && isBrowser(c.req.header("accept"));
   const policy = cachePolicy(config.refreshIntervalMinutes);
-  // The address the reader subscribed to, query included (a search feed is its query).
   // The address as the feed knows it: only the parameters it reads, in one order. Anything else
   // (tracking tags, cache-busters) neither changes the document nor splits the caches.
   const requested = canonicalFeedUrl(c.req.url);
-  const selfUrl = `${config.baseUrl}${requested.pathname}${requested.search}`;
   const reqHeaders = c.req.raw.headers;
 
   const key = feedCacheKey(requested.href, browser);
@@ -148,6 +157,8 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
   const limit = isArchive ? ARCHIVE_MAX_ITEMS : requestedLimit;
   const before = isArchive ? null : readFeedCursor(c);
   const archives = await archiveNeighbours(db, listing, before);
+  const selfUrl = `${config.baseUrl}${requested.pathname}${requested.search}`;
+  const hubUrl = hubFor(c.env, config, listing, before);
   const etagFor = (parts: readonly (string | number)[]) =>
     strongEtag([RENDER_VERSION, format, browser, config.baseUrl, config.siteTitle, listing.title, selfUrl, limit, archives, parts]);
   const headersFor = (etag: string, lastModified: number | null) => {
@@ -159,6 +170,8 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
       vary: "Accept",
     });
     if (lastModified !== null) h.set("last-modified", httpDate(lastModified));
+    // WebSub discovery (W3C WebSub §4): the hub and the topic URL, also as HTTP Link headers.
+    if (hubUrl) h.set("link", `<${hubUrl}>; rel="hub", <${selfUrl}>; rel="self"`);
     return h;
   };
 
@@ -170,8 +183,29 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
     if (isNotModified(reqHeaders, etag, v.lastModified)) return notModified(headersFor(etag, v.lastModified));
   }
 
+  const { body, version: v } = await renderListing(db, config, format, listing, { requested, limit, before, archives, hubUrl });
+  const headers = headersFor(await etagFor(v.parts), v.lastModified);
+  memory.set(key.url, { body, headers: [...headers], expiresAt: now + policy.maxAge * 1000 });
+  const stored = new Headers(headers);
+  stored.set(RENDERED_AT, String(now));
+  c.executionCtx.waitUntil(cache.put(key, new Response(body, { headers: stored })));
+  return new Response(body, { headers });
+}
+
+interface RenderRequest {
+  /** The feed's canonical URL (canonicalFeedUrl). */
+  readonly requested: URL;
+  readonly limit: number;
+  readonly before: Cursor | null;
+  readonly archives: Awaited<ReturnType<typeof archiveNeighbours>>;
+  readonly hubUrl: string | undefined;
+}
+
+/** One listing's feed document, rendered (no caches, no validators). */
+async function renderListing(db: SqlRunner, config: Config, format: FeedFormat, listing: Listing, r: RenderRequest) {
+  const { requested, limit, before, archives } = r;
+  const isArchive = listing.scope.kind === "month";
   const page = await listArticles(db, listing.scope, { limit, before, withContent: true });
-  const v = versionOfArticles(page.items);
   // RFC 5005: paging links, and the archive chain.
   const pageBase = new URL(requested);
   pageBase.searchParams.delete("before");
@@ -194,23 +228,18 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
     title: listing.title,
     description: listing.description,
     homePageUrl: `${config.baseUrl}${listing.homePath}`,
-    selfUrl,
+    selfUrl: `${config.baseUrl}${requested.pathname}${requested.search}`,
     id: `${config.baseUrl}${requestedPath}`,
     links,
     history: isArchive ? "archive" : complete ? "complete" : undefined,
+    hubUrl: r.hubUrl,
     baseUrl: config.baseUrl,
     language: "zh-CN",
     ttlMinutes: config.refreshIntervalMinutes,
     updated: page.items.reduce((u, a) => (a.updated.ms > u.ms ? a.updated : u), page.items[0]?.updated ?? { ms: 0, offset: 0 }),
     items: page.items,
   };
-  const body = FORMATS[format].render(doc);
-  const headers = headersFor(await etagFor(v.parts), v.lastModified);
-  memory.set(key.url, { body, headers: [...headers], expiresAt: now + policy.maxAge * 1000 });
-  const stored = new Headers(headers);
-  stored.set(RENDERED_AT, String(now));
-  c.executionCtx.waitUntil(cache.put(key, new Response(body, { headers: stored })));
-  return new Response(body, { headers });
+  return { body: FORMATS[format].render(doc), version: versionOfArticles(page.items) };
 }
 
 /** "yyyy/mm" now in China Standard Time, the zone of the site's permalink dates by default. */
@@ -236,12 +265,12 @@ const siteListing = (config: Config): Listing => ({
   archivePrefix: "",
 });
 
-async function sourceListing(c: Context<AppEnv>, slug: string): Promise<Listing> {
-  const source = await getSourceBySlug(c.var.db, slug);
+async function sourceListing(db: SqlRunner, config: Config, slug: string): Promise<Listing> {
+  const source = await getSourceBySlug(db, slug);
   if (!source) throw new NotFoundError("没有这个新闻来源。");
   return {
     scope: { kind: "source", source },
-    title: `${source.label} - ${c.var.config.siteTitle}`,
+    title: `${source.label} - ${config.siteTitle}`,
     description: `${source.name}的最新本地新闻`,
     homePath: categoryPath(source.slug),
     archivePrefix: `/category/${source.slug}`,
@@ -249,53 +278,120 @@ async function sourceListing(c: Context<AppEnv>, slug: string): Promise<Listing>
 }
 
 /** A month's archive document (RFC 5005) of the site or of one source. */
-async function archiveListing(c: Context<AppEnv>, slug: string | null, monthParam: string): Promise<Listing> {
+async function archiveListing(db: SqlRunner, config: Config, slug: string | null, monthParam: string): Promise<Listing> {
   const month = monthParam.replace("-", "/");
-  const base = slug === null ? siteListing(c.var.config) : await sourceListing(c, slug);
+  const base = slug === null ? siteListing(config) : await sourceListing(db, config, slug);
   const source = base.scope.kind === "source" ? base.scope.source : null;
   return { ...base, scope: { kind: "month", month, source }, title: `${base.title}（${month.replace("/", "年")}月存档）` };
 }
 
-async function tagListing(c: Context<AppEnv>, tag: string): Promise<Listing> {
-  if (!(await tagExists(c.var.db, tag))) throw new NotFoundError("没有这个标签。");
+async function tagListing(db: SqlRunner, config: Config, tag: string): Promise<Listing> {
+  if (!(await tagExists(db, tag))) throw new NotFoundError("没有这个标签。");
   return {
     scope: { kind: "tag", tag },
-    title: `标签：${tag} - ${c.var.config.siteTitle}`,
+    title: `标签：${tag} - ${config.siteTitle}`,
     description: `带有“${tag}”标签的文章`,
     homePath: tagPath(tag),
   };
 }
 
-async function searchListing(c: Context<AppEnv>): Promise<Listing> {
-  const query = (c.req.query("q") ?? "").trim();
+function searchListing(config: Config, url: URL): Listing {
+  const query = (url.searchParams.get("q") ?? "").trim();
   const built = query.length <= MAX_QUERY_CHARS ? buildSearchQuery(query) : null;
   if (!built) throw new BadRequestError(`q must be 1–${MAX_QUERY_CHARS} characters with a letter, digit or Chinese character`);
   return {
     scope: { kind: "search", query, match: built.match },
-    title: `搜索：${query} - ${c.var.config.siteTitle}`,
+    title: `搜索：${query} - ${config.siteTitle}`,
     description: `“${query}”的搜索结果`,
     homePath: withQuery("/search", "q", query),
   };
 }
 
-/** Routes `<prefix>/feed.xml`, `/rss.xml`, `/feed.json` for a listing resolver. */
-function mount(app: Hono<AppEnv>, paths: FeedPaths, resolve: (c: Context<AppEnv>) => Promise<Listing>) {
-  app.get(paths.atom, (c) => serveFeed(c, "atom", () => resolve(c)));
-  app.get(paths.rss, (c) => serveFeed(c, "rss", () => resolve(c)));
-  app.get(paths.json, (c) => serveFeed(c, "json", () => resolve(c)));
+type Params = Record<string, string>;
+type Resolver = (db: SqlRunner, config: Config, params: Params, url: URL) => Promise<Listing>;
+
+/** One feed address: its route pattern, format, listing, and whether it is a WebSub topic
+ *  (archives never change, so nobody subscribes to them). */
+interface FeedRoute {
+  readonly path: string;
+  readonly format: FeedFormat;
+  readonly resolve: Resolver;
+  readonly topic: boolean;
 }
 
+const threeFormats = (paths: FeedPaths, resolve: Resolver): FeedRoute[] =>
+  (["atom", "rss", "json"] as const).map((format) => ({ path: paths[format], format, resolve, topic: true }));
+
+const FEED_ROUTES: readonly FeedRoute[] = [
+  ...threeFormats(feedPaths({ kind: "all" }), async (_db, config) => siteListing(config)),
+  ...threeFormats(feedPaths({ kind: "source", slug: ":slug" }), (db, config, p) => sourceListing(db, config, p.slug!)),
+  ...threeFormats({ atom: "/tag/:tag/feed.xml", rss: "/tag/:tag/rss.xml", json: "/tag/:tag/feed.json" }, (db, config, p) => tagListing(db, config, p.tag!)),
+  ...(["atom", "rss"] as const).flatMap((format): FeedRoute[] => [
+    { path: `/archive/:month{\\d{4}-\\d{2}}/${fileOf(format)}`, format, topic: false, resolve: (db, config, p) => archiveListing(db, config, null, p.month!) },
+    {
+      path: `/category/:slug/archive/:month{\\d{4}-\\d{2}}/${fileOf(format)}`, format, topic: false,
+      resolve: (db, config, p) => archiveListing(db, config, p.slug!, p.month!),
+    },
+  ]),
+  ...threeFormats({ atom: "/search/feed.xml", rss: "/search/rss.xml", json: "/search/feed.json" }, async (_db, config, _p, url) => searchListing(config, url)),
+  // jekyll-feed's own paths, so the original site's subscribers keep working (Atom).
+  { path: "/feed/by_tag/:file{.+\\.xml}", format: "atom", topic: true, resolve: (db, config, p) => tagListing(db, config, p.file!.slice(0, -4)) },
+  { path: "/feed/:file{[^/]+\\.xml}", format: "atom", topic: true, resolve: (db, config, p) => sourceListing(db, config, p.file!.slice(0, -4)) },
+];
+
 export const feeds = new Hono<AppEnv>();
-mount(feeds, feedPaths({ kind: "all" }), async (c) => siteListing(c.var.config));
-mount(feeds, feedPaths({ kind: "source", slug: ":slug" }), (c) => sourceListing(c, c.req.param("slug")!));
-mount(feeds, { atom: "/tag/:tag/feed.xml", rss: "/tag/:tag/rss.xml", json: "/tag/:tag/feed.json" }, (c) => tagListing(c, c.req.param("tag")!));
-for (const format of ["atom", "rss"] as const) {
-  feeds.get(`/archive/:month{\\d{4}-\\d{2}}/${fileOf(format)}`, (c) => serveFeed(c, format, () => archiveListing(c, null, c.req.param("month"))));
-  feeds.get(`/category/:slug/archive/:month{\\d{4}-\\d{2}}/${fileOf(format)}`, (c) =>
-    serveFeed(c, format, () => archiveListing(c, c.req.param("slug"), c.req.param("month"))),
-  );
+for (const route of FEED_ROUTES) {
+  feeds.get(route.path, (c) => serveFeed(c, route.format, () => route.resolve(c.var.db, c.var.config, c.req.param() as Params, new URL(c.req.url))));
 }
-mount(feeds, { atom: "/search/feed.xml", rss: "/search/rss.xml", json: "/search/feed.json" }, async (c) => searchListing(c));
-// jekyll-feed's own paths, so the original site's subscribers keep working (Atom).
-feeds.get("/feed/by_tag/:file{.+\\.xml}", (c) => serveFeed(c, "atom", () => tagListing(c, c.req.param("file").slice(0, -4))));
-feeds.get("/feed/:file{[^/]+\\.xml}", (c) => serveFeed(c, "atom", () => sourceListing(c, c.req.param("file").slice(0, -4))));
+
+// --- WebSub topics ---------------------------------------------------------------------------
+
+// The same table, matched outside a request: a topic URL → its route and parameters.
+const topicRouter = new PatternRouter<FeedRoute>();
+for (const route of FEED_ROUTES) if (route.topic) topicRouter.add("GET", route.path, route);
+
+export interface Topic {
+  /** The canonical topic URL (only the parameters a feed reads). */
+  readonly url: URL;
+  readonly format: FeedFormat;
+  readonly listing: Listing;
+  readonly limit: number;
+}
+
+/** A feed URL this site serves as a WebSub topic → what it lists; null when it is not one.
+ *  Throws BadRequestError for a bad `limit`/`q`, NotFoundError for an unknown listing. */
+export async function resolveTopic(db: SqlRunner, config: Config, topicUrl: string): Promise<Topic | null> {
+  let url: URL;
+  try {
+    url = canonicalFeedUrl(topicUrl);
+  } catch {
+    return null;
+  }
+  if (url.origin !== new URL(config.baseUrl).origin || url.searchParams.has("before")) return null;
+  const [[match]] = topicRouter.match("GET", url.pathname);
+  if (!match) return null;
+  const [route, raw] = match as unknown as [FeedRoute, Params];
+  const params: Params = {};
+  try {
+    for (const [k, v] of Object.entries(raw)) params[k] = decodeURIComponent(v);
+  } catch {
+    return null;
+  }
+  const listing = await route.resolve(db, config, params, url);
+  return { url, format: route.format, listing, limit: parseFeedLimit(url.searchParams.get("limit")) };
+}
+
+/** A topic's current version: changes whenever what its feed lists changes. Index reads only. */
+export async function topicVersion(db: SqlRunner, topic: Topic): Promise<string> {
+  const v = await getListingVersion(db, topic.listing.scope, topic.limit);
+  return strongEtag([RENDER_VERSION, v.parts]);
+}
+
+/** A topic's feed as a subscriber receives it: the same document a reader would fetch. */
+export async function renderTopic(db: SqlRunner, config: Config, topic: Topic): Promise<{ body: string; contentType: string }> {
+  const archives = await archiveNeighbours(db, topic.listing, null);
+  const { body } = await renderListing(db, config, topic.format, topic.listing, {
+    requested: topic.url, limit: topic.limit, before: null, archives, hubUrl: `${config.baseUrl}${HUB_PATH}`, // the hub delivering it
+  });
+  return { body, contentType: FORMATS[topic.format].type };
+}
