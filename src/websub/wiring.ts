@@ -15,7 +15,8 @@ export function hubDeps(env: Env, fetcher: typeof fetch = fetch): HubDeps {
   return {
     // Subscriptions and topic versions are written and read-to-decide at the primary.
     db: d1Runner(env.DB.withSession("first-primary")),
-    fetch: fetcher,
+    // Called as deps.fetch(…): workerd's fetch must not see `deps` as its `this`.
+    fetch: (input, init) => fetcher(input, init),
     now: () => Date.now(),
     log: (line) => console.log(JSON.stringify(line)),
     configFor: (origin) => parseConfig(env, origin),

@@ -47,6 +47,8 @@ async function freePort(): Promise<number> {
 export interface DevServer {
   readonly url: string;
   stop(): Promise<void>;
+  /** What wrangler dev printed so far (the worker's own log lines included). */
+  log(): string;
 }
 
 /** `wrangler dev` on a free port over the given local state; resolves once it answers. */
@@ -74,7 +76,7 @@ export async function startDev(persistTo: string, vars: Record<string, string> =
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log}`);
     try {
       const res = await fetch(`${url}/`);
-      if (res.status === 200) return { url, stop };
+      if (res.status === 200) return { url, stop, log: () => log };
     } catch {
       // not listening yet
     }
