@@ -1,6 +1,6 @@
 // Feeds as real clients see them: xmllint, jing (Atom RELAX NG schema) and Debian's feedparser,
 // over HTTP from `wrangler dev`, including hostile content imported from test/fixtures/hostile.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeHTML } from "entities";
@@ -115,17 +115,47 @@ describe("hostile content survives as valid feeds", () => {
   });
 });
 
-describe("discovery documents are well-formed XML", () => {
-  it.each(["/sitemap.xml", "/sitemap-news.xml", "/opml.xml"])("%s passes xmllint", async (path) => {
-    const file = await save(path);
-    await execFileP("xmllint", ["--noout", file]);
-  });
+// Schemas we wrote from the protocols' text (test/fixtures/schemas): jing checks structure and
+// datatypes, xmllint well-formedness; the entry limits are counted here.
+const SCHEMAS = join(ROOT, "test/fixtures/schemas");
+async function validDiscovery(path: string, schema: "sitemap.rnc" | "opml2.rnc"): Promise<string> {
+  const file = await save(path);
+  await execFileP("xmllint", ["--noout", file]);
+  await execFileP("jing", ["-c", join(SCHEMAS, schema), file]);
+  return readFileSync(file, "utf8");
+}
 
-  it("every monthly sitemap passes xmllint", async () => {
-    const index = await (await fetch(`${base}/sitemap.xml`)).text();
+describe("discovery documents are valid", () => {
+  it("the sitemap index and every monthly sitemap it names, within the protocol's limits", async () => {
+    const index = await validDiscovery("/sitemap.xml", "sitemap.rnc");
     const months = [...index.matchAll(/\/sitemaps\/(\d{4}-\d{2})\.xml/g)].map((m) => m[1]!);
     expect(months.length).toBeGreaterThan(0);
-    for (const m of months) await execFileP("xmllint", ["--noout", await save(`/sitemaps/${m}.xml`)]);
+    let urls = 0;
+    for (const m of months) {
+      const xml = await validDiscovery(`/sitemaps/${m}.xml`, "sitemap.rnc");
+      const n = xml.match(/<url>/g)!.length;
+      expect(n).toBeLessThanOrEqual(50_000);
+      expect(Buffer.byteLength(xml)).toBeLessThanOrEqual(50 * 1024 * 1024);
+      urls += n;
+    }
+    // Every article is in exactly one monthly sitemap.
+    const all = ((await (await fetch(`${base}/api/v1/articles?limit=100`)).json()) as { items: unknown[] }).items.length;
+    expect(urls).toBe(all);
+  });
+
+  it("the news sitemap (last 48 hours) and the OPML subscription list", async () => {
+    const news = await validDiscovery("/sitemap-news.xml", "sitemap.rnc");
+    expect(news).toContain("<news:title>阳朔西街夜市延长营业时间</news:title>");
+    const opml = await validDiscovery("/opml.xml", "opml2.rnc");
+    expect(opml.match(/type="rss"/g)!.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("the schemas reject what the protocols forbid (they are not rubber stamps)", async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), "bad-")), "bad.xml");
+    writeFileSync(bad, '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/relative</loc><lastmod>yesterday</lastmod></url></urlset>');
+    await expect(execFileP("jing", ["-c", join(SCHEMAS, "sitemap.rnc"), bad])).rejects.toMatchObject({ stdout: expect.stringMatching(/"loc"[\s\S]*"lastmod"/) });
+    writeFileSync(bad, '<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="x" type="rss"/></body></opml>');
+    await expect(execFileP("jing", ["-c", join(SCHEMAS, "opml2.rnc"), bad])).rejects.toMatchObject({ stdout: expect.stringMatching(/missing required attribute "xmlUrl"/) });
   });
 });
 
