@@ -115,7 +115,7 @@ function memoryRunner(known: ReadonlyMap<string, string>): SqlRunner & { written
 function cpuSource(state: Partial<SourceWithState["state"]>): SourceWithState {
   return {
     id: 0, slug: SOURCE.slug, name: SOURCE.name, label: SOURCE.label, homepage: null, feedUrl: `${UPSTREAM}/same.xml`,
-    timezone: TIMEZONE, enabled: true, intervalMinutes: SOURCE.intervalMinutes,
+    timezone: TIMEZONE, enabled: true, intervalMinutes: SOURCE.intervalMinutes, kind: "feed", rules: null,
     state: {
       etag: null, lastModified: null, nextFetchAt: 0, lastFetchAt: null, lastStatus: null, errorCount: 0, lastError: null,
       pausedAt: null, lastDurationMs: null, lastCounts: null, bodyHash: null, ...state,
@@ -228,7 +228,7 @@ export default {
           const now = Date.now();
           const fields = (path: string) => ({
             name: "桂林晚报", label: "桂林晚报新闻", feedUrl: `${UPSTREAM}${path}`, homepage: "https://www.guilinwb.example.com/",
-            timezone: TIMEZONE, intervalMinutes: 15, enabled: true,
+            timezone: TIMEZONE, intervalMinutes: 15, enabled: true, kind: "feed" as const, rules: null,
           });
           await db.batch([
             ...Object.values(SOURCES).map((s) => createSourceStatement(s.slug, fields(s.path), now)),

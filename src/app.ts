@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { parseConfig, type Config } from "./config";
 import { AppError, ConfigError } from "./core/errors";
+import { RuleError } from "./ingest/rules";
 import { d1Runner } from "./db/sql";
 import { listSources } from "./db/sources";
 import { ErrorPage } from "./render/pages/error";
@@ -92,6 +93,7 @@ export function createApp() {
         if (status === 401) c.header("www-authenticate", 'Bearer realm="admin"');
         return problem(c, status, status === 401 ? "a valid bearer token is required" : err.message || "bad request");
       }
+      if (err instanceof RuleError) return problem(c, 400, `invalid request body: ${err.message}`, [{ field: err.field, reason: err.reason }]);
       if (err instanceof AppError && err.status !== 500) return problem(c, err.status, err.message);
       console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err) }));
       return problem(c, 500, "internal error");

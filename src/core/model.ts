@@ -36,7 +36,12 @@ export interface FetchState {
   readonly bodyHash: string | null;
 }
 
+/** A source as the refresh reads it: how (kind and rules) and where it left off (state). */
 export interface SourceWithState extends Source {
+  /** feed | html | json (ingest/rules.ts). */
+  readonly kind: "feed" | "html" | "json";
+  /** The rules as stored (JSON), checked by parseRules when the refresh runs. */
+  readonly rules: string | null;
   readonly state: FetchState;
 }
 

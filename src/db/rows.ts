@@ -28,6 +28,8 @@ export function toSource(row: SourceRow): Source {
 }
 
 export interface SourceStateRow extends SourceRow {
+  kind: "feed" | "html" | "json";
+  rules: string | null;
   etag: string | null;
   last_modified: string | null;
   next_fetch_at: number;
@@ -55,7 +57,7 @@ export function toSourceWithState(row: SourceStateRow): SourceWithState {
     lastCounts: row.last_counts ? (JSON.parse(row.last_counts) as FetchState["lastCounts"]) : null,
     bodyHash: row.last_body_hash,
   };
-  return { ...toSource(row), state };
+  return { ...toSource(row), kind: row.kind, rules: row.rules, state };
 }
 
 export interface ArticleRow {

@@ -26,7 +26,7 @@ export function ensureSourceStatement(source: SourceRef, timezone: string, now: 
 
 // --- fetch state (the refresh) -------------------------------------------------------------
 
-const STATE_COLUMNS = `${COLUMNS}, etag, last_modified, next_fetch_at, last_fetch_at, last_status, error_count,
+const STATE_COLUMNS = `${COLUMNS}, kind, rules, etag, last_modified, next_fetch_at, last_fetch_at, last_status, error_count,
   last_error, paused_at, last_duration_ms, last_counts, last_body_hash`;
 
 export async function listSourcesWithState(db: SqlRunner): Promise<SourceWithState[]> {
@@ -79,13 +79,15 @@ export interface FetchSuccess {
   readonly durationMs: number;
   readonly counts: { new: number; updated: number; unchanged: number };
   readonly bodyHash: string | null;
+  /** What went wrong on the way without failing the refresh (pages the rules did not match). */
+  readonly problem?: string | null;
 }
 
 export function recordSuccessStatement(slug: string, r: FetchSuccess): Stmt {
   return sql(
     `UPDATE sources SET etag = ?2, last_modified = ?3, next_fetch_at = ?4, last_fetch_at = ?5, last_status = ?6,
-       error_count = 0, last_error = NULL, last_duration_ms = ?7, last_counts = ?8, last_body_hash = ?9 WHERE slug = ?1`,
-    slug, r.etag, r.lastModified, r.nextFetchAt, r.now, r.status, r.durationMs, JSON.stringify(r.counts), r.bodyHash,
+       error_count = 0, last_error = ?10, last_duration_ms = ?7, last_counts = ?8, last_body_hash = ?9 WHERE slug = ?1`,
+    slug, r.etag, r.lastModified, r.nextFetchAt, r.now, r.status, r.durationMs, JSON.stringify(r.counts), r.bodyHash, r.problem?.slice(0, 500) ?? null,
   );
 }
 
@@ -112,6 +114,9 @@ export function recordFailureStatement(slug: string, f: FetchFailure): Stmt {
 // --- admin ----------------------------------------------------------------------------------
 
 export interface SourceFields {
+  readonly kind: "feed" | "html" | "json";
+  /** Rules as JSON text (already checked), or null. */
+  readonly rules: string | null;
   readonly name: string;
   readonly label: string;
   readonly feedUrl: string | null;
@@ -124,26 +129,28 @@ export interface SourceFields {
 /** Insert a new source, due at once; returns no row when the slug exists. */
 export function createSourceStatement(slug: string, f: SourceFields, now: number): Stmt {
   return sql(
-    `INSERT INTO sources (slug, name, label, feed_url, homepage, timezone, interval_minutes, enabled, next_fetch_at, created_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9) ON CONFLICT (slug) DO NOTHING RETURNING id`,
-    slug, f.name, f.label, f.feedUrl, f.homepage, f.timezone, f.intervalMinutes, f.enabled ? 1 : 0, now,
+    `INSERT INTO sources (slug, name, label, feed_url, homepage, timezone, interval_minutes, enabled, kind, rules, next_fetch_at, created_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, 0, ?9) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+    slug, f.name, f.label, f.feedUrl, f.homepage, f.timezone, f.intervalMinutes, f.enabled ? 1 : 0, now, f.kind, f.rules,
   );
 }
 
-/** Replace a source's settings. A changed feed URL forgets the old validators and is due at once;
+/** Replace a source's settings. A changed feed URL, kind or rules forgets the old validators
+ *  (and the last body hash) and is due at once;
  *  `resume` clears a pause and the failure streak, and makes the source due at once. */
 export function updateSourceStatement(slug: string, f: SourceFields, resume: boolean): Stmt {
   // Every right-hand side reads the row as it was before this UPDATE.
   return sql(
     `UPDATE sources SET name = ?2, label = ?3, homepage = ?5, timezone = ?6, interval_minutes = ?7, enabled = ?8,
-       etag = CASE WHEN feed_url IS ?4 THEN etag ELSE NULL END ,
-       last_modified = CASE WHEN feed_url IS ?4 THEN last_modified ELSE NULL END ,
-       next_fetch_at = CASE WHEN ?9 = 1 OR feed_url IS NOT ?4 THEN 0 ELSE next_fetch_at END ,
+       etag = CASE WHEN feed_url IS ?4 AND kind IS ?10 AND rules IS ?11 THEN etag ELSE NULL END ,
+       last_modified = CASE WHEN feed_url IS ?4 AND kind IS ?10 AND rules IS ?11 THEN last_modified ELSE NULL END ,
+       last_body_hash = CASE WHEN feed_url IS ?4 AND kind IS ?10 AND rules IS ?11 THEN last_body_hash ELSE NULL END ,
+       next_fetch_at = CASE WHEN ?9 = 1 OR feed_url IS NOT ?4 OR kind IS NOT ?10 OR rules IS NOT ?11 THEN 0 ELSE next_fetch_at END ,
        paused_at = CASE WHEN ?9 = 1 THEN NULL ELSE paused_at END ,
        error_count = CASE WHEN ?9 = 1 THEN 0 ELSE error_count END ,
-       feed_url = ?4
+       feed_url = ?4, kind = ?10, rules = ?11
      WHERE slug = ?1`,
-    slug, f.name, f.label, f.feedUrl, f.homepage, f.timezone, f.intervalMinutes, f.enabled ? 1 : 0, resume ? 1 : 0,
+    slug, f.name, f.label, f.feedUrl, f.homepage, f.timezone, f.intervalMinutes, f.enabled ? 1 : 0, resume ? 1 : 0, f.kind, f.rules,
   );
 }
 
@@ -154,6 +161,7 @@ export function deleteSourceStatements(slug: string): Stmt[] {
     unindexSourceStatement(slug),
     sql(`DELETE FROM article_tags WHERE article_id IN (SELECT id FROM articles WHERE source_id = ${id})`, slug),
     sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
+    sql(`DELETE FROM source_pages WHERE source_id = ${id}`, slug),
     sql("DELETE FROM sources WHERE slug = ?1", slug),
   ];
 }

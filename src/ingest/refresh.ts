@@ -3,12 +3,17 @@
 // articles already stored are untouched (the writes of a refresh are one atomic db.batch).
 import type { ArticleInput, SourceWithState } from "../core/model";
 import { planUpsert, readKnownHashes } from "../db/articles";
-import type { SqlRunner } from "../db/sql";
-import { recordFailureStatement, recordSuccessStatement } from "../db/sources";
+import type { SqlRunner, Stmt } from "../db/sql";
+import { type SourceFields, recordFailureStatement, recordSuccessStatement } from "../db/sources";
+import { toRfc3339 } from "../core/time";
 import { decodeFeedBytes } from "./decode";
 import { type FetchLimits, fetchUpstream } from "./fetch-upstream";
 import { normalizeItem } from "./normalize";
 import { parseFeedText } from "./parse";
+import { type PageDeps, addFullText, gatherHtml, itemsFromJson, parseJsonDocument } from "./page-sources";
+import type { ParsedItem } from "./parse";
+import { RefreshError } from "./refresh-error";
+import { RuleError, parseRules } from "./rules";
 import { PAUSE_AFTER_FAILURES, nextFetchAt } from "./schedule";
 
 export interface RefreshDeps {
@@ -30,11 +35,6 @@ export interface RefreshOutcome {
   readonly paused?: boolean;
 }
 
-class RefreshError extends Error {
-  constructor(message: string, readonly headers?: Headers) {
-    super(message);
-  }
-}
 
 export async function refreshSource(deps: RefreshDeps, source: SourceWithState): Promise<RefreshOutcome> {
   const started = deps.now();
@@ -65,68 +65,145 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
   return outcome;
 }
 
-async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, started: number): Promise<RefreshOutcome> {
-  if (!source.feedUrl) throw new RefreshError("the source has no feed URL");
-  const fetched = await fetchUpstream(deps.fetch, source.feedUrl, { etag: source.state.etag, lastModified: source.state.lastModified }, deps.limits);
-  const now = deps.now();
-  const timing = (headers: Headers, ttlMinutes: number | null = null) =>
-    nextFetchAt(now, {
-      intervalMinutes: source.intervalMinutes,
-      ttlMinutes,
-      cacheControl: headers.get("cache-control"),
-      expires: headers.get("expires"),
-      errorCount: 0,
-    });
+/** What reading a source produced, before anything is written. */
+type Gathered =
+  | { kind: "unchanged"; headers: Headers | null; etag: string | null; lastModified: string | null; bodyHash: string | null; pageWrites: Stmt[]; sameBytes: boolean }
+  | {
+      kind: "items"; items: readonly ParsedItem[]; base: string; xmlBase: string | null; headers: Headers | null; ttl: number | null;
+      etag: string | null; lastModified: string | null; bodyHash: string | null; pageWrites: Stmt[]; problems: string[];
+    };
 
+function rulesOf(source: SourceWithState) {
+  try {
+    return parseRules(source.kind, source.rules ? JSON.parse(source.rules) : null);
+  } catch (e) {
+    throw new RefreshError(`the source's rules are invalid: ${e instanceof RuleError ? e.message : String(e)}`);
+  }
+}
+
+/** Fetch the source by its kind and rules and turn what changed into parsed items. */
+async function gather(deps: RefreshDeps, source: SourceWithState): Promise<Gathered> {
+  if (!source.feedUrl) throw new RefreshError("the source has no feed URL");
+  const rules = rulesOf(source);
+  const pageDeps: PageDeps = { db: deps.db, fetch: deps.fetch, limits: deps.limits, now: deps.now() };
+
+  if (rules.kind === "html") {
+    // Web pages: the list page is the source's URL; article pages are visited by the rules.
+    const g = await gatherHtml(pageDeps, source, rules.html);
+    const common = { headers: g.headers, etag: g.etag, lastModified: g.lastModified, bodyHash: null, pageWrites: g.pageWrites };
+    if (g.unchanged && g.problems.length === 0) return { kind: "unchanged", ...common, sameBytes: false };
+    return { kind: "items", ...common, items: g.items, base: g.base, xmlBase: null, ttl: null, problems: g.problems };
+  }
+
+  const fetched = await fetchUpstream(deps.fetch, source.feedUrl, { etag: source.state.etag, lastModified: source.state.lastModified }, deps.limits);
   if (fetched.kind === "error") throw new RefreshError(fetched.reason, fetched.headers);
   if (fetched.kind === "not-modified") {
-    const counts = { new: 0, updated: 0, unchanged: 0 };
-    await deps.db.batch([
-      recordSuccessStatement(source.slug, {
-        status: "304", etag: fetched.headers.get("etag") ?? source.state.etag, lastModified: fetched.headers.get("last-modified") ?? source.state.lastModified,
-        nextFetchAt: timing(fetched.headers), now, durationMs: now - started, counts, bodyHash: source.state.bodyHash,
-      }),
-    ]);
-    return { source: source.slug, status: "304", ...counts, ms: now - started };
+    const h = fetched.headers;
+    return {
+      kind: "unchanged", headers: h, etag: h.get("etag") ?? source.state.etag, lastModified: h.get("last-modified") ?? source.state.lastModified,
+      bodyHash: source.state.bodyHash, pageWrites: [], sameBytes: false,
+    };
   }
-
+  const h = fetched.headers;
+  const validators = { etag: h.get("etag"), lastModified: h.get("last-modified") };
   // The same bytes as last time (an upstream that ignores conditional GET): nothing to parse.
   const bodyHash = await hashBody(fetched.bytes);
-  if (bodyHash === source.state.bodyHash) {
-    const last = source.state.lastCounts;
-    const counts = { new: 0, updated: 0, unchanged: last ? last.new + last.updated + last.unchanged : 0 };
-    await deps.db.batch([
-      recordSuccessStatement(source.slug, {
-        status: "200", etag: fetched.headers.get("etag"), lastModified: fetched.headers.get("last-modified"),
-        nextFetchAt: timing(fetched.headers), now, durationMs: deps.now() - started, counts, bodyHash,
-      }),
-    ]);
-    return { source: source.slug, status: "200", ...counts, ms: deps.now() - started };
-  }
+  if (bodyHash === source.state.bodyHash) return { kind: "unchanged", headers: h, ...validators, bodyHash, pageWrites: [], sameBytes: true };
 
-  const { text } = decodeFeedBytes(fetched.bytes, fetched.headers.get("content-type"));
+  const { text } = decodeFeedBytes(fetched.bytes, h.get("content-type"));
+  if (rules.kind === "json") {
+    const items = itemsFromJson(parseJsonDocument(text), rules.json);
+    return { kind: "items", items, base: fetched.url, xmlBase: null, headers: h, ttl: null, ...validators, bodyHash, pageWrites: [], problems: [] };
+  }
   const feed = parseFeedText(text);
   const base = resolveBase(feed.base, feed.link, fetched.url);
-  const inputs: ArticleInput[] = [];
-  for (const item of feed.items) {
-    const article = await normalizeItem(item, { source, base, xmlBase: feed.base ? base : null, now });
-    if (article) inputs.push(article);
-  }
-  if (feed.items.length > 0 && inputs.length === 0) throw new RefreshError("the feed's items have no title or content");
+  const common = { kind: "items", base, xmlBase: feed.base ? base : null, headers: h, ttl: feed.ttlMinutes } as const;
+  if (!rules.fullText) return { ...common, items: feed.items, ...validators, bodyHash, pageWrites: [], problems: [] };
+  // Summary-only feed: each new item's own page gives the full text (once per item). Items left
+  // for the next run must be seen again even if the feed does not change: no validators, no hash.
+  const full = await addFullText(pageDeps, source, rules.fullText, feed.items, base);
+  const complete = full.pending === 0;
+  return {
+    ...common, items: full.items, pageWrites: full.pageWrites, problems: full.problems,
+    ...(complete ? { ...validators, bodyHash } : { etag: null, lastModified: null, bodyHash: null }),
+  };
+}
 
-  // Upstream duplicates are one article: the later occurrence wins.
-  const byGuid = new Map(inputs.map((a) => [a.guid, a]));
-  const known = await readKnownHashes(deps.db, new Map([[source.slug, [...byGuid.keys()]]]));
-  const plan = await planUpsert(known, source, [...byGuid.values()], now);
-  const counts = { new: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
+/** Normalize (and sanitize) parsed items; upstream duplicates are one article, the later wins. */
+async function normalizeAll(source: SourceWithState, g: Extract<Gathered, { kind: "items" }>, now: number): Promise<ArticleInput[]> {
+  const inputs = new Map<string, ArticleInput>();
+  for (const item of g.items) {
+    const article = await normalizeItem(item, { source, base: g.base, xmlBase: g.xmlBase, now });
+    if (article) inputs.set(article.guid, article);
+  }
+  if (g.items.length > 0 && inputs.size === 0) throw new RefreshError("the items have no title or content");
+  return [...inputs.values()];
+}
+
+async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, started: number): Promise<RefreshOutcome> {
+  const g = await gather(deps, source);
+  const now = deps.now();
+  let counts = { new: 0, updated: 0, unchanged: 0 };
+  let writes: Stmt[] = [];
+  if (g.kind === "unchanged" && g.sameBytes && source.state.lastCounts) {
+    const last = source.state.lastCounts;
+    counts = { new: 0, updated: 0, unchanged: last.new + last.updated + last.unchanged };
+  }
+  if (g.kind === "items") {
+    const inputs = await normalizeAll(source, g, now);
+    const known = await readKnownHashes(deps.db, new Map([[source.slug, inputs.map((a) => a.guid)]]));
+    const plan = await planUpsert(known, source, inputs, now);
+    counts = { new: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
+    writes = plan.statements;
+  }
+  const problems = g.kind === "items" ? g.problems : [];
+  const problem = problems.length ? `${problems.length} page(s) could not be read: ${problems.join("; ")}` : null;
+  const status = g.kind === "unchanged" && !g.sameBytes ? "304" : "200";
+  const done = deps.now();
   await deps.db.batch([
-    ...plan.statements,
+    ...writes,
+    ...g.pageWrites,
     recordSuccessStatement(source.slug, {
-      status: "200", etag: fetched.headers.get("etag"), lastModified: fetched.headers.get("last-modified"),
-      nextFetchAt: timing(fetched.headers, feed.ttlMinutes), now, durationMs: deps.now() - started, counts, bodyHash,
+      status, etag: g.etag, lastModified: g.lastModified, now: done, durationMs: done - started, counts, bodyHash: g.bodyHash, problem,
+      nextFetchAt: nextFetchAt(done, {
+        intervalMinutes: source.intervalMinutes,
+        ttlMinutes: g.kind === "items" ? g.ttl : null,
+        cacheControl: g.headers?.get("cache-control") ?? null,
+        expires: g.headers?.get("expires") ?? null,
+        errorCount: 0,
+      }),
     }),
   ]);
-  return { source: source.slug, status: "200", ...counts, ms: deps.now() - started };
+  if (problem) deps.log({ level: "warn", msg: "refresh: pages not read", source: source.slug, problem });
+  return { source: source.slug, status, ...counts, ms: done - started };
+}
+
+/** A dry run of a source not yet saved: what its rules extract from the live pages, as the
+ *  refresh would store it (first visit: no validators, nothing known). Writes nothing. */
+export async function previewSource(deps: RefreshDeps, fields: SourceFields & { slug?: string }) {
+  const now = deps.now();
+  const source: SourceWithState = {
+    id: -1, slug: fields.slug ?? "preview", name: fields.name, label: fields.label, homepage: fields.homepage, feedUrl: fields.feedUrl,
+    timezone: fields.timezone, enabled: true, intervalMinutes: fields.intervalMinutes, kind: fields.kind, rules: fields.rules,
+    state: {
+      etag: null, lastModified: null, nextFetchAt: 0, lastFetchAt: null, lastStatus: null, errorCount: 0, lastError: null,
+      pausedAt: null, lastDurationMs: null, lastCounts: null, bodyHash: null,
+    },
+  };
+  try {
+    const g = await gather(deps, source);
+    const inputs = g.kind === "items" ? await normalizeAll(source, g, now) : [];
+    return {
+      error: null,
+      problems: g.kind === "items" ? g.problems : [],
+      items: inputs.map((a) => ({
+        guid: a.guid, url: a.originalUrl, title: a.title, published: a.undated ? null : toRfc3339(a.published), author: a.author,
+        image: a.image, summary: a.summary, content_chars: a.contentHtml.length, tags: a.tags,
+      })),
+    };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e), problems: [], items: [] };
+  }
 }
 
 // Bump when decoding, parsing, normalizing or sanitizing changes what a feed's bytes become, so

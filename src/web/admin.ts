@@ -12,7 +12,9 @@ import {
   type SourceFields, createSourceStatement, deleteSourceStatements, getSourceWithState, listSourcesWithState, updateSourceStatement,
 } from "../db/sources";
 import { refreshDeps } from "../ingest/cron";
-import { refreshSource } from "../ingest/refresh";
+import { previewSource, refreshSource } from "../ingest/refresh";
+import { RuleError, parseRules } from "../ingest/rules";
+import { forgetUnreadPagesStatement } from "../db/pages";
 import { publishToSubscribers } from "../websub/wiring";
 import { sourceHealthJson, sourceJson } from "../render/api";
 import { StatusPage } from "../render/pages/status";
@@ -41,8 +43,13 @@ const fields = {
     z.number().check(z.refine(Number.isInteger, "must be a whole number"), z.gte(5, "must be at least 5"), z.lte(1440, "must be at most 1440")),
   ),
   enabled: z.optional(z.boolean()),
+  // How the source is read: a feed (default), web pages or a JSON API; its rules are checked by
+  // parseRules (ingest/rules.ts), which names the bad field.
+  kind: z.optional(z.enum(["feed", "html", "json"])),
+  rules: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
 };
 const createBody = z.strictObject({ slug, ...fields });
+const dryRunBody = z.strictObject({ ...fields, slug: z.optional(slug) });
 const patchBody = z.partial(z.strictObject(fields));
 
 /** Validate a JSON body with a schema; a 400 problem names each field and its reason. */
@@ -75,8 +82,18 @@ const requireAdmin = bearerAuth({
   invalidToken: { message: () => new Response(null, { status: 401 }) },
 });
 
+/** The kind and rules a write leaves the source with, checked; a RuleError names the field. */
+function checkedRules(body: z.infer<typeof patchBody>, base: Pick<SourceFields, "kind" | "rules">): Pick<SourceFields, "kind" | "rules"> {
+  const kind = body.kind ?? base.kind;
+  // A new kind starts from no rules unless the same request gives them.
+  const raw = body.rules !== undefined ? body.rules : kind === base.kind && base.rules ? (JSON.parse(base.rules) as unknown) : null;
+  parseRules(kind, raw);
+  return { kind, rules: raw === null ? null : JSON.stringify(raw) };
+}
+
 function toFields(body: z.infer<typeof patchBody>, base: SourceFields): SourceFields {
   return {
+    ...checkedRules(body, base),
     name: body.name ?? base.name,
     label: body.label ?? (body.name && base.label === base.name ? body.name : base.label),
     feedUrl: body.feed_url ?? base.feedUrl,
@@ -118,13 +135,24 @@ export const admin = new Hono<AppEnv>()
     const created = await db.all<{ id: number }>(
       createSourceStatement(body.slug, toFields(body, {
         name: body.name, label: body.label ?? body.name, feedUrl: body.feed_url, homepage: null,
-        timezone: c.var.config.defaultTimezone, intervalMinutes: c.var.config.refreshIntervalMinutes, enabled: true,
+        timezone: c.var.config.defaultTimezone, intervalMinutes: c.var.config.refreshIntervalMinutes, enabled: true, kind: "feed", rules: null,
       }), now),
     );
     if (created.length === 0) return problem(c, 409, `a source with slug "${body.slug}" exists`);
     const source = await getSourceWithState(db, body.slug);
     c.header("location", `/api/v1/sources/${body.slug}`);
     return c.json(sourceJson(source!, now), 201);
+  })
+  // What the rules extract from the live pages, without saving anything.
+  .post("/api/v1/sources/dry-run", jsonBody(dryRunBody), async (c) => {
+    const body = c.req.valid("json");
+    const { config } = c.var;
+    const fields = toFields(body, {
+      name: body.name, label: body.label ?? body.name, feedUrl: body.feed_url, homepage: null,
+      timezone: config.defaultTimezone, intervalMinutes: config.refreshIntervalMinutes, enabled: true, kind: "feed", rules: null,
+    });
+    const preview = await previewSource(refreshDeps(c.env, config), fields);
+    return c.json(preview, preview.error ? 422 : 200);
   })
   .get("/api/v1/sources/:slug", async (c) => {
     const source = await getSourceWithState(primary(c), c.req.param("slug"));
@@ -136,7 +164,9 @@ export const admin = new Hono<AppEnv>()
     const existing = await getSourceWithState(db, slugParam);
     if (!existing) return problem(c, 404, "no such source");
     const body = c.req.valid("json");
-    await db.batch([updateSourceStatement(slugParam, toFields(body, existing), body.enabled === true)]);
+    const fields = toFields(body, existing);
+    const rulesChanged = fields.kind !== existing.kind || fields.rules !== existing.rules;
+    await db.batch([updateSourceStatement(slugParam, fields, body.enabled === true), ...(rulesChanged ? [forgetUnreadPagesStatement(slugParam)] : [])]);
     return c.json(sourceJson((await getSourceWithState(db, slugParam))!, Date.now()));
   })
   .delete("/api/v1/sources/:slug", async (c) => {

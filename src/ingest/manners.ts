@@ -1,0 +1,71 @@
+// Manners toward the papers' servers: at most N requests in flight per host and a minimum gap
+// between their starts, and robots.txt honoured for pages (not for feeds, which are published
+// to be polled). Both are per isolate: separate queue consumers do not coordinate.
+import robotsParser from "robots-parser";
+import { fetchUpstream, type FetchLimits } from "./fetch-upstream";
+
+export interface Politeness {
+  readonly perHostConcurrency: number;
+  readonly minDelayMs: number;
+}
+
+export const DEFAULT_POLITENESS: Politeness = { perHostConcurrency: 2, minDelayMs: 500 };
+
+interface HostSlot {
+  active: number;
+  nextStart: number;
+  waiting: (() => void)[];
+}
+const hosts = new Map<string, HostSlot>();
+
+/** `fetch` with per-host manners; other hosts are not held up. */
+export function politeFetch(fetcher: typeof fetch, p: Politeness, now: () => number = Date.now): typeof fetch {
+  return async function polite(input, init) {
+    const host = new URL(input instanceof Request ? input.url : String(input)).host;
+    const slot = hosts.get(host) ?? { active: 0, nextStart: 0, waiting: [] };
+    hosts.set(host, slot);
+    while (slot.active >= p.perHostConcurrency) await new Promise<void>((r) => slot.waiting.push(r));
+    slot.active++;
+    const wait = slot.nextStart - now();
+    slot.nextStart = Math.max(now(), slot.nextStart) + p.minDelayMs;
+    try {
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return await fetcher(input, init);
+    } finally {
+      slot.active--;
+      slot.waiting.shift()?.();
+    }
+  };
+}
+
+const ROBOTS_TTL_MS = 3_600_000;
+const ROBOTS_MAX_BYTES = 512 * 1024; // Google reads the first 500 KiB
+const robotsCache = new Map<string, { robots: ReturnType<typeof robotsParser> | null; until: number }>();
+
+/** Whether robots.txt lets our User-Agent fetch `url`. RFC 9309: a missing robots.txt (4xx)
+ *  allows everything; an unreachable one (5xx, network) disallows everything for now. */
+export async function isAllowedByRobots(fetcher: typeof fetch, url: string, limits: FetchLimits, now: number): Promise<boolean> {
+  const origin = new URL(url).origin;
+  let entry = robotsCache.get(origin);
+  if (!entry || entry.until < now) {
+    const robotsUrl = `${origin}/robots.txt`;
+    const got = await fetchUpstream(fetcher, robotsUrl, { etag: null, lastModified: null }, { ...limits, maxBytes: ROBOTS_MAX_BYTES });
+    let robots: ReturnType<typeof robotsParser> | null;
+    if (got.kind === "ok") robots = robotsParser(robotsUrl, new TextDecoder().decode(got.bytes));
+    else if (got.kind === "error" && got.status !== undefined && got.status >= 400 && got.status < 500) robots = robotsParser(robotsUrl, "");
+    else robots = null; // unreachable: RFC 9309 §2.3.1.4, assume complete disallow
+    entry = { robots, until: now + ROBOTS_TTL_MS };
+    robotsCache.set(origin, entry);
+  }
+  if (!entry.robots) return false;
+  return entry.robots.isAllowed(url, robotAgent(limits.userAgent)) !== false;
+}
+
+/** The product token robots.txt groups match against ("edge-news" of "edge-news/1.0 (+…)"). */
+const robotAgent = (userAgent: string) => userAgent.split("/")[0]!;
+
+/** Forget remembered robots.txt files and host slots (tests). */
+export function resetManners(): void {
+  robotsCache.clear();
+  hosts.clear();
+}
