@@ -39,6 +39,8 @@ export default defineConfig({
                 // Tests pin their own origin so absolute links are predictable.
                 BASE_URL: "https://news.test",
                 ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
+                // Manners stay on, with a short gap so the fixture site's pages do not take seconds.
+                HOST_MIN_DELAY_MS: "20",
               },
             },
           })),
@@ -55,6 +57,12 @@ export default defineConfig({
               readdirSync(join(import.meta.dirname, "test/fixtures/feeds"))
                 .filter((f) => !f.endsWith(".md"))
                 .map((f) => [f, readFileSync(join(import.meta.dirname, "test/fixtures/feeds", f)).toString("base64")]),
+            ),
+            // The local fixture site for page sources (a GBK page among them), path → base64.
+            siteFixtures: Object.fromEntries(
+              (readdirSync(join(import.meta.dirname, "test/fixtures/site"), { recursive: true }) as string[])
+                .filter((f) => /\.(html|json|xml|txt)$/.test(f))
+                .map((f) => [f, readFileSync(join(import.meta.dirname, "test/fixtures/site", f)).toString("base64")]),
             ),
             migrationFiles: readdirSync(join(import.meta.dirname, "migrations"))
               .filter((f) => f.endsWith(".sql"))

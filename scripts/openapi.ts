@@ -44,6 +44,9 @@ export function openApiDocument(): object {
         get: { operationId: "listSources", summary: "Admin: every source", security: [{ bearer: [] }], responses: { "200": { description: "Sources" }, "401": problemResponse("No valid token") } },
         post: { operationId: "createSource", summary: "Admin: add a source", security: [{ bearer: [] }], responses: { "201": { description: "Created" }, "400": problemResponse("Invalid body"), "401": problemResponse("No valid token"), "409": problemResponse("Slug exists") } },
       },
+      "/sources/dry-run": {
+        post: { operationId: "dryRunSource", summary: "Admin: what a source's rules extract from the live pages, without saving (body as for createSource, slug optional)", security: [{ bearer: [] }], responses: { "200": { description: "The extracted items and any pages the rules could not read" }, "400": problemResponse("Invalid body or rules"), "401": problemResponse("No valid token"), "422": { description: "The rules did not work on the live pages; `error` says why" } } },
+      },
       "/sources/{slug}": {
         get: { operationId: "getSource", summary: "Admin: one source", security: [{ bearer: [] }], parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The source" }, "404": problemResponse("No such source") } },
         patch: { operationId: "updateSource", summary: "Admin: change a source", security: [{ bearer: [] }], parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The source" }, "400": problemResponse("Invalid body"), "404": problemResponse("No such source") } },

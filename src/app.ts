@@ -39,7 +39,7 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     // The error page must render even when the database is what failed.
   }
   config ??= {
-    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15, memoryCacheMb: 8, refreshMaxSources: 8, refreshConcurrency: 4, refreshEnqueueMax: 1000, websubMinLeaseSeconds: 3600, userAgent: "edge-news/1.0",
+    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15, memoryCacheMb: 8, refreshMaxSources: 8, refreshConcurrency: 4, refreshEnqueueMax: 1000, websubMinLeaseSeconds: 3600, hostConcurrency: 2, hostMinDelayMs: 500, userAgent: "edge-news/1.0",
   };
   return c.html(ErrorPage({ config, sources, status, message, path: new URL(c.req.url).pathname }), status);
 }

@@ -20,6 +20,9 @@ export interface Config {
   readonly refreshEnqueueMax: number;
   /** WebSub: the shortest lease the hub grants (a shorter hub.lease_seconds is raised to it). */
   readonly websubMinLeaseSeconds: number;
+  /** Upstream requests in flight per host at most, and the gap between their starts. */
+  readonly hostConcurrency: number;
+  readonly hostMinDelayMs: number;
   /** Sent on every upstream fetch: who we are and where to find us. */
   readonly userAgent: string;
 }
@@ -35,9 +38,11 @@ export const DEFAULTS = {
   REFRESH_CONCURRENCY: 4,
   REFRESH_ENQUEUE_MAX: 1000,
   WEBSUB_MIN_LEASE_SECONDS: 3600,
+  HOST_CONCURRENCY: 2,
+  HOST_MIN_DELAY_MS: 500,
 } as const;
 
-type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES" | "MEMORY_CACHE_MB" | "REFRESH_MAX_SOURCES" | "REFRESH_CONCURRENCY" | "REFRESH_ENQUEUE_MAX" | "WEBSUB_MIN_LEASE_SECONDS", string>>;
+type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES" | "MEMORY_CACHE_MB" | "REFRESH_MAX_SOURCES" | "REFRESH_CONCURRENCY" | "REFRESH_ENQUEUE_MAX" | "WEBSUB_MIN_LEASE_SECONDS" | "HOST_CONCURRENCY" | "HOST_MIN_DELAY_MS" | "CONTACT_URL", string>>;
 
 function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number, max: number): number {
   const text = vars[name]?.trim() || String(fallback);
@@ -46,6 +51,16 @@ function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number, max
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(vars[name])}`);
   }
   return n;
+}
+
+/** Where a paper's webmaster can reach us: CONTACT_URL (http(s) or mailto:), else our /status. */
+function contactUrl(raw: string | undefined, baseUrl: string): string {
+  const v = raw?.trim();
+  if (!v) return `${baseUrl}/status`;
+  if (!/^(https?:\/\/[^\s()]+|mailto:[^\s()@]+@[^\s()]+)$/.test(v)) {
+    throw new ConfigError(`CONTACT_URL must be an http(s) URL or a mailto: address, got ${JSON.stringify(raw)}`);
+  }
+  return v;
 }
 
 /** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. */
@@ -68,6 +83,8 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
     refreshConcurrency: intVar(vars, "REFRESH_CONCURRENCY", DEFAULTS.REFRESH_CONCURRENCY, 1, 6),
     refreshEnqueueMax: intVar(vars, "REFRESH_ENQUEUE_MAX", DEFAULTS.REFRESH_ENQUEUE_MAX, 1, 10_000),
     websubMinLeaseSeconds: intVar(vars, "WEBSUB_MIN_LEASE_SECONDS", DEFAULTS.WEBSUB_MIN_LEASE_SECONDS, 1, 86_400),
-    userAgent: `edge-news/1.0 (+${baseUrl}/status)`,
+    hostConcurrency: intVar(vars, "HOST_CONCURRENCY", DEFAULTS.HOST_CONCURRENCY, 1, 6),
+    hostMinDelayMs: intVar(vars, "HOST_MIN_DELAY_MS", DEFAULTS.HOST_MIN_DELAY_MS, 0, 60_000),
+    userAgent: `edge-news/1.0 (+${contactUrl(vars.CONTACT_URL, baseUrl)})`,
   };
 }

@@ -21,5 +21,6 @@ declare module "vitest" {
     samplePosts: PostFile[];
     migrationFiles: PostFile[];
     feedFixtures: Record<string, string>;
+    siteFixtures: Record<string, string>;
   }
 }

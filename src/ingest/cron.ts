@@ -6,6 +6,7 @@ import { d1Runner } from "../db/sql";
 import { indexMissing } from "../db/search";
 import { claimDueSources, getSourceWithState } from "../db/sources";
 import { DEFAULT_LIMITS } from "./fetch-upstream";
+import { politeFetch } from "./manners";
 import { type RefreshDeps, type RefreshOutcome, refreshAll, refreshSource } from "./refresh";
 
 /** What the cron puts on the refresh queue: one message a source. */
@@ -22,7 +23,8 @@ export function refreshDeps(env: Env, config: Config, fetcher: typeof fetch = fe
   return {
     // Writes, and reads that decide writes, go to the primary.
     db: d1Runner(env.DB.withSession("first-primary")),
-    fetch: fetcher,
+    // Manners toward the papers' servers: per-host concurrency and spacing (manners.ts).
+    fetch: politeFetch(fetcher, { perHostConcurrency: config.hostConcurrency, minDelayMs: config.hostMinDelayMs }),
     now: () => Date.now(),
     limits: { ...DEFAULT_LIMITS, userAgent: config.userAgent },
     log: (line) => console.log(JSON.stringify(line)),

@@ -9,8 +9,6 @@ export interface Politeness {
   readonly minDelayMs: number;
 }
 
-export const DEFAULT_POLITENESS: Politeness = { perHostConcurrency: 2, minDelayMs: 500 };
-
 interface HostSlot {
   active: number;
   nextStart: number;

@@ -2,6 +2,7 @@
 // normalize → sanitize → store treat them alike: web pages (a list page → article pages), an
 // app's JSON API, and the item pages of summary-only feeds (full text).
 import type { SourceWithState } from "../core/model";
+import { toRfc3339, zoneOffset } from "../core/time";
 import { type PageState, getPages, listRecentPages, recordPageStatement } from "../db/pages";
 import type { SqlRunner, Stmt } from "../db/sql";
 import { decodeFeedBytes } from "./decode";
@@ -52,11 +53,23 @@ type PageResult =
   | { kind: "not-modified" }
   | { kind: "error"; reason: string };
 
-/** Bytes of an HTML page → text: BOM, Content-Type charset, then <meta charset>, then UTF-8. */
+/** Bytes of an HTML page → text: BOM, Content-Type charset, then <meta charset>, then UTF-8. A
+ *  header claiming UTF-8 over bytes that are not UTF-8 (a common server default in front of
+ *  GBK pages) yields to the page's own <meta>. */
 function decodePage(bytes: Uint8Array, contentType: string | null): string {
-  const declared = /charset=/i.test(contentType ?? "") ? contentType : null;
-  const meta = declared ? null : metaCharset(bytes);
-  return decodeFeedBytes(bytes, declared ?? (meta ? `text/html; charset=${meta}` : contentType)).text;
+  const header = /charset=/i.test(contentType ?? "") ? contentType : null;
+  const meta = metaCharset(bytes);
+  if (header && meta && /charset=\s*"?utf-?8/i.test(header) && !isUtf8(bytes)) return decodeFeedBytes(bytes, `text/html; charset=${meta}`).text;
+  return decodeFeedBytes(bytes, header ?? (meta ? `text/html; charset=${meta}` : contentType)).text;
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function fetchPage(deps: PageDeps, url: string, known: Pick<PageState, "etag" | "lastModified"> | null): Promise<PageResult> {
@@ -196,16 +209,18 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
 
 const text = (v: unknown): string | null => (typeof v === "string" ? v.trim() || null : typeof v === "number" ? String(v) : null);
 
-/** A JSON date: epoch seconds or milliseconds (number or digits), else the string as written. */
-function jsonDate(v: unknown): string | null {
+/** A JSON date: epoch seconds or milliseconds (number or digits) → RFC 3339 in the source's
+ *  zone (an epoch has no zone of its own); else the string as written. */
+function jsonDate(v: unknown, timeZone: string): string | null {
   const t = text(v);
   if (t === null) return null;
-  if (/^\d{10}(\d{3})?$/.test(t)) return new Date(Number(t) * (t.length === 10 ? 1000 : 1)).toISOString();
-  return t;
+  if (!/^\d{10}(\d{3})?$/.test(t)) return t;
+  const ms = Number(t) * (t.length === 10 ? 1000 : 1);
+  return toRfc3339({ ms, offset: zoneOffset(timeZone, ms) ?? 0 });
 }
 
 /** A `json` source's document → items, by its field mapping. */
-export function itemsFromJson(doc: unknown, rules: JsonRules): ParsedItem[] {
+export function itemsFromJson(doc: unknown, rules: JsonRules, timeZone: string): ParsedItem[] {
   const list = atPath(doc, rules.items);
   if (!Array.isArray(list)) throw new RefreshError(`rules.items "${rules.items}" is not an array in the API's answer: the API no longer matches the rules`);
   return list.map((item): ParsedItem => {
@@ -218,7 +233,7 @@ export function itemsFromJson(doc: unknown, rules: JsonRules): ParsedItem[] {
       content: body ?? field(rules.summary),
       contentIsText: false,
       summary: body ? field(rules.summary) : null,
-      published: rules.date === null ? null : jsonDate(atPath(item, rules.date)),
+      published: rules.date === null ? null : jsonDate(atPath(item, rules.date), timeZone),
       updated: null,
       authors: field(rules.author) ? [field(rules.author)!] : [],
       categories: [],

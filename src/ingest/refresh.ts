@@ -112,7 +112,7 @@ async function gather(deps: RefreshDeps, source: SourceWithState): Promise<Gathe
 
   const { text } = decodeFeedBytes(fetched.bytes, h.get("content-type"));
   if (rules.kind === "json") {
-    const items = itemsFromJson(parseJsonDocument(text), rules.json);
+    const items = itemsFromJson(parseJsonDocument(text), rules.json, source.timezone);
     return { kind: "items", items, base: fetched.url, xmlBase: null, headers: h, ttl: null, ...validators, bodyHash, pageWrites: [], problems: [] };
   }
   const feed = parseFeedText(text);

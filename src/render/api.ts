@@ -35,6 +35,8 @@ export function sourceJson(s: SourceWithState, now: number) {
     name: s.name,
     label: s.label,
     feed_url: s.feedUrl,
+    kind: s.kind,
+    rules: s.rules ? (JSON.parse(s.rules) as unknown) : null,
     homepage: s.homepage,
     timezone: s.timezone,
     interval_minutes: s.intervalMinutes,
