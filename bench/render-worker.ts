@@ -1,7 +1,9 @@
 // Bench-only worker: renders one FeedDocument n times per request, so the render cost can be
-// measured from outside workerd (inside it, timers only advance on I/O).
+// measured from outside workerd (inside it, timers only advance on I/O). `cold` forgets the
+// rendered items before each render, so every item is rendered through `feed`; without it all
+// but the first render reuse them.
 import type { Article, FeedDocument } from "../src/core/model";
-import { renderAtom, renderJsonFeed, renderRss } from "../src/render/feeds";
+import { clearRenderedItems, renderAtom, renderJsonFeed, renderRss } from "../src/render/feeds";
 
 const RENDER = { atom: renderAtom, rss: renderRss, json: renderJsonFeed } as const;
 
@@ -44,8 +46,12 @@ export default {
     const url = new URL(req.url);
     const format = (url.searchParams.get("format") ?? "rss") as keyof typeof RENDER;
     const n = Number(url.searchParams.get("n") ?? "1");
+    const cold = url.searchParams.has("cold");
     let bytes = 0;
-    for (let i = 0; i < n; i++) bytes = RENDER[format](doc).length;
+    for (let i = 0; i < n; i++) {
+      if (cold) clearRenderedItems();
+      bytes = RENDER[format](doc).length;
+    }
     return new Response(String(bytes));
   },
 };

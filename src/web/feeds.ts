@@ -29,7 +29,7 @@ const FORMATS: Record<FeedFormat, { type: string; render: (d: FeedDocument) => s
 };
 
 // Bumped when rendering changes, so validators issued by an older renderer stop matching.
-const RENDER_VERSION = 2;
+const RENDER_VERSION = 3;
 export const FEED_LIMIT = { min: 1, max: 100, default: 20 } as const;
 
 /** `?limit=` of a feed: absent → the default; anything but 1–100 → 400. */

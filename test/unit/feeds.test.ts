@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Article, FeedDocument } from "../../src/core/model";
-import { absolutizeHtml, renderAtom, renderJsonFeed, renderRss } from "../../src/render/feeds";
+import { absolutizeHtml, clearRenderedItems, renderAtom, renderJsonFeed, renderRss } from "../../src/render/feeds";
 
 const T = Date.UTC(2022, 1, 21, 2, 27, 50); // 2022-02-21 10:27:50 +08:00
 
@@ -9,7 +9,8 @@ function article(over: Partial<Article> = {}): Article {
     id: "0123456789abcdef",
     guid: "g1",
     pathDate: "2022/02/21",
-    version: "v1",
+    // As stored: the version changes exactly when the article does (rendered items are kept by it).
+    version: `v1 ${JSON.stringify(over)}`,
     originalUrl: "https://paper.example/a?x=1&y=2",
     title: "普通标题",
     summary: "摘要。",
@@ -132,6 +133,11 @@ describe("Atom specifics", () => {
     expect(xml).toContain('term="quote&quot;tag"');
   });
 
+  it("types the enclosure by its media type (feed@6 would write image/svg) and gives no length", () => {
+    expect(xml).toContain('<link rel="enclosure" type="image/svg+xml" href="https://news.test/assets/samples/bus.svg"/>');
+    expect(xml).not.toContain('length="0"');
+  });
+
   it("is the same bytes when rendered twice (no build time inside)", () => {
     expect(renderAtom(doc([article(), hostile]))).toBe(xml);
     expect(renderRss(doc([article()]))).toBe(renderRss(doc([article()])));
@@ -222,5 +228,38 @@ describe("RFC 5005 and attribution", () => {
 
   it("JSON Feed pages with next_url", () => {
     expect(JSON.parse(renderJsonFeed(paged)).next_url).toBe("https://news.test/feed.xml?before=def");
+  });
+});
+
+describe("rendered items kept in isolate memory", () => {
+  const items = [article({ author: "记者 周某" }), hostile, article({ id: "00000000000000aa", image: "https://img.example/p.png" })];
+
+  it.each([
+    ["RSS", renderRss],
+    ["Atom", renderAtom],
+  ])("%s: the same bytes from kept items, from fresh ones, and from a mix", (_name, render) => {
+    clearRenderedItems();
+    const cold = render(doc(items));
+    expect(render(doc(items))).toBe(cold);
+    clearRenderedItems();
+    render(doc([items[1]!]));
+    expect(render(doc(items))).toBe(cold);
+    expect(render({ ...doc(items), items: [items[2]!, items[0]!] })).toBe((clearRenderedItems(), render({ ...doc(items), items: [items[2]!, items[0]!] })));
+  });
+
+  it("renders an article again when its version, its source's name or the base URL changes", () => {
+    renderRss(doc(items));
+    const edited = { ...items[0]!, title: "改过的标题", version: "v2" };
+    expect(renderRss(doc([edited]))).toContain("改过的标题");
+    const renamed = { ...items[0]!, source: { ...items[0]!.source, name: "新名字" } };
+    expect(renderRss(doc([renamed]))).toContain("<dc:creator>记者 周某</dc:creator>");
+    expect(renderRss(doc([renamed]))).toContain(">新名字</source>");
+    expect(renderAtom({ ...doc(items), baseUrl: "https://other.test" })).toContain("https://other.test/guilinwanbao/2022/02/21/0123456789abcdef.html");
+  });
+
+  it("tells a listing read without bodies from one with them", () => {
+    const full = renderAtom(doc([items[0]!]));
+    expect(full).toContain("<p>正文</p>");
+    expect(renderAtom(doc([{ ...items[0]!, contentHtml: "" }]))).not.toContain("<p>正文</p>");
   });
 });
