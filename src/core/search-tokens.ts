@@ -38,6 +38,13 @@ function kindAt(text: string, i: number, cp: number): number {
 let buffer = new Uint16Array(0);
 const utf16 = new TextDecoder("utf-16le", { fatal: false, ignoreBOM: true });
 
+/** Writes s[from, to) as the next token at `n` of `out`; returns the new end. */
+function put(out: Uint16Array, n: number, s: string, from: number, to: number): number {
+  if (n > 0) out[n++] = 0x20;
+  for (let k = from; k < to; k++) out[n++] = s.charCodeAt(k);
+  return n;
+}
+
 /** Index tokens of a text, space-separated (what unicode61 then splits again). The same tokens
  *  as matching RUNS and splitting each Han run into code points, in one pass over the text. */
 export function indexTokens(text: string): string {
@@ -46,10 +53,6 @@ export function indexTokens(text: string): string {
   if (buffer.length < 4 * s.length + 4) buffer = new Uint16Array(4 * s.length + 4);
   const out = buffer;
   let n = 0;
-  const copy = (from: number, to: number) => {
-    if (n > 0) out[n++] = 0x20;
-    for (let k = from; k < to; k++) out[n++] = s.charCodeAt(k);
-  };
   // A Han run in progress: where its previous code point starts (-1: none).
   let hanPrev = -1;
   // A word run in progress: where it starts (-1: none).
@@ -59,23 +62,23 @@ export function indexTokens(text: string): string {
     const width = cp > 0xffff ? 2 : 1;
     const kind = kindAt(s, i, cp);
     if (kind !== WORD_CHAR && wordStart >= 0) {
-      copy(wordStart, i);
+      n = put(out, n, s, wordStart, i);
       wordStart = -1;
     }
     if (kind === HAN_CHAR) {
       // Every two neighbours in the run are a bigram.
-      if (hanPrev >= 0) copy(hanPrev, i + width);
+      if (hanPrev >= 0) n = put(out, n, s, hanPrev, i + width);
       hanPrev = i;
     } else {
       // The run ended: its last character on its own.
-      if (hanPrev >= 0) copy(hanPrev, i);
+      if (hanPrev >= 0) n = put(out, n, s, hanPrev, i);
       hanPrev = -1;
       if (kind === WORD_CHAR && wordStart < 0) wordStart = i;
     }
     i += width;
   }
-  if (wordStart >= 0) copy(wordStart, s.length);
-  if (hanPrev >= 0) copy(hanPrev, s.length);
+  if (wordStart >= 0) n = put(out, n, s, wordStart, s.length);
+  if (hanPrev >= 0) n = put(out, n, s, hanPrev, s.length);
   return utf16.decode(out.subarray(0, n));
 }
 
