@@ -28,13 +28,14 @@ export function htmlToText(html: string): string {
 
 // In what sanitizeHtml writes, every "<" opens a tag and no tag holds a ">" (text and attribute
 // values are escaped); it has no comments and no script or style. So its tags are exactly the
-// matches of <[^>]*>, and the ends of blocks (the 1st group) become spaces, as in htmlToText.
-const SANITIZED_TAG = /(<\/(?:p|div|li|h[1-6]|blockquote|tr)>|<br\s*\/?>)|<[^>]*>/gi;
+// matches of <[^>]*>, and the ends of blocks become spaces, as in htmlToText.
+const BLOCK_END = /<\/(?:p|div|li|h[1-6]|blockquote|tr)>|<br\s*\/?>/gi;
+const ANY_TAG = /<[^>]*>/g;
 
-/** htmlToText of HTML that sanitizeHtml produced: the same text, by one pass of a regex rather
+/** htmlToText of HTML that sanitizeHtml produced: the same text, by two regex passes rather
  *  than a second full parse (ingest reads the text of every article it stores). */
 export function sanitizedHtmlToText(html: string): string {
-  return decodeHTML(html.replace(SANITIZED_TAG, (_, blockEnd?: string) => (blockEnd ? " " : ""))).replace(/\s+/g, " ").trim();
+  return decodeHTML(html.replace(BLOCK_END, " ").replace(ANY_TAG, "")).replace(/\s+/g, " ").trim();
 }
 
 // Chinese sentences end in full-width punctuation; cut there rather than mid-phrase.

@@ -103,21 +103,26 @@ const NOT_IN_ATTRIBUTE_NAMES = /[^a-zA-Z0-9\\_:.-]/gi;
 const HAS_SPACE = /\s|\n|\t/;
 const WHITESPACE = /\s/;
 
+// Per allowed tag: the attributes it may keep, and how xss writes it bare.
+const BARE = new Map(Object.entries(ALLOWED).map(([tag, names]) => [tag, { names, open: `<${tag}>`, selfClosed: `<${tag} />` }]));
+
 /** What xss writes for an allowed start tag that can keep no attribute, or undefined when one
  *  of its allowed attributes may be there (xss then parses them). */
 function bareStartTag(tag: string, html: string): string | undefined {
-  const allowed = ALLOWED[tag]!;
-  if (allowed.length > 0) {
+  const bare = BARE.get(tag)!;
+  if (bare.names.length > 0) {
     const names = html.replace(NOT_IN_ATTRIBUTE_NAMES, "").toLowerCase();
-    for (const name of allowed) if (names.includes(name)) return undefined;
+    for (const name of bare.names) if (names.includes(name)) return undefined;
   }
   // A self-closing mark ("<br/>", "<br />") is kept, as xss's getAttrs reads it: the last
   // character before ">" that is not a space, when it comes after the first space.
+  const beforeEnd = html[html.length - 2]!;
+  if (beforeEnd !== "/" && !WHITESPACE.test(beforeEnd)) return bare.open;
   const space = html.search(HAS_SPACE);
-  if (space === -1) return html[html.length - 2] === "/" ? `<${tag} />` : `<${tag}>`;
+  if (space === -1) return beforeEnd === "/" ? bare.selfClosed : bare.open;
   let last = html.length - 2;
   while (last > space && WHITESPACE.test(html[last]!)) last--;
-  return last > space && html[last] === "/" ? `<${tag} />` : `<${tag}>`;
+  return last > space && html[last] === "/" ? bare.selfClosed : bare.open;
 }
 
 const OPTIONS: IFilterXSSOptions = {
