@@ -47,9 +47,9 @@ export async function readCapped(body: ReadableStream<Uint8Array> | null, max: n
   }
   // Reading into one buffer takes a few reads where the default reader hands over dozens of
   // small chunks (~1 ms of CPU for a 285 KB feed in workerd). One byte more than the cap:
-  // a body that fills it is too big.
+  // a body that fills it is too big. Without a length, 256 KiB: most feeds fit, or nearly.
   const limit = max + 1;
-  let buffer = new ArrayBuffer(Math.min(limit, expected > 0 ? expected + 1 : 64 * 1024));
+  let buffer = new ArrayBuffer(Math.min(limit, expected > 0 ? expected + 1 : 256 * 1024));
   let size = 0;
   for (;;) {
     if (size === buffer.byteLength) {
