@@ -1,6 +1,7 @@
 // npm run bench:ingest — time of one source refresh (src/ingest/refresh.ts) inside workerd, for an
 // unchanged feed (304, and 200 with the same bytes) and for 50 new items, plus the pure CPU stages
 // of the same pipeline without D1 (method: README, Benchmarks).
+import { readFileSync, readdirSync } from "node:fs";
 import { Miniflare } from "miniflare";
 import { BODY_BYTES, ITEMS, SOURCES } from "./ingest-data";
 import { bundle, measure, migrationsSql, table } from "./lib";
@@ -45,6 +46,39 @@ const expectRuns = (each?: number) => (t: Tally, n: number) => {
   if (each !== undefined && t.check !== each * n) throw new Error(`check ${t.check}, wanted ${each} × ${n}`);
 };
 
+/** CPU time (ms) the workerd process that Miniflare started has used so far: the sum of its
+ *  threads' run times from /proc/<pid>/task/<tid>/schedstat (Linux, ns resolution). Other
+ *  processes on a shared machine stretch wall time, much less this. null where /proc has no such
+ *  process (not Linux). */
+function workerdCpuClock(): (() => number) | null {
+  const parentOf = (pid: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1];
+    } catch {
+      return null;
+    }
+  };
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p) && parentOf(p) === String(process.pid) && readFileSync(`/proc/${p}/comm`, "utf8").trim() === "workerd");
+  } catch {
+    return null;
+  }
+  if (pids.length !== 1) return null;
+  const pid = pids[0]!;
+  return () => {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        // the thread ended
+      }
+    }
+    return ns / 1e6;
+  };
+}
+
 async function main() {
   const scriptPath = await bundle("bench/ingest-worker.ts", "ingest-worker");
   const mf = new Miniflare({
@@ -54,6 +88,7 @@ async function main() {
     const db = await mf.getD1Database("DB", "ingest");
     for (const q of migrationsSql()) await db.prepare(q).run();
     const worker = await mf.getWorker("ingest");
+    const cpuClock = workerdCpuClock();
     const get = async (query: string): Promise<Tally & Record<string, unknown>> => {
       const res = await worker.fetch(`http://bench/?${query}`);
       const text = await res.text();
@@ -114,28 +149,40 @@ async function main() {
 
     // (time of a request running n refreshes − time of one running 0) / n, median of RUNS. Each
     // run times the two requests back to back, so drift on this shared machine hits both alike.
+    // The same difference of workerd's CPU time is taken around the same requests.
     const perRun = new Map<string, number>();
+    const cpuPerRun = new Map<string, number>();
+    const spread = (xs: number[]) => {
+      xs.sort((a, b) => a - b);
+      return { median: xs[Math.floor(xs.length / 2)]!, range: `${xs[0]!.toFixed(2)}–${xs[xs.length - 1]!.toFixed(2)}` };
+    };
     const timeCase = async (c: Case) => {
       const call = async (n: number) => c.expect(await get(`op=run&case=${c.key}&n=${n}`), n);
       await c.prepare?.(WARM);
       await call(WARM); // warm up (JIT, D1 statement cache)
       const runs: number[] = [];
+      const cpuRuns: number[] = [];
       for (let r = 0; r < RUNS; r++) {
         await c.prepare?.(c.n);
+        const cpu0 = cpuClock?.() ?? 0;
         const base = await measure(1, 1, () => call(0));
+        const cpu1 = cpuClock?.() ?? 0;
         const loaded = await measure(1, 1, () => call(c.n));
+        const cpu2 = cpuClock?.() ?? 0;
         runs.push((loaded.p50 - base.p50) / c.n);
+        cpuRuns.push((cpu2 - cpu1 - (cpu1 - cpu0)) / c.n);
       }
-      runs.sort((a, b) => a - b);
-      const ms = runs[Math.floor(RUNS / 2)]!;
-      perRun.set(c.key, ms);
-      return { ms, range: `${runs[0]!.toFixed(2)}–${runs[RUNS - 1]!.toFixed(2)}` };
+      const wall = spread(runs);
+      const cpu = spread(cpuRuns);
+      perRun.set(c.key, wall.median);
+      cpuPerRun.set(c.key, cpu.median);
+      return { ms: wall.median, range: wall.range, cpu: cpuClock ? cpu.median : null, cpuRange: cpuClock ? cpu.range : "–" };
     };
 
     const rows = [];
     for (const c of cases) {
       const before = await counts();
-      const { ms, range } = await timeCase(c);
+      const { ms, range, cpu, cpuRange } = await timeCase(c);
       const after = await counts();
       const refreshes = WARM + RUNS * c.n; // the 0-refresh requests refresh nothing
       const grew = { articles: after.articles - before.articles, links: after.links - before.links, tags: after.tags - before.tags };
@@ -146,26 +193,34 @@ async function main() {
         if (grew.articles || grew.links || grew.tags) throw new Error(`${c.key}: something was written: ${JSON.stringify(grew)}`);
         if (c.key.startsWith("unchanged")) checks.push(`${c.label.slice(0, 4)}: ${refreshes} refreshes → articles +0, article_tags +0, tags +0 (only the source's fetch state is updated)`);
       }
+      // The target is CPU time: judged on workerd's CPU clock when there is one.
+      const judged = cpu ?? ms;
       rows.push({
         case: c.label,
         items: c.items,
-        "ms per refresh": ms,
-        "runs min–max": range,
+        "wall ms": ms,
+        "wall min–max": range,
+        "CPU ms": cpu ?? "–",
+        "CPU min–max": cpuRange,
         "target ms": c.target ?? "",
-        ok: c.target === null ? "" : ms <= c.target ? "yes" : "NO",
-        "items/s": c.items ? Math.round((c.items * 1000) / ms) : "–",
+        ok: c.target === null ? "" : judged <= c.target ? "yes" : "NO",
+        "items/s": c.items ? Math.round((c.items * 1000) / judged) : "–",
       });
     }
     const stageRows = [];
-    const cpuNew = perRun.get("cpu-new")!;
+    const cpuNew = cpuClock ? cpuPerRun.get("cpu-new")! : perRun.get("cpu-new")!;
     for (const s of stages) {
-      const { ms, range } = await timeCase(s);
+      const { ms, range, cpu, cpuRange } = await timeCase(s);
       if (s.key.startsWith("d1-write")) {
         checks.push(`${s.label}: ${(await get(`op=run&case=${s.key}&n=0`)).statements ?? "?"} statements`);
       }
-      stageRows.push({ stage: s.label, "ms per feed": ms, "runs min–max": range, "share of (b) CPU only": s.key.startsWith("d1") || s.key === "cpu-sha-feed" ? "–" : `${Math.round((100 * ms) / cpuNew)} %` });
+      const share = s.key.startsWith("d1") || s.key === "cpu-sha-feed" ? "–" : `${Math.round((100 * (cpu ?? ms)) / cpuNew)} %`;
+      stageRows.push({ stage: s.label, "wall ms": ms, "wall min–max": range, "CPU ms": cpu ?? "–", "CPU min–max": cpuRange, "share of (b) CPU only": share });
     }
-    stageRows.push({ stage: "D1 read + write batch of (b) = (b) − (b) CPU only", "ms per feed": perRun.get("new")! - cpuNew, "runs min–max": "", "share of (b) CPU only": "–" });
+    stageRows.push({
+      stage: "D1 read + write batch of (b) = (b) − (b) CPU only", "wall ms": perRun.get("new")! - perRun.get("cpu-new")!, "wall min–max": "",
+      "CPU ms": cpuClock ? cpuPerRun.get("new")! - cpuNew : "–", "CPU min–max": "", "share of (b) CPU only": "–",
+    });
     checks.push(`source state after the runs: ${(await counts()).state}`);
     // What (b) stored really went through the pipeline: dates, sanitizing, URL resolution, tags.
     const stored = (await db
@@ -184,9 +239,10 @@ async function main() {
     );
 
     console.log(`\nOne source refresh inside workerd: RSS 2.0, ${ITEMS} items of ~${BODY_BYTES / 1000} KB Chinese HTML each (feed ${feedKB} KB)`);
-    console.log(`(time of a request running n refreshes − time of one running 0) / n, median of ${RUNS}\n`);
+    console.log(`(time of a request running n refreshes − time of one running 0) / n, median of ${RUNS}; wall time from Node,`);
+    console.log(cpuClock ? "CPU time of the workerd process (all its threads, /proc schedstat) around the same requests\n" : "no CPU clock here (no /proc): wall time only\n");
     table(rows);
-    console.log(`\nWhere the time goes: each stage alone on the same feed (D1 rows: local wall time)\n`);
+    console.log(`\nWhere the time goes: each stage alone on the same feed (D1 rows: local D1, in the same workerd process)\n`);
     table(stageRows);
     console.log("\nChecks");
     for (const line of checks) console.log(`- ${line}`);
@@ -196,7 +252,8 @@ async function main() {
         "in production a D1 call is I/O the worker waits on, not CPU time it is billed or limited for.\n" +
         "The refresh rows are therefore an upper bound on the worker's CPU time. The CPU-only rows run\n" +
         "the same code with every D1 call left out (the in-memory fetch and its body stream are kept):\n" +
-        "that is the fair CPU figure. This machine is shared: expect ±25 % between runs.",
+        "that is the fair CPU figure, and its CPU column the one the targets are judged on. On a shared\n" +
+        "machine wall time varies by ±25 % or more between runs; the CPU column less.",
     );
   } finally {
     await mf.dispose();

@@ -5,7 +5,7 @@ import { zoneOffset } from "../core/time";
 import { parseFeedDate } from "./dates";
 import type { ParsedItem } from "./parse";
 import { sanitizeHtml } from "./sanitize";
-import { htmlToText, stripXmlInvalid, summarize } from "../core/text";
+import { htmlToText, sanitizedHtmlToText, stripXmlInvalid, summarize } from "../core/text";
 
 export { htmlToText, stripXmlInvalid, summarize };
 
@@ -46,15 +46,16 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
     stripXmlInvalid(item.contentIsText ? rawContent.split(/\n{2,}/).map((p) => `<p>${escapeText(p)}</p>`).join("") : rawContent),
     ctx.xmlBase ?? link ?? base,
   );
-  const text = htmlToText(contentHtml);
+  const text = sanitizedHtmlToText(contentHtml);
   // Titles are text, but many feeds put entities or markup in them.
   let title = htmlToText(stripXmlInvalid(item.title ?? "")).slice(0, MAX_TITLE_LENGTH);
   if (!title) title = summarize(text, 30);
   if (!title) return null;
 
-  const published = parseFeedDate(item.published, source.timezone) ?? parseFeedDate(item.updated, source.timezone);
-  const updated = parseFeedDate(item.updated, source.timezone) ?? published;
-  const firstSeen = { ms: ctx.now, offset: zoneOffset(source.timezone, ctx.now) ?? 0 };
+  const updated = parseFeedDate(item.updated, source.timezone);
+  const published = parseFeedDate(item.published, source.timezone) ?? updated;
+  // An undated item is published when first seen: only it needs the zone's offset now.
+  const publishedOrSeen = published ?? { ms: ctx.now, offset: zoneOffset(source.timezone, ctx.now) ?? 0 };
 
   // Identity: guid, else link, else a hash of title + date — never anything that changes when
   // the item is merely edited, so the permalink stays.
@@ -74,8 +75,8 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
     title,
     summary: summarize(summarySource),
     contentHtml,
-    published: published ?? firstSeen,
-    updated: updated ?? published ?? firstSeen,
+    published: publishedOrSeen,
+    updated: updated ?? publishedOrSeen,
     author,
     image,
     tags,

@@ -46,7 +46,8 @@ export function safeUrl(raw: string, allowMailto = false, base: string | null = 
   return null;
 }
 
-const escapeAttr = (v: string) => v.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeAttr = (v: string) =>
+  /[&"<>]/.test(v) ? v.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;") : v;
 
 function isTrackingPixel(attrs: Record<string, string>): boolean {
   return attrs.width?.trim() === "1" && attrs.height?.trim() === "1";
@@ -64,6 +65,7 @@ function readAttributes(tagHtml: string): Record<string, string> {
 }
 
 function decodeAttr(value: string): string {
+  if (value.indexOf("&") === -1) return value;
   return value
     .replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
     .replace(/&#(\d+);?/g, (_, d: string) => String.fromCodePoint(Number(d)))
@@ -94,17 +96,48 @@ function renderAnchorOpen(attrs: Record<string, string>): string {
   return out.length ? `<a ${out.join(" ")}>` : "<a>";
 }
 
+// xss reads an attribute's name as the characters of its raw name outside this class, lowercased
+// (parser.js, addAttr): so a start tag none of whose allowed names is in what remains of it can
+// keep no attribute, and xss would write it bare. Most upstream tags carry only `style`.
+const NOT_IN_ATTRIBUTE_NAMES = /[^a-zA-Z0-9\\_:.-]/gi;
+const HAS_SPACE = /\s|\n|\t/;
+const WHITESPACE = /\s/;
+
+// Per allowed tag: the attributes it may keep, and how xss writes it bare.
+const BARE = new Map(Object.entries(ALLOWED).map(([tag, names]) => [tag, { names, open: `<${tag}>`, selfClosed: `<${tag} />` }]));
+
+/** What xss writes for an allowed start tag that can keep no attribute, or undefined when one
+ *  of its allowed attributes may be there (xss then parses them). */
+function bareStartTag(tag: string, html: string): string | undefined {
+  const bare = BARE.get(tag)!;
+  if (bare.names.length > 0) {
+    const names = html.replace(NOT_IN_ATTRIBUTE_NAMES, "").toLowerCase();
+    for (const name of bare.names) if (names.includes(name)) return undefined;
+  }
+  // A self-closing mark ("<br/>", "<br />") is kept, as xss's getAttrs reads it: the last
+  // character before ">" that is not a space, when it comes after the first space.
+  const beforeEnd = html[html.length - 2]!;
+  if (beforeEnd !== "/" && !WHITESPACE.test(beforeEnd)) return bare.open;
+  const space = html.search(HAS_SPACE);
+  if (space === -1) return beforeEnd === "/" ? bare.selfClosed : bare.open;
+  let last = html.length - 2;
+  while (last > space && WHITESPACE.test(html[last]!)) last--;
+  return last > space && html[last] === "/" ? bare.selfClosed : bare.open;
+}
+
 const OPTIONS: IFilterXSSOptions = {
   whiteList: ALLOWED,
   stripIgnoreTag: true,
   stripIgnoreTagBody: DROP_WITH_CONTENT,
   allowCommentTag: false,
   css: false,
+  // xss's own escaping of text, with one scan first: most text has neither character.
+  escapeHtml: (text) => (text.indexOf("<") === -1 && text.indexOf(">") === -1 ? text : text.replace(/</g, "&lt;").replace(/>/g, "&gt;")),
   onTag(tag, html, info) {
     if (info.isClosing) return undefined;
     if (tag === "img") return renderImg(readAttributes(html));
     if (tag === "a") return renderAnchorOpen(readAttributes(html));
-    return undefined;
+    return info.isWhite ? bareStartTag(tag, html) : undefined;
   },
   safeAttrValue(tag, name, value) {
     if (name === "cite") return escapeAttr(safeUrl(decodeAttr(value)) ?? "");

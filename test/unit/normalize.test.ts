@@ -36,3 +36,24 @@ describe("htmlToText", () => {
     expect(htmlToText("<p>甲&amp;乙</p><script>alert(1)</script><p>丙&nbsp;丁</p>")).toBe("甲&乙 丙\u00a0丁".replace("\u00a0", " "));
   });
 });
+
+describe("summarize, long text", () => {
+  it("reads only the head it needs, with the same result as over the whole text", () => {
+    const whole = (text: string, max: number) => {
+      const chars = Array.from(text.trim());
+      if (chars.length <= max) return chars.join("");
+      const head = chars.slice(0, max);
+      for (let i = head.length - 1; i >= max / 2; i--) if (/[。！？；!?;…]/u.test(head[i]!)) return head.slice(0, i + 1).join("");
+      return `${head.slice(0, max - 1).join("")}…`;
+    };
+    for (const text of ["😀".repeat(121), `${"a".repeat(241)}😀`, `${"😀".repeat(119)}ab`, `  ${"句子。".repeat(500)}`, "a".repeat(242)]) {
+      for (const max of [1, 10, 120]) expect(summarize(text, max)).toBe(whole(text, max));
+    }
+  });
+});
+
+describe("htmlToText, plain text", () => {
+  it("collapses whitespace and keeps > when there is no tag and no entity", () => {
+    expect(htmlToText("  桂林 >\n 阳朔 ")).toBe("桂林 > 阳朔");
+  });
+});

@@ -31,3 +31,35 @@ describe("buildSearchQuery", () => {
     expect(buildSearchQuery("   ")).toBeNull();
   });
 });
+
+describe("indexTokens, one pass", () => {
+  // The definition it implements: Han runs and runs of other letters and digits, by regex.
+  const RUNS = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
+  const byRegex = (text: string) =>
+    (text.normalize("NFKC").toLowerCase().match(RUNS) ?? [])
+      .flatMap((run) => {
+        if (!/\p{Script=Han}/u.test(run)) return [run];
+        const chars = Array.from(run);
+        return [...chars.slice(1).map((c, i) => chars[i]! + c), chars[chars.length - 1]!];
+      })
+      .join(" ");
+
+  it("gives the regex's tokens for every BMP character, next to Han and to letters", () => {
+    for (let from = 0; from < 0x10000; from += 1024) {
+      let text = "";
+      for (let cp = from; cp < from + 1024; cp++) {
+        const c = String.fromCharCode(cp);
+        text += `中${c}文a${c}b${c}。`;
+      }
+      // Lone surrogates are dropped before text is stored; here they are checked as well.
+      for (let k = 0; k < text.length; k += 20_000) expect(indexTokens(text.slice(k, k + 20_000))).toBe(byRegex(text.slice(k, k + 20_000)));
+    }
+  });
+
+  it("keeps astral Han characters whole and cuts the text at MAX_INDEXED_CHARS", () => {
+    expect(indexTokens("𠀀𠀁中")).toBe("𠀀𠀁 𠀁中 中");
+    expect(indexTokens("a𠀀\uD800b")).toBe("a 𠀀 b");
+    const long = "桂林abc，".repeat(5_000);
+    expect(indexTokens(long)).toBe(byRegex(long.slice(0, 20_000)));
+  });
+});
