@@ -126,6 +126,8 @@ async function main() {
       p.failed > 0 && `${p.failed} refreshes failed`,
     ].filter(Boolean);
     if (problems.length) {
+      const errors = await d1.prepare("SELECT last_error AS e, count(*) AS n FROM sources WHERE last_status = 'error' GROUP BY e ORDER BY n DESC LIMIT 5").all<{ e: string; n: number }>();
+      for (const r of errors.results) console.log(`- ${r.n} sources: ${r.e}`);
       console.log(`\nFAILED:\n${problems.map((x) => `- ${x}`).join("\n")}`);
       process.exitCode = 1;
     } else console.log("\nOK: every source refreshed exactly once, the second tick found none due, health view all green");

@@ -12,7 +12,7 @@ export interface UpstreamItem {
   readonly link: string;
   title: string;
   html: string;
-  readonly publishedMs: number;
+  publishedMs: number;
   /** Times this item was edited upstream (0: as first published). */
   edits: number;
 }
@@ -54,6 +54,11 @@ export class Upstream {
   constructor(sources: number, initialItems: number, readonly bodyParagraphs = Infinity) {
     this.#feeds = Array.from({ length: sources }, () => ({ items: [], version: 0, modifiedMs: Date.now() }));
     for (let s = 0; s < sources; s++) for (let i = 0; i < initialItems; i++) this.addItem(s);
+    // The initial items one second apart, the newest now: a second shared by more than 1,024
+    // articles overflows the search index's per-millisecond rowids (README: Many sources).
+    const initial = this.#feeds.flatMap((f) => f.items).sort((a, b) => a.publishedMs - b.publishedMs);
+    const newest = Math.floor(Date.now() / 1000) * 1000;
+    initial.forEach((it, k) => (it.publishedMs = newest - (initial.length - 1 - k) * 1000));
     this.#server = createServer((req, res) => {
       const m = /^\/feed\/(\d+)\.xml$/.exec(req.url ?? "");
       const feed = m ? this.#feeds[Number(m[1])] : undefined;
