@@ -218,6 +218,7 @@ describe("security headers", () => {
       const res = await get(path);
       const csp = res.headers.get("content-security-policy")!;
       expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("connect-src 'self'");
       expect(csp).toContain("style-src 'self'");
       expect(csp).toContain("img-src 'self' https:");
       expect(csp).toContain("frame-ancestors 'none'");

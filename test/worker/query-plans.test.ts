@@ -1,0 +1,111 @@
+// Every query a reader's request, a feed, the API, the sitemaps or a refresh runs, through SQLite's
+// EXPLAIN QUERY PLAN on the real schema: an index for each, never a scan of the articles table,
+// and no sort for a listing (its index gives the order). The statements are recorded from the
+// db/ functions themselves, run against the real local D1, so a query changed there is checked here.
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { Article, Scope, Source } from "../../src/core/model";
+import * as articles from "../../src/db/articles";
+import { indexMissing } from "../../src/db/search";
+import * as sources from "../../src/db/sources";
+import { type SqlRunner, type Stmt, d1Runner } from "../../src/db/sql";
+import { importPosts } from "../../src/ingest/import-posts";
+
+const samples = inject("samplePosts");
+
+/** A runner over the real D1 that remembers every statement it ran. */
+function recording(): SqlRunner & { stmts: Stmt[] } {
+  const inner = d1Runner(env.DB);
+  const stmts: Stmt[] = [];
+  return {
+    stmts,
+    all: (s) => (stmts.push(s), inner.all(s)),
+    allMany: (ss) => (stmts.push(...ss), inner.allMany(ss)),
+    batch: (ss) => (stmts.push(...ss), inner.batch(ss)),
+  };
+}
+
+/** The plan's steps, each marked when it belongs to a correlated subquery (the per-row tags list). */
+async function planOf(stmt: Stmt): Promise<{ detail: string; inSubquery: boolean }[]> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${stmt.sql}`).bind(...stmt.params).all<{ id: number; parent: number; detail: string }>();
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const inSubquery = (r: { parent: number; detail: string }): boolean =>
+    r.detail.startsWith("CORRELATED") || (byId.has(r.parent) && inSubquery(byId.get(r.parent)!));
+  return results.map((r) => ({ detail: r.detail, inSubquery: inSubquery(r) }));
+}
+
+let source: Source;
+let article: Article;
+
+beforeAll(async () => {
+  await importPosts(d1Runner(env.DB), samples, { timeZone: "Asia/Shanghai", now: Date.now() });
+  source = (await sources.getSourceBySlug(d1Runner(env.DB), "guilinwanbao"))!;
+  const page = await articles.listArticles(d1Runner(env.DB), { kind: "source", source }, { limit: 3 });
+  article = (await articles.getArticle(d1Runner(env.DB), page.items[1]!.id))!;
+});
+
+describe("query plans of the hot paths", () => {
+  // Each entry: what runs it, and the db/ calls it makes.
+  const paths: [string, (db: SqlRunner) => Promise<unknown>][] = [
+    ["home, page 1 and a deep page", async (db) => {
+      const first = await articles.listArticles(db, { kind: "all" }, { limit: 20 });
+      await articles.listArticles(db, { kind: "all" }, { limit: 20, before: first.items.at(-1) ? { ms: first.items.at(-1)!.published.ms, id: first.items.at(-1)!.id } : null });
+      await sources.listSources(db);
+    }],
+    ["category page, deep", (db) => articles.listArticles(db, { kind: "source", source }, { limit: 20, before: { ms: article.published.ms, id: article.id } })],
+    ["tag page, deep", async (db) => {
+      await articles.tagExists(db, "就业");
+      await articles.listArticles(db, { kind: "tag", tag: "就业" }, { limit: 20, before: { ms: article.published.ms, id: article.id } });
+    }],
+    ["search page and its next page", (db) => articles.listArticles(db, { kind: "search", query: "桂林", match: '"桂林"' }, { limit: 20, withContent: true, before: { ms: 1e15, id: article.id } })],
+    ["article page (by id, its category neighbours)", async (db) => {
+      await articles.getArticle(db, article.id);
+      await articles.getNeighbours(db, article);
+    }],
+    ["feed 304 without a render (listing version)", async (db) => {
+      for (const scope of [{ kind: "all" }, { kind: "source", source }, { kind: "tag", tag: "就业" }] as Scope[]) await articles.getListingVersion(db, scope, 20);
+    }],
+    ["monthly archive feed and its neighbours", async (db) => {
+      const month = article.pathDate.slice(0, 7);
+      await articles.listArticles(db, { kind: "month", month, source: null }, { limit: 2000, withContent: true });
+      await articles.listArticles(db, { kind: "month", month, source }, { limit: 2000, withContent: true });
+      await articles.getArchiveNeighbours(db, month, null);
+      await articles.getArchiveNeighbours(db, month, source.id);
+      await articles.getArchiveNeighbours(db, null, source.id);
+    }],
+    ["API list with every filter", async (db) => {
+      await articles.listArticles(db, { kind: "all" }, { limit: 20, filters: { sourceId: source.id, sinceMs: 0, untilMs: 2e12 } });
+      await articles.listArticles(db, { kind: "tag", tag: "就业" }, { limit: 20, filters: { sourceId: source.id, sinceMs: 0, untilMs: 2e12 } });
+      await articles.listArticles(db, { kind: "search", query: "桂林", match: '"桂林"' }, { limit: 20, filters: { sinceMs: 0, untilMs: 2e12 } });
+    }],
+    ["sitemaps (a month, the news sitemap)", async (db) => {
+      await articles.listMonthEntries(db, article.pathDate.slice(0, 7), 50_000);
+      await articles.listRecentEntries(db, 0, 1000);
+    }],
+    ["refresh: claim due sources, read stored hashes, backfill the index", async (db) => {
+      await sources.claimDueSources(db, 0, 8, 0);
+      await sources.listDueSources(db, 0, 8);
+      await sources.getSourceWithState(db, source.slug);
+      await articles.readKnownHashes(db, new Map([[source.slug, [article.guid ?? "x", "other-guid"]]]));
+      await indexMissing(db, 100);
+    }],
+  ];
+
+  for (const [name, run] of paths) {
+    it(`${name}: an index for every query, no scan of articles, no sort of a listing`, async () => {
+      const db = recording();
+      await run(db);
+      expect(db.stmts.length).toBeGreaterThan(0);
+      for (const stmt of db.stmts) {
+        const plan = await planOf(stmt);
+        const text = plan.map((p) => p.detail).join(" | ");
+        // A SCAN of the articles table (or of article_tags) reads every row; SEARCH is an index range.
+        expect(text, `${stmt.sql}\n${text}`).not.toMatch(/\bSCAN (a|b|articles|article_tags|k)\b/);
+        // A listing's order comes from its index. The per-row tags subquery sorts a handful of
+        // tags by position: that sort is the subquery's, not the listing's.
+        const listingSorts = plan.filter((p) => !p.inSubquery && p.detail.includes("USE TEMP B-TREE FOR ORDER BY"));
+        if (/ORDER BY (a\.|k\.|f\.)/.test(stmt.sql)) expect(listingSorts, `${stmt.sql}\n${text}`).toEqual([]);
+      }
+    });
+  }
+});
