@@ -116,6 +116,9 @@ export function buildSearchQuery(q: string): SearchQuery | null {
         return;
       }
       for (let j = 0; j + 1 < chars.length; j++) tokens.push(chars[j]! + chars[j + 1]!);
+      // A run that ends where letters or digits begin ends there in the text too, and the index
+      // holds its last character next: the phrase must hold it as well ("编号1083号").
+      if (i < runs.length - 1) tokens.push(chars.at(-1)!);
     });
     phrases.push(`"${tokens.join(" ")}"${prefixLast ? " *" : ""}`);
     terms.push(runs.join(""));

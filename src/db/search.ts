@@ -13,9 +13,16 @@ export function searchTextOf(a: Pick<ArticleInput, "title" | "tags" | "contentHt
   return `${a.title} ${a.tags.join(" ")} ${a.plainText ?? (htmlToText(a.contentHtml) || a.summary)}`;
 }
 
+/** Rowids below a full millisecond searched for a free one: ~1 s of ticks. */
+const OVERFLOW_WINDOW = 1000 * ROWID_TICKS;
+
 /** (Re)index one article, after its row is written: drop its old index row, give it a fresh
- *  rowid in its millisecond (the next free tiebreak), insert its tokens. */
+ *  rowid in its millisecond (the next free tiebreak), insert its tokens. When the millisecond's
+ *  1024 rowids are all taken (thousands of items dated the same instant: feeds that give only a
+ *  date put them all at midnight), the article takes the nearest free rowid below it instead, so
+ *  it still sorts just after its millisecond and never collides. */
 export function indexArticleStatements(articleId: string, text: string, isNew = false): Stmt[] {
+  const T = ROWID_TICKS;
   return [
     ...(isNew
       ? []
@@ -25,8 +32,19 @@ export function indexArticleStatements(articleId: string, text: string, isNew = 
         ]),
     sql(
       `UPDATE articles AS a SET search_rowid = (
-         SELECT coalesce(max(b.search_rowid) + 1, a.published_at * ${ROWID_TICKS}) FROM articles b
-         WHERE b.search_rowid BETWEEN a.published_at * ${ROWID_TICKS} AND a.published_at * ${ROWID_TICKS} + ${ROWID_TICKS - 1})
+         SELECT CASE
+           WHEN slot.top IS NULL THEN a.published_at * ${T}
+           WHEN slot.top < a.published_at * ${T} + ${T - 1} THEN slot.top + 1
+           ELSE (SELECT max(g.r) FROM (
+                   SELECT a.published_at * ${T} - 1 AS r
+                   UNION ALL
+                   SELECT b.search_rowid - 1 FROM articles b
+                   WHERE b.search_rowid BETWEEN a.published_at * ${T} - ${OVERFLOW_WINDOW} AND a.published_at * ${T} + ${T - 1}
+                 ) g
+                 WHERE NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = g.r))
+         END
+         FROM (SELECT max(b.search_rowid) AS top FROM articles b
+               WHERE b.search_rowid BETWEEN a.published_at * ${T} AND a.published_at * ${T} + ${T - 1}) AS slot)
        WHERE a.id = ?1`,
       articleId,
     ),

@@ -20,6 +20,9 @@ describe("buildSearchQuery", () => {
     ["社区 就业", '"社区" AND "就业"'],
     ["桂", '"桂" *'],
     ["A桂", '"a 桂" *'],
+    // A Han run before digits ends there in the text too: its last character is indexed next.
+    ["编号1083号", '"编号 号 1083 号" *'],
+    ["第1083条", '"第 1083 条" *'],
   ])("%s → %s", (q, match) => {
     expect(buildSearchQuery(q)?.match).toBe(match);
   });
