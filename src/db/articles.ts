@@ -281,17 +281,15 @@ export interface CategoryStats {
   readonly latestUpdate: number | null;
 }
 
-/** Every source with its article count and newest update (a covering-index scan per source). */
+/** Every source with its article count and newest update (source_stats, kept by triggers). */
 export async function listCategoryStats(db: SqlRunner): Promise<CategoryStats[]> {
-  const rows = await db.all<{ slug: string; name: string; label: string; timezone: string; n: number; latest: number | null }>(
+  const rows = await db.all<{ slug: string; name: string; label: string; timezone: string; n: number | null; latest: number | null }>(
     sql(
-      `SELECT s.slug, s.name, s.label, s.timezone,
-         (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS n,
-         (SELECT max(a.updated_at) FROM articles a WHERE a.source_id = s.id) AS latest
-       FROM sources s ORDER BY s.slug`,
+      `SELECT s.slug, s.name, s.label, s.timezone, st.article_count AS n, st.last_updated AS latest
+       FROM sources s LEFT JOIN source_stats st ON st.source_id = s.id ORDER BY s.slug`,
     ),
   );
-  return rows.map((r) => ({ slug: r.slug, name: r.name, label: r.label, timezone: r.timezone, articleCount: r.n, latestUpdate: r.latest }));
+  return rows.map((r) => ({ slug: r.slug, name: r.name, label: r.label, timezone: r.timezone, articleCount: r.n ?? 0, latestUpdate: r.n ? r.latest : null }));
 }
 
 /** Every tag in use with its article count, most used first. */
@@ -307,7 +305,8 @@ export async function listTagStats(db: SqlRunner): Promise<{ name: string; artic
 /** Months ("yyyy/mm" of the permalink date) that have articles, newest first, with their latest update. */
 export async function listArticleMonths(db: SqlRunner): Promise<{ month: string; lastModified: number }[]> {
   const rows = await db.all<{ month: string; last: number }>(
-    sql("SELECT substr(path_date, 1, 7) AS month, max(updated_at) AS last FROM articles GROUP BY month ORDER BY month DESC"),
+    // month_stats is kept by triggers (migrations/0008_listing_stats.sql): no scan of articles.
+    sql("SELECT month, last_updated AS last FROM month_stats WHERE article_count > 0 ORDER BY month DESC"),
   );
   return rows.map((r) => ({ month: r.month, lastModified: r.last }));
 }

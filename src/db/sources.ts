@@ -162,6 +162,7 @@ export function deleteSourceStatements(slug: string): Stmt[] {
     sql(`DELETE FROM article_tags WHERE article_id IN (SELECT id FROM articles WHERE source_id = ${id})`, slug),
     sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
     sql(`DELETE FROM source_pages WHERE source_id = ${id}`, slug),
+    sql(`DELETE FROM source_stats WHERE source_id = ${id}`, slug),
     sql("DELETE FROM sources WHERE slug = ?1", slug),
   ];
 }

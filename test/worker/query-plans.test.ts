@@ -78,7 +78,9 @@ describe("query plans of the hot paths", () => {
       await articles.listArticles(db, { kind: "tag", tag: "就业" }, { limit: 20, filters: { sourceId: source.id, sinceMs: 0, untilMs: 2e12 } });
       await articles.listArticles(db, { kind: "search", query: "桂林", match: '"桂林"' }, { limit: 20, filters: { sinceMs: 0, untilMs: 2e12 } });
     }],
-    ["sitemaps (a month, the news sitemap)", async (db) => {
+    ["sitemaps (the index, a month, the news sitemap) and the categories", async (db) => {
+      await articles.listArticleMonths(db);
+      await articles.listCategoryStats(db);
       await articles.listMonthEntries(db, article.pathDate.slice(0, 7), 50_000);
       await articles.listRecentEntries(db, 0, 1000);
     }],
