@@ -11,9 +11,40 @@ export interface Want {
   readonly all?: boolean;
 }
 
-// Elements with no end tag: HTMLRewriter has no end-tag event for them.
-const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]);
 const quoteAttr = (v: string) => v.replace(/"/g, "&quot;");
+
+/** Run `fn` when the element's end tag comes; false when it has none (void elements such as
+ *  <img> or <param>, self-closing SVG children): HTMLRewriter throws for those. */
+function onEnd(e: Element, fn: () => void): boolean {
+  try {
+    e.onEndTag(fn);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "a, b" → "a *, b *": descendants of every alternative of a selector list. */
+function descendantsOf(selector: string): string {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < selector.length; i++) {
+    const ch = selector[i]!;
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "(" || ch === "[") depth++;
+    else if (ch === ")" || ch === "]") depth--;
+    else if (ch === "," && depth === 0) {
+      parts.push(selector.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(selector.slice(start));
+  return parts.map((p) => `${p.trim()} *`).join(", ");
+}
 
 /** Run every want over the document; each name gets its values in document order. */
 export async function extractFromHtml(html: string, wants: Record<string, Want>): Promise<Record<string, string[]>> {
@@ -41,13 +72,8 @@ export async function extractFromHtml(html: string, wants: Record<string, Want>)
       .on(selector, {
         element(e) {
           if (capturing || done()) return;
-          capturing = true;
           parts = [];
-          if (VOID.has(e.tagName)) {
-            capturing = false;
-            return;
-          }
-          e.onEndTag(() => {
+          capturing = onEnd(e, () => {
             capturing = false;
             values.push(parts.join(""));
           });
@@ -57,13 +83,16 @@ export async function extractFromHtml(html: string, wants: Record<string, Want>)
         },
       });
     if (want.html) {
-      rewriter = rewriter.on(`${selector} *`, {
+      rewriter = rewriter.on(descendantsOf(selector), {
         element(e) {
           if (!capturing) return;
-          let tag = `<${e.tagName}`;
+          const name = e.tagName;
+          let tag = `<${name}`;
           for (const [k, v] of e.attributes) tag += ` ${k}="${quoteAttr(v ?? "")}"`;
           parts.push(`${tag}>`);
-          if (!VOID.has(e.tagName)) e.onEndTag((end) => void parts.push(`</${end.name}>`));
+          // Close with the element's own name: an end tag implied by its parent's (<p>one<p>two
+          // </div>) reports the parent's name.
+          onEnd(e, () => void parts.push(`</${name}>`));
         },
       });
     }

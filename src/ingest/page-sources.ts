@@ -3,12 +3,13 @@
 // app's JSON API, and the item pages of summary-only feeds (full text).
 import type { SourceWithState } from "../core/model";
 import { toRfc3339, zoneOffset } from "../core/time";
+import { readKnownHashes } from "../db/articles";
 import { type PageState, getPages, listRecentPages, recordPageStatement } from "../db/pages";
 import type { SqlRunner, Stmt } from "../db/sql";
 import { decodeFeedBytes } from "./decode";
 import { extractFromHtml, metaCharset } from "./extract-html";
 import { type FetchLimits, fetchUpstream } from "./fetch-upstream";
-import { isAllowedByRobots } from "./manners";
+import { robotsVerdict } from "./manners";
 import type { ParsedItem } from "./parse";
 import { RefreshError } from "./refresh-error";
 import { type FullTextRules, type HtmlRules, type JsonRules, applyDateFormat, atPath } from "./rules";
@@ -51,7 +52,9 @@ export interface Gathered {
 type PageResult =
   | { kind: "ok"; url: string; html: string; etag: string | null; lastModified: string | null }
   | { kind: "not-modified" }
-  | { kind: "error"; reason: string };
+  /** `transient`: not the page's fault (its site's robots.txt did not answer): try again later
+   *  without counting an attempt. */
+  | { kind: "error"; reason: string; transient?: boolean };
 
 /** Bytes of an HTML page → text: BOM, Content-Type charset, then <meta charset>, then UTF-8. A
  *  header claiming UTF-8 over bytes that are not UTF-8 (a common server default in front of
@@ -73,7 +76,9 @@ function isUtf8(bytes: Uint8Array): boolean {
 }
 
 async function fetchPage(deps: PageDeps, url: string, known: Pick<PageState, "etag" | "lastModified"> | null): Promise<PageResult> {
-  if (!(await isAllowedByRobots(deps.fetch, url, deps.limits, deps.now))) return { kind: "error", reason: `robots.txt disallows ${url}` };
+  const robots = await robotsVerdict(deps.fetch, url, deps.limits, deps.now);
+  if (robots === "disallowed") return { kind: "error", reason: `robots.txt disallows ${url}` };
+  if (robots === "unreachable") return { kind: "error", reason: `${new URL(url).origin}/robots.txt did not answer; trying again later`, transient: true };
   const got = await fetchUpstream(deps.fetch, url, { etag: known?.etag ?? null, lastModified: known?.lastModified ?? null }, deps.limits);
   if (got.kind === "not-modified") return got;
   if (got.kind === "error") return { kind: "error", reason: `${url}: ${got.reason}` };
@@ -105,12 +110,16 @@ function pageDate(raw: string | undefined, rules: HtmlRules): string | null {
 /** An `html` source: its list page(s) → links → new (and recently seen) article pages. */
 export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules: HtmlRules): Promise<Gathered> {
   const listUrl = source.feedUrl!;
-  if (!(await isAllowedByRobots(deps.fetch, listUrl, deps.limits, deps.now))) throw new RefreshError(`robots.txt disallows ${listUrl}`);
+  const robots = await robotsVerdict(deps.fetch, listUrl, deps.limits, deps.now);
+  if (robots === "disallowed") throw new RefreshError(`robots.txt disallows ${listUrl}`);
+  if (robots === "unreachable") throw new RefreshError(`${new URL(listUrl).origin}/robots.txt did not answer (RFC 9309: nothing is fetched until it does)`);
   const first = await fetchUpstream(deps.fetch, listUrl, { etag: source.state.etag, lastModified: source.state.lastModified }, deps.limits);
   if (first.kind === "error") throw new RefreshError(first.reason, first.headers);
 
   const links: string[] = [];
   let budget = PAGE_FETCHES_PER_REFRESH;
+  // Work left for the next run: then the list's validators are not kept (a 304 would hide it).
+  let retryLater = false;
   if (first.kind === "ok") {
     let page: { url: string; html: string } | null = { url: first.url, html: decodePage(first.bytes, first.headers.get("content-type")) };
     for (let n = 1; page; n++) {
@@ -132,6 +141,7 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
         budget--;
         const got = await fetchPage(deps, next, null);
         if (got.kind === "ok") page = got;
+        else retryLater = true;
       }
     }
   }
@@ -149,7 +159,6 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
   const pageWrites: Stmt[] = [];
   const problems: string[] = [];
   let changed = first.kind === "ok";
-  let retryLater = false;
   for (const { url, known: k } of visits) {
     const got = await fetchPage(deps, url, k?.status === "ok" ? k : null);
     if (got.kind === "not-modified") {
@@ -159,6 +168,10 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
     changed = true;
     if (got.kind === "error") {
       problems.push(got.reason);
+      if (got.transient) {
+        retryLater = true;
+        continue;
+      }
       pageWrites.push(recordPageStatement(source.id, { url, etag: null, lastModified: null, status: "error", error: got.reason }, deps.now));
       if ((k?.status === "error" ? k.attempts : 0) + 1 < MAX_PAGE_ATTEMPTS) retryLater = true;
       continue;
@@ -251,49 +264,63 @@ export function parseJsonDocument(textBody: string): unknown {
 }
 
 /** Summary-only feed items → full text from each item's own page, fetched once per item.
- *  Items whose page was already read are left out (they are stored with their full text);
- *  items past this run's budget wait for the next run; a page that cannot be read leaves the
- *  item with the feed's summary (nothing is lost). */
+ *  Items already stored are left out (their full text is stored); a new item's page is fetched
+ *  (once per URL in a run), and the item stored with the page's body; items past this run's
+ *  budget, or whose page failed and has tries left, wait for the next run; a page that cannot be
+ *  read leaves the item with the feed's own text (nothing is lost). */
 export async function addFullText(deps: PageDeps, source: SourceWithState, rules: FullTextRules, items: readonly ParsedItem[], base: string) {
-  const linked = items.map((item) => ({ item, url: item.link ? httpLink(item.link, base) : null }));
-  const known = await getPages(deps.db, source.id, linked.flatMap((l) => (l.url ? [l.url] : [])));
+  const linked = items.map((item) => {
+    const url = item.link ? httpLink(item.link, base) : null;
+    // The identity normalize.ts will give it (guid, else link); items without either are new.
+    return { item, url, identity: item.guid?.trim() || url };
+  });
+  const identities = linked.flatMap((l) => (l.identity ? [l.identity] : []));
+  const stored = await readKnownHashes(deps.db, new Map([[source.slug, identities]])); // keys "slug\nguid"
+  const pages = await getPages(deps.db, source.id, linked.flatMap((l) => (l.url ? [l.url] : [])));
   const out: ParsedItem[] = [];
   const pageWrites: Stmt[] = [];
   const problems: string[] = [];
+  const bodies = new Map<string, string | null>(); // this run's reads, by URL
   let budget = PAGE_FETCHES_PER_REFRESH;
-  // Items left for a later run (over budget, or a page to try again): while there are any, the
-  // feed must be processed again even if its bytes do not change.
+  // Items left for a later run: while there are any, the feed must be processed again even if
+  // its bytes do not change.
   let pending = 0;
-  for (const { item, url } of linked) {
-    const k = url ? known.get(url) : undefined;
-    if (!url || (k && k.status !== "error") || (k && k.attempts >= MAX_PAGE_ATTEMPTS)) {
-      // No page to read, or read once already (full text stored, or the page never matched).
-      if (!url || !k || k.status !== "ok") out.push(item);
+  for (const { item, url, identity } of linked) {
+    if (identity && stored.has(`${source.slug}\n${identity}`)) continue; // stored already, with its full text
+    const known = url ? pages.get(url) : undefined;
+    if (!url || known?.status === "unmatched" || (known?.status === "error" && known.attempts >= MAX_PAGE_ATTEMPTS)) {
+      out.push(item); // no page to read, or it never yields a body: the feed's text it is
       continue;
     }
-    if (budget-- <= 0) {
-      pending++;
-      continue;
+    if (!bodies.has(url)) {
+      if (budget-- <= 0) {
+        pending++;
+        continue;
+      }
+      const got = await fetchPage(deps, url, null);
+      if (got.kind !== "ok") {
+        const reason = got.kind === "error" ? got.reason : `${url}: not modified on a first visit`;
+        problems.push(reason);
+        if (got.kind === "error" && got.transient) {
+          pending++;
+          continue;
+        }
+        pageWrites.push(recordPageStatement(source.id, { url, etag: null, lastModified: null, status: "error", error: reason }, deps.now));
+        if ((known?.attempts ?? 0) + 1 >= MAX_PAGE_ATTEMPTS) out.push(item); // give up: keep the feed's text
+        else pending++;
+        continue;
+      }
+      const body = (await extractFromHtml(got.html, { body: { pick: rules.body, html: true } })).body?.[0]?.trim() || null;
+      if (body) pageWrites.push(recordPageStatement(source.id, { url, etag: got.etag, lastModified: got.lastModified, status: "ok", error: null }, deps.now));
+      else {
+        const reason = `${url}: rules.full_text.body "${rules.body.selector}" matched nothing: the page no longer matches the rules`;
+        pageWrites.push(recordPageStatement(source.id, { url, etag: got.etag, lastModified: got.lastModified, status: "unmatched", error: reason }, deps.now));
+        problems.push(reason);
+      }
+      bodies.set(url, body);
     }
-    const got = await fetchPage(deps, url, null);
-    if (got.kind !== "ok") {
-      const reason = got.kind === "error" ? got.reason : `${url}: not modified on a first visit`;
-      pageWrites.push(recordPageStatement(source.id, { url, etag: null, lastModified: null, status: "error", error: reason }, deps.now));
-      problems.push(reason);
-      if ((k?.attempts ?? 0) + 1 >= MAX_PAGE_ATTEMPTS) out.push(item); // give up: keep the summary
-      else pending++;
-      continue;
-    }
-    const body = (await extractFromHtml(got.html, { body: { pick: rules.body, html: true } })).body?.[0]?.trim();
-    if (!body) {
-      const reason = `${url}: rules.full_text.body "${rules.body.selector}" matched nothing: the page no longer matches the rules`;
-      pageWrites.push(recordPageStatement(source.id, { url, etag: got.etag, lastModified: got.lastModified, status: "unmatched", error: reason }, deps.now));
-      problems.push(reason);
-      out.push(item);
-      continue;
-    }
-    pageWrites.push(recordPageStatement(source.id, { url, etag: got.etag, lastModified: got.lastModified, status: "ok", error: null }, deps.now));
-    out.push({ ...item, content: body, contentIsText: false, summary: item.summary ?? (item.content ? item.content : null) });
+    const body = bodies.get(url);
+    out.push(body ? { ...item, content: body, contentIsText: false, summary: item.summary ?? item.content } : item);
   }
   return { items: out, pageWrites, problems, pending };
 }

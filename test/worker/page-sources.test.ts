@@ -251,6 +251,13 @@ describe("full text for a summary-only feed", () => {
     const after = await articles("quanzhou");
     expect(after).toHaveLength(3);
     expect(after.find((a) => a.guid === "qz-3")!.content_html).toContain("只有摘要");
+
+    // A new item that links to a page read before (a live page, a section): still stored.
+    files.set("https://quanzhou.example.com/feed.xml", new TextEncoder().encode(new TextDecoder().decode(bytesOf("summary.xml")).replace("<item>", "<item><title>禾花鱼（续）</title><link>https://quanzhou.example.com/full/1.html</link><guid>qz-4</guid><description>续篇。</description></item><item>")));
+    await makeDue();
+    await tick();
+    const more = await articles("quanzhou");
+    expect(more.find((a) => a.guid === "qz-4")?.content_html).toContain("今年全县禾花鱼养殖面积超过十万亩");
   });
 });
 
