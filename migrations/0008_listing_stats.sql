@@ -34,16 +34,12 @@ BEGIN
   UPDATE source_stats SET last_updated = max(coalesce(last_updated, 0), NEW.updated_at) WHERE source_id = NEW.source_id;
 END;
 
--- A delete (only when a source is deleted) recounts from the indexes: the newest update of what is
--- left cannot be derived from the old maximum.
+-- A delete (only when a source is deleted) only counts down: the newest update of what is left
+-- cannot be derived from the old maximum, and recomputing it per deleted row would be quadratic.
+-- deleteSourceStatements (src/db/sources.ts) recomputes last_updated once for the months it
+-- touched, after the delete.
 CREATE TRIGGER articles_stats_delete AFTER DELETE ON articles
 BEGIN
-  UPDATE month_stats SET article_count = article_count - 1,
-    last_updated = coalesce((SELECT max(updated_at) FROM articles
-                             WHERE path_date >= substr(OLD.path_date, 1, 7) AND path_date < substr(OLD.path_date, 1, 7) || '~'), 0)
-    WHERE month = substr(OLD.path_date, 1, 7);
-  DELETE FROM month_stats WHERE month = substr(OLD.path_date, 1, 7) AND article_count <= 0;
-  UPDATE source_stats SET article_count = article_count - 1,
-    last_updated = (SELECT max(updated_at) FROM articles WHERE source_id = OLD.source_id)
-    WHERE source_id = OLD.source_id;
+  UPDATE month_stats SET article_count = article_count - 1 WHERE month = substr(OLD.path_date, 1, 7);
+  UPDATE source_stats SET article_count = article_count - 1 WHERE source_id = OLD.source_id;
 END;

@@ -160,7 +160,16 @@ export function deleteSourceStatements(slug: string): Stmt[] {
   return [
     unindexSourceStatement(slug),
     sql(`DELETE FROM article_tags WHERE article_id IN (SELECT id FROM articles WHERE source_id = ${id})`, slug),
+    // The months this source has articles in get their newest update recomputed after the
+    // delete (the trigger only counts down): marked first, while the articles are still there.
+    sql(`UPDATE month_stats SET last_updated = -1 WHERE month IN (SELECT DISTINCT substr(path_date, 1, 7) FROM articles WHERE source_id = ${id})`, slug),
     sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
+    sql(
+      `UPDATE month_stats SET last_updated = coalesce((SELECT max(a.updated_at) FROM articles a
+         WHERE a.path_date >= month_stats.month AND a.path_date < month_stats.month || '~'), 0)
+       WHERE last_updated = -1`,
+    ),
+    sql("DELETE FROM month_stats WHERE article_count <= 0"),
     sql(`DELETE FROM source_pages WHERE source_id = ${id}`, slug),
     sql(`DELETE FROM source_stats WHERE source_id = ${id}`, slug),
     sql("DELETE FROM sources WHERE slug = ?1", slug),
