@@ -6,17 +6,20 @@ CREATE TABLE websub_subscriptions (
   id INTEGER PRIMARY KEY,
   topic TEXT NOT NULL,              -- the feed URL as subscribed (only the parameters a feed reads)
   callback TEXT NOT NULL,
+  callback_host TEXT NOT NULL,      -- for the per-host cap on subscriptions
   secret TEXT,                      -- hub.secret: deliveries carry X-Hub-Signature when set
   lease_seconds INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,      -- ms since epoch; an expired row gets nothing and is purged
   created_at INTEGER NOT NULL,
   verified_at INTEGER NOT NULL,
-  failures INTEGER NOT NULL DEFAULT 0,  -- failed delivery attempts in a row; dropped at the limit
+  failures INTEGER NOT NULL DEFAULT 0,  -- failed delivery attempts in a row
+  failing_since INTEGER,            -- first failure of the current streak; dropped after a day of it
   last_delivery_at INTEGER,
   last_delivery_status TEXT,
   UNIQUE (topic, callback)
 );
 CREATE INDEX websub_subscriptions_expiry ON websub_subscriptions (expires_at);
+CREATE INDEX websub_subscriptions_host ON websub_subscriptions (callback_host);
 
 -- The version of each subscribed topic last announced to its subscribers: a publish check
 -- compares it with the listing's current version (the same cheap query a 304 answers from).

@@ -10,6 +10,7 @@ export interface Subscription {
   readonly leaseSeconds: number;
   readonly expiresAt: number;
   readonly failures: number;
+  readonly failingSince: number | null;
 }
 
 interface SubscriptionRow {
@@ -20,24 +21,49 @@ interface SubscriptionRow {
   lease_seconds: number;
   expires_at: number;
   failures: number;
+  failing_since: number | null;
 }
 
-const COLUMNS = "id, topic, callback, secret, lease_seconds, expires_at, failures";
+const COLUMNS = "id, topic, callback, secret, lease_seconds, expires_at, failures, failing_since";
 const toSubscription = (r: SubscriptionRow): Subscription => ({
-  id: r.id, topic: r.topic, callback: r.callback, secret: r.secret, leaseSeconds: r.lease_seconds, expiresAt: r.expires_at, failures: r.failures,
+  id: r.id, topic: r.topic, callback: r.callback, secret: r.secret, leaseSeconds: r.lease_seconds, expiresAt: r.expires_at, failures: r.failures, failingSince: r.failing_since,
 });
 
 /** A verified subscription, new or renewed: a renewal takes the new lease and secret and starts
  *  with a clean failure count (W3C WebSub §5.1: the subscriber asked again, and proved it). */
 export function upsertSubscriptionStatement(s: { topic: string; callback: string; secret: string | null; leaseSeconds: number }, now: number): Stmt {
   return sql(
-    `INSERT INTO websub_subscriptions (topic, callback, secret, lease_seconds, expires_at, created_at, verified_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+    `INSERT INTO websub_subscriptions (topic, callback, callback_host, secret, lease_seconds, expires_at, created_at, verified_at)
+     VALUES (?1, ?2, ?7, ?3, ?4, ?5, ?6, ?6)
      ON CONFLICT (topic, callback) DO UPDATE SET
        secret = excluded.secret, lease_seconds = excluded.lease_seconds, expires_at = excluded.expires_at,
-       verified_at = excluded.verified_at, failures = 0`,
-    s.topic, s.callback, s.secret, s.leaseSeconds, now + s.leaseSeconds * 1000, now,
+       verified_at = excluded.verified_at, failures = 0, failing_since = NULL`,
+    s.topic, s.callback, s.secret, s.leaseSeconds, now + s.leaseSeconds * 1000, now, new URL(s.callback).host,
   );
+}
+
+/** Live subscriptions in all and of the callback's host (the hub caps both), and whether this
+ *  one exists already (a renewal is never refused). */
+export async function countSubscriptions(db: SqlRunner, topic: string, callback: string, now: number): Promise<{ total: number; host: number; exists: boolean }> {
+  const [row] = await db.all<{ total: number; host: number; existing: number }>(
+    sql(
+      `SELECT (SELECT count(*) FROM websub_subscriptions WHERE expires_at > ?2) AS total,
+              (SELECT count(*) FROM websub_subscriptions WHERE callback_host = ?1 AND expires_at > ?2) AS host,
+              (SELECT count(*) FROM websub_subscriptions WHERE topic = ?3 AND callback = ?4) AS existing`,
+      new URL(callback).host, now, topic, callback,
+    ),
+  );
+  return { total: row?.total ?? 0, host: row?.host ?? 0, exists: (row?.existing ?? 0) > 0 };
+}
+
+/** Every subscription of a topic whose listing is gone (a deleted source or tag). */
+export function deleteTopicStatements(topic: string): Stmt[] {
+  return [sql("DELETE FROM websub_subscriptions WHERE topic = ?1", topic), sql("DELETE FROM websub_topics WHERE topic = ?1", topic)];
+}
+
+/** Put a topic back to the version it had (its announcement could not be queued). */
+export function revertTopicStatement(topic: string, from: string, to: string): Stmt {
+  return sql("UPDATE websub_topics SET version = ?2 WHERE topic = ?1 AND version = ?3", topic, to, from);
 }
 
 export function deleteSubscriptionStatement(topic: string, callback: string): Stmt {
@@ -93,15 +119,17 @@ export async function listSubscribers(db: SqlRunner, topic: string, now: number)
 export function recordDeliveryStatement(id: number, status: string, ok: boolean, now: number): Stmt {
   return sql(
     `UPDATE websub_subscriptions SET last_delivery_at = ?3, last_delivery_status = ?2,
-       failures = CASE WHEN ?4 THEN 0 ELSE failures + 1 END
+       failures = CASE WHEN ?4 THEN 0 ELSE failures + 1 END ,
+       failing_since = CASE WHEN ?4 THEN NULL ELSE coalesce(failing_since, ?3) END
      WHERE id = ?1`,
     id, status, now, ok ? 1 : 0,
   );
 }
 
-/** Drop a subscriber that kept failing; true when it was dropped by this call. */
-export function dropFailingStatement(id: number, maxFailures: number): Stmt {
-  return sql("DELETE FROM websub_subscriptions WHERE id = ?1 AND failures >= ?2", id, maxFailures);
+/** Drop a subscriber that has kept failing: at least `minFailures` attempts in a row over at
+ *  least `forMs` (a short outage, even with many deliveries in flight, is not enough). */
+export function dropFailingStatement(id: number, minFailures: number, forMs: number, now: number): Stmt {
+  return sql("DELETE FROM websub_subscriptions WHERE id = ?1 AND failures >= ?2 AND failing_since <= ?3", id, minFailures, now - forMs);
 }
 
 /** Expired subscriptions, and topics nobody subscribes to any more. */

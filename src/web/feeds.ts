@@ -358,9 +358,9 @@ export interface Topic {
   readonly limit: number;
 }
 
-/** A feed URL this site serves as a WebSub topic → what it lists; null when it is not one.
- *  Throws BadRequestError for a bad `limit`/`q`, NotFoundError for an unknown listing. */
-export async function resolveTopic(db: SqlRunner, config: Config, topicUrl: string): Promise<Topic | null> {
+/** A URL of one of this site's live feeds (its origin, a topic route, no `before`), canonical;
+ *  null otherwise. Nothing is read from the database. */
+export function matchTopicUrl(config: Config, topicUrl: string): URL | null {
   let url: URL;
   try {
     url = canonicalFeedUrl(topicUrl);
@@ -369,7 +369,15 @@ export async function resolveTopic(db: SqlRunner, config: Config, topicUrl: stri
   }
   if (url.origin !== new URL(config.baseUrl).origin || url.searchParams.has("before")) return null;
   const [[match]] = topicRouter.match("GET", url.pathname);
-  if (!match) return null;
+  return match ? url : null;
+}
+
+/** A feed URL this site serves as a WebSub topic → what it lists; null when it is not one.
+ *  Throws BadRequestError for a bad `limit`/`q`, NotFoundError for an unknown listing. */
+export async function resolveTopic(db: SqlRunner, config: Config, topicUrl: string): Promise<Topic | null> {
+  const url = matchTopicUrl(config, topicUrl);
+  if (!url) return null;
+  const [[match]] = topicRouter.match("GET", url.pathname);
   const [route, raw] = match as unknown as [FeedRoute, Params];
   const params: Params = {};
   try {

@@ -2,7 +2,7 @@
 // with the subscriber's callback after the response (src/websub/hub.ts).
 import { Hono } from "hono";
 import { AppError, BadRequestError } from "../core/errors";
-import { acceptTopic, parseHubRequest, verifyAndApply } from "../websub/hub";
+import { TooManySubscriptionsError, acceptTopic, parseHubRequest, verifyAndApply } from "../websub/hub";
 import { hubDeps, websubQueue } from "../websub/wiring";
 import type { AppEnv } from "./context";
 import { HUB_PATH } from "./feeds";
@@ -19,12 +19,13 @@ websub.post(HUB_PATH, async function hubRequest(c) {
     for (const [k, v] of Object.entries(await c.req.parseBody())) if (k.startsWith("hub.") && typeof v === "string") fields[k] = v;
     const { config, db } = c.var;
     const req = parseHubRequest(fields, config.websubMinLeaseSeconds);
-    const topic = await acceptTopic(db, config, req.topic);
+    const topic = await acceptTopic(db, config, req, Date.now());
     c.executionCtx.waitUntil(verifyAndApply(hubDeps(c.env), { ...req, topic }));
     return c.text(`Accepted: the hub will confirm this ${req.mode} request with a GET to hub.callback.`, 202);
   } catch (e) {
     // A program is asking: a plain-text reason with the status (W3C WebSub §5.1.2).
     if (e instanceof AppError && e.status !== 500) return c.text(e.message, e.status);
+    if (e instanceof TooManySubscriptionsError) return c.text(e.message, 429);
     throw e;
   }
 });

@@ -2,14 +2,15 @@
 // subscription requests (§5.1), intent verification (§5.3), change detection, and content
 // distribution with signatures (§7, §8). Pure decisions here take values; I/O comes in `deps`.
 import type { Config } from "../config";
-import { AppError, BadRequestError } from "../core/errors";
+import { AppError, BadRequestError, NotFoundError } from "../core/errors";
 import type { SqlRunner } from "../db/sql";
 import {
-  type Subscription, advanceTopic, deleteSubscriptionStatement, dropFailingStatement, getSubscription, initTopicStatement,
-  listLiveTopics, listSubscribers, purgeExpiredStatements, recordDeliveryStatement, touchTopicStatement, upsertSubscriptionStatement,
+  type Subscription, advanceTopic, countSubscriptions, deleteSubscriptionStatement, deleteTopicStatements, dropFailingStatement, getSubscription,
+  initTopicStatement, listLiveTopics, listSubscribers, purgeExpiredStatements, recordDeliveryStatement, revertTopicStatement, touchTopicStatement,
+  upsertSubscriptionStatement,
 } from "../db/subscriptions";
 import { readCapped } from "../ingest/fetch-upstream";
-import { renderTopic, resolveTopic, topicVersion } from "../web/feeds";
+import { matchTopicUrl, renderTopic, resolveTopic, topicVersion } from "../web/feeds";
 
 export interface HubDeps {
   readonly db: SqlRunner;
@@ -33,8 +34,14 @@ export const LEASE = { defaultSeconds: 10 * 86_400, maxSeconds: 30 * 86_400 } as
 const MAX_SECRET_BYTES = 199;
 const MAX_URL_CHARS = 2000;
 const CALLBACK_TIMEOUT_MS = 10_000;
-/** Failed delivery attempts in a row after which a subscriber is dropped. */
+/** A subscriber is dropped once its deliveries have failed at least this many times in a row
+ *  over at least a day: an outage of minutes or hours, however many changes it spans, is not
+ *  enough. */
 export const MAX_DELIVERY_FAILURES = 8;
+export const DROP_AFTER_FAILING_MS = 86_400_000;
+/** Caps against a callback that subscribes to everything (every search is a topic). */
+export const MAX_SUBSCRIPTIONS = 10_000;
+export const MAX_SUBSCRIPTIONS_PER_HOST = 100;
 /** Attempts of one delivery through the queue before it is given up (each one counts above). */
 export const MAX_DELIVERY_ATTEMPTS = 5;
 /** Topics one publish check looks at (each costs a couple of index reads). */
@@ -84,25 +91,38 @@ export function parseHubRequest(form: Record<string, string | undefined>, minLea
   return { mode, topic: topic.href, callback: callback.href, leaseSeconds, secret: mode === "subscribe" ? secret : null };
 }
 
-/** Check the topic is a live feed of this site; its canonical URL (400/404 otherwise). */
-export async function acceptTopic(db: SqlRunner, config: Config, topic: string): Promise<string> {
-  const resolved = await resolveTopic(db, config, topic);
-  if (!resolved) {
+/** Check the topic is a live feed of this site; its canonical URL (400/404 otherwise). An
+ *  unsubscribe only needs the address to be one of ours: its listing may be gone. */
+export async function acceptTopic(db: SqlRunner, config: Config, req: HubRequest, now: number): Promise<string> {
+  const url = matchTopicUrl(config, req.topic);
+  if (!url) {
     throw new BadRequestError(`hub.topic must be one of this site's feeds (${config.baseUrl}/feed.xml, a category's or a tag's feed); archives and paged feeds are not topics`);
   }
-  return resolved.url.href;
+  if (req.mode === "unsubscribe") return url.href;
+  await resolveTopic(db, config, url.href); // 404 for an unknown category or tag, 400 for a bad query
+  const count = await countSubscriptions(db, url.href, req.callback, now);
+  if (!count.exists && (count.host >= MAX_SUBSCRIPTIONS_PER_HOST || count.total >= MAX_SUBSCRIPTIONS)) {
+    throw new TooManySubscriptionsError(
+      count.host >= MAX_SUBSCRIPTIONS_PER_HOST
+        ? `${new URL(req.callback).host} has ${MAX_SUBSCRIPTIONS_PER_HOST} subscriptions, the most one callback host may hold; unsubscribe from some first`
+        : "the hub holds as many subscriptions as it takes; try again later",
+    );
+  }
+  return url.href;
 }
+
+/** 429: the subscription would exceed the hub's caps. */
+export class TooManySubscriptionsError extends Error {}
 
 /** §5.3: ask the callback to confirm the request; true only for a 2xx echoing the challenge. */
 export async function verifyIntent(deps: HubDeps, req: HubRequest): Promise<boolean> {
   const challenge = crypto.randomUUID();
-  const url = new URL(req.callback);
-  url.searchParams.set("hub.mode", req.mode);
-  url.searchParams.set("hub.topic", req.topic);
-  url.searchParams.set("hub.challenge", challenge);
-  if (req.mode === "subscribe") url.searchParams.set("hub.lease_seconds", String(req.leaseSeconds));
+  // The callback's own query is kept byte for byte (§5.3: "MUST preserve"); ours is appended.
+  const ours = new URLSearchParams({ "hub.mode": req.mode, "hub.topic": req.topic, "hub.challenge": challenge });
+  if (req.mode === "subscribe") ours.set("hub.lease_seconds", String(req.leaseSeconds));
+  const url = `${req.callback}${req.callback.includes("?") ? "&" : "?"}${ours}`;
   try {
-    const res = await deps.fetch(url.href, {
+    const res = await deps.fetch(url, {
       headers: { "user-agent": deps.userAgent },
       redirect: "manual",
       signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
@@ -143,7 +163,10 @@ export async function publishChanges(deps: HubDeps, send: (messages: DeliveryMes
     for (const { topic, version: last } of await listLiveTopics(deps.db, now, TOPICS_PER_CHECK)) {
       try {
         const resolved = await resolveTopic(deps.db, deps.configFor(new URL(topic).origin), topic);
-        if (!resolved) continue;
+        if (!resolved) {
+          await deps.db.batch(deleteTopicStatements(topic)); // no longer a topic of ours (routes changed)
+          continue;
+        }
         const version = await topicVersion(deps.db, resolved);
         if (version === last) {
           await deps.db.batch([touchTopicStatement(topic, now)]);
@@ -152,11 +175,24 @@ export async function publishChanges(deps: HubDeps, send: (messages: DeliveryMes
         // Only the publisher that moves the version announces the change.
         if (!(await advanceTopic(deps.db, topic, last, version, now)) || last === null) continue;
         const subscribers = await listSubscribers(deps.db, topic, now);
-        await send(subscribers.map((s) => ({ kind: "websub-deliver", subscription: s.id, topic })));
+        try {
+          await send(subscribers.map((s) => ({ kind: "websub-deliver", subscription: s.id, topic })));
+        } catch (e) {
+          // Not queued: put the version back, so the next check announces the change again.
+          await deps.db.batch([revertTopicStatement(topic, version, last)]);
+          throw e;
+        }
         queued += subscribers.length;
       } catch (e) {
-        // A topic whose listing is gone (a deleted source) or that fails to resolve: skip it.
-        if (!(e instanceof AppError)) deps.log({ level: "error", msg: "websub publish check failed", topic, error: String(e) });
+        if (e instanceof NotFoundError) {
+          // The listing is gone (a deleted source or tag): so are its subscriptions.
+          await deps.db.batch(deleteTopicStatements(topic)).catch(() => undefined);
+          deps.log({ level: "info", msg: "websub topic gone; subscriptions removed", topic });
+        } else {
+          // Checked again, but after the others (a failing topic must not starve the rest).
+          await deps.db.batch([touchTopicStatement(topic, now)]).catch(() => undefined);
+          if (!(e instanceof AppError)) deps.log({ level: "error", msg: "websub publish check failed", topic, error: String(e) });
+        }
       }
     }
   } catch (e) {
@@ -200,10 +236,11 @@ export async function deliver(deps: HubDeps, message: DeliveryMessage, attempt: 
   } catch (e) {
     status = String(e).slice(0, 200);
   }
-  await deps.db.batch([recordDeliveryStatement(sub.id, status, ok, deps.now()), ...(ok ? [] : [dropFailingStatement(sub.id, MAX_DELIVERY_FAILURES)])]);
+  const at = deps.now();
+  await deps.db.batch([recordDeliveryStatement(sub.id, status, ok, at), ...(ok ? [] : [dropFailingStatement(sub.id, MAX_DELIVERY_FAILURES, DROP_AFTER_FAILING_MS, at)])]);
   if (ok) return "delivered";
-  if (sub.failures + 1 >= MAX_DELIVERY_FAILURES) {
-    deps.log({ level: "warn", msg: "websub subscriber dropped after failures", callback: sub.callback, topic: sub.topic, failures: sub.failures + 1 });
+  if (sub.failures + 1 >= MAX_DELIVERY_FAILURES && sub.failingSince !== null && sub.failingSince <= at - DROP_AFTER_FAILING_MS) {
+    deps.log({ level: "warn", msg: "websub subscriber dropped after a day of failures", callback: sub.callback, topic: sub.topic, failures: sub.failures + 1 });
     return "dropped";
   }
   deps.log({ level: "warn", msg: "websub delivery failed", callback: sub.callback, status, attempt });

@@ -6,7 +6,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } fr
 import worker from "../../src/index";
 import { importPosts } from "../../src/ingest/import-posts";
 import { d1Runner } from "../../src/db/sql";
-import { MAX_DELIVERY_FAILURES, deliver, hmacSha256Hex, parseHubRequest } from "../../src/websub/hub";
+import { DROP_AFTER_FAILING_MS, MAX_DELIVERY_FAILURES, MAX_SUBSCRIPTIONS_PER_HOST, deliver, hmacSha256Hex, parseHubRequest } from "../../src/websub/hub";
+import { deleteSourceStatements } from "../../src/db/sources";
 import { hubDeps } from "../../src/websub/wiring";
 
 const BASE = "https://news.test";
@@ -214,7 +215,7 @@ describe("content distribution", () => {
     expect(await rows()).toHaveLength(0);
   });
 
-  it("retries a failing subscriber and drops it after repeated failures; 410 ends it at once", async () => {
+  it("retries a failing subscriber, drops it only after a day of failures; 410 ends it at once", async () => {
     await subscribe();
     answer.push = 503;
     const { id } = (await env.DB.prepare("SELECT id FROM websub_subscriptions").first<{ id: number }>())!;
@@ -225,11 +226,17 @@ describe("content distribution", () => {
     answer.push = 200; // a success resets the count
     expect(await deliver(deps, message, 2)).toBe("delivered");
     expect((await rows())[0]!.failures).toBe(0);
+
+    // Many failures within minutes (several deliveries in flight over an outage): kept.
     answer.push = 500;
     const results = [];
-    for (let i = 1; i <= MAX_DELIVERY_FAILURES; i++) results.push(await deliver(deps, message, i));
-    expect(results.at(-1)).toBe("dropped");
+    for (let i = 1; i <= MAX_DELIVERY_FAILURES + 2; i++) results.push(await deliver(deps, message, Math.min(i, 5)));
     expect(results.slice(0, 5)).toEqual(["retry", "retry", "retry", "retry", "failed"]);
+    expect(results).not.toContain("dropped");
+    expect(await rows()).toHaveLength(1);
+    // Still failing a day after the first failure: dropped.
+    await env.DB.prepare("UPDATE websub_subscriptions SET failing_since = ?1").bind(Date.now() - DROP_AFTER_FAILING_MS - 1000).run();
+    expect(await deliver(deps, message, 1)).toBe("dropped");
     expect(await rows()).toHaveLength(0);
 
     await subscribe();
@@ -237,6 +244,37 @@ describe("content distribution", () => {
     const again = (await env.DB.prepare("SELECT id FROM websub_subscriptions").first<{ id: number }>())!.id;
     expect(await deliver(deps, { ...message, subscription: again }, 1)).toBe("dropped");
     expect(await rows()).toHaveLength(0);
+  });
+
+  it("forgets the subscriptions of a topic whose listing is gone; unsubscribing from it still works", async () => {
+    await hub({ "hub.mode": "subscribe", "hub.topic": `${BASE}/tag/${encodeURIComponent("推送测试专用")}/feed.xml`, "hub.callback": CALLBACK });
+    expect(await rows()).toHaveLength(0); // no such tag: 404, nothing stored
+    await env.DB.prepare("INSERT INTO sources (slug, name, label, created_at) VALUES ('gonepaper', '将删除', '将删除', 0)").run();
+    await importPosts(db, [{ name: "gone.txt", text: '---\ntitle: "即将删除的来源"\ndate: 2025-11-01 08:00:00 +0800\ncategories: gonepaper\n---\n<p>x</p>\n' }], { timeZone: "Asia/Shanghai", now: Date.now() });
+    const topic = `${BASE}/category/gonepaper/feed.xml`;
+    expect((await hub({ "hub.mode": "subscribe", "hub.topic": topic, "hub.callback": CALLBACK })).status).toBe(202);
+    expect(await rows()).toHaveLength(1);
+    await db.batch(deleteSourceStatements("gonepaper"));
+    expect((await hub({ "hub.mode": "unsubscribe", "hub.topic": topic, "hub.callback": "https://other.example/cb" })).status).toBe(202);
+    await tick();
+    expect(await rows()).toHaveLength(0);
+  });
+
+  it("caps subscriptions per callback host, but never refuses a renewal", async () => {
+    await subscribe();
+    const insert = env.DB.prepare(
+      "INSERT INTO websub_subscriptions (topic, callback, callback_host, lease_seconds, expires_at, created_at, verified_at) VALUES (?1, ?2, 'sub.example', 3600, ?3, 0, 0)",
+    );
+    await env.DB.batch(Array.from({ length: MAX_SUBSCRIPTIONS_PER_HOST }, (_, i) => insert.bind(`${BASE}/search/feed.xml?q=${i}`, `https://sub.example/cb/${i}`, Date.now() + 3600_000)));
+    const refused = await hub({ "hub.mode": "subscribe", "hub.topic": `${BASE}/feed.json`, "hub.callback": "https://sub.example/new" });
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toMatch(/sub\.example has 100 subscriptions/);
+    expect((await subscribe()).status).toBe(202); // the existing (topic, callback): a renewal
+  });
+
+  it("keeps the callback's own query byte for byte", async () => {
+    await hub({ "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": "https://sub.example/push?a=b%20c&flag" });
+    expect(calls[0]!.url.href.startsWith("https://sub.example/push?a=b%20c&flag&hub.mode=subscribe")).toBe(true);
   });
 });
 
