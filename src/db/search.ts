@@ -35,13 +35,18 @@ export function indexArticleStatements(articleId: string, text: string, isNew = 
          SELECT CASE
            WHEN slot.top IS NULL THEN a.published_at * ${T}
            WHEN slot.top < a.published_at * ${T} + ${T - 1} THEN slot.top + 1
-           ELSE (SELECT max(g.r) FROM (
-                   SELECT a.published_at * ${T} - 1 AS r
-                   UNION ALL
-                   SELECT b.search_rowid - 1 FROM articles b
-                   WHERE b.search_rowid BETWEEN a.published_at * ${T} - ${OVERFLOW_WINDOW} AND a.published_at * ${T} + ${T - 1}
-                 ) g
-                 WHERE NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = g.r))
+           ELSE coalesce(
+             (SELECT max(g.r) FROM (
+                SELECT a.published_at * ${T} - 1 AS r
+                UNION ALL
+                SELECT b.search_rowid - 1 FROM articles b
+                WHERE b.search_rowid BETWEEN a.published_at * ${T} - ${OVERFLOW_WINDOW} AND a.published_at * ${T} + ${T - 1}
+              ) g
+              WHERE g.r >= a.published_at * ${T} - ${OVERFLOW_WINDOW} - 1
+                AND NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = g.r)),
+             -- a whole second of rowids below taken too (never seen): past the newest, out of order
+             -- but never colliding
+             (SELECT max(search_rowid) + 1 FROM articles))
          END
          FROM (SELECT max(b.search_rowid) AS top FROM articles b
                WHERE b.search_rowid BETWEEN a.published_at * ${T} AND a.published_at * ${T} + ${T - 1}) AS slot)
