@@ -53,15 +53,19 @@ function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number, max
   return n;
 }
 
-/** Where a paper's webmaster can reach us: CONTACT_URL (http(s) or mailto:), else our /status. */
-function contactUrl(raw: string | undefined, baseUrl: string): string {
+/** Where a paper's webmaster can reach us: CONTACT_URL (http(s) or mailto:), else BASE_URL's
+ *  /status; null when neither is set (the cron has no request origin to offer, and naming
+ *  http://localhost to the papers would be no contact at all). */
+function contactUrl(raw: string | undefined, publicBase: string | null): string | null {
   const v = raw?.trim();
-  if (!v) return `${baseUrl}/status`;
+  if (!v) return publicBase ? `${publicBase}/status` : null;
   if (!/^(https?:\/\/[^\s()]+|mailto:[^\s()@]+@[^\s()]+)$/.test(v)) {
     throw new ConfigError(`CONTACT_URL must be an http(s) URL or a mailto: address, got ${JSON.stringify(raw)}`);
   }
   return v;
 }
+
+const userAgentFor = (contact: string | null) => (contact ? `edge-news/1.0 (+${contact})` : "edge-news/1.0");
 
 /** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. */
 export function parseConfig(vars: Vars, requestOrigin: string): Config {
@@ -85,6 +89,6 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
     websubMinLeaseSeconds: intVar(vars, "WEBSUB_MIN_LEASE_SECONDS", DEFAULTS.WEBSUB_MIN_LEASE_SECONDS, 1, 86_400),
     hostConcurrency: intVar(vars, "HOST_CONCURRENCY", DEFAULTS.HOST_CONCURRENCY, 1, 6),
     hostMinDelayMs: intVar(vars, "HOST_MIN_DELAY_MS", DEFAULTS.HOST_MIN_DELAY_MS, 0, 60_000),
-    userAgent: `edge-news/1.0 (+${contactUrl(vars.CONTACT_URL, baseUrl)})`,
+    userAgent: userAgentFor(contactUrl(vars.CONTACT_URL, vars.BASE_URL?.trim() ? baseUrl : null)),
   };
 }

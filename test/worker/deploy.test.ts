@@ -3,6 +3,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { createApp } from "../../src/app";
+import { parseConfig } from "../../src/config";
 import { d1Runner } from "../../src/db/sql";
 import { importPosts } from "../../src/ingest/import-posts";
 
@@ -54,12 +55,22 @@ describe("configuration", () => {
     ["DEFAULT_TIMEZONE", "Mars/Olympus", /DEFAULT_TIMEZONE must be an IANA zone/],
     ["REFRESH_INTERVAL_MINUTES", "-5", /REFRESH_INTERVAL_MINUTES must be an integer/],
     ["MEMORY_CACHE_MB", "1000", /MEMORY_CACHE_MB must be an integer from 0 to 64/],
+    ["WEBSUB_MIN_LEASE_SECONDS", "0", /WEBSUB_MIN_LEASE_SECONDS must be an integer from 1 to 86400/],
+    ["HOST_CONCURRENCY", "9", /HOST_CONCURRENCY must be an integer from 1 to 6/],
+    ["CONTACT_URL", "call us", /CONTACT_URL must be an http\(s\) URL or a mailto: address/],
   ])("refuses %s=%s with a clear message, not a stack trace", async (name, value, message) => {
     const res = await request("/", { [name]: value } as Partial<Env>);
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(text).toMatch(message);
     expect(text).not.toMatch(/at \w+ \(|\.ts:\d+/);
+  });
+
+  it("names a contact in the crawler's User-Agent only when one is configured", () => {
+    expect(parseConfig({ BASE_URL: "https://news.example.com" }, "http://localhost").userAgent).toBe("edge-news/1.0 (+https://news.example.com/status)");
+    expect(parseConfig({ CONTACT_URL: "mailto:ops@news.example.com" }, "http://localhost").userAgent).toBe("edge-news/1.0 (+mailto:ops@news.example.com)");
+    // The cron has no request origin: without BASE_URL or CONTACT_URL it names nobody, not localhost.
+    expect(parseConfig({ BASE_URL: "" }, "http://localhost").userAgent).toBe("edge-news/1.0");
   });
 
   it("uses defaults for settings left empty", async () => {
