@@ -68,6 +68,9 @@ export interface ArticleInput {
   readonly undated?: boolean;
   /** The body's visible text, when ingest already has it (for the search index; not stored). */
   readonly plainText?: string;
+  /** Hash of the upstream item it was normalized from (ingest/refresh.ts `hashItem`), stored so
+   *  an unchanged item is not normalized again; absent for imported posts. */
+  readonly rawHash?: string | null;
 }
 
 /** A stored article. `contentHtml` is empty on listings that did not ask for bodies. */

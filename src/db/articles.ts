@@ -191,19 +191,19 @@ export function upsertArticleStatements(source: SourceRef, a: ArticleInput, id: 
       // "END ," (with the space): wrangler's SQL file splitter only closes a CASE at END followed
       // by whitespace or ";", and would otherwise run the whole import file as one statement.
       `INSERT INTO articles (id, source_id, guid, path_date, original_url, title, summary, content_html,
-         published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at, date_source)
-       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+         published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at, date_source, raw_hash)
+       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
        ON CONFLICT (source_id, guid) DO UPDATE SET
          original_url = excluded.original_url, title = excluded.title, summary = excluded.summary,
          content_html = excluded.content_html, author = excluded.author, image = excluded.image,
-         content_hash = excluded.content_hash, date_source = excluded.date_source,
+         content_hash = excluded.content_hash, date_source = excluded.date_source, raw_hash = excluded.raw_hash,
          published_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_at ELSE excluded.published_at END ,
          published_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_offset ELSE excluded.published_offset END ,
          updated_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_at ELSE excluded.updated_at END ,
          updated_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_offset ELSE excluded.updated_offset END`,
       id, source.slug, a.guid, formatPathDate(a.published), a.originalUrl, a.title, a.summary, a.contentHtml,
       a.published.ms, a.published.offset, a.updated.ms, a.updated.offset, a.author, a.image, hash, now,
-      a.undated ? "first_seen" : "feed",
+      a.undated ? "first_seen" : "feed", a.rawHash ?? null,
     ),
   ];
   // A new article has no tags or index row to clear: three fewer statements per new item.
@@ -234,12 +234,24 @@ export interface UpsertPlan {
 
 /** Stored content hashes of the given items, keyed by `slug \n guid`, in one round trip. */
 export async function readKnownHashes(db: SqlRunner, guidsBySource: ReadonlyMap<string, readonly string[]>): Promise<Map<string, string>> {
+  return (await readKnownArticles(db, guidsBySource)).content;
+}
+
+export interface KnownArticles {
+  /** Content hash by `slug \n guid`, of every stored article asked for. */
+  readonly content: Map<string, string>;
+  /** Raw item hash by `slug \n guid` (null: imported, or stored before raw hashes). */
+  readonly raw: Map<string, string | null>;
+}
+
+/** Stored content and raw item hashes of the given items, in one round trip. */
+export async function readKnownArticles(db: SqlRunner, guidsBySource: ReadonlyMap<string, readonly string[]>): Promise<KnownArticles> {
   const stmts: Stmt[] = [];
   for (const [slug, guids] of guidsBySource) {
     for (let i = 0; i < guids.length; i += 500) {
       stmts.push(
         sql(
-          `SELECT ?1 AS slug, a.guid, a.content_hash FROM articles a
+          `SELECT ?1 AS slug, a.guid, a.content_hash, a.raw_hash FROM articles a
            WHERE a.source_id = (SELECT id FROM sources WHERE slug = ?1)
              AND a.guid IN (SELECT value FROM json_each(?2))`,
           slug, JSON.stringify(guids.slice(i, i + 500)),
@@ -247,22 +259,38 @@ export async function readKnownHashes(db: SqlRunner, guidsBySource: ReadonlyMap<
       );
     }
   }
-  const known = new Map<string, string>();
-  for (const rows of (await db.allMany(stmts)) as { slug: string; guid: string; content_hash: string }[][]) {
-    for (const r of rows) known.set(`${r.slug}\n${r.guid}`, r.content_hash);
+  const content = new Map<string, string>();
+  const raw = new Map<string, string | null>();
+  for (const rows of (await db.allMany(stmts)) as { slug: string; guid: string; content_hash: string; raw_hash: string | null }[][]) {
+    for (const r of rows) {
+      content.set(`${r.slug}\n${r.guid}`, r.content_hash);
+      raw.set(`${r.slug}\n${r.guid}`, r.raw_hash);
+    }
   }
-  return known;
+  return { content, raw };
 }
 
-/** Decide, per item of one source, insert / update / skip by content hash, and build the writes. */
-export async function planUpsert(known: ReadonlyMap<string, string>, source: SourceRef, inputs: readonly ArticleInput[], now: number): Promise<UpsertPlan> {
+/** Decide, per item of one source, insert / update / skip by content hash, and build the writes.
+ *  An unchanged article whose stored raw hash (`knownRaw`) is not the item's gets it updated, so
+ *  the next refresh can skip the item before normalizing it (after a pipeline version change,
+ *  once per article). */
+export async function planUpsert(
+  known: ReadonlyMap<string, string>, source: SourceRef, inputs: readonly ArticleInput[], now: number,
+  knownRaw: ReadonlyMap<string, string | null> = new Map(),
+): Promise<UpsertPlan> {
   let inserted = 0, updated = 0, unchanged = 0;
   const statements: Stmt[] = [];
   for (const a of inputs) {
     const hash = await contentHash(a);
-    const previous = known.get(`${source.slug}\n${a.guid}`);
+    const key = `${source.slug}\n${a.guid}`;
+    const previous = known.get(key);
     if (previous === hash) {
       unchanged++;
+      if (a.rawHash && knownRaw.has(key) && knownRaw.get(key) !== a.rawHash) {
+        statements.push(
+          sql("UPDATE articles SET raw_hash = ?1 WHERE source_id = (SELECT id FROM sources WHERE slug = ?2) AND guid = ?3", a.rawHash, source.slug, a.guid),
+        );
+      }
       continue;
     }
     if (previous === undefined) inserted++;

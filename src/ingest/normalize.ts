@@ -35,6 +35,26 @@ function absoluteHttpUrl(raw: string | null, base: string): string | null {
   }
 }
 
+/** The title from the item's own title; empty when it has none (normalizeItem then takes one
+ *  from the body, which needs sanitizing). */
+const titleOf = (item: ParsedItem) => htmlToText(stripXmlInvalid(item.title ?? "")).slice(0, MAX_TITLE_LENGTH);
+
+// Identity: guid, else link, else a hash of title + date — never anything that changes when
+// the item is merely edited, so the permalink stays. `title` is only read for the hash.
+async function identityOf(item: ParsedItem, link: string | null, title: () => string): Promise<string> {
+  const guid = item.guid?.trim() || link || `hash:${(await sha256Hex(`${title()}\n${item.published ?? ""}`)).slice(0, 32)}`;
+  return stripXmlInvalid(guid).slice(0, 1000);
+}
+
+/** The identity normalizeItem gives the item (its `guid`), without sanitizing anything; null
+ *  when it would be a hash of a title taken from the body (no guid, link or title). */
+export async function itemIdentity(item: ParsedItem, base: string): Promise<string | null> {
+  const link = absoluteHttpUrl(item.link, base);
+  if (item.guid?.trim() || link) return identityOf(item, link, () => "");
+  const title = titleOf(item);
+  return title ? identityOf(item, null, () => title) : null;
+}
+
 const escapeText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** One parsed item → the normalized article; null when it has nothing a reader could read. */
@@ -48,7 +68,7 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
   );
   const text = sanitizedHtmlToText(contentHtml);
   // Titles are text, but many feeds put entities or markup in them.
-  let title = htmlToText(stripXmlInvalid(item.title ?? "")).slice(0, MAX_TITLE_LENGTH);
+  let title = titleOf(item);
   if (!title) title = summarize(text, 30);
   if (!title) return null;
 
@@ -57,9 +77,7 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
   // An undated item is published when first seen: only it needs the zone's offset now.
   const publishedOrSeen = published ?? { ms: ctx.now, offset: zoneOffset(source.timezone, ctx.now) ?? 0 };
 
-  // Identity: guid, else link, else a hash of title + date — never anything that changes when
-  // the item is merely edited, so the permalink stays.
-  const guid = item.guid?.trim() || link || `hash:${(await sha256Hex(`${title}\n${item.published ?? ""}`)).slice(0, 32)}`;
+  const guid = await identityOf(item, link, () => title);
 
   const summarySource = item.summary && item.content ? htmlToText(stripXmlInvalid(item.summary)) : text;
   const image = absoluteHttpUrl(item.image, base) ?? /<img [^>]*src="([^"]+)"/.exec(contentHtml)?.[1]?.replace(/&amp;/g, "&") ?? null;
@@ -70,7 +88,7 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
   const author = item.authors.map((a) => htmlToText(stripXmlInvalid(a))).filter(Boolean).join("、") || null;
 
   return {
-    guid: stripXmlInvalid(guid).slice(0, 1000),
+    guid,
     originalUrl: link,
     title,
     summary: summarize(summarySource),

@@ -2,13 +2,14 @@
 // A refresh never throws: whatever goes wrong becomes the source's recorded error, and the
 // articles already stored are untouched (the writes of a refresh are one atomic db.batch).
 import type { ArticleInput, SourceWithState } from "../core/model";
-import { planUpsert, readKnownHashes } from "../db/articles";
+import { planUpsert, readKnownArticles } from "../db/articles";
 import type { SqlRunner, Stmt } from "../db/sql";
 import { type SourceFields, recordFailureStatement, recordSuccessStatement } from "../db/sources";
+import { sha256Hex } from "../core/ids";
 import { toRfc3339 } from "../core/time";
 import { decodeFeedBytes } from "./decode";
 import { type FetchLimits, fetchUpstream } from "./fetch-upstream";
-import { normalizeItem } from "./normalize";
+import { itemIdentity, normalizeItem } from "./normalize";
 import { parseFeedText } from "./parse";
 import { type PageDeps, addFullText, gatherHtml, itemsFromJson, parseJsonDocument } from "./page-sources";
 import type { ParsedItem } from "./parse";
@@ -71,6 +72,9 @@ type Gathered =
   | {
       kind: "items"; items: readonly ParsedItem[]; base: string; xmlBase: string | null; headers: Headers | null; ttl: number | null;
       etag: string | null; lastModified: string | null; bodyHash: string | null; pageWrites: Stmt[]; problems: string[];
+      /** Items whose raw hash is stored already are not normalized again (feeds and JSON; web
+       *  pages skip unchanged pages by conditional GET instead). */
+      skipUnchanged: boolean;
     };
 
 function rulesOf(source: SourceWithState) {
@@ -92,7 +96,7 @@ async function gather(deps: RefreshDeps, source: SourceWithState): Promise<Gathe
     const g = await gatherHtml(pageDeps, source, rules.html);
     const common = { headers: g.headers, etag: g.etag, lastModified: g.lastModified, bodyHash: null, pageWrites: g.pageWrites };
     if (g.unchanged && g.problems.length === 0) return { kind: "unchanged", ...common, sameBytes: false };
-    return { kind: "items", ...common, items: g.items, base: g.base, xmlBase: null, ttl: null, problems: g.problems };
+    return { kind: "items", ...common, items: g.items, base: g.base, xmlBase: null, ttl: null, problems: g.problems, skipUnchanged: false };
   }
 
   const fetched = await fetchUpstream(deps.fetch, source.feedUrl, { etag: source.state.etag, lastModified: source.state.lastModified }, deps.limits);
@@ -113,11 +117,11 @@ async function gather(deps: RefreshDeps, source: SourceWithState): Promise<Gathe
   const { text } = decodeFeedBytes(fetched.bytes, h.get("content-type"));
   if (rules.kind === "json") {
     const items = itemsFromJson(parseJsonDocument(text), rules.json, source.timezone);
-    return { kind: "items", items, base: fetched.url, xmlBase: null, headers: h, ttl: null, ...validators, bodyHash, pageWrites: [], problems: [] };
+    return { kind: "items", items, base: fetched.url, xmlBase: null, headers: h, ttl: null, ...validators, bodyHash, pageWrites: [], problems: [], skipUnchanged: true };
   }
   const feed = parseFeedText(text);
   const base = resolveBase(feed.base, feed.link, fetched.url);
-  const common = { kind: "items", base, xmlBase: feed.base ? base : null, headers: h, ttl: feed.ttlMinutes } as const;
+  const common = { kind: "items", base, xmlBase: feed.base ? base : null, headers: h, ttl: feed.ttlMinutes, skipUnchanged: true } as const;
   if (!rules.fullText) return { ...common, items: feed.items, ...validators, bodyHash, pageWrites: [], problems: [] };
   // Summary-only feed: each new item's own page gives the full text (once per item). Items left
   // for the next run must be seen again even if the feed does not change: no validators, no hash.
@@ -129,15 +133,68 @@ async function gather(deps: RefreshDeps, source: SourceWithState): Promise<Gathe
   };
 }
 
-/** Normalize (and sanitize) parsed items; upstream duplicates are one article, the later wins. */
-async function normalizeAll(source: SourceWithState, g: Extract<Gathered, { kind: "items" }>, now: number): Promise<ArticleInput[]> {
+/** Normalize (and sanitize) parsed items; upstream duplicates are one article, the later wins.
+ *  `rawHashes` (by item) is stored with each article; `skipped` items were left out as unchanged. */
+async function normalizeAll(
+  source: SourceWithState, g: Extract<Gathered, { kind: "items" }>, now: number,
+  items: readonly ParsedItem[] = g.items, rawHashes: ReadonlyMap<ParsedItem, string> = new Map(), skipped = 0,
+): Promise<ArticleInput[]> {
   const inputs = new Map<string, ArticleInput>();
-  for (const item of g.items) {
+  for (const item of items) {
     const article = await normalizeItem(item, { source, base: g.base, xmlBase: g.xmlBase, now });
-    if (article) inputs.set(article.guid, article);
+    const rawHash = rawHashes.get(item);
+    if (article) inputs.set(article.guid, rawHash ? { ...article, rawHash } : article);
   }
-  if (g.items.length > 0 && inputs.size === 0) throw new RefreshError("the items have no title or content");
+  if (g.items.length > 0 && inputs.size === 0 && skipped === 0) throw new RefreshError("the items have no title or content");
   return [...inputs.values()];
+}
+
+/** Normalize the items that changed and plan the writes. An item whose raw hash (hashItem) is the
+ *  one stored with its article is left out: normalizing it would give what is stored. One read
+ *  of stored hashes, by the identities normalizeItem will give (itemIdentity); a second only for
+ *  items whose identity needs their body (no guid, link or title). */
+async function planItems(deps: RefreshDeps, source: SourceWithState, g: Extract<Gathered, { kind: "items" }>, now: number) {
+  const key = (guid: string) => `${source.slug}\n${guid}`;
+  let items = g.items;
+  const rawHashes = new Map<ParsedItem, string>();
+  let known = { content: new Map<string, string>(), raw: new Map<string, string | null>() };
+  const asked = new Set<string>();
+  let skipped = 0;
+  if (g.skipUnchanged) {
+    const ctx = { base: g.base, xmlBase: g.xmlBase, label: source.label, timezone: source.timezone };
+    const identities = new Map<ParsedItem, string>();
+    const last = new Map<string, ParsedItem>(); // the later of duplicates is the one stored
+    for (const item of g.items) {
+      const id = await itemIdentity(item, g.base);
+      rawHashes.set(item, await hashItem(item, ctx));
+      if (id === null) continue;
+      identities.set(item, id);
+      last.set(id, item);
+    }
+    for (const id of last.keys()) asked.add(id);
+    if (asked.size > 0) known = await readKnownArticles(deps.db, new Map([[source.slug, [...asked]]]));
+    const same = new Set<string>();
+    for (const [id, item] of last) {
+      const stored = known.raw.get(key(id));
+      if (stored && stored === rawHashes.get(item)) same.add(id);
+    }
+    if (same.size > 0) {
+      skipped = same.size;
+      items = g.items.filter((item) => {
+        const id = identities.get(item);
+        return id === undefined || !same.has(id);
+      });
+    }
+  }
+  const inputs = await normalizeAll(source, g, now, items, rawHashes, skipped);
+  const rest = inputs.map((a) => a.guid).filter((guid) => !asked.has(guid));
+  if (rest.length > 0) {
+    const more = await readKnownArticles(deps.db, new Map([[source.slug, rest]]));
+    for (const [k, v] of more.content) known.content.set(k, v);
+    for (const [k, v] of more.raw) known.raw.set(k, v);
+  }
+  const plan = await planUpsert(known.content, source, inputs, now, known.raw);
+  return { new: plan.inserted, updated: plan.updated, unchanged: plan.unchanged + skipped, statements: plan.statements };
 }
 
 async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, started: number): Promise<RefreshOutcome> {
@@ -150,11 +207,9 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
     counts = { new: 0, updated: 0, unchanged: last.new + last.updated + last.unchanged };
   }
   if (g.kind === "items") {
-    const inputs = await normalizeAll(source, g, now);
-    const known = await readKnownHashes(deps.db, new Map([[source.slug, inputs.map((a) => a.guid)]]));
-    const plan = await planUpsert(known, source, inputs, now);
-    counts = { new: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
-    writes = plan.statements;
+    const { statements, ...planned } = await planItems(deps, source, g, now);
+    counts = planned;
+    writes = statements;
   }
   const problems = g.kind === "items" ? g.problems : [];
   const problem = problems.length ? `${problems.length} page(s) could not be read: ${problems.join("; ")}` : null;
@@ -208,7 +263,7 @@ export async function previewSource(deps: RefreshDeps, fields: SourceFields & { 
 
 // Bump when decoding, parsing, normalizing or sanitizing changes what a feed's bytes become, so
 // sources whose bytes did not change are processed again once.
-const PIPELINE_VERSION = "2026-11-26.1";
+export const PIPELINE_VERSION = "2026-11-26.1";
 
 /** The identity of a fetched body for this version of the pipeline. */
 export async function hashBody(bytes: Uint8Array): Promise<string> {
@@ -218,6 +273,22 @@ export async function hashBody(bytes: Uint8Array): Promise<string> {
   all.set(bytes, salt.byteLength);
   const digest = await crypto.subtle.digest("SHA-256", all);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The identity of a parsed item for this version of the pipeline, with everything its
+ *  normalized article depends on besides the item (the base URLs, the source's label, a tag,
+ *  and zone, for dates): equal hashes mean normalizing it again would give the same article. */
+export async function hashItem(
+  item: ParsedItem, ctx: { readonly base: string; readonly xmlBase: string | null; readonly label: string; readonly timezone: string },
+  version = PIPELINE_VERSION,
+): Promise<string> {
+  // Every field, named (a field added to ParsedItem must be added here), in a fixed order.
+  const fields: { readonly [K in keyof Required<ParsedItem>]: ParsedItem[K] } = {
+    guid: item.guid, link: item.link, title: item.title, content: item.content, contentIsText: item.contentIsText,
+    summary: item.summary, published: item.published, updated: item.updated, authors: item.authors,
+    categories: item.categories, image: item.image,
+  };
+  return sha256Hex(JSON.stringify([version, ctx.base, ctx.xmlBase, ctx.label, ctx.timezone, fields]));
 }
 
 /** xml:base (itself relative to the feed's URL), else the feed's own link, else its URL. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { htmlToText, stripXmlInvalid, summarize } from "../../src/ingest/normalize";
+import { htmlToText, itemIdentity, normalizeItem, stripXmlInvalid, summarize } from "../../src/ingest/normalize";
+import type { ParsedItem } from "../../src/ingest/parse";
 
 describe("stripXmlInvalid", () => {
   it("removes what XML 1.0 forbids and keeps everything it allows", () => {
@@ -55,5 +56,28 @@ describe("summarize, long text", () => {
 describe("htmlToText, plain text", () => {
   it("collapses whitespace and keeps > when there is no tag and no entity", () => {
     expect(htmlToText("  桂林 >\n 阳朔 ")).toBe("桂林 > 阳朔");
+  });
+});
+
+describe("itemIdentity", () => {
+  const item = (over: Partial<ParsedItem>): ParsedItem => ({
+    guid: null, link: null, title: "标题", content: "<p>正文内容</p>", contentIsText: false, summary: null,
+    published: "Tue, 18 Nov 2025 10:00:00 +0800", updated: null, authors: [], categories: [], image: null, ...over,
+  });
+  const ctx = { source: { slug: "s", label: "标签", timezone: "Asia/Shanghai" }, base: "https://example.com/feed", now: 0 };
+
+  it.each([
+    ["a guid", item({ guid: "  g-1 ", link: "/a" })],
+    ["a relative link", item({ link: "/2025/a.html" })],
+    ["a title with markup", item({ title: "<b>粗</b> &amp; 标题" })],
+    ["XML-invalid characters in the guid", item({ guid: "g\u0001-2" })],
+  ])("is the guid normalizeItem gives, without sanitizing: %s", async (_, it) => {
+    expect(await itemIdentity(it, ctx.base)).toBe((await normalizeItem(it, ctx))!.guid);
+  });
+
+  it("is null when the identity would hash a title taken from the body", async () => {
+    const untitled = item({ title: null });
+    expect(await itemIdentity(untitled, ctx.base)).toBeNull();
+    expect((await normalizeItem(untitled, ctx))!.guid).toMatch(/^hash:/);
   });
 });

@@ -6,7 +6,8 @@ import { parseConfig } from "../../src/config";
 import { d1Runner } from "../../src/db/sql";
 import { getSourceWithState } from "../../src/db/sources";
 import { refreshDueSources } from "../../src/ingest/cron";
-import { type RefreshDeps, refreshSource } from "../../src/ingest/refresh";
+import type { ParsedItem } from "../../src/ingest/parse";
+import { PIPELINE_VERSION, type RefreshDeps, hashItem, refreshSource } from "../../src/ingest/refresh";
 import { PAUSE_AFTER_FAILURES } from "../../src/ingest/schedule";
 
 const fixtures = inject("feedFixtures");
@@ -340,5 +341,121 @@ describe("search backfill", () => {
     await refreshDueSources(deps(), config);
     expect(await found()).toBeGreaterThan(0);
     expect((await env.DB.prepare("SELECT count(*) AS n FROM articles WHERE search_rowid IS NULL").first<{ n: number }>())!.n).toBe(0);
+  });
+});
+
+describe("a changed feed whose items mostly did not change", () => {
+  // A generated RSS 2.0 feed: items by number, an edited one with a different body.
+  const rss = (numbers: number[], edited: number | null = null) => `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>增量</title><link>https://inc.example.com/</link><description>d</description>
+${numbers
+  .map((n) => {
+    const dated = `<pubDate>Tue, 18 Nov 2025 ${String(n % 24).padStart(2, "0")}:00:00 +0800</pubDate>`;
+    const body = `<![CDATA[<p>第${n}条 <a href="/a/${n}">相对链接</a><img src="/i/${n}.jpg"><script>x()</script>${n === edited ? "（已更正）" : ""}</p>]]>`;
+    // Every identity kind: a guid, a link only, neither (a hash of title + date); one duplicate guid.
+    const id = n % 3 === 0 ? `<guid isPermaLink="false">inc-${n}</guid>` : n % 3 === 1 ? `<link>/n/${n}.html</link>` : "";
+    return `<item>${id}<title>新闻 ${n} &amp; 其他</title>${dated}<category>类${n % 2}</category><description>${body}</description></item>`;
+  })
+  .join("\n")}
+<item><guid isPermaLink="false">inc-dup</guid><title>重复一</title><pubDate>Tue, 18 Nov 2025 09:00:00 +0800</pubDate><description>旧</description></item>
+<item><guid isPermaLink="false">inc-dup</guid><title>重复二</title><pubDate>Tue, 18 Nov 2025 09:00:00 +0800</pubDate><description>新</description></item>
+</channel></rss>`;
+  const one = Array.from({ length: 12 }, (_, i) => i + 1);
+  const withoutId = (rows: Record<string, unknown>[]) => rows.map(({ id: _, ...rest }) => rest);
+  const rawHashes = async (slug: string) =>
+    (await env.DB.prepare("SELECT a.guid, a.raw_hash FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = ?1 ORDER BY a.guid").bind(slug).all()).results;
+
+  it("normalizes only the new and edited items, and stores what a full normalization stores", async () => {
+    let body = rss(one);
+    routes["https://inc.example.com/feed"] = () => new Response(body);
+    routes["https://full.example.com/feed"] = () => new Response(rss([...one, 13], 5));
+    await addSource("inc", "https://inc.example.com/feed", { label: "同一标签" });
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "inc"))!)).toMatchObject({ new: 13, updated: 0, unchanged: 0 });
+    const before = await articles("inc");
+    expect((await rawHashes("inc")).every((r) => typeof r.raw_hash === "string")).toBe(true);
+
+    body = rss([...one, 13], 5); // one added, one edited
+    clock += 3_600_000;
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "inc"))!)).toMatchObject({ status: "200", new: 1, updated: 1, unchanged: 12 });
+    const after = await articles("inc");
+    expect(after).toHaveLength(14);
+    // The unchanged ones are as they were, the edited one changed in place.
+    const edited = before.find((r) => String(r.content_html).includes("第5条"))!;
+    for (const r of before) {
+      const now = after.find((a) => a.id === r.id)!;
+      if (r.id === edited.id) expect(now.content_html).toContain("已更正");
+      else expect(now).toEqual(r);
+    }
+    expect(after.find((r) => r.guid === "inc-dup")!.title).toBe("重复二");
+
+    // The same feed normalized in full, by a source that never saw the first version.
+    clock += 3_600_000;
+    await addSource("full", "https://full.example.com/feed", { label: "同一标签" });
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "full"))!)).toMatchObject({ new: 14 });
+    expect(withoutId(after)).toEqual(withoutId(await articles("full")));
+    expect(await rawHashes("inc")).toEqual(await rawHashes("full"));
+  });
+
+  it("skips an item only while its raw hash is the stored one: a new label, or rows stored before raw hashes", async () => {
+    let body = rss(one);
+    routes["https://skip.example.com/feed"] = () => new Response(body);
+    await addSource("skip", "https://skip.example.com/feed");
+    await refreshSource(deps(), (await getSourceWithState(db, "skip"))!);
+    // Were the item normalized again, this marker would be overwritten by the upstream's title.
+    await env.DB.prepare("UPDATE articles SET title = 'marker' WHERE guid = 'inc-3'").run();
+    const title = async () => (await articles("skip")).find((r) => r.guid === "inc-3")!;
+
+    body = rss([...one, 13]);
+    clock += 3_600_000;
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({ new: 1, updated: 0, unchanged: 13 });
+    expect((await title()).title).toBe("marker");
+
+    // The label is a tag of every article: a new one means every item is normalized again.
+    await env.DB.prepare("UPDATE sources SET label = '新标签' WHERE slug = 'skip'").run();
+    body = rss([...one, 13, 14]);
+    clock += 3_600_000;
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({ new: 1, updated: 14, unchanged: 0 });
+    expect(await title()).toMatchObject({ title: "新闻 3 & 其他", tags: JSON.stringify(["新标签", "类1"]) });
+
+    // Rows without a raw hash (imported, or from before migration 0009) are normalized, found
+    // unchanged, and given their raw hash: the next refresh skips them.
+    await env.DB.prepare("UPDATE articles SET raw_hash = NULL").run();
+    body = rss([...one, 13, 14, 15]);
+    clock += 3_600_000;
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({ new: 1, updated: 0, unchanged: 15 });
+    expect((await rawHashes("skip")).every((r) => typeof r.raw_hash === "string")).toBe(true);
+    await env.DB.prepare("UPDATE articles SET title = 'marker' WHERE guid = 'inc-3'").run();
+    body = rss([...one, 13, 14, 15, 16]);
+    clock += 3_600_000;
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({ new: 1, updated: 0, unchanged: 16 });
+    expect((await title()).title).toBe("marker");
+  });
+});
+
+describe("hashItem", () => {
+  const item: ParsedItem = {
+    guid: "g", link: "/a", title: "标题", content: "<p>x</p>", contentIsText: false, summary: null, published: "2025-11-18",
+    updated: null, authors: ["甲"], categories: ["乙"], image: null,
+  };
+  const ctx = { base: "https://example.com/", xmlBase: null, label: "标签", timezone: "Asia/Shanghai" };
+
+  it("is stable, and changes with the pipeline version, the base, xml:base, the label, the zone and every field", async () => {
+    const h = await hashItem(item, ctx);
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(await hashItem({ ...item }, { ...ctx })).toBe(h);
+    expect(await hashItem(item, ctx, PIPELINE_VERSION)).toBe(h);
+    const others = [
+      await hashItem(item, ctx, `${PIPELINE_VERSION}.next`),
+      await hashItem(item, { ...ctx, base: "https://example.com/other/" }),
+      await hashItem(item, { ...ctx, xmlBase: "https://example.com/" }),
+      await hashItem(item, { ...ctx, label: "另一个" }),
+      await hashItem(item, { ...ctx, timezone: "Asia/Taipei" }),
+      await hashItem({ ...item, content: "<p>y</p>" }, ctx),
+      await hashItem({ ...item, contentIsText: true }, ctx),
+      await hashItem({ ...item, categories: ["乙", "丙"] }, ctx),
+      await hashItem({ ...item, authors: [] }, ctx),
+      await hashItem({ ...item, updated: "2025-11-19" }, ctx),
+    ];
+    expect(new Set([h, ...others]).size).toBe(others.length + 1);
   });
 });
