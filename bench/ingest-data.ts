@@ -17,6 +17,8 @@ export const SOURCES = {
   "unchanged-200": { slug: "bench-same", path: "/same.xml" },
   /** (b) every fetch returns a feed of ITEMS items never seen before. */
   new: { slug: "bench-new", path: "/fresh.xml" },
+  /** (c) every fetch returns the (a2) feed with its oldest item replaced by a new one at the top. */
+  "one-new": { slug: "bench-one", path: "/one-new.xml" },
 } as const;
 
 const SENTENCES = [
@@ -129,4 +131,15 @@ export function generateFeed({ items, bodyBytes, guidPrefix }: FeedOptions): str
   }
   out.push(`</channel>`, `</rss>`, ``);
   return out.join("\n");
+}
+
+/** The feed of `generateFeed(options)` with its last (oldest) item dropped and one new item (of
+ *  guid prefix `newPrefix`) put first: the bytes change, one item is new, the rest are the same. */
+export function feedWithOneNew(options: FeedOptions, newPrefix: string): string {
+  const base = generateFeed(options);
+  const extra = generateFeed({ ...options, items: 1, guidPrefix: newPrefix });
+  const item = extra.slice(extra.indexOf("<item>"), extra.lastIndexOf("</item>") + "</item>".length);
+  const first = base.indexOf("<item>");
+  const lastStart = base.lastIndexOf("<item>");
+  return base.slice(0, first) + item + "\n" + base.slice(first, lastStart) + base.slice(base.lastIndexOf("</item>") + "</item>".length + 1);
 }

@@ -8,11 +8,11 @@ import { type SqlRunner, type Stmt, d1Runner, sql } from "../src/db/sql";
 import type { ArticleInput, SourceWithState } from "../src/core/model";
 import { decodeFeedBytes } from "../src/ingest/decode";
 import { DEFAULT_LIMITS, fetchUpstream } from "../src/ingest/fetch-upstream";
-import { normalizeItem } from "../src/ingest/normalize";
+import { itemIdentity, normalizeItem } from "../src/ingest/normalize";
 import { type ParsedFeed, parseFeedText } from "../src/ingest/parse";
-import { type RefreshDeps, type RefreshOutcome, hashBody, refreshSource } from "../src/ingest/refresh";
+import { type RefreshDeps, type RefreshOutcome, hashBody, hashItem, refreshSource } from "../src/ingest/refresh";
 import { sanitizeHtml } from "../src/ingest/sanitize";
-import { BODY_BYTES, ITEMS, SOURCES, generateFeed } from "./ingest-data";
+import { BODY_BYTES, ITEMS, SOURCES, feedWithOneNew, generateFeed } from "./ingest-data";
 
 const UPSTREAM = "https://upstream.example.com";
 const ETAG = '"glwb-v1"';
@@ -22,7 +22,14 @@ const TIMEZONE = "Asia/Shanghai";
 type RefreshCase = keyof typeof SOURCES;
 
 const encoder = new TextEncoder();
-const sameBytes = encoder.encode(generateFeed({ items: ITEMS, bodyBytes: BODY_BYTES, guidPrefix: "same" }));
+const SAME = { items: ITEMS, bodyBytes: BODY_BYTES, guidPrefix: "same" };
+const sameBytes = encoder.encode(generateFeed(SAME));
+// (c) the same feed with one new item (and its oldest gone): always the same bytes for the
+// CPU-only rows (nothing is stored there), one per refresh for the D1 row (op=prepare-one).
+const oneNewBytes = encoder.encode(feedWithOneNew(SAME, "one"));
+const oneNew: Uint8Array[] = [];
+let oneNewNext = 0;
+let oneNewMade = 0;
 
 // Feeds of all-new items, generated ahead of the timed requests (op=prepare), one per refresh.
 const fresh: Uint8Array[] = [];
@@ -38,6 +45,15 @@ const upstream = (async (input: RequestInfo | URL, init?: RequestInit): Promise<
       return new Response(sameBytes, { headers: { "content-type": CONTENT_TYPE, etag: ETAG } });
     case "/same.xml":
       return new Response(sameBytes, { headers: { "content-type": CONTENT_TYPE } });
+    case "/one-new-cpu.xml":
+      return new Response(oneNewBytes, { headers: { "content-type": CONTENT_TYPE } });
+    case "/one-new.xml": {
+      // The same bytes as (a2) until feeds are prepared (setup stores its items).
+      const bytes = oneNew[oneNewNext];
+      if (!bytes) return new Response(sameBytes, { headers: { "content-type": CONTENT_TYPE } });
+      oneNew[oneNewNext++] = new Uint8Array();
+      return new Response(bytes, { headers: { "content-type": CONTENT_TYPE } });
+    }
     case "/fresh.xml": {
       const bytes = fresh[freshNext];
       if (!bytes) return new Response("no prepared feed left", { status: 500 });
@@ -75,7 +91,7 @@ function counting(db: D1Database) {
 // --- the same pipeline with no D1 call, on the same bytes as the "unchanged" cases ------------
 
 const SOURCE = { slug: "bench-cpu", name: "桂林晚报", label: "桂林晚报新闻", timezone: TIMEZONE, intervalMinutes: 15 };
-let staged: { text: string; feed: ParsedFeed; base: string; inputs: ArticleInput[]; known: Map<string, string> } | null = null;
+let staged: { text: string; feed: ParsedFeed; base: string; inputs: ArticleInput[]; known: Map<string, string>; raw: Map<string, string> } | null = null;
 
 async function normalizeAll(feed: ParsedFeed, base: string, now: number): Promise<ArticleInput[]> {
   const inputs: ArticleInput[] = [];
@@ -89,7 +105,7 @@ async function normalizeAll(feed: ParsedFeed, base: string, now: number): Promis
 /** A SqlRunner with no database: reads of stored hashes are answered from `known` (the shape
  *  readKnownHashes asks for), writes are built and dropped. The real refreshSource runs on it, so
  *  the CPU-only rows measure exactly the production code path minus D1. */
-function memoryRunner(known: ReadonlyMap<string, string>): SqlRunner & { written: number } {
+function memoryRunner(known: ReadonlyMap<string, string>, raw: ReadonlyMap<string, string> = new Map()): SqlRunner & { written: number } {
   const runner = {
     written: 0,
     async all<T>(): Promise<T[]> {
@@ -101,7 +117,7 @@ function memoryRunner(known: ReadonlyMap<string, string>): SqlRunner & { written
         const guids = typeof guidsJson === "string" && guidsJson.startsWith("[") ? (JSON.parse(guidsJson) as string[]) : [];
         return guids.flatMap((guid) => {
           const hash = known.get(`${slug}\n${guid}`);
-          return hash ? [{ slug, guid, content_hash: hash }] : [];
+          return hash ? [{ slug, guid, content_hash: hash, raw_hash: raw.get(`${slug}\n${guid}`) ?? null }] : [];
         });
       });
     },
@@ -124,8 +140,10 @@ function cpuSource(state: Partial<SourceWithState["state"]>): SourceWithState {
 }
 
 /** refreshSource itself, with every D1 call left out (memoryRunner). Returns the statements built. */
-async function refreshWithoutD1(path: string, state: Partial<SourceWithState["state"]>, known: ReadonlyMap<string, string>): Promise<number> {
-  const db = memoryRunner(known);
+async function refreshWithoutD1(
+  path: string, state: Partial<SourceWithState["state"]>, known: ReadonlyMap<string, string>, raw?: ReadonlyMap<string, string>,
+): Promise<number> {
+  const db = memoryRunner(known, raw);
   const outcome = await refreshSource(deps(db), { ...cpuSource(state), feedUrl: `${UPSTREAM}${path}` });
   if (outcome.status === "error") throw new Error(outcome.error);
   return db.written;
@@ -139,7 +157,12 @@ async function stage(): Promise<NonNullable<typeof staged>> {
     const inputs = await normalizeAll(feed, base, Date.now());
     const known = new Map<string, string>();
     for (const a of inputs) known.set(`${SOURCE.slug}\n${a.guid}`, await contentHash(a));
-    staged = { text, feed, base, inputs, known };
+    // The raw hashes a refresh of this feed stores (the items' guids are their identities).
+    const raw = new Map<string, string>();
+    for (const item of feed.items) {
+      raw.set(`${SOURCE.slug}\n${item.guid}`, await hashItem(item, { base, xmlBase: null, label: SOURCE.label, timezone: TIMEZONE }));
+    }
+    staged = { text, feed, base, inputs, known, raw };
   }
   return staged;
 }
@@ -148,6 +171,10 @@ const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> 
   "cpu-304": () => refreshWithoutD1("/etag.xml", { etag: ETAG }, new Map()),
   "cpu-same": async () => refreshWithoutD1("/same.xml", { bodyHash: await hashBody(sameBytes), lastCounts: { new: 0, updated: 0, unchanged: ITEMS } }, staged!.known),
   "cpu-new": () => refreshWithoutD1("/same.xml", {}, new Map()),
+  // (c) one new item among 50: the other 49 known with their raw hashes (skipped before
+  // normalizing), or with none stored (every item normalized, as before raw hashes).
+  "cpu-one": () => refreshWithoutD1("/one-new-cpu.xml", {}, staged!.known, staged!.raw),
+  "cpu-one-noskip": () => refreshWithoutD1("/one-new-cpu.xml", {}, staged!.known),
   "cpu-fetch": async () => {
     const f = await fetchUpstream(upstream, `${UPSTREAM}/same.xml`, { etag: null, lastModified: null }, DEFAULT_LIMITS);
     return f.kind === "ok" ? f.bytes.length : -1;
@@ -156,6 +183,13 @@ const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> 
   "cpu-parse": () => parseFeedText(staged!.text).items.length,
   "cpu-normalize": async (now) => (await normalizeAll(staged!.feed, staged!.base, now)).length,
   "cpu-sanitize": () => staged!.feed.items.filter((item) => sanitizeHtml(item.content ?? "", item.link).length > 0).length,
+  // What the skip adds to every changed feed: identities and raw hashes of its items.
+  "cpu-rawhash": async () => {
+    const ctx = { base: staged!.base, xmlBase: null, label: SOURCE.label, timezone: TIMEZONE };
+    let n = 0;
+    for (const item of staged!.feed.items) if ((await itemIdentity(item, staged!.base)) && (await hashItem(item, ctx))) n++;
+    return n;
+  },
   "cpu-plan": async (now) => (await planUpsert(new Map(), SOURCE, staged!.inputs, now)).statements.length,
   // Not part of the refresh: what a skip on identical bytes, before any parsing, would cost.
   "cpu-sha-feed": async () => (await crypto.subtle.digest("SHA-256", sameBytes)).byteLength,
@@ -235,7 +269,7 @@ export default {
             createSourceStatement(WRITE_SOURCE.slug, fields("/none.xml"), now),
           ]);
           const primed = [];
-          for (const k of ["unchanged-304", "unchanged-200"] as const) primed.push(await refreshSource(deps(db), await loadSource(db, k)));
+          for (const k of ["unchanged-304", "unchanged-200", "one-new"] as const) primed.push(await refreshSource(deps(db), await loadSource(db, k)));
           await stage();
           return Response.json({ primed: tally(primed), feedBytes: sameBytes.length, items: staged!.feed.items.length });
         }
@@ -245,6 +279,11 @@ export default {
             fresh.push(encoder.encode(generateFeed({ items: ITEMS, bodyBytes: BODY_BYTES, guidPrefix: `r${freshMade++}` })));
           }
           return Response.json({ prepared: fresh.length - freshNext });
+        }
+        // Generate n feeds of one new item among the (a2) feed's for the "one-new" case.
+        case "prepare-one": {
+          for (let i = 0; i < n; i++) oneNew.push(encoder.encode(feedWithOneNew(SAME, `o${oneNewMade++}`)));
+          return Response.json({ prepared: oneNew.length - oneNewNext });
         }
         case "prepare-writes": {
           const variant = c === "nosearch" ? "nosearch" : "all";

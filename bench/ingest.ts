@@ -106,12 +106,13 @@ async function main() {
 
     const setup = await get("op=setup");
     const primed = setup.primed as Tally;
-    if (primed.new !== 2 * ITEMS || primed.status["200"] !== 2) throw new Error(`setup: ${JSON.stringify(setup)}`);
+    if (primed.new !== 3 * ITEMS || primed.status["200"] !== 3) throw new Error(`setup: ${JSON.stringify(setup)}`);
     const feedKB = Math.round((setup.feedBytes as number) / 1024);
-    const checks: string[] = [`setup: 2 sources primed with ${primed.new} articles; feed ${feedKB} KB, ${setup.items as number} items`];
+    const checks: string[] = [`setup: 3 sources primed with ${primed.new} articles; feed ${feedKB} KB, ${setup.items as number} items`];
 
     // One refresh of each case through a D1 binding that counts what the batches did.
     await get("op=prepare&n=1");
+    await get("op=prepare-one&n=1");
     let perNew = 0; // write statements of one all-new refresh: planUpsert's + the fetch state
     for (const key of Object.keys(SOURCES)) {
       const p = await get(`op=probe&case=${key}`);
@@ -131,6 +132,10 @@ async function main() {
         // Feeds of all-new items, one per refresh.
         prepare: (n) => get(`op=prepare&n=${n}`) },
       { key: "cpu-new", label: "(b) CPU only: the same without D1", items: ITEMS, n: 20, target: 10, expect: expectRuns(perNew) },
+      { key: "one-new", label: `(c) one new item among ${ITEMS} (feed bytes changed)`, items: ITEMS, n: 10, target: null,
+        expect: expectRefresh({ status: "200", new: 1, unchanged: ITEMS - 1 }), prepare: (n) => get(`op=prepare-one&n=${n}`) },
+      { key: "cpu-one", label: "(c) CPU only: the same without D1", items: ITEMS, n: 20, target: null, expect: expectRuns() },
+      { key: "cpu-one-noskip", label: "(c) CPU only, no raw hashes stored (every item normalized)", items: ITEMS, n: 20, target: null, expect: expectRuns() },
     ];
     const stages: Case[] = [
       { key: "cpu-fetch", label: "fetchUpstream, 200 from the in-memory upstream", items: ITEMS, n: 200, target: null, expect: expectRuns() },
@@ -138,6 +143,7 @@ async function main() {
       { key: "cpu-parse", label: "parse (feedsmith)", items: ITEMS, n: 20, target: null, expect: expectRuns(ITEMS) },
       { key: "cpu-normalize", label: "normalize (sanitize, htmlToText, summary, dates, tags)", items: ITEMS, n: 20, target: null, expect: expectRuns(ITEMS) },
       { key: "cpu-sanitize", label: "  of which sanitizeHtml alone", items: ITEMS, n: 20, target: null, expect: expectRuns(ITEMS) },
+      { key: "cpu-rawhash", label: "identities + raw item hashes (itemIdentity, hashItem)", items: ITEMS, n: 20, target: null, expect: expectRuns(ITEMS) },
       { key: "cpu-plan", label: "planUpsert, all new (hashes, ids, search tokens, statements)", items: ITEMS, n: 20, target: null, expect: expectRuns(perNew - 1) },
       { key: "cpu-sha-feed", label: "(not in the pipeline) SHA-256 of the raw feed bytes", items: 0, n: 200, target: null, expect: expectRuns(32) },
       { key: "d1-write", label: "D1: the write batch of 50 new items", items: ITEMS, n: 5, target: null, expect: expectRuns(), prepare: (n) => get(`op=prepare-writes&case=all&n=${n}`) },
@@ -189,6 +195,9 @@ async function main() {
       if (c.key === "new") {
         if (grew.articles !== ITEMS * refreshes) throw new Error(`(b): articles grew by ${grew.articles}, wanted ${ITEMS * refreshes}`);
         checks.push(`(b): ${refreshes} refreshes → articles +${grew.articles} (= ${ITEMS} × ${refreshes}), article_tags +${grew.links}, tags +${grew.tags}`);
+      } else if (c.key === "one-new") {
+        if (grew.articles !== refreshes) throw new Error(`(c): articles grew by ${grew.articles}, wanted ${refreshes}`);
+        checks.push(`(c): ${refreshes} refreshes → articles +${grew.articles} (one each)`);
       } else {
         if (grew.articles || grew.links || grew.tags) throw new Error(`${c.key}: something was written: ${JSON.stringify(grew)}`);
         if (c.key.startsWith("unchanged")) checks.push(`${c.label.slice(0, 4)}: ${refreshes} refreshes → articles +0, article_tags +0, tags +0 (only the source's fetch state is updated)`);

@@ -46,7 +46,14 @@ export function migrationsSql(): string[] {
         .replace(/--.*$/gm, "")
         .split(/;\s*\n/)
         .map((s) => s.trim())
-        .filter(Boolean),
+        .filter(Boolean)
+        // A trigger's body is statements too: keep CREATE TRIGGER … END whole.
+        .reduce<string[]>((out, s) => {
+          const last = out[out.length - 1];
+          if (last !== undefined && /^CREATE TRIGGER/i.test(last) && !/\bEND$/i.test(last)) out[out.length - 1] = `${last};\n${s}`;
+          else out.push(s);
+          return out;
+        }, []),
     );
 }
 
