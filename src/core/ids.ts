@@ -3,10 +3,14 @@ import type { Cursor } from "./model";
 
 const encoder = new TextEncoder();
 
+/** Bytes (a digest, a MAC) as lowercase hex. */
+export function toHex(bytes: ArrayBuffer | Uint8Array): string {
+  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** Hex SHA-256 of a string (Web Crypto: the same in workerd and Node). */
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
 /** The public id of an article: a function of its source and upstream identity only, so the

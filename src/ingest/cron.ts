@@ -5,6 +5,7 @@ import type { Config } from "../config";
 import { d1Runner } from "../db/sql";
 import { indexMissing } from "../db/search";
 import { claimDueSources, getSourceWithState } from "../db/sources";
+import { forEachLimited, sendInBatches } from "../core/concurrency";
 import { DEFAULT_LIMITS } from "./fetch-upstream";
 import { politeFetch } from "./manners";
 import { type RefreshDeps, type RefreshOutcome, refreshAll, refreshSource } from "./refresh";
@@ -17,7 +18,6 @@ export interface RefreshMessage {
 // A claimed source is not claimed again for this long: a queue backlog or a slow run finishes
 // first. The refresh itself then sets the real next fetch time.
 const CLAIM_LEASE_MS = 10 * 60_000;
-const SEND_BATCH_MAX = 100; // Queues: at most 100 messages per sendBatch
 
 export function refreshDeps(env: Env, config: Config, fetcher: typeof fetch = fetch): RefreshDeps {
   return {
@@ -50,9 +50,7 @@ export async function refreshDueSources(deps: RefreshDeps, config: Config, queue
   }
   if (queue) {
     const claimed = await claimDueSources(deps.db, now, config.refreshEnqueueMax, now + CLAIM_LEASE_MS);
-    for (let i = 0; i < claimed.length; i += SEND_BATCH_MAX) {
-      await queue.sendBatch(claimed.slice(i, i + SEND_BATCH_MAX).map((s) => ({ body: { slug: s.slug } })));
-    }
+    await sendInBatches(queue, claimed.map((s) => ({ slug: s.slug })));
     deps.log({ level: "info", msg: "cron refresh", mode: "queue", enqueued: claimed.length });
     return [];
   }
@@ -73,23 +71,16 @@ export async function refreshDueSources(deps: RefreshDeps, config: Config, queue
  *  failures; a message is retried (and after max_retries dead-lettered) only when even that was
  *  impossible, e.g. D1 unreachable. */
 export async function consumeRefreshBatch(deps: RefreshDeps, batch: MessageBatch<RefreshMessage>, concurrency: number): Promise<RefreshOutcome[]> {
-  const messages = [...batch.messages];
   const outcomes: RefreshOutcome[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, messages.length) }, async () => {
-      while (next < messages.length) {
-        const message = messages[next++]!;
-        try {
-          const source = await getSourceWithState(deps.db, message.body.slug);
-          if (source) outcomes.push(await refreshSource(deps, source)); // a deleted source: nothing to do
-          message.ack();
-        } catch (e) {
-          deps.log({ level: "error", msg: "refresh message failed; retrying", source: message.body.slug, attempts: message.attempts, error: String(e) });
-          message.retry({ delaySeconds: 30 * message.attempts });
-        }
-      }
-    }),
-  );
+  await forEachLimited(batch.messages, concurrency, async (message) => {
+    try {
+      const source = await getSourceWithState(deps.db, message.body.slug);
+      if (source) outcomes.push(await refreshSource(deps, source)); // a deleted source: nothing to do
+      message.ack();
+    } catch (e) {
+      deps.log({ level: "error", msg: "refresh message failed; retrying", source: message.body.slug, attempts: message.attempts, error: String(e) });
+      message.retry({ delaySeconds: 30 * message.attempts });
+    }
+  });
   return outcomes;
 }

@@ -1,5 +1,5 @@
-// Bytes → text (pure). Order, after HTML's and XML's own rules: a BOM wins; then the charset of
-// Content-Type; then the XML declaration; else UTF-8. GBK and GB2312 labels decode as GB18030
+// Bytes → text (pure), for feeds and (decodeHtmlBytes) web pages. Order, after HTML's and XML's
+// own rules: a BOM wins; then the charset of Content-Type; then the XML declaration; else UTF-8. GBK and GB2312 labels decode as GB18030
 // (its superset: upstreams that say gb2312 routinely send GBK-only characters). Bytes that are
 // valid UTF-8 with multi-byte sequences are trusted over a label that says otherwise: a
 // mislabelled UTF-8 feed is common, a GBK feed that happens to be valid UTF-8 practically never.
@@ -64,4 +64,22 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null): 
     encoding: "utf-8",
     by: encoding ? (fromHeader ? "content-type" : "xml-declaration") : "default",
   };
+}
+
+/** The charset a page declares in a <meta> near its start, if any (HTML's prescan, simplified). */
+function metaCharset(bytes: Uint8Array): string | null {
+  const head = String.fromCharCode(...bytes.subarray(0, 1024));
+  return /<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._-]+)/i.exec(head)?.[1] ?? null;
+}
+
+/** An HTML page's bytes → text: a feed's rules (BOM, then the Content-Type charset), then the
+ *  page's <meta charset>. A header claiming UTF-8 over bytes that are not UTF-8 — a common server
+ *  default in front of GBK pages — yields to the <meta>. */
+export function decodeHtmlBytes(bytes: Uint8Array, contentType: string | null): Decoded {
+  const header = charsetOf(contentType);
+  const meta = metaCharset(bytes);
+  if (meta && (header === null || (normalizeLabel(header) === "utf-8" && !isMultibyteUtf8(bytes)))) {
+    return decodeFeedBytes(bytes, `text/html; charset=${meta}`);
+  }
+  return decodeFeedBytes(bytes, contentType);
 }

@@ -100,9 +100,3 @@ export async function extractFromHtml(html: string, wants: Record<string, Want>)
   await rewriter.transform(new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } })).arrayBuffer();
   return out;
 }
-
-/** The charset a page declares in a <meta> near its start, if any (HTML's prescan, simplified). */
-export function metaCharset(bytes: Uint8Array): string | null {
-  const head = String.fromCharCode(...bytes.subarray(0, 1024));
-  return /<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._-]+)/i.exec(head)?.[1] ?? null;
-}

@@ -6,8 +6,8 @@ import { toRfc3339, zoneOffset } from "../core/time";
 import { readKnownHashes } from "../db/articles";
 import { type PageState, getPages, listRecentPages, recordPageStatement } from "../db/pages";
 import type { SqlRunner, Stmt } from "../db/sql";
-import { decodeFeedBytes } from "./decode";
-import { extractFromHtml, metaCharset } from "./extract-html";
+import { decodeHtmlBytes } from "./decode";
+import { extractFromHtml } from "./extract-html";
 import { type FetchLimits, fetchUpstream } from "./fetch-upstream";
 import { robotsVerdict } from "./manners";
 import type { ParsedItem } from "./parse";
@@ -56,25 +56,6 @@ type PageResult =
    *  without counting an attempt. */
   | { kind: "error"; reason: string; transient?: boolean };
 
-/** Bytes of an HTML page → text: BOM, Content-Type charset, then <meta charset>, then UTF-8. A
- *  header claiming UTF-8 over bytes that are not UTF-8 (a common server default in front of
- *  GBK pages) yields to the page's own <meta>. */
-function decodePage(bytes: Uint8Array, contentType: string | null): string {
-  const header = /charset=/i.test(contentType ?? "") ? contentType : null;
-  const meta = metaCharset(bytes);
-  if (header && meta && /charset=\s*"?utf-?8/i.test(header) && !isUtf8(bytes)) return decodeFeedBytes(bytes, `text/html; charset=${meta}`).text;
-  return decodeFeedBytes(bytes, header ?? (meta ? `text/html; charset=${meta}` : contentType)).text;
-}
-
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function fetchPage(deps: PageDeps, url: string, known: Pick<PageState, "etag" | "lastModified"> | null): Promise<PageResult> {
   const robots = await robotsVerdict(deps.fetch, url, deps.limits, deps.now);
   if (robots === "disallowed") return { kind: "error", reason: `robots.txt disallows ${url}` };
@@ -82,7 +63,7 @@ async function fetchPage(deps: PageDeps, url: string, known: Pick<PageState, "et
   const got = await fetchUpstream(deps.fetch, url, { etag: known?.etag ?? null, lastModified: known?.lastModified ?? null }, deps.limits);
   if (got.kind === "not-modified") return got;
   if (got.kind === "error") return { kind: "error", reason: `${url}: ${got.reason}` };
-  return { kind: "ok", url: got.url, html: decodePage(got.bytes, got.headers.get("content-type")), etag: got.headers.get("etag"), lastModified: got.headers.get("last-modified") };
+  return { kind: "ok", url: got.url, html: decodeHtmlBytes(got.bytes, got.headers.get("content-type")).text, etag: got.headers.get("etag"), lastModified: got.headers.get("last-modified") };
 }
 
 const httpLink = (raw: string, base: string): string | null => {
@@ -121,7 +102,7 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
   // Work left for the next run: then the list's validators are not kept (a 304 would hide it).
   let retryLater = false;
   if (first.kind === "ok") {
-    let page: { url: string; html: string } | null = { url: first.url, html: decodePage(first.bytes, first.headers.get("content-type")) };
+    let page: { url: string; html: string } | null = { url: first.url, html: decodeHtmlBytes(first.bytes, first.headers.get("content-type")).text };
     for (let n = 1; page; n++) {
       const found = await extractFromHtml(page.html, {
         links: { pick: { selector: rules.list.links.selector, attr: rules.list.links.attr ?? "href" }, all: true },

@@ -5,7 +5,8 @@ import type { ArticleInput, SourceWithState } from "../core/model";
 import { planUpsert, readKnownArticles } from "../db/articles";
 import type { SqlRunner, Stmt } from "../db/sql";
 import { type SourceFields, recordFailureStatement, recordSuccessStatement } from "../db/sources";
-import { sha256Hex } from "../core/ids";
+import { forEachLimited } from "../core/concurrency";
+import { sha256Hex, toHex } from "../core/ids";
 import { toRfc3339 } from "../core/time";
 import { decodeFeedBytes } from "./decode";
 import { type FetchLimits, fetchUpstream } from "./fetch-upstream";
@@ -271,8 +272,7 @@ export async function hashBody(bytes: Uint8Array): Promise<string> {
   const all = new Uint8Array(salt.byteLength + bytes.byteLength);
   all.set(salt);
   all.set(bytes, salt.byteLength);
-  const digest = await crypto.subtle.digest("SHA-256", all);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(await crypto.subtle.digest("SHA-256", all));
 }
 
 /** The identity of a parsed item for this version of the pipeline, with everything its
@@ -308,14 +308,6 @@ function resolveBase(xmlBase: string | null, link: string | null, url: string): 
 /** Refresh the given sources, at most `concurrency` at a time; never throws. */
 export async function refreshAll(deps: RefreshDeps, sources: readonly SourceWithState[], concurrency: number): Promise<RefreshOutcome[]> {
   const outcomes: RefreshOutcome[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, sources.length) }, async () => {
-      while (next < sources.length) {
-        const source = sources[next++]!;
-        outcomes.push(await refreshSource(deps, source));
-      }
-    }),
-  );
+  await forEachLimited(sources, concurrency, async (source) => void outcomes.push(await refreshSource(deps, source)));
   return outcomes;
 }

@@ -358,9 +358,8 @@ export interface Topic {
   readonly limit: number;
 }
 
-/** A URL of one of this site's live feeds (its origin, a topic route, no `before`), canonical;
- *  null otherwise. Nothing is read from the database. */
-export function matchTopicUrl(config: Config, topicUrl: string): URL | null {
+/** A topic URL's canonical form and route, when it is one of this site's live feeds. */
+function matchTopic(config: Config, topicUrl: string): { url: URL; route: FeedRoute; raw: Params } | null {
   let url: URL;
   try {
     url = canonicalFeedUrl(topicUrl);
@@ -369,16 +368,23 @@ export function matchTopicUrl(config: Config, topicUrl: string): URL | null {
   }
   if (url.origin !== new URL(config.baseUrl).origin || url.searchParams.has("before")) return null;
   const [[match]] = topicRouter.match("GET", url.pathname);
-  return match ? url : null;
+  if (!match) return null;
+  const [route, raw] = match as unknown as [FeedRoute, Params];
+  return { url, route, raw };
+}
+
+/** A URL of one of this site's live feeds (its origin, a topic route, no `before`), canonical;
+ *  null otherwise. Nothing is read from the database. */
+export function matchTopicUrl(config: Config, topicUrl: string): URL | null {
+  return matchTopic(config, topicUrl)?.url ?? null;
 }
 
 /** A feed URL this site serves as a WebSub topic → what it lists; null when it is not one.
  *  Throws BadRequestError for a bad `limit`/`q`, NotFoundError for an unknown listing. */
 export async function resolveTopic(db: SqlRunner, config: Config, topicUrl: string): Promise<Topic | null> {
-  const url = matchTopicUrl(config, topicUrl);
-  if (!url) return null;
-  const [[match]] = topicRouter.match("GET", url.pathname);
-  const [route, raw] = match as unknown as [FeedRoute, Params];
+  const matched = matchTopic(config, topicUrl);
+  if (!matched) return null;
+  const { url, route, raw } = matched;
   const params: Params = {};
   try {
     for (const [k, v] of Object.entries(raw)) params[k] = decodeURIComponent(v);

@@ -3,6 +3,7 @@
 // distribution with signatures (§7, §8). Pure decisions here take values; I/O comes in `deps`.
 import type { Config } from "../config";
 import { AppError, BadRequestError, NotFoundError } from "../core/errors";
+import { toHex } from "../core/ids";
 import type { SqlRunner } from "../db/sql";
 import {
   type Subscription, advanceTopic, countSubscriptions, deleteSubscriptionStatement, deleteTopicStatements, dropFailingStatement, getSubscription,
@@ -10,7 +11,7 @@ import {
   upsertSubscriptionStatement,
 } from "../db/subscriptions";
 import { readCapped } from "../ingest/fetch-upstream";
-import { matchTopicUrl, renderTopic, resolveTopic, topicVersion } from "../web/feeds";
+import { HUB_PATH, matchTopicUrl, renderTopic, resolveTopic, topicVersion } from "../web/feeds";
 
 export interface HubDeps {
   readonly db: SqlRunner;
@@ -254,7 +255,7 @@ async function deliveryHeaders(sub: Subscription, config: Config, contentType: s
   const headers = new Headers({
     "content-type": contentType,
     "user-agent": userAgent,
-    link: `<${config.baseUrl}/websub>; rel="hub", <${sub.topic}>; rel="self"`,
+    link: `<${config.baseUrl}${HUB_PATH}>; rel="hub", <${sub.topic}>; rel="self"`,
   });
   if (sub.secret) headers.set("x-hub-signature", `sha256=${await hmacSha256Hex(sub.secret, body)}`);
   return headers;
@@ -264,6 +265,5 @@ async function deliveryHeaders(sub: Subscription, config: Config, contentType: s
 export async function hmacSha256Hex(secret: string, body: string): Promise<string> {
   const enc = new TextEncoder();
   const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, enc.encode(body));
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(await crypto.subtle.sign("HMAC", key, enc.encode(body)));
 }

@@ -1,10 +1,9 @@
 // The hub's I/O shell: its dependencies from the Worker's env, the delivery queue, and the
 // queue consumer that turns delivery results into ack / retry.
 import { parseConfig } from "../config";
+import { sendInBatches } from "../core/concurrency";
 import { d1Runner } from "../db/sql";
 import { type DeliveryMessage, type HubDeps, deliver, publishChanges, retryDelaySeconds } from "./hub";
-
-const SEND_BATCH_MAX = 100; // Queues: at most 100 messages per sendBatch
 
 /** The delivery queue; without it this deployment runs no hub (and advertises none). */
 export function websubQueue(env: Env): Queue<DeliveryMessage> | null {
@@ -28,11 +27,7 @@ export function hubDeps(env: Env, fetcher: typeof fetch = fetch): HubDeps {
 export async function publishToSubscribers(env: Env): Promise<number> {
   const queue = websubQueue(env);
   if (!queue) return 0;
-  return publishChanges(hubDeps(env), async (messages) => {
-    for (let i = 0; i < messages.length; i += SEND_BATCH_MAX) {
-      await queue.sendBatch(messages.slice(i, i + SEND_BATCH_MAX).map((body) => ({ body, contentType: "json" })));
-    }
-  });
+  return publishChanges(hubDeps(env), (messages) => sendInBatches(queue, messages));
 }
 
 export const isDeliveryMessage = (body: unknown): body is DeliveryMessage =>
