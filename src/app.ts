@@ -7,9 +7,9 @@ import { parseConfig, type Config } from "./config";
 import { AppError, ConfigError } from "./core/errors";
 import { RuleError } from "./ingest/rules";
 import { d1Runner } from "./db/sql";
-import { listSources } from "./db/sources";
+import { getNav } from "./db/sources";
 import { ErrorPage } from "./render/pages/error";
-import type { Source } from "./core/model";
+import type { SiteNav } from "./core/model";
 import type { AppEnv } from "./web/context";
 import { admin, health } from "./web/admin";
 import { api } from "./web/api";
@@ -34,17 +34,17 @@ const CONTENT_SECURITY_POLICY = {
 };
 
 async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message: string) {
-  let sources: Source[] = [];
+  let nav: SiteNav = { sources: [], more: false };
   let config: Config | undefined = c.var.config;
   try {
-    if (config) sources = await listSources(c.var.db);
+    if (config) nav = await getNav(c.var.db);
   } catch {
     // The error page must render even when the database is what failed.
   }
   config ??= {
     siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15, memoryCacheMb: 8, refreshMaxSources: 8, refreshConcurrency: 4, refreshEnqueueMax: 1000, websubMinLeaseSeconds: 3600, hostConcurrency: 2, hostMinDelayMs: 500, userAgent: "edge-news/1.0",
   };
-  return c.html(ErrorPage({ config, sources, status, message, path: new URL(c.req.url).pathname }), status);
+  return c.html(ErrorPage({ config, nav, status, message, path: new URL(c.req.url).pathname }), status);
 }
 
 const SECURE_HEADERS = {

@@ -45,12 +45,29 @@ export interface SourceWithState extends Source {
   readonly state: FetchState;
 }
 
+/** A source as the header's category links show it. */
+export interface NavSource {
+  readonly slug: string;
+  readonly name: string;
+}
+
+/** The header's categories: the first sources in the site's own order (the order they were
+ *  added), bounded so a site with ten thousand sources still has a small header; `more` when
+ *  others exist (the header then links the directory of all sources). */
+export interface SiteNav {
+  readonly sources: readonly NavSource[];
+  readonly more: boolean;
+}
+
 /** The source fields an article carries for rendering links and attribution. */
 export interface SourceRef {
   readonly slug: string;
   readonly name: string;
   readonly label: string;
 }
+
+/** What a listing page shows of an article: its link, title, date, source, summary and tags. */
+export type ArticleBrief = Pick<Article, "id" | "pathDate" | "title" | "summary" | "published" | "source" | "tags">;
 
 /** An article as ingest produces it, before it has a stored identity. */
 export interface ArticleInput {

@@ -6,8 +6,10 @@ export const categoryPath = (slug: string) => `/category/${slug}.html`;
 export const tagPath = (tag: string) => `/tag/${encodeURIComponent(tag)}`;
 export const articlePath = (a: Pick<Article, "id" | "pathDate"> & { source: { slug: string } }) =>
   `/${a.source.slug}/${a.pathDate}/${a.id}.html`;
-export const STYLESHEET_PATH = "/assets/site.css?v=1";
+export const STYLESHEET_PATH = "/assets/site.css?v=2";
 export const FAVICON_PATH = "/assets/favicon.svg";
+/** The directory of every source (the categories), beside each category's own page. */
+export const DIRECTORY_PATH = "/category/";
 
 /** Append a query parameter to a path. */
 export function withQuery(path: string, name: string, value: string): string {

@@ -11,6 +11,11 @@ const TAGS_JSON = `(SELECT json_group_array(name) FROM (
     SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
     WHERE x.article_id = a.id ORDER BY x.position)) AS tags_json`;
 
+/** A listing page's columns (toArticleBrief): a third of a full row's bytes, and D1's cost
+ *  grows with the bytes a read returns. */
+export const BRIEF_COLUMNS = `a.id, a.path_date, a.title, a.summary, a.published_at, a.published_offset,
+    s.slug AS source_slug, s.name AS source_name, s.label AS source_label, ${TAGS_JSON}`;
+
 function columns(withContent: boolean): string {
   return `a.id, a.guid, a.path_date, a.original_url, a.title, a.summary,
     ${withContent ? "a.content_html" : "'' AS content_html"},
@@ -38,10 +43,16 @@ export interface ListFilters {
   readonly untilMs?: number;
 }
 
+/** A source named by its id, or by its slug (a page that has only the URL reads the source and
+ *  its listing in one batch). */
+export type SourceKey = { readonly id: number } | { readonly slug: string };
+/** The scopes a listing statement takes: a `Scope`, with the source as a key. */
+export type ListScope = Exclude<Scope, { kind: "source" }> | { readonly kind: "source"; readonly source: SourceKey };
+
 /** One statement for a page of a listing, newest first; asks for one extra row to know if more
  *  exist. Each scope is one index range in its own order: (published_at, id) for the site and a
  *  source, the tag index for a tag, the FTS index's rowid (time-ordered) for a search. */
-export function listStatement(scope: Scope, opts: ListOptions, cols = columns(opts.withContent ?? false)): Stmt {
+export function listStatement(scope: ListScope, opts: ListOptions, cols = columns(opts.withContent ?? false)): Stmt {
   const c = opts.before ?? FIRST;
   const f = opts.filters ?? {};
   const params: SqlValue[] = [];
@@ -58,7 +69,10 @@ export function listStatement(scope: Scope, opts: ListOptions, cols = columns(op
     case "all":
     case "source":
       from = "articles a JOIN sources s ON s.id = a.source_id";
-      if (scope.kind === "source") where.push(`a.source_id = ${p(scope.source.id)}`);
+      if (scope.kind === "source") {
+        const key = scope.source;
+        where.push(`a.source_id = ${"id" in key ? p(key.id) : `(SELECT id FROM sources WHERE slug = ${p(key.slug)})`}`);
+      }
       where.push(`(a.published_at, a.id) < (${p(c.ms)}, ${p(c.id)})`);
       order = "a.published_at DESC, a.id DESC";
       time = "a.published_at";
@@ -104,15 +118,17 @@ export function listStatement(scope: Scope, opts: ListOptions, cols = columns(op
 /** Rows of `listStatement` → a page with the cursor of the next one. A search listing's cursor
  *  carries the search rowid in place of the date (its order); cursors are only valid for the
  *  listing that issued them. */
-export function toPage(rows: readonly ArticleRow[], limit: number, scope?: Scope): Page<Article> {
-  const items = rows.slice(0, limit).map(toArticle);
+export function toPage<R extends Pick<ArticleRow, "id" | "published_at"> & { search_rowid?: number | null }, T>(
+  rows: readonly R[], limit: number, scope: ListScope | undefined, map: (row: R) => T,
+): Page<T> {
+  const items = rows.slice(0, limit).map(map);
   const last = rows[limit - 1];
   if (rows.length <= limit || !last) return { items, next: null };
   return { items, next: { ms: scope?.kind === "search" ? (last.search_rowid ?? 0) : last.published_at, id: last.id } };
 }
 
-export async function listArticles(db: SqlRunner, scope: Scope, opts: ListOptions): Promise<Page<Article>> {
-  return toPage(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, scope);
+export async function listArticles(db: SqlRunner, scope: ListScope, opts: ListOptions): Promise<Page<Article>> {
+  return toPage(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, scope, toArticle);
 }
 
 /** What a listing's first page is made of, without bodies: enough to answer a conditional
@@ -144,10 +160,12 @@ function versionOf(items: { id: string; version: string; updated: number; source
   };
 }
 
+export function articleStatement(id: string): Stmt {
+  return sql(`SELECT ${columns(true)} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?1`, id);
+}
+
 export async function getArticle(db: SqlRunner, id: string): Promise<Article | null> {
-  const rows = await db.all<ArticleRow>(
-    sql(`SELECT ${columns(true)} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?1`, id),
-  );
+  const rows = await db.all<ArticleRow>(articleStatement(id));
   return rows[0] ? toArticle(rows[0]) : null;
 }
 
@@ -157,20 +175,22 @@ export interface Neighbour {
   readonly pathDate: string;
 }
 
-/** The previous (older) and next (newer) article in the same category. */
-export async function getNeighbours(db: SqlRunner, article: Article): Promise<{ older: Neighbour | null; newer: Neighbour | null }> {
-  const base = `SELECT a.id, a.title, a.path_date AS pathDate FROM articles a
-    WHERE a.source_id = (SELECT id FROM sources WHERE slug = ?3)`;
-  const p = [article.published.ms, article.id, article.source.slug] as const;
-  const [older, newer] = (await db.allMany([
-    sql(`${base} AND (a.published_at, a.id) < (?1, ?2) ORDER BY a.published_at DESC, a.id DESC LIMIT 1`, ...p),
-    sql(`${base} AND (a.published_at, a.id) > (?1, ?2) ORDER BY a.published_at ASC, a.id ASC LIMIT 1`, ...p),
-  ])) as [Neighbour[], Neighbour[]];
-  return { older: older[0] ?? null, newer: newer[0] ?? null };
+/** The previous (older) and next (newer) article in the same category as article `id`, found
+ *  from the id alone so they are read in the same batch as the article. */
+export function neighbourStatements(id: string): [older: Stmt, newer: Stmt] {
+  const base = `SELECT a.id, a.title, a.path_date AS pathDate FROM articles o JOIN articles a ON a.source_id = o.source_id WHERE o.id = ?1`;
+  return [
+    sql(`${base} AND (a.published_at, a.id) < (o.published_at, o.id) ORDER BY a.published_at DESC, a.id DESC LIMIT 1`, id),
+    sql(`${base} AND (a.published_at, a.id) > (o.published_at, o.id) ORDER BY a.published_at ASC, a.id ASC LIMIT 1`, id),
+  ];
+}
+
+export function tagExistsStatement(name: string): Stmt {
+  return sql("SELECT 1 FROM tags WHERE name = ?1", name);
 }
 
 export async function tagExists(db: SqlRunner, name: string): Promise<boolean> {
-  return (await db.all(sql("SELECT 1 FROM tags WHERE name = ?1", name))).length > 0;
+  return (await db.all(tagExistsStatement(name))).length > 0;
 }
 
 // --- writes -------------------------------------------------------------------------------

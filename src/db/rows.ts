@@ -1,5 +1,5 @@
 // Row ↔ model mappers (pure).
-import type { Article, FetchState, Source, SourceWithState } from "../core/model";
+import type { Article, ArticleBrief, FetchState, Source, SourceWithState } from "../core/model";
 
 export interface SourceRow {
   id: number;
@@ -80,6 +80,21 @@ export interface ArticleRow {
   source_name: string;
   source_label: string;
   tags_json: string | null;
+}
+
+/** The columns of a listing page's row (BRIEF_COLUMNS in db/articles.ts). */
+export type ArticleBriefRow = Pick<ArticleRow, "id" | "path_date" | "title" | "summary" | "published_at" | "published_offset" | "source_slug" | "source_name" | "source_label" | "tags_json">;
+
+export function toArticleBrief(row: ArticleBriefRow): ArticleBrief {
+  return {
+    id: row.id,
+    pathDate: row.path_date,
+    title: row.title,
+    summary: row.summary,
+    published: { ms: row.published_at, offset: row.published_offset },
+    source: { slug: row.source_slug, name: row.source_name, label: row.source_label },
+    tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
+  };
 }
 
 export function toArticle(row: ArticleRow): Article {

@@ -1,5 +1,5 @@
 // Every SQL statement about sources (the site's categories).
-import type { Source, SourceRef, SourceWithState } from "../core/model";
+import type { NavSource, SiteNav, Source, SourceRef, SourceWithState } from "../core/model";
 import { type SourceRow, type SourceStateRow, toSource, toSourceWithState } from "./rows";
 import { unindexSourceStatement } from "./search";
 import { type SqlRunner, type Stmt, sql } from "./sql";
@@ -10,9 +10,53 @@ export async function listSources(db: SqlRunner): Promise<Source[]> {
   return (await db.all<SourceRow>(sql(`SELECT ${COLUMNS} FROM sources ORDER BY id`))).map(toSource);
 }
 
+export function sourceBySlugStatement(slug: string): Stmt {
+  return sql(`SELECT ${COLUMNS} FROM sources WHERE slug = ?1`, slug);
+}
+
 export async function getSourceBySlug(db: SqlRunner, slug: string): Promise<Source | null> {
-  const rows = await db.all<SourceRow>(sql(`SELECT ${COLUMNS} FROM sources WHERE slug = ?1`, slug));
+  const rows = await db.all<SourceRow>(sourceBySlugStatement(slug));
   return rows[0] ? toSource(rows[0]) : null;
+}
+
+// --- the header's categories and the directory of all sources --------------------------------
+
+/** How many sources the header links. A page's cost must not grow with the number of sources. */
+export const NAV_SOURCES = 10;
+
+/** The header's sources, one more than it shows to know whether others exist (primary key
+ *  order: a range of the rowid, whatever the number of sources). Read in the same batch as
+ *  the page's own rows, so a page is one round trip to D1. */
+export function navStatement(): Stmt {
+  return sql(`SELECT slug, name FROM sources ORDER BY id LIMIT ${NAV_SOURCES + 1}`);
+}
+
+/** Rows of `navStatement` (or any sources in id order) → the header's categories. */
+export function toNav(rows: readonly NavSource[]): SiteNav {
+  return { sources: rows.slice(0, NAV_SOURCES).map((r) => ({ slug: r.slug, name: r.name })), more: rows.length > NAV_SOURCES };
+}
+
+export async function getNav(db: SqlRunner): Promise<SiteNav> {
+  return toNav(await db.all<NavSource>(navStatement()));
+}
+
+export interface DirectoryEntry extends NavSource {
+  readonly id: number;
+  readonly label: string;
+  readonly timezone: string;
+  readonly articleCount: number;
+  /** Newest update of any of its articles (ms), or null when it has none. */
+  readonly lastUpdated: number | null;
+}
+
+/** A page of the directory of all sources, in the header's order, after source id `after`. */
+export function directoryStatement(after: number, limit: number): Stmt {
+  return sql(
+    `SELECT s.id, s.slug, s.name, s.label, s.timezone, coalesce(st.article_count, 0) AS articleCount, st.last_updated AS lastUpdated
+     FROM sources s LEFT JOIN source_stats st ON st.source_id = s.id
+     WHERE s.id > ?1 ORDER BY s.id LIMIT ?2`,
+    after, limit + 1,
+  );
 }
 
 /** Create the source if it is new; an existing source keeps its own settings. */

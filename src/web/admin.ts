@@ -10,6 +10,7 @@ import { isTimeZone } from "../core/time";
 import { d1Runner } from "../db/sql";
 import {
   type SourceFields, createSourceStatement, deleteSourceStatements, getSourceWithState, listSourcesWithState, updateSourceStatement,
+  toNav,
 } from "../db/sources";
 import { refreshDeps } from "../ingest/cron";
 import { previewSource, refreshSource } from "../ingest/refresh";
@@ -118,7 +119,8 @@ export const health = new Hono<AppEnv>()
     const now = Date.now();
     const sources = await listSourcesWithState(c.var.db);
     c.header("cache-control", "no-store");
-    return c.html(StatusPage({ config: c.var.config, sources, now }));
+    const nav = toNav([...sources].sort((a, b) => a.id - b.id));
+    return c.html(StatusPage({ config: c.var.config, nav, sources, now }));
   });
 
 export const admin = new Hono<AppEnv>()

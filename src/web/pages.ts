@@ -1,20 +1,35 @@
-// HTML pages: thin handlers gluing db → render → Response.
+// HTML pages: thin handlers gluing db → render → Response. Each page reads D1 once (one batch:
+// its rows and the header's sources, db/page-reads.ts).
 import { Hono } from "hono";
 import { etag } from "hono/etag";
 import type { Context } from "hono";
-import { NotFoundError } from "../core/errors";
-import { isArticleId } from "../core/ids";
-import { articlePath, categoryPath, feedPaths, homePath, tagPath } from "../core/urls";
-import { getArticle, getNeighbours, listArticles, tagExists } from "../db/articles";
-import { getSourceBySlug, listSources } from "../db/sources";
+import type { HtmlEscapedString } from "hono/utils/html";
+import { BadRequestError, NotFoundError } from "../core/errors";
+import { isArticleId, sha256Hex } from "../core/ids";
+import { DIRECTORY_PATH, articlePath, categoryPath, feedPaths, homePath, tagPath } from "../core/urls";
+import { readArticlePage, readDirectoryPage, readListingPage, readSearchPage } from "../db/page-reads";
 import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
+import { getNav } from "../db/sources";
 import { ArticlePage } from "../render/pages/article";
+import { DirectoryPage } from "../render/pages/directory";
 import { SearchPage } from "../render/pages/search";
 import { Listing } from "../render/pages/listing";
 import { cacheControl, cachePolicy } from "./caching";
 import { type AppEnv, readBeforeCursor } from "./context";
 
 const readCursor = (c: Context<AppEnv>) => readBeforeCursor(c, "分页参数 before 无效，请从第一页重新浏览。");
+
+/** A rendered page with a strong ETag of its bytes, as hono's etag() would compute it, but from
+ *  the string in hand: etag() then only compares (it clones and re-reads the response stream
+ *  when no ETag is set, which cost more than rendering the page). */
+async function htmlPage(c: Context<AppEnv>, page: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 400 = 200): Promise<Response> {
+  const body = String(await page);
+  c.header("etag", `"${(await sha256Hex(body)).slice(0, 32)}"`);
+  return c.html(body, status);
+}
+
+/** Sources per page of the directory. */
+const DIRECTORY_PAGE_SIZE = 200;
 
 export const pages = new Hono<AppEnv>()
   // Validators on pages: a strong ETag of the rendered page (hono's etag), and the same cache
@@ -27,13 +42,10 @@ export const pages = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { config, db } = c.var;
     const before = readCursor(c);
-    const [sources, page] = await Promise.all([
-      listSources(db),
-      listArticles(db, { kind: "all" }, { before, limit: config.pageSize }),
-    ]);
-    return c.html(
+    const { nav, page } = await readListingPage(db, { kind: "all" }, { before, limit: config.pageSize });
+    return htmlPage(c,
       Listing({
-        config, sources, page, basePath: homePath(), isFirstPage: before === null,
+        config, nav, page, basePath: homePath(), isFirstPage: before === null,
         heading: "最新文章",
         meta: {
           title: config.siteTitle, description: config.siteDescription, path: homePath(), noindex: before !== null,
@@ -45,31 +57,36 @@ export const pages = new Hono<AppEnv>()
   .get("/search", async (c) => {
     const { config, db } = c.var;
     const query = (c.req.query("q") ?? "").trim();
-    const sources = await listSources(db);
-    if (!query) return c.html(SearchPage({ config, sources, query, terms: [], page: null, isFirstPage: true }));
+    if (!query) return htmlPage(c, SearchPage({ config, nav: await getNav(db), query, terms: [], page: null, isFirstPage: true }));
     const built = query.length <= MAX_QUERY_CHARS ? buildSearchQuery(query) : null;
     if (!built) {
       const error = query.length > MAX_QUERY_CHARS ? `搜索词最多 ${MAX_QUERY_CHARS} 个字。` : "搜索词需要包含文字或数字。";
-      return c.html(SearchPage({ config, sources, query: query.slice(0, MAX_QUERY_CHARS), terms: [], page: null, isFirstPage: true, error }), 400);
+      return htmlPage(c, SearchPage({ config, nav: await getNav(db), query: query.slice(0, MAX_QUERY_CHARS), terms: [], page: null, isFirstPage: true, error }), 400);
     }
     const before = readCursor(c);
-    const page = await listArticles(db, { kind: "search", query, match: built.match }, { before, limit: config.pageSize, withContent: true });
-    return c.html(SearchPage({ config, sources, query, terms: built.terms, page, isFirstPage: before === null }));
+    const { nav, page } = await readSearchPage(db, { kind: "search", query, match: built.match }, { before, limit: config.pageSize });
+    return htmlPage(c, SearchPage({ config, nav, query, terms: built.terms, page, isFirstPage: before === null }));
+  })
+  .get("/category", (c) => c.redirect(DIRECTORY_PATH, 301))
+  .get(DIRECTORY_PATH, async (c) => {
+    const { config, db } = c.var;
+    const afterParam = c.req.query("after");
+    const after = afterParam === undefined ? 0 : /^[1-9][0-9]{0,15}$/.test(afterParam) ? Number(afterParam) : null;
+    if (after === null) throw new BadRequestError("分页参数 after 无效，请从第一页重新浏览。");
+    const { nav, entries, next } = await readDirectoryPage(db, after, DIRECTORY_PAGE_SIZE);
+    return htmlPage(c, DirectoryPage({ config, nav, entries, next, isFirstPage: after === 0 }));
   })
   .get("/category/:file", async (c) => {
     const { config, db } = c.var;
     const slug = /^(.+)\.html$/.exec(c.req.param("file"))?.[1];
-    const source = slug ? await getSourceBySlug(db, slug) : null;
-    if (!source) throw new NotFoundError("没有这个新闻来源。");
+    if (!slug) throw new NotFoundError("没有这个新闻来源。");
     const before = readCursor(c);
-    const [sources, page] = await Promise.all([
-      listSources(db),
-      listArticles(db, { kind: "source", source }, { before, limit: config.pageSize }),
-    ]);
-    return c.html(
+    const { nav, source, page } = await readListingPage(db, { kind: "source", source: { slug } }, { before, limit: config.pageSize }, { source: slug });
+    if (!source) throw new NotFoundError("没有这个新闻来源。");
+    return htmlPage(c,
       Listing({
-        config, sources, page, basePath: categoryPath(source.slug), isFirstPage: before === null,
-        current: source.slug,
+        config, nav, page, basePath: categoryPath(source.slug), isFirstPage: before === null,
+        current: source,
         heading: source.label,
         intro: `来自${source.name}的本地新闻。`,
         meta: {
@@ -85,15 +102,12 @@ export const pages = new Hono<AppEnv>()
   .get("/tag/:tag", async (c) => {
     const { config, db } = c.var;
     const tag = c.req.param("tag");
-    if (!(await tagExists(db, tag))) throw new NotFoundError("没有这个标签。");
     const before = readCursor(c);
-    const [sources, page] = await Promise.all([
-      listSources(db),
-      listArticles(db, { kind: "tag", tag }, { before, limit: config.pageSize }),
-    ]);
-    return c.html(
+    const { nav, exists, page } = await readListingPage(db, { kind: "tag", tag }, { before, limit: config.pageSize }, { tag });
+    if (!exists) throw new NotFoundError("没有这个标签。");
+    return htmlPage(c,
       Listing({
-        config, sources, page, basePath: tagPath(tag), isFirstPage: before === null,
+        config, nav, page, basePath: tagPath(tag), isFirstPage: before === null,
         heading: `标签：${tag}`,
         meta: {
           title: `标签：${tag}`, description: `带有“${tag}”标签的文章`, path: tagPath(tag), noindex: before !== null,
@@ -105,12 +119,12 @@ export const pages = new Hono<AppEnv>()
   .get("/:category/:yyyy{[0-9]{4}}/:mm{[0-9]{2}}/:dd{[0-9]{2}}/:file", async (c) => {
     const { config, db } = c.var;
     const id = /^(.+)\.html$/.exec(c.req.param("file"))?.[1];
-    const article = id && isArticleId(id) ? await getArticle(db, id) : null;
+    if (!id || !isArticleId(id)) throw new NotFoundError("没有这篇文章。");
+    const { nav, article, older, newer } = await readArticlePage(db, id);
     if (!article) throw new NotFoundError("没有这篇文章。");
     // The id alone identifies the article; any other category or date in the path is a
     // mistyped or outdated link, sent on to the one canonical address.
     const canonical = articlePath(article);
     if (new URL(c.req.url).pathname !== canonical) return c.redirect(canonical, 301);
-    const [sources, { older, newer }] = await Promise.all([listSources(db), getNeighbours(db, article)]);
-    return c.html(ArticlePage({ config, sources, article, older, newer }));
+    return htmlPage(c, ArticlePage({ config, nav, article, older, newer }));
   });

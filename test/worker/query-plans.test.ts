@@ -6,6 +6,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Article, Scope, Source } from "../../src/core/model";
 import * as articles from "../../src/db/articles";
+import * as pageReads from "../../src/db/page-reads";
 import { indexMissing } from "../../src/db/search";
 import * as sources from "../../src/db/sources";
 import { type SqlRunner, type Stmt, d1Runner } from "../../src/db/sql";
@@ -14,15 +15,17 @@ import { importPosts } from "../../src/ingest/import-posts";
 const samples = inject("samplePosts");
 
 /** A runner over the real D1 that remembers every statement it ran. */
-function recording(): SqlRunner & { stmts: Stmt[] } {
+function recording(): SqlRunner & { stmts: Stmt[]; roundTrips: number } {
   const inner = d1Runner(env.DB);
   const stmts: Stmt[] = [];
-  return {
+  const r = {
     stmts,
-    all: (s) => (stmts.push(s), inner.all(s)),
-    allMany: (ss) => (stmts.push(...ss), inner.allMany(ss)),
-    batch: (ss) => (stmts.push(...ss), inner.batch(ss)),
+    roundTrips: 0,
+    all: <T>(s: Stmt) => (r.roundTrips++, stmts.push(s), inner.all<T>(s)),
+    allMany: (ss: readonly Stmt[]) => (r.roundTrips++, stmts.push(...ss), inner.allMany(ss)),
+    batch: (ss: readonly Stmt[]) => (r.roundTrips++, stmts.push(...ss), inner.batch(ss)),
   };
+  return r;
 }
 
 /** The plan's steps, each marked when it belongs to a correlated subquery (the per-row tags list). */
@@ -47,21 +50,20 @@ beforeAll(async () => {
 describe("query plans of the hot paths", () => {
   // Each entry: what runs it, and the db/ calls it makes.
   const paths: [string, (db: SqlRunner) => Promise<unknown>][] = [
-    ["home, page 1 and a deep page", async (db) => {
-      const first = await articles.listArticles(db, { kind: "all" }, { limit: 20 });
-      await articles.listArticles(db, { kind: "all" }, { limit: 20, before: first.items.at(-1) ? { ms: first.items.at(-1)!.published.ms, id: first.items.at(-1)!.id } : null });
-      await sources.listSources(db);
+    ["home, page 1 and a deep page (with the header's sources)", async (db) => {
+      const first = await pageReads.readListingPage(db, { kind: "all" }, { limit: 20 });
+      const last = first.page.items.at(-1);
+      await pageReads.readListingPage(db, { kind: "all" }, { limit: 20, before: last ? { ms: last.published.ms, id: last.id } : null });
     }],
-    ["category page, deep", (db) => articles.listArticles(db, { kind: "source", source }, { limit: 20, before: { ms: article.published.ms, id: article.id } })],
-    ["tag page, deep", async (db) => {
-      await articles.tagExists(db, "就业");
-      await articles.listArticles(db, { kind: "tag", tag: "就业" }, { limit: 20, before: { ms: article.published.ms, id: article.id } });
-    }],
-    ["search page and its next page", (db) => articles.listArticles(db, { kind: "search", query: "桂林", match: '"桂林"' }, { limit: 20, withContent: true, before: { ms: 1e15, id: article.id } })],
-    ["article page (by id, its category neighbours)", async (db) => {
-      await articles.getArticle(db, article.id);
-      await articles.getNeighbours(db, article);
-    }],
+    ["category page by slug, deep", (db) =>
+      pageReads.readListingPage(db, { kind: "source", source: { slug: source.slug } }, { limit: 20, before: { ms: article.published.ms, id: article.id } }, { source: source.slug })],
+    ["category listing by id (feeds, API)", (db) => articles.listArticles(db, { kind: "source", source }, { limit: 20, before: { ms: article.published.ms, id: article.id } })],
+    ["tag page, deep", (db) =>
+      pageReads.readListingPage(db, { kind: "tag", tag: "就业" }, { limit: 20, before: { ms: article.published.ms, id: article.id } }, { tag: "就业" })],
+    ["search page and its next page", (db) =>
+      pageReads.readSearchPage(db, { kind: "search", query: "桂林", match: '"桂林"' }, { limit: 20, before: { ms: 1e15, id: article.id } })],
+    ["article page (by id, its category neighbours)", (db) => pageReads.readArticlePage(db, article.id)],
+    ["directory of sources, a later page", (db) => pageReads.readDirectoryPage(db, 1, 200)],
     ["feed 304 without a render (listing version)", async (db) => {
       for (const scope of [{ kind: "all" }, { kind: "source", source }, { kind: "tag", tag: "就业" }] as Scope[]) await articles.getListingVersion(db, scope, 20);
     }],
@@ -110,4 +112,25 @@ describe("query plans of the hot paths", () => {
       }
     });
   }
+});
+
+describe("round trips", () => {
+  // A round trip to D1 costs more than the rows it carries: each page reads once, its header's
+  // sources included.
+  it("every HTML page reads D1 in one batch", async () => {
+    const reads: [string, (db: SqlRunner) => Promise<unknown>][] = [
+      ["home", (db) => pageReads.readListingPage(db, { kind: "all" }, { limit: 20 })],
+      ["category", (db) => pageReads.readListingPage(db, { kind: "source", source: { slug: source.slug } }, { limit: 20 }, { source: source.slug })],
+      ["tag", (db) => pageReads.readListingPage(db, { kind: "tag", tag: "就业" }, { limit: 20 }, { tag: "就业" })],
+      ["search", (db) => pageReads.readSearchPage(db, { kind: "search", query: "桂林", match: '"桂林"' }, { limit: 20 })],
+      ["article", (db) => pageReads.readArticlePage(db, article.id)],
+      ["directory", (db) => pageReads.readDirectoryPage(db, 0, 200)],
+    ];
+    for (const [name, read] of reads) {
+      const db = recording();
+      const data = (await read(db)) as { nav: { sources: unknown[] } };
+      expect(data.nav.sources.length, name).toBeGreaterThan(0);
+      expect(db.roundTrips, name).toBe(1);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 // An article page: the sanitized body with its date, source, tags, original link and neighbours.
 import { raw } from "hono/html";
 import type { Config } from "../../config";
-import type { Article, Source } from "../../core/model";
+import type { Article, SiteNav } from "../../core/model";
 import type { Neighbour } from "../../db/articles";
 import { formatDisplay, toRfc3339 } from "../../core/time";
 import { articlePath, categoryPath, feedPaths, homePath } from "../../core/urls";
@@ -11,7 +11,7 @@ import { TagList } from "./listing";
 
 export interface ArticlePageProps {
   readonly config: Config;
-  readonly sources: readonly Source[];
+  readonly nav: SiteNav;
   readonly article: Article;
   readonly older: Neighbour | null;
   readonly newer: Neighbour | null;
@@ -36,13 +36,13 @@ function newsArticleJsonLd(config: Config, a: Article): object {
   };
 }
 
-export function ArticlePage({ config, sources, article: a, older, newer }: ArticlePageProps) {
+export function ArticlePage({ config, nav, article: a, older, newer }: ArticlePageProps) {
   const neighbourLink = (n: Neighbour) => articlePath({ id: n.id, pathDate: n.pathDate, source: a.source });
   return (
     <Layout
       config={config}
-      sources={sources}
-      current={a.source.slug}
+      nav={nav}
+      current={a.source}
       meta={{
         title: a.title,
         description: a.summary || `${a.source.name}：${a.title}`,

@@ -1,6 +1,7 @@
 // A listing page: home, a category or a tag — newest first, keyset-paginated.
+import { html, raw } from "hono/html";
 import type { Config } from "../../config";
-import type { Article, Page, Source } from "../../core/model";
+import type { ArticleBrief, NavSource, Page, SiteNav } from "../../core/model";
 import { encodeCursor } from "../../core/ids";
 import { formatDisplay, toRfc3339 } from "../../core/time";
 import { type FeedPaths, articlePath, categoryPath, tagPath, withQuery } from "../../core/urls";
@@ -8,45 +9,26 @@ import { Layout, type PageMeta } from "./layout";
 
 export interface ListingProps {
   readonly config: Config;
-  readonly sources: readonly Source[];
+  readonly nav: SiteNav;
   readonly meta: PageMeta;
   readonly heading: string;
   readonly intro?: string;
-  readonly current?: string;
-  readonly page: Page<Article>;
+  readonly current?: NavSource;
+  readonly page: Page<ArticleBrief>;
   /** Path of the listing's first page; pagination links are built on it. */
   readonly basePath: string;
   readonly isFirstPage: boolean;
 }
 
-export function ArticleSummary({ article }: { article: Article }) {
-  return (
-    <article class="summary">
-      <h2>
-        <a href={articlePath(article)}>{article.title}</a>
-      </h2>
-      <p class="meta">
-        <time datetime={toRfc3339(article.published)}>{formatDisplay(article.published)}</time>
-        <span aria-hidden="true"> · </span>
-        <a href={categoryPath(article.source.slug)}>{article.source.name}</a>
-      </p>
-      {article.summary ? <p class="excerpt">{article.summary}</p> : null}
-      <TagList tags={article.tags} />
-    </article>
-  );
+// A listing repeats these twenty times a page: hono's html templates (which escape every value
+// as its JSX does) render them in about a third of the time JSX takes.
+export function ArticleSummary({ article: a }: { article: ArticleBrief }) {
+  return html`<article class="summary"><h2><a href="${articlePath(a)}">${a.title}</a></h2><p class="meta"><time datetime="${toRfc3339(a.published)}">${formatDisplay(a.published)}</time><span aria-hidden="true"> · </span><a href="${categoryPath(a.source.slug)}">${a.source.name}</a></p>${a.summary ? html`<p class="excerpt">${a.summary}</p>` : ""}${TagList({ tags: a.tags })}</article>`;
 }
 
 export function TagList({ tags }: { tags: readonly string[] }) {
-  if (tags.length === 0) return null;
-  return (
-    <ul class="tags" aria-label="标签">
-      {tags.map((t) => (
-        <li>
-          <a href={tagPath(t)} rel="tag">{t}</a>
-        </li>
-      ))}
-    </ul>
-  );
+  if (tags.length === 0) return raw("");
+  return html`<ul class="tags" aria-label="标签">${tags.map((t) => html`<li><a href="${tagPath(t)}" rel="tag">${t}</a></li>`)}</ul>`;
 }
 
 export function FeedLinks({ paths }: { paths: FeedPaths }) {
@@ -63,16 +45,14 @@ export function FeedLinks({ paths }: { paths: FeedPaths }) {
 
 export function Listing(p: ListingProps) {
   return (
-    <Layout config={p.config} meta={p.meta} sources={p.sources} current={p.current}>
+    <Layout config={p.config} meta={p.meta} nav={p.nav} current={p.current}>
       <h1>{p.heading}</h1>
       {p.intro ? <p class="intro">{p.intro}</p> : null}
       {p.page.items.length === 0 ? (
         <p class="empty">暂无文章。</p>
       ) : (
         <div class="article-list">
-          {p.page.items.map((a) => (
-            <ArticleSummary article={a} />
-          ))}
+          {p.page.items.map((a) => ArticleSummary({ article: a }))}
         </div>
       )}
       {p.meta.feeds ? <FeedLinks paths={p.meta.feeds.paths} /> : null}

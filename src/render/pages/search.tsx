@@ -1,6 +1,6 @@
 // /search: a form, and the matches newest first with the words highlighted.
 import type { Config } from "../../config";
-import type { Article, Page, Source } from "../../core/model";
+import type { Article, Page, SiteNav } from "../../core/model";
 import { encodeCursor } from "../../core/ids";
 import { snippet } from "../../core/snippet";
 import { htmlToText } from "../../core/text";
@@ -11,7 +11,7 @@ import { FeedLinks, TagList } from "./listing";
 
 export interface SearchPageProps {
   readonly config: Config;
-  readonly sources: readonly Source[];
+  readonly nav: SiteNav;
   readonly query: string;
   readonly terms: readonly string[];
   readonly page: Page<Article> | null;
@@ -34,7 +34,7 @@ export function SearchPage(p: SearchPageProps) {
   return (
     <Layout
       config={p.config}
-      sources={p.sources}
+      nav={p.nav}
       meta={{
         title: p.query ? `搜索：${p.query}` : "搜索",
         description: p.query ? `“${p.query}”的搜索结果` : "搜索本站文章",

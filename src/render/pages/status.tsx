@@ -1,6 +1,6 @@
 // /status: the health of every source, for people (the same data as /api/v1/sources/health).
 import type { Config } from "../../config";
-import type { SourceWithState } from "../../core/model";
+import type { SiteNav, SourceWithState } from "../../core/model";
 import { formatDisplay, zoneOffset } from "../../core/time";
 import { categoryPath } from "../../core/urls";
 import { Layout } from "./layout";
@@ -8,9 +8,9 @@ import { Layout } from "./layout";
 const when = (ms: number | null, tz: string) => (ms && ms > 0 ? formatDisplay({ ms, offset: zoneOffset(tz, ms) ?? 0 }) : "—");
 const RESULT: Record<string, string> = { "200": "成功（有内容）", "304": "成功（未变化）", error: "失败" };
 
-export function StatusPage({ config, sources, now }: { config: Config; sources: readonly SourceWithState[]; now: number }) {
+export function StatusPage({ config, nav, sources, now }: { config: Config; nav: SiteNav; sources: readonly SourceWithState[]; now: number }) {
   return (
-    <Layout config={config} sources={sources} meta={{ title: "来源状态", description: "各新闻来源的抓取状态", path: "/status", noindex: true }}>
+    <Layout config={config} nav={nav} meta={{ title: "来源状态", description: "各新闻来源的抓取状态", path: "/status", noindex: true }}>
       <h1>来源状态</h1>
       <p class="intro">每个新闻来源最近一次抓取的结果与下次抓取时间。</p>
       <div class="table-wrap">

@@ -1,0 +1,81 @@
+// What each HTML page reads, as one batch: the page's own rows and the header's sources travel
+// in a single round trip to D1 (a round trip costs more than the rows it carries).
+import type { Article, ArticleBrief, NavSource, Page, SiteNav, Source } from "../core/model";
+import {
+  BRIEF_COLUMNS, type ListOptions, type ListScope, type Neighbour, articleStatement, listStatement, neighbourStatements, tagExistsStatement,
+  toPage,
+} from "./articles";
+import { type ArticleBriefRow, type ArticleRow, type SourceRow, toArticle, toArticleBrief, toSource } from "./rows";
+import { type DirectoryEntry, directoryStatement, navStatement, sourceBySlugStatement, toNav } from "./sources";
+import type { SqlRunner, Stmt } from "./sql";
+
+type Rows = readonly unknown[];
+
+/** What must exist for a listing page to exist: its source or its tag. */
+export type ListingSubject = { readonly source: string } | { readonly tag: string } | null;
+
+export interface ListingPageData<T> {
+  readonly nav: SiteNav;
+  /** The source of a category page; null when it does not exist (or the page is not one). */
+  readonly source: Source | null;
+  /** False when the page's source or tag does not exist. */
+  readonly exists: boolean;
+  readonly page: Page<T>;
+}
+
+/** A home, category or tag page: the header's sources, the page's source or tag, and its
+ *  articles' brief columns. */
+export function readListingPage(db: SqlRunner, scope: ListScope, opts: ListOptions, subject: ListingSubject = null): Promise<ListingPageData<ArticleBrief>> {
+  return readListing(db, listStatement(scope, opts, BRIEF_COLUMNS), toArticleBrief, scope, opts.limit, subject);
+}
+
+/** A search page: the matches with their bodies (the excerpt is cut around the words found). */
+export function readSearchPage(db: SqlRunner, scope: ListScope & { kind: "search" }, opts: ListOptions): Promise<ListingPageData<Article>> {
+  return readListing(db, listStatement(scope, { ...opts, withContent: true }), toArticle, scope, opts.limit, null);
+}
+
+async function readListing<R extends ArticleBriefRow & { search_rowid?: number | null }, T>(
+  db: SqlRunner, listing: Stmt, map: (row: R) => T, scope: ListScope, limit: number, subject: ListingSubject,
+): Promise<ListingPageData<T>> {
+  const subjectStmt = subject === null ? [] : ["source" in subject ? sourceBySlugStatement(subject.source) : tagExistsStatement(subject.tag)];
+  const [nav, ...rest] = await db.allMany([navStatement(), ...subjectStmt, listing]);
+  const rows = rest.pop() as R[];
+  const subjectRows = rest[0] as Rows | undefined;
+  const source = subject && "source" in subject && subjectRows?.[0] ? toSource(subjectRows[0] as SourceRow) : null;
+  return {
+    nav: toNav(nav as NavSource[]),
+    source,
+    exists: subjectRows === undefined || subjectRows.length > 0,
+    page: toPage(rows, limit, scope, map),
+  };
+}
+
+export interface ArticlePageData {
+  readonly nav: SiteNav;
+  readonly article: Article | null;
+  readonly older: Neighbour | null;
+  readonly newer: Neighbour | null;
+}
+
+export async function readArticlePage(db: SqlRunner, id: string): Promise<ArticlePageData> {
+  const [nav, article, older, newer] = await db.allMany([navStatement(), articleStatement(id), ...neighbourStatements(id)]);
+  return {
+    nav: toNav(nav as NavSource[]),
+    article: article?.[0] ? toArticle(article[0] as ArticleRow) : null,
+    older: (older?.[0] as Neighbour | undefined) ?? null,
+    newer: (newer?.[0] as Neighbour | undefined) ?? null,
+  };
+}
+
+export interface DirectoryPageData {
+  readonly nav: SiteNav;
+  readonly entries: readonly DirectoryEntry[];
+  /** The id to continue after, when more sources follow. */
+  readonly next: number | null;
+}
+
+export async function readDirectoryPage(db: SqlRunner, after: number, limit: number): Promise<DirectoryPageData> {
+  const [nav, rows] = (await db.allMany([navStatement(), directoryStatement(after, limit)])) as [NavSource[], DirectoryEntry[]];
+  const entries = rows.slice(0, limit);
+  return { nav: toNav(nav), entries, next: rows.length > limit ? entries[entries.length - 1]!.id : null };
+}
