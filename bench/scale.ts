@@ -5,7 +5,7 @@
 // Prints p50, p99, req/s, the ratios and which targets are met (method: README, Benchmarks).
 // Env: SCALE_SIZES (default 10000,100000,1000000), SCALE_SEARCH_MAX (largest size given a search
 // index, default 100000), BENCH_N (requests per case and size, default 600), BENCH_C (concurrency,
-// default 8). Loaded databases are kept in .tmp/bench/scale-d1 and reused while their inputs are
+// default 8), BENCH_ROUNDS (interleaved rounds, default 6; ratios are medians of per-round ratios). Loaded databases are kept in .tmp/bench/scale-d1 and reused while their inputs are
 // unchanged.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -21,7 +21,7 @@ const ORIGIN = "https://news.test";
 const PERSIST = join(ROOT, ".tmp/bench/scale-d1");
 const BUILT_FROM = ["bench/search-data.ts", "bench/scale-data.ts", "src/core/search-tokens.ts", "src/db/search.ts", "src/db/articles.ts", "src/db/sources.ts"];
 const PAGE = 20;
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 
 const list = (name: string, fallback: string) => (process.env[name] ?? fallback).split(",").map(Number);
 const SIZES = list("SCALE_SIZES", "10000,100000,1000000").sort((a, b) => a - b);
@@ -237,18 +237,27 @@ async function main() {
       const res = await bare.fetch(`http://bare/?k=${encodeURIComponent(caseId(c))}`);
       await res.arrayBuffer();
     };
-    const timed = cases.flatMap((c) => [
-      { id: caseId(c), fn: once(c) },
-      ...(c.kind === "baseline" ? [] : [{ id: `bare ${caseId(c)}`, fn: bareOnce(c) }]),
-    ]);
+    // Each case runs between its two references, in small blocks, every round: the 20-row D1
+    // worker just before it and the bare worker with its bytes just after, so each ratio compares
+    // figures taken seconds apart (this machine's load swings more than that between cases).
+    const baselineOf = (c: Case) => cases.find((b) => b.size === c.size && b.kind === "baseline")!;
+    const timed = cases.flatMap((c) =>
+      c.kind === "baseline"
+        ? [{ id: caseId(c), fn: once(c) }]
+        : [
+            { id: `d1 before ${caseId(c)}`, fn: once(baselineOf(c)) },
+            { id: caseId(c), fn: once(c) },
+            { id: `bare ${caseId(c)}`, fn: bareOnce(c) },
+          ],
+    );
     for (const t of timed) await measure(Math.min(50, N), C, t.fn); // warm every path
-    const acc = new Map<string, { n: number; s: number; p50: number[]; p99: number[] }>();
+    const acc = new Map<string, { n: number; s: number; p50: number[]; p99: number[]; rps: number[] }>();
     const start = performance.now();
     for (let round = 0; round < ROUNDS; round++) {
       for (const t of timed) {
         const r = await measure(Math.ceil(N / ROUNDS), C, t.fn);
-        const a = acc.get(t.id) ?? { n: 0, s: 0, p50: [], p99: [] };
-        a.n += r.n, a.s += r.seconds, a.p50.push(r.p50), a.p99.push(r.p99);
+        const a = acc.get(t.id) ?? { n: 0, s: 0, p50: [], p99: [], rps: [] };
+        a.n += r.n, a.s += r.seconds, a.p50.push(r.p50), a.p99.push(r.p99), a.rps.push(r.rps);
         acc.set(t.id, a);
       }
     }
@@ -263,10 +272,15 @@ async function main() {
     const verdicts: { target: string; value: string; ok: boolean }[] = [];
     const rows = cases.map((c) => {
       const s = stat(caseId(c));
-      const base = stat(`${c.size}:baseline: bare worker, one 20-row D1 query`);
       const twin = c.kind === "baseline" ? null : stat(`bare ${caseId(c)}`);
-      const vsD1 = s.rps / base.rps;
-      const vsBare = twin ? s.rps / twin.rps : NaN;
+      // Ratios: the median over rounds of this case's req/s over its neighbour's in that round.
+      const pairedRatio = (other: string) => {
+        const mine = acc.get(caseId(c))!.rps;
+        const theirs = acc.get(other)?.rps;
+        return theirs ? median(mine.map((r, i) => r / theirs[i]!)) : NaN;
+      };
+      const vsD1 = c.kind === "baseline" ? 1 : pairedRatio(`d1 before ${caseId(c)}`);
+      const vsBare = twin ? pairedRatio(`bare ${caseId(c)}`) : NaN;
       let target = "";
       if (c.kind === "uncached" && c.status === 200) {
         target = `≥ 0.8× D1: ${vsD1 >= 0.8 ? "yes" : "NO"}`;
@@ -323,7 +337,9 @@ async function main() {
     console.log(`\nData\n${notes.map((l) => `- ${l}`).join("\n")}`);
     console.log(
       "\nNotes: each case's \"bare same bytes\" is a worker returning that case's exact response bytes (status, content type);\n" +
-        "the D1 baseline reads the newest 20 articles' id, title, summary and date through the time index. Rendered feeds use\n" +
+        "each case runs between the 20-row D1 worker and its bare twin every round, and a ratio is the median over rounds of\n" +
+        "the case's req/s over its neighbour's in the same round (req/s columns: all rounds together).\n" +
+        "The D1 baseline reads the newest 20 articles' id, title, summary and date through the time index. Rendered feeds use\n" +
         "a page cursor above every article (the newest 20, like the feed itself) under a URL no cache has seen, on an isolate\n" +
         "with MEMORY_CACHE_MB=0. The home 304 is hono's etag middleware: it renders, hashes, then answers 304.\n" +
         "This machine is shared (2 cores): expect ±20 % between runs.",

@@ -1,5 +1,5 @@
 // npm run lighthouse — Lighthouse 12 (the last major that runs on Node 20) with Debian's chromium on
-// the home, a category and an article page of a local site (fresh D1, the sample posts, `wrangler
+// the home, a category, an article and the sources directory page of a local site (fresh D1, the sample posts, `wrangler
 // dev`), printing performance, accessibility, best practices and SEO per page. Exit code 1 when any
 // score is under the target. Options: --form-factor mobile|desktop (default mobile, Lighthouse's
 // default: a mid-range phone on slow 4G, simulated), --keep (write each page's HTML report to
@@ -33,7 +33,7 @@ try {
   const home = await (await fetch(`${server.url}/`)).text();
   const article = /<article class="summary">[\s\S]*?<a href="([^"]+)"/.exec(home)?.[1];
   if (!article) throw new Error("no article link on the home page");
-  const pages = { home: "/", category: "/category/guilinwanbao.html", article };
+  const pages = { home: "/", category: "/category/guilinwanbao.html", article, directory: "/category/" };
   const rows: Record<string, string | number>[] = [];
   for (const [name, path] of Object.entries(pages)) {
     const url = `${server.url}${path}`;
