@@ -24,8 +24,8 @@ export interface ListingPageData<T> {
 }
 
 /** A home, category or tag page: the header's sources, the page's source or tag, and its
- *  articles' brief columns. */
-export function readListingPage(db: SqlRunner, scope: ListScope, opts: ListOptions, subject: ListingSubject = null): Promise<ListingPageData<ArticleBrief>> {
+ *  articles' brief columns (no search rowid: a search's cursor needs it, see readSearchPage). */
+export function readListingPage(db: SqlRunner, scope: Exclude<ListScope, { kind: "search" }>, opts: ListOptions, subject: ListingSubject = null): Promise<ListingPageData<ArticleBrief>> {
   return readListing(db, listStatement(scope, opts, BRIEF_COLUMNS), toArticleBrief, scope, opts.limit, subject);
 }
 

@@ -19,12 +19,13 @@ import { type AppEnv, readBeforeCursor } from "./context";
 
 const readCursor = (c: Context<AppEnv>) => readBeforeCursor(c, "分页参数 before 无效，请从第一页重新浏览。");
 
-/** A rendered page with a strong ETag of its bytes, as hono's etag() would compute it, but from
- *  the string in hand: etag() then only compares (it clones and re-reads the response stream
- *  when no ETag is set, which cost more than rendering the page). */
+/** A rendered page with a strong ETag of its bytes (SHA-256 of the string in hand): hono's
+ *  etag() then only compares; without one it clones and re-reads the response stream to hash
+ *  it, which cost more than rendering the page. Error pages get no validator. */
 async function htmlPage(c: Context<AppEnv>, page: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 400 = 200): Promise<Response> {
-  const body = String(await page);
-  c.header("etag", `"${(await sha256Hex(body)).slice(0, 32)}"`);
+  // A JSX node's toString() is a promise when a component is async.
+  const body = await (await page).toString();
+  if (status === 200) c.header("etag", `"${(await sha256Hex(body)).slice(0, 32)}"`);
   return c.html(body, status);
 }
 
@@ -67,7 +68,7 @@ export const pages = new Hono<AppEnv>()
     const { nav, page } = await readSearchPage(db, { kind: "search", query, match: built.match }, { before, limit: config.pageSize });
     return htmlPage(c, SearchPage({ config, nav, query, terms: built.terms, page, isFirstPage: before === null }));
   })
-  .get("/category", (c) => c.redirect(DIRECTORY_PATH, 301))
+  .get("/category", (c) => c.redirect(`${DIRECTORY_PATH}${new URL(c.req.url).search}`, 301))
   .get(DIRECTORY_PATH, async (c) => {
     const { config, db } = c.var;
     const afterParam = c.req.query("after");

@@ -101,6 +101,7 @@ describe("directory of sources", () => {
     const moved = await get("/category");
     expect(moved.status).toBe(301);
     expect(moved.headers.get("location")).toBe("/category/");
+    expect((await get("/category?after=5")).headers.get("location")).toBe("/category/?after=5");
     for (const bad of ["abc", "0", "-1", "1e3", "99999999999999999999"]) {
       const res = await get(`/category/?after=${bad}`);
       expect(res.status, bad).toBe(400);

@@ -42,6 +42,8 @@ describe("/search", () => {
   it("answers a query with nothing searchable with a 400 page, not a 500", async () => {
     const res = await get(`/search?q=${q("***")}`);
     expect(res.status).toBe(400);
+    // An error page carries no validator: nothing may keep or revalidate it.
+    expect(res.headers.get("etag")).toBeNull();
     expect(await res.text()).toContain("搜索词需要包含文字或数字。");
   });
 });
