@@ -6,6 +6,7 @@ import type { DirectoryEntry } from "../../db/sources";
 import { formatDisplay, zoneOffset } from "../../core/time";
 import { DIRECTORY_PATH, categoryPath, withQuery } from "../../core/urls";
 import { Layout } from "./layout";
+import { Pager } from "./listing";
 
 export interface DirectoryPageProps {
   readonly config: Config;
@@ -40,14 +41,10 @@ export function DirectoryPage({ config, nav, entries, next, isFirstPage }: Direc
           ))}
         </ul>
       )}
-      <nav class="pager" aria-label="分页">
-        {isFirstPage ? null : <a href={DIRECTORY_PATH}>« 第一页</a>}
-        {next !== null ? (
-          <a rel="next" href={withQuery(DIRECTORY_PATH, "after", String(next))}>
-            更多来源 »
-          </a>
-        ) : null}
-      </nav>
+      <Pager
+        first={isFirstPage ? null : { href: DIRECTORY_PATH, text: "« 第一页" }}
+        next={next !== null ? { href: withQuery(DIRECTORY_PATH, "after", String(next)), text: "更多来源 »" } : null}
+      />
     </Layout>
   );
 }

@@ -43,6 +43,21 @@ export function FeedLinks({ paths }: { paths: FeedPaths }) {
   );
 }
 
+interface PagerLink {
+  readonly href: string;
+  readonly text: string;
+}
+
+/** Keyset paging: back to the first page (unless on it), on to the next (when there is one). */
+export function Pager({ first, next }: { first: PagerLink | null; next: PagerLink | null }) {
+  return (
+    <nav class="pager" aria-label="分页">
+      {first ? <a href={first.href}>{first.text}</a> : null}
+      {next ? <a rel="next" href={next.href}>{next.text}</a> : null}
+    </nav>
+  );
+}
+
 export function Listing(p: ListingProps) {
   return (
     <Layout config={p.config} meta={p.meta} nav={p.nav} current={p.current}>
@@ -56,14 +71,10 @@ export function Listing(p: ListingProps) {
         </div>
       )}
       {p.meta.feeds ? <FeedLinks paths={p.meta.feeds.paths} /> : null}
-      <nav class="pager" aria-label="分页">
-        {p.isFirstPage ? null : <a href={p.basePath}>« 最新文章</a>}
-        {p.page.next ? (
-          <a rel="next" href={withQuery(p.basePath, "before", encodeCursor(p.page.next))}>
-            更早的文章 »
-          </a>
-        ) : null}
-      </nav>
+      <Pager
+        first={p.isFirstPage ? null : { href: p.basePath, text: "« 最新文章" }}
+        next={p.page.next ? { href: withQuery(p.basePath, "before", encodeCursor(p.page.next)), text: "更早的文章 »" } : null}
+      />
     </Layout>
   );
 }

@@ -7,7 +7,7 @@ import { htmlToText } from "../../core/text";
 import { formatDisplay, toRfc3339 } from "../../core/time";
 import { articlePath, categoryPath, withQuery } from "../../core/urls";
 import { Layout } from "./layout";
-import { FeedLinks, TagList } from "./listing";
+import { FeedLinks, Pager, TagList } from "./listing";
 
 export interface SearchPageProps {
   readonly config: Config;
@@ -75,14 +75,10 @@ export function SearchPage(p: SearchPageProps) {
       ) : null}
       {p.page && p.query ? <FeedLinks paths={searchFeeds(p.query)} /> : null}
       {p.page ? (
-        <nav class="pager" aria-label="分页">
-          {p.isFirstPage ? null : <a href={withQuery("/search", "q", p.query)}>« 最新结果</a>}
-          {p.page.next ? (
-            <a rel="next" href={withQuery(withQuery("/search", "q", p.query), "before", encodeCursor(p.page.next))}>
-              更早的结果 »
-            </a>
-          ) : null}
-        </nav>
+        <Pager
+          first={p.isFirstPage ? null : { href: withQuery("/search", "q", p.query), text: "« 最新结果" }}
+          next={p.page.next ? { href: withQuery(withQuery("/search", "q", p.query), "before", encodeCursor(p.page.next)), text: "更早的结果 »" } : null}
+        />
       ) : null}
     </Layout>
   );
