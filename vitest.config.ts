@@ -33,7 +33,14 @@ export default defineConfig({
               d1Databases: { MIGRATION_DB: "migration-test-db" },
               // The queue fan-out path, as production has it (local development refreshes inline).
               queueProducers: { REFRESH_QUEUE: { queueName: "edge-news-refresh-test" } },
-              queueConsumers: { "edge-news-refresh-test": { maxBatchSize: 10, maxBatchTimeout: 0.1, maxRetries: 2, deadLetterQueue: "edge-news-refresh-test-dlq" } },
+              queueConsumers: {
+                "edge-news-refresh-test": {
+                  maxBatchSize: 10,
+                  maxBatchTimeout: 0.1,
+                  maxRetries: 2,
+                  deadLetterQueue: "edge-news-refresh-test-dlq",
+                },
+              },
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(join(import.meta.dirname, "migrations")),
                 // Tests pin their own origin so absolute links are predictable.

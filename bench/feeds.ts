@@ -50,23 +50,41 @@ async function main() {
   try {
     const db = await mf.getD1Database("DB", "app");
     for (const q of migrationsSql()) await db.prepare(q).run();
-    await importPosts(d1Runner(db), Array.from({ length: 60 }, (_, i) => post(i)), { timeZone: "Asia/Shanghai", now: Date.now() });
+    await importPosts(
+      d1Runner(db),
+      Array.from({ length: 60 }, (_, i) => post(i)),
+      { timeZone: "Asia/Shanghai", now: Date.now() },
+    );
 
     // 1. Render time: (time of n renders − time of 0 renders) / n, measured from outside.
     const render = await mf.getWorker("render");
     const renderRows = [];
     // cold: every item rendered through feed (rendered items forgotten before each render);
     // kept: the items rendered before are reused (a re-render of an unchanged listing).
-    const renderCases = [["rss", "cold", 2], ["rss", "kept", 2], ["atom", "cold", 2], ["atom", "kept", 2], ["json", "", 0.5]] as const;
+    const renderCases = [
+      ["rss", "cold", 2],
+      ["rss", "kept", 2],
+      ["atom", "cold", 2],
+      ["atom", "kept", 2],
+      ["json", "", 0.5],
+    ] as const;
     for (const [format, items, target] of renderCases) {
-      const call = (n: number) => render.fetch(`http://bench/?format=${format}&n=${n}${items === "cold" ? "&cold" : ""}`).then((r) => r.text());
+      const call = (n: number) =>
+        render.fetch(`http://bench/?format=${format}&n=${n}${items === "cold" ? "&cold" : ""}`).then((r) => r.text());
       await call(20); // warm up
       const N = 200;
       const base = await measure(5, 1, () => call(0));
       const loaded = await measure(5, 1, () => call(N));
       const perRender = (loaded.p50 - base.p50) / N;
       const bytes = Number(await call(1));
-      renderRows.push({ format, items: `50 ${items}`.trim(), "feed KB": Math.round(bytes / 1024), "ms per render": perRender, "target ms": target, ok: perRender <= target ? "yes" : "NO" });
+      renderRows.push({
+        format,
+        items: `50 ${items}`.trim(),
+        "feed KB": Math.round(bytes / 1024),
+        "ms per render": perRender,
+        "target ms": target,
+        ok: perRender <= target ? "yes" : "NO",
+      });
     }
     console.log("\nFeed render time inside workerd (50 items, ~5 KB body each)\n");
     table(renderRows);
@@ -84,18 +102,31 @@ async function main() {
     await new Promise((r) => setTimeout(r, 200)); // the edge copy is written in waitUntil
     let unique = 0;
     const fresh = () => encodeCursor({ ms: 9e12 - unique++, id: "ffffffffffffffff" });
-    const status = (p: Promise<{ arrayBuffer(): Promise<ArrayBuffer>; status: number }>) => p.then(async (r) => (await r.arrayBuffer(), r.status));
+    const status = (p: Promise<{ arrayBuffer(): Promise<ArrayBuffer>; status: number }>) =>
+      p.then(async (r) => (await r.arrayBuffer(), r.status));
     // [name, expected status, one request]
     const cases: [string, number, () => Promise<number>][] = [
       ["bare worker, same bytes", 200, () => status(bare.fetch(`${ORIGIN}${FEED}`))],
       ["feed, cached 200 (isolate memory)", 200, () => status(app2.fetch(`${ORIGIN}${FEED}`))],
       ["feed, cached 200 (Cache API)", 200, () => status(appEdge.fetch(`${ORIGIN}${FEED}`))],
-      ["feed, 304 (isolate memory)", 304, () => status(app2.fetch(`${ORIGIN}${FEED}`, { headers: { "If-None-Match": etag } }))],
-      ["feed, 304 (Cache API)", 304, () => status(appEdge.fetch(`${ORIGIN}${FEED}`, { headers: { "If-None-Match": etag } }))],
+      [
+        "feed, 304 (isolate memory)",
+        304,
+        () => status(app2.fetch(`${ORIGIN}${FEED}`, { headers: { "If-None-Match": etag } })),
+      ],
+      [
+        "feed, 304 (Cache API)",
+        304,
+        () => status(appEdge.fetch(`${ORIGIN}${FEED}`, { headers: { "If-None-Match": etag } })),
+      ],
       // A URL no cache has seen (a page cursor never asked for before, above every article): the
       // listing's version is read from D1, nothing is rendered. Each URL has its own self link
       // and so its own ETag; "*" matches any current one.
-      ["feed, 304 from D1 (uncached URL)", 304, () => status(appEdge.fetch(`${ORIGIN}${FEED}?before=${fresh()}`, { headers: { "If-None-Match": "*" } }))],
+      [
+        "feed, 304 from D1 (uncached URL)",
+        304,
+        () => status(appEdge.fetch(`${ORIGIN}${FEED}?before=${fresh()}`, { headers: { "If-None-Match": "*" } })),
+      ],
       ["feed, rendered 200 (uncached URL)", 200, () => status(appEdge.fetch(`${ORIGIN}${FEED}?before=${fresh()}`))],
     ];
     for (const [name, expected, fn] of cases) {
@@ -123,10 +154,21 @@ async function main() {
     for (const [name, acc] of totals) {
       const rps = acc.n / acc.s;
       const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      rows.push({ case: name, requests: acc.n, "req/s": Math.round(rps), "p50 ms": median(acc.p50), "p99 ms": median(acc.p99), "× bare": rps / bareRps });
+      rows.push({
+        case: name,
+        requests: acc.n,
+        "req/s": Math.round(rps),
+        "p50 ms": median(acc.p50),
+        "p99 ms": median(acc.p99),
+        "× bare": rps / bareRps,
+      });
     }
-    console.log(`\nThroughput through Miniflare's API, ${C} concurrent, ${N} requests per case in 3 interleaved rounds`);
-    console.log(`(feed body ${Math.round(body.length / 1024)} KB, 20 items; target for the cached and 304 paths: ≥ 0.8× bare)\n`);
+    console.log(
+      `\nThroughput through Miniflare's API, ${C} concurrent, ${N} requests per case in 3 interleaved rounds`,
+    );
+    console.log(
+      `(feed body ${Math.round(body.length / 1024)} KB, 20 items; target for the cached and 304 paths: ≥ 0.8× bare)\n`,
+    );
     table(rows);
   } finally {
     await mf.dispose();

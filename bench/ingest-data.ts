@@ -58,7 +58,6 @@ const utf8Length = (s: string) => encoder.encode(s).length;
 const pad = (n: number) => String(n).padStart(2, "0");
 const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-
 /** "Tue, 18 Nov 2025 09:30:00 +0800": RFC 822 wall-clock time in China (UTC+8). */
 function rfc822China(utcMs: number): string {
   const d = new Date(utcMs + 8 * 3600_000);
@@ -141,5 +140,11 @@ export function feedWithOneNew(options: FeedOptions, newPrefix: string): string 
   const item = extra.slice(extra.indexOf("<item>"), extra.lastIndexOf("</item>") + "</item>".length);
   const first = base.indexOf("<item>");
   const lastStart = base.lastIndexOf("<item>");
-  return base.slice(0, first) + item + "\n" + base.slice(first, lastStart) + base.slice(base.lastIndexOf("</item>") + "</item>".length + 1);
+  return (
+    base.slice(0, first) +
+    item +
+    "\n" +
+    base.slice(first, lastStart) +
+    base.slice(base.lastIndexOf("</item>") + "</item>".length + 1)
+  );
 }

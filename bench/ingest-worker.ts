@@ -91,7 +91,14 @@ function counting(db: D1Database) {
 // --- the same pipeline with no D1 call, on the same bytes as the "unchanged" cases ------------
 
 const SOURCE = { slug: "bench-cpu", name: "桂林晚报", label: "桂林晚报新闻", timezone: TIMEZONE, intervalMinutes: 15 };
-let staged: { text: string; feed: ParsedFeed; base: string; inputs: ArticleInput[]; known: Map<string, string>; raw: Map<string, string> } | null = null;
+let staged: {
+  text: string;
+  feed: ParsedFeed;
+  base: string;
+  inputs: ArticleInput[];
+  known: Map<string, string>;
+  raw: Map<string, string>;
+} | null = null;
 
 async function normalizeAll(feed: ParsedFeed, base: string, now: number): Promise<ArticleInput[]> {
   const inputs: ArticleInput[] = [];
@@ -105,7 +112,10 @@ async function normalizeAll(feed: ParsedFeed, base: string, now: number): Promis
 /** A SqlRunner with no database: reads of stored hashes are answered from `known` (the shape
  *  readKnownHashes asks for), writes are built and dropped. The real refreshSource runs on it, so
  *  the CPU-only rows measure exactly the production code path minus D1. */
-function memoryRunner(known: ReadonlyMap<string, string>, raw: ReadonlyMap<string, string> = new Map()): SqlRunner & { written: number } {
+function memoryRunner(
+  known: ReadonlyMap<string, string>,
+  raw: ReadonlyMap<string, string> = new Map(),
+): SqlRunner & { written: number } {
   const runner = {
     written: 0,
     async all<T>(): Promise<T[]> {
@@ -114,7 +124,8 @@ function memoryRunner(known: ReadonlyMap<string, string>, raw: ReadonlyMap<strin
     async allMany(stmts: readonly Stmt[]): Promise<unknown[][]> {
       return stmts.map((st) => {
         const [slug, guidsJson] = st.params as [string, string];
-        const guids = typeof guidsJson === "string" && guidsJson.startsWith("[") ? (JSON.parse(guidsJson) as string[]) : [];
+        const guids =
+          typeof guidsJson === "string" && guidsJson.startsWith("[") ? (JSON.parse(guidsJson) as string[]) : [];
         return guids.flatMap((guid) => {
           const hash = known.get(`${slug}\n${guid}`);
           return hash ? [{ slug, guid, content_hash: hash, raw_hash: raw.get(`${slug}\n${guid}`) ?? null }] : [];
@@ -130,18 +141,40 @@ function memoryRunner(known: ReadonlyMap<string, string>, raw: ReadonlyMap<strin
 
 function cpuSource(state: Partial<SourceWithState["state"]>): SourceWithState {
   return {
-    id: 0, slug: SOURCE.slug, name: SOURCE.name, label: SOURCE.label, homepage: null, feedUrl: `${UPSTREAM}/same.xml`,
-    timezone: TIMEZONE, enabled: true, intervalMinutes: SOURCE.intervalMinutes, kind: "feed", rules: null,
+    id: 0,
+    slug: SOURCE.slug,
+    name: SOURCE.name,
+    label: SOURCE.label,
+    homepage: null,
+    feedUrl: `${UPSTREAM}/same.xml`,
+    timezone: TIMEZONE,
+    enabled: true,
+    intervalMinutes: SOURCE.intervalMinutes,
+    kind: "feed",
+    rules: null,
     state: {
-      etag: null, lastModified: null, nextFetchAt: 0, lastFetchAt: null, lastStatus: null, errorCount: 0, lastError: null,
-      pausedAt: null, lastDurationMs: null, lastCounts: null, bodyHash: null, ...state,
+      etag: null,
+      lastModified: null,
+      nextFetchAt: 0,
+      lastFetchAt: null,
+      lastStatus: null,
+      errorCount: 0,
+      lastError: null,
+      pausedAt: null,
+      lastDurationMs: null,
+      lastCounts: null,
+      bodyHash: null,
+      ...state,
     },
   };
 }
 
 /** refreshSource itself, with every D1 call left out (memoryRunner). Returns the statements built. */
 async function refreshWithoutD1(
-  path: string, state: Partial<SourceWithState["state"]>, known: ReadonlyMap<string, string>, raw?: ReadonlyMap<string, string>,
+  path: string,
+  state: Partial<SourceWithState["state"]>,
+  known: ReadonlyMap<string, string>,
+  raw?: ReadonlyMap<string, string>,
 ): Promise<number> {
   const db = memoryRunner(known, raw);
   const outcome = await refreshSource(deps(db), { ...cpuSource(state), feedUrl: `${UPSTREAM}${path}` });
@@ -160,7 +193,10 @@ async function stage(): Promise<NonNullable<typeof staged>> {
     // The raw hashes a refresh of this feed stores (the items' guids are their identities).
     const raw = new Map<string, string>();
     for (const item of feed.items) {
-      raw.set(`${SOURCE.slug}\n${item.guid}`, await hashItem(item, { base, xmlBase: null, label: SOURCE.label, timezone: TIMEZONE }));
+      raw.set(
+        `${SOURCE.slug}\n${item.guid}`,
+        await hashItem(item, { base, xmlBase: null, label: SOURCE.label, timezone: TIMEZONE }),
+      );
     }
     staged = { text, feed, base, inputs, known, raw };
   }
@@ -169,7 +205,12 @@ async function stage(): Promise<NonNullable<typeof staged>> {
 
 const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> | number> = {
   "cpu-304": () => refreshWithoutD1("/etag.xml", { etag: ETAG }, new Map()),
-  "cpu-same": async () => refreshWithoutD1("/same.xml", { bodyHash: await hashBody(sameBytes), lastCounts: { new: 0, updated: 0, unchanged: ITEMS } }, staged!.known),
+  "cpu-same": async () =>
+    refreshWithoutD1(
+      "/same.xml",
+      { bodyHash: await hashBody(sameBytes), lastCounts: { new: 0, updated: 0, unchanged: ITEMS } },
+      staged!.known,
+    ),
   "cpu-new": () => refreshWithoutD1("/same.xml", {}, new Map()),
   // (c) one new item among 50: the other 49 known with their raw hashes (skipped before
   // normalizing), or with none stored (every item normalized, as before raw hashes).
@@ -182,12 +223,14 @@ const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> 
   "cpu-decode": () => decodeFeedBytes(sameBytes, CONTENT_TYPE).text.length,
   "cpu-parse": () => parseFeedText(staged!.text).items.length,
   "cpu-normalize": async (now) => (await normalizeAll(staged!.feed, staged!.base, now)).length,
-  "cpu-sanitize": () => staged!.feed.items.filter((item) => sanitizeHtml(item.content ?? "", item.link).length > 0).length,
+  "cpu-sanitize": () =>
+    staged!.feed.items.filter((item) => sanitizeHtml(item.content ?? "", item.link).length > 0).length,
   // What the skip adds to every changed feed: identities and raw hashes of its items.
   "cpu-rawhash": async () => {
     const ctx = { base: staged!.base, xmlBase: null, label: SOURCE.label, timezone: TIMEZONE };
     let n = 0;
-    for (const item of staged!.feed.items) if ((await itemIdentity(item, staged!.base)) && (await hashItem(item, ctx))) n++;
+    for (const item of staged!.feed.items)
+      if ((await itemIdentity(item, staged!.base)) && (await hashItem(item, ctx))) n++;
     return n;
   },
   "cpu-plan": async (now) => (await planUpsert(new Map(), SOURCE, staged!.inputs, now)).statements.length,
@@ -199,7 +242,8 @@ const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> 
   "d1-write-nosearch": (_, db) => writeBatch(db, "nosearch"),
   // D1 alone: the floor of one round trip, and the read a 200 refresh makes before deciding.
   "d1-floor": async (_, db) => (await db.allMany([sql("SELECT 1 AS one")])).length,
-  "d1-read": async (_, db) => (await readKnownHashes(db, new Map([[SOURCES["unchanged-200"].slug, staged!.inputs.map((a) => a.guid)]]))).size,
+  "d1-read": async (_, db) =>
+    (await readKnownHashes(db, new Map([[SOURCES["unchanged-200"].slug, staged!.inputs.map((a) => a.guid)]]))).size,
 };
 
 // Write batches of all-new items for the d1-write cases, built outside the timed requests.
@@ -236,7 +280,14 @@ async function loadSource(db: SqlRunner, c: RefreshCase): Promise<SourceWithStat
 }
 
 function tally(outcomes: RefreshOutcome[]) {
-  const t = { refreshes: outcomes.length, new: 0, updated: 0, unchanged: 0, status: {} as Record<string, number>, errors: [] as string[] };
+  const t = {
+    refreshes: outcomes.length,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    status: {} as Record<string, number>,
+    errors: [] as string[],
+  };
   for (const o of outcomes) {
     t.new += o.new;
     t.updated += o.updated;
@@ -261,22 +312,36 @@ export default {
         case "setup": {
           const now = Date.now();
           const fields = (path: string) => ({
-            name: "桂林晚报", label: "桂林晚报新闻", feedUrl: `${UPSTREAM}${path}`, homepage: "https://www.guilinwb.example.com/",
-            timezone: TIMEZONE, intervalMinutes: 15, enabled: true, kind: "feed" as const, rules: null,
+            name: "桂林晚报",
+            label: "桂林晚报新闻",
+            feedUrl: `${UPSTREAM}${path}`,
+            homepage: "https://www.guilinwb.example.com/",
+            timezone: TIMEZONE,
+            intervalMinutes: 15,
+            enabled: true,
+            kind: "feed" as const,
+            rules: null,
           });
           await db.batch([
             ...Object.values(SOURCES).map((s) => createSourceStatement(s.slug, fields(s.path), now)),
             createSourceStatement(WRITE_SOURCE.slug, fields("/none.xml"), now),
           ]);
           const primed = [];
-          for (const k of ["unchanged-304", "unchanged-200", "one-new"] as const) primed.push(await refreshSource(deps(db), await loadSource(db, k)));
+          for (const k of ["unchanged-304", "unchanged-200", "one-new"] as const)
+            primed.push(await refreshSource(deps(db), await loadSource(db, k)));
           await stage();
-          return Response.json({ primed: tally(primed), feedBytes: sameBytes.length, items: staged!.feed.items.length });
+          return Response.json({
+            primed: tally(primed),
+            feedBytes: sameBytes.length,
+            items: staged!.feed.items.length,
+          });
         }
         // Generate n feeds of all-new items for the "new" case (outside any timed request).
         case "prepare": {
           for (let i = 0; i < n; i++) {
-            fresh.push(encoder.encode(generateFeed({ items: ITEMS, bodyBytes: BODY_BYTES, guidPrefix: `r${freshMade++}` })));
+            fresh.push(
+              encoder.encode(generateFeed({ items: ITEMS, bodyBytes: BODY_BYTES, guidPrefix: `r${freshMade++}` })),
+            );
           }
           return Response.json({ prepared: fresh.length - freshNext });
         }

@@ -9,7 +9,6 @@ import { bundle, measure, migrationsSql, table } from "./lib";
 const COMPAT = { compatibilityDate: "2026-04-20", compatibilityFlags: ["nodejs_compat"] };
 const RUNS = 7;
 
-
 interface Tally {
   refreshes: number;
   new: number;
@@ -36,8 +35,16 @@ interface Case {
 
 function expectRefresh(want: { status: "200" | "304"; new: number; unchanged: number }) {
   return (t: Tally, n: number) => {
-    const ok = t.refreshes === n && (t.status[want.status] ?? 0) === n && t.new === want.new * n && t.updated === 0 && t.unchanged === want.unchanged * n;
-    if (!ok) throw new Error(`unexpected refresh outcome for ${n} refreshes: ${JSON.stringify(t)} (wanted ${JSON.stringify(want)} each)`);
+    const ok =
+      t.refreshes === n &&
+      (t.status[want.status] ?? 0) === n &&
+      t.new === want.new * n &&
+      t.updated === 0 &&
+      t.unchanged === want.unchanged * n;
+    if (!ok)
+      throw new Error(
+        `unexpected refresh outcome for ${n} refreshes: ${JSON.stringify(t)} (wanted ${JSON.stringify(want)} each)`,
+      );
   };
 }
 /** Pipeline runs: each returns a count (statements built, items, …); `each` checks it when given. */
@@ -60,7 +67,12 @@ function workerdCpuClock(): (() => number) | null {
   };
   let pids: string[] = [];
   try {
-    pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p) && parentOf(p) === String(process.pid) && readFileSync(`/proc/${p}/comm`, "utf8").trim() === "workerd");
+    pids = readdirSync("/proc").filter(
+      (p) =>
+        /^\d+$/.test(p) &&
+        parentOf(p) === String(process.pid) &&
+        readFileSync(`/proc/${p}/comm`, "utf8").trim() === "workerd",
+    );
   } catch {
     return null;
   }
@@ -108,7 +120,9 @@ async function main() {
     const primed = setup.primed as Tally;
     if (primed.new !== 3 * ITEMS || primed.status["200"] !== 3) throw new Error(`setup: ${JSON.stringify(setup)}`);
     const feedKB = Math.round((setup.feedBytes as number) / 1024);
-    const checks: string[] = [`setup: 3 sources primed with ${primed.new} articles; feed ${feedKB} KB, ${setup.items as number} items`];
+    const checks: string[] = [
+      `setup: 3 sources primed with ${primed.new} articles; feed ${feedKB} KB, ${setup.items as number} items`,
+    ];
 
     // One refresh of each case through a D1 binding that counts what the batches did.
     await get("op=prepare&n=1");
@@ -124,32 +138,167 @@ async function main() {
     }
 
     const cases: Case[] = [
-      { key: "unchanged-304", label: "(a1) unchanged feed, upstream 304", items: 0, n: 200, target: 1, expect: expectRefresh({ status: "304", new: 0, unchanged: 0 }) },
-      { key: "cpu-304", label: "(a1) CPU only: the same without D1", items: 0, n: 500, target: 1, expect: expectRuns(1) },
-      { key: "unchanged-200", label: "(a2) unchanged feed, 200 same bytes, all skipped by hash", items: ITEMS, n: 20, target: 1, expect: expectRefresh({ status: "200", new: 0, unchanged: ITEMS }) },
-      { key: "cpu-same", label: "(a2) CPU only: the same without D1", items: ITEMS, n: 20, target: 1, expect: expectRuns(1) },
-      { key: "new", label: `(b) ${ITEMS} new items: parse + normalize + sanitize + store`, items: ITEMS, n: 10, target: 10, expect: expectRefresh({ status: "200", new: ITEMS, unchanged: 0 }),
+      {
+        key: "unchanged-304",
+        label: "(a1) unchanged feed, upstream 304",
+        items: 0,
+        n: 200,
+        target: 1,
+        expect: expectRefresh({ status: "304", new: 0, unchanged: 0 }),
+      },
+      {
+        key: "cpu-304",
+        label: "(a1) CPU only: the same without D1",
+        items: 0,
+        n: 500,
+        target: 1,
+        expect: expectRuns(1),
+      },
+      {
+        key: "unchanged-200",
+        label: "(a2) unchanged feed, 200 same bytes, all skipped by hash",
+        items: ITEMS,
+        n: 20,
+        target: 1,
+        expect: expectRefresh({ status: "200", new: 0, unchanged: ITEMS }),
+      },
+      {
+        key: "cpu-same",
+        label: "(a2) CPU only: the same without D1",
+        items: ITEMS,
+        n: 20,
+        target: 1,
+        expect: expectRuns(1),
+      },
+      {
+        key: "new",
+        label: `(b) ${ITEMS} new items: parse + normalize + sanitize + store`,
+        items: ITEMS,
+        n: 10,
+        target: 10,
+        expect: expectRefresh({ status: "200", new: ITEMS, unchanged: 0 }),
         // Feeds of all-new items, one per refresh.
-        prepare: (n) => get(`op=prepare&n=${n}`) },
-      { key: "cpu-new", label: "(b) CPU only: the same without D1", items: ITEMS, n: 20, target: 10, expect: expectRuns(perNew) },
-      { key: "one-new", label: `(c) one new item among ${ITEMS} (feed bytes changed)`, items: ITEMS, n: 10, target: null,
-        expect: expectRefresh({ status: "200", new: 1, unchanged: ITEMS - 1 }), prepare: (n) => get(`op=prepare-one&n=${n}`) },
-      { key: "cpu-one", label: "(c) CPU only: the same without D1", items: ITEMS, n: 20, target: null, expect: expectRuns() },
-      { key: "cpu-one-noskip", label: "(c) CPU only, no raw hashes stored (every item normalized)", items: ITEMS, n: 20, target: null, expect: expectRuns() },
+        prepare: (n) => get(`op=prepare&n=${n}`),
+      },
+      {
+        key: "cpu-new",
+        label: "(b) CPU only: the same without D1",
+        items: ITEMS,
+        n: 20,
+        target: 10,
+        expect: expectRuns(perNew),
+      },
+      {
+        key: "one-new",
+        label: `(c) one new item among ${ITEMS} (feed bytes changed)`,
+        items: ITEMS,
+        n: 10,
+        target: null,
+        expect: expectRefresh({ status: "200", new: 1, unchanged: ITEMS - 1 }),
+        prepare: (n) => get(`op=prepare-one&n=${n}`),
+      },
+      {
+        key: "cpu-one",
+        label: "(c) CPU only: the same without D1",
+        items: ITEMS,
+        n: 20,
+        target: null,
+        expect: expectRuns(),
+      },
+      {
+        key: "cpu-one-noskip",
+        label: "(c) CPU only, no raw hashes stored (every item normalized)",
+        items: ITEMS,
+        n: 20,
+        target: null,
+        expect: expectRuns(),
+      },
     ];
     const stages: Case[] = [
-      { key: "cpu-fetch", label: "fetchUpstream, 200 from the in-memory upstream", items: ITEMS, n: 200, target: null, expect: expectRuns() },
+      {
+        key: "cpu-fetch",
+        label: "fetchUpstream, 200 from the in-memory upstream",
+        items: ITEMS,
+        n: 200,
+        target: null,
+        expect: expectRuns(),
+      },
       { key: "cpu-decode", label: "decode (bytes → text)", items: ITEMS, n: 200, target: null, expect: expectRuns() },
       { key: "cpu-parse", label: "parse (feedsmith)", items: ITEMS, n: 20, target: null, expect: expectRuns(ITEMS) },
-      { key: "cpu-normalize", label: "normalize (sanitize, htmlToText, summary, dates, tags)", items: ITEMS, n: 20, target: null, expect: expectRuns(ITEMS) },
-      { key: "cpu-sanitize", label: "  of which sanitizeHtml alone", items: ITEMS, n: 20, target: null, expect: expectRuns(ITEMS) },
-      { key: "cpu-rawhash", label: "identities + raw item hashes (itemIdentity, hashItem)", items: ITEMS, n: 20, target: null, expect: expectRuns(ITEMS) },
-      { key: "cpu-plan", label: "planUpsert, all new (hashes, ids, search tokens, statements)", items: ITEMS, n: 20, target: null, expect: expectRuns(perNew - 1) },
-      { key: "cpu-sha-feed", label: "(not in the pipeline) SHA-256 of the raw feed bytes", items: 0, n: 200, target: null, expect: expectRuns(32) },
-      { key: "d1-write", label: "D1: the write batch of 50 new items", items: ITEMS, n: 5, target: null, expect: expectRuns(), prepare: (n) => get(`op=prepare-writes&case=all&n=${n}`) },
-      { key: "d1-write-nosearch", label: "D1: the same without the search index statements", items: ITEMS, n: 5, target: null, expect: expectRuns(), prepare: (n) => get(`op=prepare-writes&case=nosearch&n=${n}`) },
-      { key: "d1-floor", label: "D1: one round trip (SELECT 1)", items: 0, n: 200, target: null, expect: expectRuns(1) },
-      { key: "d1-read", label: "D1: readKnownHashes for 50 guids", items: ITEMS, n: 100, target: null, expect: expectRuns(ITEMS) },
+      {
+        key: "cpu-normalize",
+        label: "normalize (sanitize, htmlToText, summary, dates, tags)",
+        items: ITEMS,
+        n: 20,
+        target: null,
+        expect: expectRuns(ITEMS),
+      },
+      {
+        key: "cpu-sanitize",
+        label: "  of which sanitizeHtml alone",
+        items: ITEMS,
+        n: 20,
+        target: null,
+        expect: expectRuns(ITEMS),
+      },
+      {
+        key: "cpu-rawhash",
+        label: "identities + raw item hashes (itemIdentity, hashItem)",
+        items: ITEMS,
+        n: 20,
+        target: null,
+        expect: expectRuns(ITEMS),
+      },
+      {
+        key: "cpu-plan",
+        label: "planUpsert, all new (hashes, ids, search tokens, statements)",
+        items: ITEMS,
+        n: 20,
+        target: null,
+        expect: expectRuns(perNew - 1),
+      },
+      {
+        key: "cpu-sha-feed",
+        label: "(not in the pipeline) SHA-256 of the raw feed bytes",
+        items: 0,
+        n: 200,
+        target: null,
+        expect: expectRuns(32),
+      },
+      {
+        key: "d1-write",
+        label: "D1: the write batch of 50 new items",
+        items: ITEMS,
+        n: 5,
+        target: null,
+        expect: expectRuns(),
+        prepare: (n) => get(`op=prepare-writes&case=all&n=${n}`),
+      },
+      {
+        key: "d1-write-nosearch",
+        label: "D1: the same without the search index statements",
+        items: ITEMS,
+        n: 5,
+        target: null,
+        expect: expectRuns(),
+        prepare: (n) => get(`op=prepare-writes&case=nosearch&n=${n}`),
+      },
+      {
+        key: "d1-floor",
+        label: "D1: one round trip (SELECT 1)",
+        items: 0,
+        n: 200,
+        target: null,
+        expect: expectRuns(1),
+      },
+      {
+        key: "d1-read",
+        label: "D1: readKnownHashes for 50 guids",
+        items: ITEMS,
+        n: 100,
+        target: null,
+        expect: expectRuns(ITEMS),
+      },
     ];
     const WARM = 3;
 
@@ -182,7 +331,12 @@ async function main() {
       const cpu = spread(cpuRuns);
       perRun.set(c.key, wall.median);
       cpuPerRun.set(c.key, cpu.median);
-      return { ms: wall.median, range: wall.range, cpu: cpuClock ? cpu.median : null, cpuRange: cpuClock ? cpu.range : "–" };
+      return {
+        ms: wall.median,
+        range: wall.range,
+        cpu: cpuClock ? cpu.median : null,
+        cpuRange: cpuClock ? cpu.range : "–",
+      };
     };
 
     const rows = [];
@@ -191,16 +345,27 @@ async function main() {
       const { ms, range, cpu, cpuRange } = await timeCase(c);
       const after = await counts();
       const refreshes = WARM + RUNS * c.n; // the 0-refresh requests refresh nothing
-      const grew = { articles: after.articles - before.articles, links: after.links - before.links, tags: after.tags - before.tags };
+      const grew = {
+        articles: after.articles - before.articles,
+        links: after.links - before.links,
+        tags: after.tags - before.tags,
+      };
       if (c.key === "new") {
-        if (grew.articles !== ITEMS * refreshes) throw new Error(`(b): articles grew by ${grew.articles}, wanted ${ITEMS * refreshes}`);
-        checks.push(`(b): ${refreshes} refreshes → articles +${grew.articles} (= ${ITEMS} × ${refreshes}), article_tags +${grew.links}, tags +${grew.tags}`);
+        if (grew.articles !== ITEMS * refreshes)
+          throw new Error(`(b): articles grew by ${grew.articles}, wanted ${ITEMS * refreshes}`);
+        checks.push(
+          `(b): ${refreshes} refreshes → articles +${grew.articles} (= ${ITEMS} × ${refreshes}), article_tags +${grew.links}, tags +${grew.tags}`,
+        );
       } else if (c.key === "one-new") {
         if (grew.articles !== refreshes) throw new Error(`(c): articles grew by ${grew.articles}, wanted ${refreshes}`);
         checks.push(`(c): ${refreshes} refreshes → articles +${grew.articles} (one each)`);
       } else {
-        if (grew.articles || grew.links || grew.tags) throw new Error(`${c.key}: something was written: ${JSON.stringify(grew)}`);
-        if (c.key.startsWith("unchanged")) checks.push(`${c.label.slice(0, 4)}: ${refreshes} refreshes → articles +0, article_tags +0, tags +0 (only the source's fetch state is updated)`);
+        if (grew.articles || grew.links || grew.tags)
+          throw new Error(`${c.key}: something was written: ${JSON.stringify(grew)}`);
+        if (c.key.startsWith("unchanged"))
+          checks.push(
+            `${c.label.slice(0, 4)}: ${refreshes} refreshes → articles +0, article_tags +0, tags +0 (only the source's fetch state is updated)`,
+          );
       }
       // The target is CPU time: judged on workerd's CPU clock when there is one.
       const judged = cpu ?? ms;
@@ -223,12 +388,24 @@ async function main() {
       if (s.key.startsWith("d1-write")) {
         checks.push(`${s.label}: ${(await get(`op=run&case=${s.key}&n=0`)).statements ?? "?"} statements`);
       }
-      const share = s.key.startsWith("d1") || s.key === "cpu-sha-feed" ? "–" : `${Math.round((100 * (cpu ?? ms)) / cpuNew)} %`;
-      stageRows.push({ stage: s.label, "wall ms": ms, "wall min–max": range, "CPU ms": cpu ?? "–", "CPU min–max": cpuRange, "share of (b) CPU only": share });
+      const share =
+        s.key.startsWith("d1") || s.key === "cpu-sha-feed" ? "–" : `${Math.round((100 * (cpu ?? ms)) / cpuNew)} %`;
+      stageRows.push({
+        stage: s.label,
+        "wall ms": ms,
+        "wall min–max": range,
+        "CPU ms": cpu ?? "–",
+        "CPU min–max": cpuRange,
+        "share of (b) CPU only": share,
+      });
     }
     stageRows.push({
-      stage: "D1 read + write batch of (b) = (b) − (b) CPU only", "wall ms": perRun.get("new")! - perRun.get("cpu-new")!, "wall min–max": "",
-      "CPU ms": cpuClock ? cpuPerRun.get("new")! - cpuNew : "–", "CPU min–max": "", "share of (b) CPU only": "–",
+      stage: "D1 read + write batch of (b) = (b) − (b) CPU only",
+      "wall ms": perRun.get("new")! - perRun.get("cpu-new")!,
+      "wall min–max": "",
+      "CPU ms": cpuClock ? cpuPerRun.get("new")! - cpuNew : "–",
+      "CPU min–max": "",
+      "share of (b) CPU only": "–",
     });
     checks.push(`source state after the runs: ${(await counts()).state}`);
     // What (b) stored really went through the pipeline: dates, sanitizing, URL resolution, tags.
@@ -247,11 +424,21 @@ async function main() {
         `${stored.images} with the relative image made absolute and lazy, ${stored.links / stored.n} tags each, ~${stored.bytes} bytes of HTML each`,
     );
 
-    console.log(`\nOne source refresh inside workerd: RSS 2.0, ${ITEMS} items of ~${BODY_BYTES / 1000} KB Chinese HTML each (feed ${feedKB} KB)`);
-    console.log(`(time of a request running n refreshes − time of one running 0) / n, median of ${RUNS}; wall time from Node,`);
-    console.log(cpuClock ? "CPU time of the workerd process (all its threads, /proc schedstat) around the same requests\n" : "no CPU clock here (no /proc): wall time only\n");
+    console.log(
+      `\nOne source refresh inside workerd: RSS 2.0, ${ITEMS} items of ~${BODY_BYTES / 1000} KB Chinese HTML each (feed ${feedKB} KB)`,
+    );
+    console.log(
+      `(time of a request running n refreshes − time of one running 0) / n, median of ${RUNS}; wall time from Node,`,
+    );
+    console.log(
+      cpuClock
+        ? "CPU time of the workerd process (all its threads, /proc schedstat) around the same requests\n"
+        : "no CPU clock here (no /proc): wall time only\n",
+    );
     table(rows);
-    console.log(`\nWhere the time goes: each stage alone on the same feed (D1 rows: local D1, in the same workerd process)\n`);
+    console.log(
+      `\nWhere the time goes: each stage alone on the same feed (D1 rows: local D1, in the same workerd process)\n`,
+    );
     table(stageRows);
     console.log("\nChecks");
     for (const line of checks) console.log(`- ${line}`);

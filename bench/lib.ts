@@ -50,7 +50,8 @@ export function migrationsSql(): string[] {
         // A trigger's body is statements too: keep CREATE TRIGGER … END whole.
         .reduce<string[]>((out, s) => {
           const last = out[out.length - 1];
-          if (last !== undefined && /^CREATE TRIGGER/i.test(last) && !/\bEND$/i.test(last)) out[out.length - 1] = `${last};\n${s}`;
+          if (last !== undefined && /^CREATE TRIGGER/i.test(last) && !/\bEND$/i.test(last))
+            out[out.length - 1] = `${last};\n${s}`;
           else out.push(s);
           return out;
         }, []),

@@ -47,7 +47,12 @@ async function main() {
       const res = await fetch(`${server.url}/api/v1/sources`, {
         method: "POST",
         headers: admin,
-        body: JSON.stringify({ slug: slugOf(s), name: `压测报${s}`, feed_url: upstream.feedUrl(s), interval_minutes: 5 }),
+        body: JSON.stringify({
+          slug: slugOf(s),
+          name: `压测报${s}`,
+          feed_url: upstream.feedUrl(s),
+          interval_minutes: 5,
+        }),
       });
       if (res.status !== 201) throw new Error(`creating ${slugOf(s)}: ${res.status} ${await res.text()}`);
     }
@@ -57,14 +62,30 @@ async function main() {
     const article = /<article class="summary">[\s\S]*?<a href="([^"]+)"/.exec(home)?.[1];
     const older = /href="(\/\?before=[^"]+)"/.exec(home)?.[1]?.replace(/&amp;/g, "&");
     if (!article || !older) throw new Error("home page: no article link or no older-page link");
-    const apiArticle = ((await (await fetch(`${server.url}/api/v1/articles?limit=1`)).json()) as { items: ApiArticle[] }).items[0]!.id;
+    const apiArticle = (
+      (await (await fetch(`${server.url}/api/v1/articles?limit=1`)).json()) as { items: ApiArticle[] }
+    ).items[0]!.id;
     const q = encodeURIComponent;
     const paths = [
-      "/", older, "/category/guilinwanbao.html", article, `/tag/${q("就业")}`,
-      "/feed.xml", "/rss.xml", "/feed.json", "/category/guilinwanbao/feed.xml", `/tag/${q("就业")}/rss.xml`,
-      "/api/v1/articles", "/api/v1/articles?category=guilinwanbao&limit=50", `/api/v1/articles/${apiArticle}`, "/api/v1/categories",
-      `/search?q=${q("桂林")}`, `/api/v1/articles?q=${q("就业")}`, `/search/feed.xml?q=${q("漓江")}`,
-      "/sitemap.xml", "/status",
+      "/",
+      older,
+      "/category/guilinwanbao.html",
+      article,
+      `/tag/${q("就业")}`,
+      "/feed.xml",
+      "/rss.xml",
+      "/feed.json",
+      "/category/guilinwanbao/feed.xml",
+      `/tag/${q("就业")}/rss.xml`,
+      "/api/v1/articles",
+      "/api/v1/articles?category=guilinwanbao&limit=50",
+      `/api/v1/articles/${apiArticle}`,
+      "/api/v1/categories",
+      `/search?q=${q("桂林")}`,
+      `/api/v1/articles?q=${q("就业")}`,
+      `/search/feed.xml?q=${q("漓江")}`,
+      "/sitemap.xml",
+      "/status",
     ];
     for (const p of paths) {
       const res = await fetch(`${server.url}${p}`);
@@ -98,14 +119,17 @@ async function main() {
       for (let i = 0; running; i++) {
         const outcome = await refreshNow(server.url, slugOf(i % SOURCES), admin);
         refreshes.manual++;
-        if (outcome.status === "error") refreshes.failed++, problems.push(`refresh during the load: ${JSON.stringify(outcome)}`);
+        if (outcome.status === "error")
+          refreshes.failed++, problems.push(`refresh during the load: ${JSON.stringify(outcome)}`);
         refreshes.new += outcome.new ?? 0;
         refreshes.updated += outcome.updated ?? 0;
         await sleep(REFRESH_MS);
       }
     })();
 
-    console.log(`load: ${SECONDS} s, ${CONNECTIONS} connections, ${paths.length} URLs in turn; ${SOURCES} upstream sources`);
+    console.log(
+      `load: ${SECONDS} s, ${CONNECTIONS} connections, ${paths.length} URLs in turn; ${SOURCES} upstream sources`,
+    );
     const result = await autocannon({
       url: server.url,
       connections: CONNECTIONS,
@@ -125,12 +149,20 @@ async function main() {
     }
 
     // Compare the API with the upstream, source by source.
-    let expected = 0, stored = 0, lost = 0, duplicated = 0, stale = 0, extra = 0, edited = 0;
+    let expected = 0,
+      stored = 0,
+      lost = 0,
+      duplicated = 0,
+      stale = 0,
+      extra = 0,
+      edited = 0;
     for (let s = 0; s < SOURCES; s++) {
       const got: ApiArticle[] = [];
       let cursor: string | null = "";
       while (cursor !== null) {
-        const res = await fetch(`${server.url}/api/v1/articles?category=${slugOf(s)}&limit=100${cursor ? `&cursor=${q(cursor)}` : ""}`);
+        const res = await fetch(
+          `${server.url}/api/v1/articles?category=${slugOf(s)}&limit=100${cursor ? `&cursor=${q(cursor)}` : ""}`,
+        );
         if (res.status !== 200) throw new Error(`API listing of ${slugOf(s)}: ${res.status}`);
         const page = (await res.json()) as { items: ApiArticle[]; next_cursor: string | null };
         got.push(...page.items);
@@ -146,22 +178,32 @@ async function main() {
         if (it.edits > 0) edited++;
         if (found.length === 0) lost++, problems.push(`lost: ${it.link}`);
         else if (found.length > 1) duplicated++, problems.push(`duplicated ×${found.length}: ${it.link}`);
-        else if (found[0]!.title !== it.title) stale++, problems.push(`stale: ${it.link} "${found[0]!.title}" ≠ "${it.title}"`);
+        else if (found[0]!.title !== it.title)
+          stale++, problems.push(`stale: ${it.link} "${found[0]!.title}" ≠ "${it.title}"`);
       }
       const links = new Set(items.map((it) => it.link));
       for (const a of got) if (!links.has(a.original_url)) extra++, problems.push(`not upstream: ${a.original_url}`);
       if (new Set(got.map((a) => a.id)).size !== got.length) problems.push(`${slugOf(s)}: an id listed twice`);
     }
 
-    const codes = Object.entries(result.statusCodeStats as Record<string, { count: number }>).map(([code, { count }]) => `${code}: ${count}`);
-    const fivexx = Object.entries(result.statusCodeStats as Record<string, { count: number }>).filter(([c]) => c.startsWith("5")).reduce((n, [, v]) => n + v.count, 0);
-    const other = Object.entries(result.statusCodeStats as Record<string, { count: number }>).filter(([c]) => c !== "200").reduce((n, [, v]) => n + v.count, 0);
-    if (result.errors > 0 || result.timeouts > 0) problems.push(`${result.errors} connection errors, ${result.timeouts} timeouts`);
+    const codes = Object.entries(result.statusCodeStats as Record<string, { count: number }>).map(
+      ([code, { count }]) => `${code}: ${count}`,
+    );
+    const fivexx = Object.entries(result.statusCodeStats as Record<string, { count: number }>)
+      .filter(([c]) => c.startsWith("5"))
+      .reduce((n, [, v]) => n + v.count, 0);
+    const other = Object.entries(result.statusCodeStats as Record<string, { count: number }>)
+      .filter(([c]) => c !== "200")
+      .reduce((n, [, v]) => n + v.count, 0);
+    if (result.errors > 0 || result.timeouts > 0)
+      problems.push(`${result.errors} connection errors, ${result.timeouts} timeouts`);
     if (fivexx > 0) problems.push(`${fivexx} responses 5xx`);
     if (other > 0) problems.push(`${other} responses other than 200 (${codes.join(", ")})`);
 
     const lat = result.latency;
-    console.log(`\nLoad: ${result.duration} s, ${CONNECTIONS} connections against wrangler dev (local), ${paths.length} URLs in turn\n`);
+    console.log(
+      `\nLoad: ${result.duration} s, ${CONNECTIONS} connections against wrangler dev (local), ${paths.length} URLs in turn\n`,
+    );
     table([
       {
         requests: result.requests.total,
@@ -192,7 +234,12 @@ async function main() {
     await upstream.close();
   }
   if (problems.length > 0) {
-    console.log(`\nFAILED:\n${problems.slice(0, 30).map((p) => `- ${p}`).join("\n")}${problems.length > 30 ? `\n… and ${problems.length - 30} more` : ""}`);
+    console.log(
+      `\nFAILED:\n${problems
+        .slice(0, 30)
+        .map((p) => `- ${p}`)
+        .join("\n")}${problems.length > 30 ? `\n… and ${problems.length - 30} more` : ""}`,
+    );
     process.exit(1);
   }
   console.log("\nOK: zero errors, zero 5xx, every upstream item stored exactly once with its latest title");
@@ -206,7 +253,8 @@ interface Outcome {
 
 async function refreshNow(base: string, slug: string, headers: Record<string, string>): Promise<Outcome> {
   const res = await fetch(`${base}/api/v1/sources/${slug}/refresh`, { method: "POST", headers });
-  if (res.status !== 200) return { status: "error", new: 0, updated: 0, ...{ http: res.status, body: await res.text() } };
+  if (res.status !== 200)
+    return { status: "error", new: 0, updated: 0, ...{ http: res.status, body: await res.text() } };
   return (await res.json()) as Outcome;
 }
 

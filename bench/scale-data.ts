@@ -38,7 +38,11 @@ export function scaleArticle(i: number, n: number): { source: SourceRef; input: 
 
 /** Write articles [0, n) and their sources into the SQLite file `file` (migrations already
  *  applied, no worker holding it open). Resolves with the seconds it took. */
-export async function bulkLoad(file: string, n: number, progress: (done: number, seconds: number) => void): Promise<number> {
+export async function bulkLoad(
+  file: string,
+  n: number,
+  progress: (done: number, seconds: number) => void,
+): Promise<number> {
   const start = performance.now();
   const child = spawn("sqlite3", ["-bail", file], { stdio: ["pipe", "ignore", "pipe"] });
   let stderr = "";
@@ -53,10 +57,18 @@ export async function bulkLoad(file: string, n: number, progress: (done: number,
   // Durability is not wanted for a file we can rebuild; the journal mode is left as workerd set it.
   await write("PRAGMA synchronous = OFF;\nBEGIN;\n");
   const now = Date.now();
-  for (let k = 0; k < SOURCE_COUNT; k++) await write(`${inlineParams(ensureSourceStatement(sourceOf(k), "Asia/Shanghai", now))};\n`);
+  for (let k = 0; k < SOURCE_COUNT; k++)
+    await write(`${inlineParams(ensureSourceStatement(sourceOf(k), "Asia/Shanghai", now))};\n`);
   for (let i = 0; i < n; i++) {
     const { source, input } = scaleArticle(i, n);
-    const stmts = upsertArticleStatements(source, input, await articleId(source.slug, input.guid), await contentHash(input), now, true);
+    const stmts = upsertArticleStatements(
+      source,
+      input,
+      await articleId(source.slug, input.guid),
+      await contentHash(input),
+      now,
+      true,
+    );
     let text = "";
     for (const s of stmts) if (!s.sql.includes("search_")) text += `${inlineParams(s)};\n`;
     await write(text);

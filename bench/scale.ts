@@ -19,7 +19,14 @@ import { sourceOf } from "./search-data";
 const COMPAT = { compatibilityDate: "2026-04-20", compatibilityFlags: ["nodejs_compat"] };
 const ORIGIN = "https://news.test";
 const PERSIST = join(ROOT, ".tmp/bench/scale-d1");
-const BUILT_FROM = ["bench/search-data.ts", "bench/scale-data.ts", "src/core/search-tokens.ts", "src/db/search.ts", "src/db/articles.ts", "src/db/sources.ts"];
+const BUILT_FROM = [
+  "bench/search-data.ts",
+  "bench/scale-data.ts",
+  "src/core/search-tokens.ts",
+  "src/db/search.ts",
+  "src/db/articles.ts",
+  "src/db/sources.ts",
+];
 const PAGE = 20;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 
@@ -61,7 +68,11 @@ async function ensureLoaded(n: number, scaleWorker: string): Promise<Marker> {
   if (old && old.from === from && old.search === search && old.articles === n && existsSync(old.file)) return old;
 
   mkdirSync(PERSIST, { recursive: true });
-  const setup = () => new Miniflare({ workers: [{ name: "setup", modules: true, scriptPath: scaleWorker, ...COMPAT, d1Databases: { DB: dbName(n) } }], d1Persist: PERSIST });
+  const setup = () =>
+    new Miniflare({
+      workers: [{ name: "setup", modules: true, scriptPath: scaleWorker, ...COMPAT, d1Databases: { DB: dbName(n) } }],
+      d1Persist: PERSIST,
+    });
   // A stale or half-built database of this name: find its file and remove it.
   let mf = setup();
   let db = await mf.getD1Database("DB", "setup");
@@ -78,7 +89,8 @@ async function ensureLoaded(n: number, scaleWorker: string): Promise<Marker> {
 
   console.log(`loading ${n} articles into ${file} …`);
   const loadSeconds = await bulkLoad(file, n, (done, s) => {
-    if (done % Math.max(10_000, n / 10) === 0) console.log(`  ${done} articles, ${s.toFixed(0)} s (${Math.round(done / s)}/s)`);
+    if (done % Math.max(10_000, n / 10) === 0)
+      console.log(`  ${done} articles, ${s.toFixed(0)} s (${Math.round(done / s)}/s)`);
   });
   console.log(`  ${n} articles in ${loadSeconds.toFixed(0)} s (${Math.round(n / loadSeconds)}/s)`);
 
@@ -93,10 +105,13 @@ async function ensureLoaded(n: number, scaleWorker: string): Promise<Marker> {
       const { indexed } = (await r.json()) as { indexed: number };
       if (indexed === 0) break;
       done += indexed;
-      if (done % Math.max(20_000, n / 5) === 0) console.log(`  search index: ${done} articles, ${((performance.now() - start) / 1000).toFixed(0)} s`);
+      if (done % Math.max(20_000, n / 5) === 0)
+        console.log(`  search index: ${done} articles, ${((performance.now() - start) / 1000).toFixed(0)} s`);
     }
     indexSeconds = (performance.now() - start) / 1000;
-    console.log(`  search index: ${n} articles in ${indexSeconds.toFixed(0)} s (${Math.round(n / indexSeconds)}/s, the app's backfill inside workerd)`);
+    console.log(
+      `  search index: ${n} articles in ${indexSeconds.toFixed(0)} s (${Math.round(n / indexSeconds)}/s, the app's backfill inside workerd)`,
+    );
     await mf.dispose();
   }
   const marker: Marker = { articles: n, search, from, file, loadSeconds, indexSeconds };
@@ -146,7 +161,7 @@ async function main() {
   const markers = new Map<number, Marker>();
   for (const n of SIZES) markers.set(n, await ensureLoaded(n, scaleWorker));
 
-  let mf = new Miniflare({ workers: workers(appPath, {}), d1Persist: PERSIST });
+  const mf = new Miniflare({ workers: workers(appPath, {}), d1Persist: PERSIST });
   try {
     // The URLs of each size: cursors for category depths, an article in the middle of time.
     const cases: Case[] = [];
@@ -167,30 +182,58 @@ async function main() {
       notes.push(
         `${label(n)}: ${n} articles (${counts.big} in the big category ${big}), ${m.search ? "search index complete" : "NO search index"}` +
           (m.search && counts.unindexed !== 0 ? ` (BUT ${counts.unindexed} unindexed)` : "") +
-          (m.loadSeconds ? `; generated and bulk-loaded in ${m.loadSeconds.toFixed(0)} s (${Math.round(n / m.loadSeconds)}/s)` : "") +
+          (m.loadSeconds
+            ? `; generated and bulk-loaded in ${m.loadSeconds.toFixed(0)} s (${Math.round(n / m.loadSeconds)}/s)`
+            : "") +
           (m.indexSeconds ? `, search index by the app's backfill in ${m.indexSeconds.toFixed(0)} s` : ""),
       );
       const cursorAt = async (offset: number) => {
         const row = (await db
-          .prepare("SELECT published_at AS ms, id FROM articles WHERE source_id = (SELECT id FROM sources WHERE slug = ?1) ORDER BY published_at DESC, id DESC LIMIT 1 OFFSET ?2")
+          .prepare(
+            "SELECT published_at AS ms, id FROM articles WHERE source_id = (SELECT id FROM sources WHERE slug = ?1) ORDER BY published_at DESC, id DESC LIMIT 1 OFFSET ?2",
+          )
           .bind(big, offset)
           .first()) as { ms: number; id: string };
         return encodeCursor(row);
       };
       const mid = (await db
-        .prepare("SELECT a.id, a.path_date, s.slug FROM articles a JOIN sources s ON s.id = a.source_id ORDER BY a.published_at DESC, a.id DESC LIMIT 1 OFFSET ?1")
+        .prepare(
+          "SELECT a.id, a.path_date, s.slug FROM articles a JOIN sources s ON s.id = a.source_id ORDER BY a.published_at DESC, a.id DESC LIMIT 1 OFFSET ?1",
+        )
         .bind(Math.floor(n / 2))
         .first()) as { id: string; path_date: string; slug: string };
-      const add = (key: string, kind: Case["kind"], worker: string, url: string | (() => string), status = 200, headers?: Record<string, string>) =>
-        cases.push({ size: n, key, kind, worker: `${worker}-${n}`, url: typeof url === "string" ? () => url : url, status, headers });
+      const add = (
+        key: string,
+        kind: Case["kind"],
+        worker: string,
+        url: string | (() => string),
+        status = 200,
+        headers?: Record<string, string>,
+      ) =>
+        cases.push({
+          size: n,
+          key,
+          kind,
+          worker: `${worker}-${n}`,
+          url: typeof url === "string" ? () => url : url,
+          status,
+          headers,
+        });
       // A feed page above every article (the newest 20, as the feed itself) under a URL no cache
       // has seen: the render path of a feed, each request.
-      const freshFeed = (path: string) => () => `${path}?before=${encodeCursor({ ms: counts.newest + 1e9 + fresh++, id: "ffffffffffffffff" })}`;
+      const freshFeed = (path: string) => () =>
+        `${path}?before=${encodeCursor({ ms: counts.newest + 1e9 + fresh++, id: "ffffffffffffffff" })}`;
       add("baseline: bare worker, one 20-row D1 query", "baseline", "d1", "/");
       add("home /", "uncached", "app", "/");
       add("category, depth 1", "uncached", "app", `/category/${big}.html`);
       for (const depth of [100, 1000]) {
-        if (counts.big >= depth * PAGE) add(`category, depth ${depth}`, "uncached", "app", `/category/${big}.html?before=${await cursorAt((depth - 1) * PAGE - 1)}`);
+        if (counts.big >= depth * PAGE)
+          add(
+            `category, depth ${depth}`,
+            "uncached",
+            "app",
+            `/category/${big}.html?before=${await cursorAt((depth - 1) * PAGE - 1)}`,
+          );
       }
       add("tag /tag/民生", "uncached", "app", `/tag/${encodeURIComponent("民生")}`);
       add("article page", "uncached", "app", `/${mid.slug}/${mid.path_date}/${mid.id}.html`);
@@ -216,8 +259,10 @@ async function main() {
       }
       const res = await (await mf.getWorker(c.worker)).fetch(`${ORIGIN}${c.url()}`, { headers: c.headers });
       const body = await res.text();
-      if (res.status !== c.status) throw new Error(`${label(c.size)} ${c.key}: HTTP ${res.status}, expected ${c.status}\n${body.slice(0, 500)}`);
-      if (c.key.startsWith("category") && (body.match(/<article class="summary">/g) ?? []).length !== PAGE) throw new Error(`${label(c.size)} ${c.key}: not ${PAGE} articles`);
+      if (res.status !== c.status)
+        throw new Error(`${label(c.size)} ${c.key}: HTTP ${res.status}, expected ${c.status}\n${body.slice(0, 500)}`);
+      if (c.key.startsWith("category") && (body.match(/<article class="summary">/g) ?? []).length !== PAGE)
+        throw new Error(`${label(c.size)} ${c.key}: not ${PAGE} articles`);
       bodies[caseId(c)] = { status: res.status, body, type: res.headers.get("content-type") ?? "text/plain" };
     }
     await mf.setOptions({ workers: workers(appPath, bodies), d1Persist: PERSIST });
@@ -225,7 +270,12 @@ async function main() {
     const fetchers = new Map<string, Awaited<ReturnType<Miniflare["getWorker"]>>>();
     for (const c of cases) if (!fetchers.has(c.worker)) fetchers.set(c.worker, await mf.getWorker(c.worker));
     // Fill the caches again (setOptions restarted the isolates), the edge copy is written in waitUntil.
-    for (const c of cases) if (c.kind === "cached") await fetchers.get(c.worker)!.fetch(`${ORIGIN}${c.url()}`).then((r) => r.arrayBuffer());
+    for (const c of cases)
+      if (c.kind === "cached")
+        await fetchers
+          .get(c.worker)!
+          .fetch(`${ORIGIN}${c.url()}`)
+          .then((r) => r.arrayBuffer());
     await new Promise((r) => setTimeout(r, 300));
 
     const once = (c: Case) => async () => {
@@ -257,7 +307,7 @@ async function main() {
       for (const t of timed) {
         const r = await measure(Math.ceil(N / ROUNDS), C, t.fn);
         const a = acc.get(t.id) ?? { n: 0, s: 0, p50: [], p99: [], rps: [] };
-        a.n += r.n, a.s += r.seconds, a.p50.push(r.p50), a.p99.push(r.p99), a.rps.push(r.rps);
+        (a.n += r.n), (a.s += r.seconds), a.p50.push(r.p50), a.p99.push(r.p99), a.rps.push(r.rps);
         acc.set(t.id, a);
       }
     }
@@ -284,15 +334,23 @@ async function main() {
       let target = "";
       if (c.kind === "uncached" && c.status === 200) {
         target = `≥ 0.8× D1: ${vsD1 >= 0.8 ? "yes" : "NO"}`;
-        verdicts.push({ target: `${label(c.size)} ${c.key} ≥ 0.8× the 20-row baseline`, value: vsD1.toFixed(2), ok: vsD1 >= 0.8 });
+        verdicts.push({
+          target: `${label(c.size)} ${c.key} ≥ 0.8× the 20-row baseline`,
+          value: vsD1.toFixed(2),
+          ok: vsD1 >= 0.8,
+        });
       } else if (c.kind === "cached") {
         target = `≥ 0.8× bare: ${vsBare >= 0.8 ? "yes" : "NO"}`;
-        verdicts.push({ target: `${label(c.size)} ${c.key} ≥ 0.8× the bare worker`, value: vsBare.toFixed(2), ok: vsBare >= 0.8 });
+        verdicts.push({
+          target: `${label(c.size)} ${c.key} ≥ 0.8× the bare worker`,
+          value: vsBare.toFixed(2),
+          ok: vsBare >= 0.8,
+        });
       }
       return {
         size: label(c.size),
         case: c.key,
-        "KB": c.status === 304 ? "304" : (bodies[caseId(c)]!.body.length / 1024).toFixed(1),
+        KB: c.status === 304 ? "304" : (bodies[caseId(c)]!.body.length / 1024).toFixed(1),
         "p50 ms": s.p50,
         "p99 ms": s.p99,
         "req/s": Math.round(s.rps),
@@ -302,7 +360,9 @@ async function main() {
         target,
       };
     });
-    console.log(`\nScale: through Miniflare's API inside workerd, ${C} concurrent, ${N} requests per case and size in ${ROUNDS} interleaved rounds (${seconds.toFixed(0)} s)\n`);
+    console.log(
+      `\nScale: through Miniflare's API inside workerd, ${C} concurrent, ${N} requests per case and size in ${ROUNDS} interleaved rounds (${seconds.toFixed(0)} s)\n`,
+    );
     table(rows);
 
     // Depth and size: p50 ratios.
@@ -312,12 +372,27 @@ async function main() {
       for (const depth of [100, 1000]) {
         const d = acc.get(`${n}:category, depth ${depth}`);
         if (!d1 || !d) {
-          ratioRows.push({ what: `${label(n)}: category depth ${depth} / depth 1 (p50)`, ratio: "n/a (the category has fewer pages)", target: depth === 1000 ? "≤ 1.1" : "", ok: "" });
+          ratioRows.push({
+            what: `${label(n)}: category depth ${depth} / depth 1 (p50)`,
+            ratio: "n/a (the category has fewer pages)",
+            target: depth === 1000 ? "≤ 1.1" : "",
+            ok: "",
+          });
           continue;
         }
         const r = median(d.p50) / median(d1.p50);
-        ratioRows.push({ what: `${label(n)}: category depth ${depth} / depth 1 (p50)`, ratio: r.toFixed(2), target: depth === 1000 ? "≤ 1.1" : "", ok: depth === 1000 ? (r <= 1.1 ? "yes" : "NO") : "" });
-        if (depth === 1000) verdicts.push({ target: `${label(n)} category p50 depth 1000 ≤ 1.1× depth 1`, value: r.toFixed(2), ok: r <= 1.1 });
+        ratioRows.push({
+          what: `${label(n)}: category depth ${depth} / depth 1 (p50)`,
+          ratio: r.toFixed(2),
+          target: depth === 1000 ? "≤ 1.1" : "",
+          ok: depth === 1000 ? (r <= 1.1 ? "yes" : "NO") : "",
+        });
+        if (depth === 1000)
+          verdicts.push({
+            target: `${label(n)} category p50 depth 1000 ≤ 1.1× depth 1`,
+            value: r.toFixed(2),
+            ok: r <= 1.1,
+          });
       }
     }
     if (SIZES.length > 1) {
@@ -326,14 +401,25 @@ async function main() {
         const a = acc.get(`${small}:${c.key}`);
         if (!a) continue;
         const r = stat(caseId(c)).p50 / median(a.p50);
-        ratioRows.push({ what: `${c.key}: p50 ${label(large)} / ${label(small)}`, ratio: r.toFixed(2), target: "≤ 1.3", ok: r <= 1.3 ? "yes" : "NO" });
-        verdicts.push({ target: `${c.key} p50 at ${label(large)} ≤ 1.3× ${label(small)}`, value: r.toFixed(2), ok: r <= 1.3 });
+        ratioRows.push({
+          what: `${c.key}: p50 ${label(large)} / ${label(small)}`,
+          ratio: r.toFixed(2),
+          target: "≤ 1.3",
+          ok: r <= 1.3 ? "yes" : "NO",
+        });
+        verdicts.push({
+          target: `${c.key} p50 at ${label(large)} ≤ 1.3× ${label(small)}`,
+          value: r.toFixed(2),
+          ok: r <= 1.3,
+        });
       }
     }
     console.log("\nFlat with depth and with size (ratios of p50)\n");
     table(ratioRows);
     const missed = verdicts.filter((v) => !v.ok);
-    console.log(`\nTargets: ${verdicts.length - missed.length} of ${verdicts.length} met${missed.length ? `; missed:\n${missed.map((v) => `- ${v.target}: ${v.value}`).join("\n")}` : ""}`);
+    console.log(
+      `\nTargets: ${verdicts.length - missed.length} of ${verdicts.length} met${missed.length ? `; missed:\n${missed.map((v) => `- ${v.target}: ${v.value}`).join("\n")}` : ""}`,
+    );
     console.log(`\nData\n${notes.map((l) => `- ${l}`).join("\n")}`);
     console.log(
       "\nNotes: each case's \"bare same bytes\" is a worker returning that case's exact response bytes (status, content type);\n" +

@@ -77,7 +77,16 @@ export default {
           }
           for (const { sourceIndex, input } of articles) {
             const source = sourceOf(sourceIndex);
-            stmts.push(...upsertArticleStatements(source, input, await articleId(source.slug, input.guid), await contentHash(input), now, true));
+            stmts.push(
+              ...upsertArticleStatements(
+                source,
+                input,
+                await articleId(source.slug, input.guid),
+                await contentHash(input),
+                now,
+                true,
+              ),
+            );
           }
           await db.batch(stmts);
           return Response.json({ articles: articles.length, statements: stmts.length });
@@ -88,16 +97,28 @@ export default {
           const scope = searchScope(q);
           const stmt = listStatement(scope, { limit: LIMIT });
           const page = await prepare(env.DB, stmt).all();
-          const total = await db.all<{ n: number }>(sql("SELECT count(*) AS n FROM search_index WHERE search_index MATCH ?1", scope.match));
-          const tokens = [...scope.match.matchAll(/"([^"]*)"( \*)?/g)].flatMap((m) => m[1]!.split(" ").map((t) => (m[2] ? `"${t}" *` : `"${t}"`)));
+          const total = await db.all<{ n: number }>(
+            sql("SELECT count(*) AS n FROM search_index WHERE search_index MATCH ?1", scope.match),
+          );
+          const tokens = [...scope.match.matchAll(/"([^"]*)"( \*)?/g)].flatMap((m) =>
+            m[1]!.split(" ").map((t) => (m[2] ? `"${t}" *` : `"${t}"`)),
+          );
           const perToken: Record<string, number> = {};
           for (const t of tokens) {
-            perToken[t] = (await db.all<{ n: number }>(sql("SELECT count(*) AS n FROM search_index WHERE search_index MATCH ?1", t)))[0]!.n;
+            perToken[t] = (
+              await db.all<{ n: number }>(sql("SELECT count(*) AS n FROM search_index WHERE search_index MATCH ?1", t))
+            )[0]!.n;
           }
           let plan: string[] = [];
           try {
             // As a tree: "parent>id detail", so a step can be told from the subquery it belongs to.
-            const steps = (await prepare(env.DB, { sql: `EXPLAIN QUERY PLAN ${stmt.sql}`, params: stmt.params }).all<{ id: number; parent: number; detail: string }>()).results;
+            const steps = (
+              await prepare(env.DB, { sql: `EXPLAIN QUERY PLAN ${stmt.sql}`, params: stmt.params }).all<{
+                id: number;
+                parent: number;
+                detail: string;
+              }>()
+            ).results;
             const depth = new Map<number, number>([[0, 0]]);
             plan = steps.map((r) => {
               depth.set(r.id, (depth.get(r.parent) ?? 0) + 1);
@@ -143,7 +164,14 @@ export default {
             const { sourceIndex, input } = generateArticle(i, total);
             const id = await articleId(sourceOf(sourceIndex).slug, input.guid);
             const row = (
-              await db.all<{ title: string; published_at: number; published_offset: number; search_rowid: number | null; tags: string; indexed: number }>(
+              await db.all<{
+                title: string;
+                published_at: number;
+                published_offset: number;
+                search_rowid: number | null;
+                tags: string;
+                indexed: number;
+              }>(
                 sql(
                   `SELECT a.title, a.published_at, a.published_offset, a.search_rowid,
                      (SELECT json_group_array(t.name) FROM (SELECT t.name FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE k.article_id = a.id ORDER BY k.position) t) AS tags,

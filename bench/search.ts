@@ -22,7 +22,13 @@ const IN_REQUEST = 10;
 const TARGET_MS = 5;
 const PERSIST_DIR = join(ROOT, ".tmp/bench/search-d1");
 /** What a persisted database was built from: reused only while all of it is unchanged. */
-const BUILT_FROM = ["bench/search-data.ts", "src/core/search-tokens.ts", "src/db/search.ts", "src/db/articles.ts", "src/db/sources.ts"];
+const BUILT_FROM = [
+  "bench/search-data.ts",
+  "src/core/search-tokens.ts",
+  "src/db/search.ts",
+  "src/db/articles.ts",
+  "src/db/sources.ts",
+];
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,7 +40,6 @@ function option(name: string, fallback: number): number {
 const ARTICLES = option("articles", 100_000);
 const REQUESTS = option("requests", 500);
 const PERSIST = process.argv.includes("--persist");
-
 
 interface QueryClass {
   key: string;
@@ -80,7 +85,8 @@ const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(n * 1000 < of
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const range = (xs: number[], f: (x: number) => string = String) => {
-  const lo = Math.min(...xs), hi = Math.max(...xs);
+  const lo = Math.min(...xs),
+    hi = Math.max(...xs);
   return lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`;
 };
 
@@ -120,7 +126,9 @@ async function main() {
       let loaded = 0;
       let nextReport = ARTICLES / 10;
       for (let from = 0; from < ARTICLES; from += CHUNK) {
-        const r = await get<{ articles: number; statements: number }>(`op=load&from=${from}&n=${CHUNK}&total=${ARTICLES}`);
+        const r = await get<{ articles: number; statements: number }>(
+          `op=load&from=${from}&n=${CHUNK}&total=${ARTICLES}`,
+        );
         loaded += r.articles;
         statements += r.statements;
         if (loaded >= nextReport) {
@@ -151,11 +159,20 @@ async function main() {
         `${sizes.articleTags} article_tags; published over ${days.toFixed(0)} days; ` +
         `~${Math.round(sizes.contentHtmlBytes! / sizes.articles!)} bytes of body HTML each`,
     );
-    const verify = await get<{ i: number; stored: boolean; sameText: boolean; tags: boolean; offset: number; rowidOk: boolean; indexed: number }[]>(
-      `op=verify&total=${ARTICLES}`,
-    );
+    const verify = await get<
+      {
+        i: number;
+        stored: boolean;
+        sameText: boolean;
+        tags: boolean;
+        offset: number;
+        rowidOk: boolean;
+        indexed: number;
+      }[]
+    >(`op=verify&total=${ARTICLES}`);
     for (const v of verify) {
-      if (!v.stored || !v.sameText || !v.tags || v.offset !== 480 || !v.rowidOk || v.indexed !== 1) throw new Error(`article ${v.i}: ${JSON.stringify(v)}`);
+      if (!v.stored || !v.sameText || !v.tags || v.offset !== 480 || !v.rowidOk || v.indexed !== 1)
+        throw new Error(`article ${v.i}: ${JSON.stringify(v)}`);
     }
     checks.push(
       `articles ${verify.map((v) => v.i).join(", ")}: stored as generated (tags in order, +08:00, search rowid = published_at × 1024 + tiebreak, ` +
@@ -173,7 +190,8 @@ async function main() {
     all.forEach((q, i) => {
       const c = info.get(q)!;
       if (c.total !== truth[i]) throw new Error(`${q}: the index finds ${c.total} articles, a full scan ${truth[i]}`);
-      if (c.pageRows !== Math.min(c.total, 20)) throw new Error(`${q}: page of ${c.pageRows} rows for ${c.total} matches`);
+      if (c.pageRows !== Math.min(c.total, 20))
+        throw new Error(`${q}: page of ${c.pageRows} rows for ${c.total} matches`);
     });
     for (const cls of CLASSES) {
       for (const q of cls.queries) {
@@ -186,13 +204,17 @@ async function main() {
           cls.queries
             .map((q) => {
               const c = info.get(q)!;
-              const tokens = Object.entries(c.perToken).map(([t, n]) => `${t} in ${pct(n, ARTICLES)}`).join(", ");
+              const tokens = Object.entries(c.perToken)
+                .map(([t, n]) => `${t} in ${pct(n, ARTICLES)}`)
+                .join(", ");
               return `${q} → ${c.match}: ${c.total} articles (${pct(c.total, ARTICLES)}), page ${c.pageRows} rows, D1 rows_read ${c.rowsRead}; tokens: ${tokens}`;
             })
             .join("; "),
       );
     }
-    checks.push(`every query's total equals a full scan's count of articles holding the text (one scan of all ${ARTICLES} articles: ${(truthMs / 1000).toFixed(1)} s)`);
+    checks.push(
+      `every query's total equals a full scan's count of articles holding the text (one scan of all ${ARTICLES} articles: ${(truthMs / 1000).toFixed(1)} s)`,
+    );
     const plans = new Set(all.map((q) => info.get(q)!.plan.join("\n")));
     const plan = plans.size === 1 ? [...plans][0]! : `${plans.size} different plans:\n${[...plans].join("\n--\n")}`;
 
@@ -202,14 +224,38 @@ async function main() {
       request: (q: string) => string;
       reference?: boolean;
     }
-    const EMPTY: TimedCase = { key: "floor: a request with no D1 call", queries: ["–"], target: null, reference: true, request: () => "op=empty" };
-    const BASELINE: TimedCase = { key: "baseline: SELECT id FROM articles LIMIT 20", queries: ["–"], target: null, reference: true, request: () => "op=baseline" };
-    const FRONT: TimedCase = { key: "reference: front page listing (no FTS)", queries: ["–"], target: null, reference: true, request: () => "op=front" };
-    const cases: TimedCase[] = [EMPTY, BASELINE, FRONT, ...CLASSES.map((c) => ({ ...c, request: (q: string) => `op=search&q=${encodeURIComponent(q)}` }))];
+    const EMPTY: TimedCase = {
+      key: "floor: a request with no D1 call",
+      queries: ["–"],
+      target: null,
+      reference: true,
+      request: () => "op=empty",
+    };
+    const BASELINE: TimedCase = {
+      key: "baseline: SELECT id FROM articles LIMIT 20",
+      queries: ["–"],
+      target: null,
+      reference: true,
+      request: () => "op=baseline",
+    };
+    const FRONT: TimedCase = {
+      key: "reference: front page listing (no FTS)",
+      queries: ["–"],
+      target: null,
+      reference: true,
+      request: () => "op=front",
+    };
+    const cases: TimedCase[] = [
+      EMPTY,
+      BASELINE,
+      FRONT,
+      ...CLASSES.map((c) => ({ ...c, request: (q: string) => `op=search&q=${encodeURIComponent(q)}` })),
+    ];
     const expected = (c: TimedCase, q: string) => (c === EMPTY ? 0 : c.reference ? 20 : info.get(q)!.pageRows);
     const call = async (c: TimedCase, q: string) => {
       const r = await get<SearchResult>(c.request(q));
-      if (r.rows !== expected(c, q) || (!c.reference && r.more !== info.get(q)!.total > 20)) throw new Error(`${c.key} ${q}: ${JSON.stringify(r)}`);
+      if (r.rows !== expected(c, q) || (!c.reference && r.more !== info.get(q)!.total > 20))
+        throw new Error(`${c.key} ${q}: ${JSON.stringify(r)}`);
     };
     for (const c of cases) for (const q of c.queries) for (let w = 0; w < WARM; w++) await call(c, q);
     const perRound = Math.ceil(REQUESTS / ROUNDS);
@@ -253,20 +299,30 @@ async function main() {
     };
     const stats = new Map([...lat].map(([k, xs]) => [k, summary(xs)] as const));
     const base = stats.get(BASELINE.key)!;
-    const inside = (c: TimedCase) => quantile([...inRequest.get(c.key)!].sort((a, b) => a - b), 0.5);
+    const inside = (c: TimedCase) =>
+      quantile(
+        [...inRequest.get(c.key)!].sort((a, b) => a - b),
+        0.5,
+      );
     const rows = cases.map((c) => {
       const s = stats.get(c.key)!;
       return {
         class: c.key,
         queries: c.reference ? "–" : c.queries.join(" "),
         "rows returned": c.reference ? String(expected(c, "")) : range(c.queries.map((q) => expected(c, q))),
-        "articles matching": c.reference ? "–" : range(c.queries.map((q) => info.get(q)!.total), (n) => pct(n, ARTICLES)),
+        "articles matching": c.reference
+          ? "–"
+          : range(
+              c.queries.map((q) => info.get(q)!.total),
+              (n) => pct(n, ARTICLES),
+            ),
         "p50 ms": s.p50,
         "p99 ms": s.p99,
         "× baseline": (s.p50 / base.p50).toFixed(2),
         "in-request ms": c === EMPTY ? "–" : inside(c).toFixed(3),
         "target ms": c.target ?? "",
-        "ok (p50 / in-request)": c.target === null ? "" : `${s.p50 <= c.target ? "yes" : "NO"} / ${inside(c) <= c.target ? "yes" : "NO"}`,
+        "ok (p50 / in-request)":
+          c.target === null ? "" : `${s.p50 <= c.target ? "yes" : "NO"} / ${inside(c) <= c.target ? "yes" : "NO"}`,
       };
     });
     checks.push(
@@ -274,7 +330,9 @@ async function main() {
     );
 
     // 5. Output.
-    console.log(`\nSearch over ${ARTICLES} synthetic Chinese articles (~${(sizes.articleTextBytes! / sizes.articles! / 1024).toFixed(1)} KB of title + summary + HTML each) in local D1, inside workerd`);
+    console.log(
+      `\nSearch over ${ARTICLES} synthetic Chinese articles (~${(sizes.articleTextBytes! / sizes.articles! / 1024).toFixed(1)} KB of title + summary + HTML each) in local D1, inside workerd`,
+    );
     console.log(
       `One request = one page of 20 results through the app's listArticles (search scope), timed from Node;\n` +
         `${stats.get(BASELINE.key)!.n} requests per row in ${ROUNDS} interleaved rounds, one at a time. In-request: (a request running\n` +
@@ -287,22 +345,54 @@ async function main() {
         `summed in SQL (length of each column; the FTS5 shadow tables' blocks); the file size is D1's meta.size_after\n`,
     );
     table([
-      { what: "articles: title + summary + content_html", rows: sizes.articles!, bytes: mb(sizes.articleTextBytes!), "per article": `${Math.round(sizes.articleTextBytes! / sizes.articles!)} B` },
-      { what: "articles: the other columns (ids, URLs, dates, hash)", rows: sizes.articles!, bytes: mb(sizes.articleOtherBytes!), "per article": `${Math.round(sizes.articleOtherBytes! / sizes.articles!)} B` },
-      { what: "FTS index: search_index_data (segment blocks)", rows: sizes.ftsDataRows!, bytes: mb(sizes.ftsDataBytes!), "per article": `${Math.round(sizes.ftsDataBytes! / sizes.articles!)} B` },
-      { what: "FTS index: search_index_idx + search_index_docsize", rows: sizes.ftsIdxRows! + sizes.ftsDocsizeRows!, bytes: mb(sizes.ftsIdxBytes! + sizes.ftsDocsizeBytes!), "per article": `${Math.round((sizes.ftsIdxBytes! + sizes.ftsDocsizeBytes!) / sizes.articles!)} B` },
-      { what: "FTS index, all", rows: "", bytes: mb(idxBytes), "per article": `${Math.round(idxBytes / sizes.articles!)} B (${((100 * idxBytes) / sizes.articleTextBytes!).toFixed(0)} % of the article text)` },
-      { what: "whole database file (D1 meta.size_after)", rows: "", bytes: mb(sizes.dbBytes!), "per article": `${Math.round(sizes.dbBytes! / sizes.articles!)} B` },
+      {
+        what: "articles: title + summary + content_html",
+        rows: sizes.articles!,
+        bytes: mb(sizes.articleTextBytes!),
+        "per article": `${Math.round(sizes.articleTextBytes! / sizes.articles!)} B`,
+      },
+      {
+        what: "articles: the other columns (ids, URLs, dates, hash)",
+        rows: sizes.articles!,
+        bytes: mb(sizes.articleOtherBytes!),
+        "per article": `${Math.round(sizes.articleOtherBytes! / sizes.articles!)} B`,
+      },
+      {
+        what: "FTS index: search_index_data (segment blocks)",
+        rows: sizes.ftsDataRows!,
+        bytes: mb(sizes.ftsDataBytes!),
+        "per article": `${Math.round(sizes.ftsDataBytes! / sizes.articles!)} B`,
+      },
+      {
+        what: "FTS index: search_index_idx + search_index_docsize",
+        rows: sizes.ftsIdxRows! + sizes.ftsDocsizeRows!,
+        bytes: mb(sizes.ftsIdxBytes! + sizes.ftsDocsizeBytes!),
+        "per article": `${Math.round((sizes.ftsIdxBytes! + sizes.ftsDocsizeBytes!) / sizes.articles!)} B`,
+      },
+      {
+        what: "FTS index, all",
+        rows: "",
+        bytes: mb(idxBytes),
+        "per article": `${Math.round(idxBytes / sizes.articles!)} B (${((100 * idxBytes) / sizes.articleTextBytes!).toFixed(0)} % of the article text)`,
+      },
+      {
+        what: "whole database file (D1 meta.size_after)",
+        rows: "",
+        bytes: mb(sizes.dbBytes!),
+        "per article": `${Math.round(sizes.dbBytes! / sizes.articles!)} B`,
+      },
     ]);
     console.log("\nChecks");
     for (const line of checks) console.log(`- ${line}`);
-    console.log(`- query plan (${plans.size === 1 ? "the same for every query" : "differs"}; the sort is the tags subquery's, per row):\n${plan.replace(/^/gm, "    ")}`);
+    console.log(
+      `- query plan (${plans.size === 1 ? "the same for every query" : "differs"}; the sort is the tags subquery's, per row):\n${plan.replace(/^/gm, "    ")}`,
+    );
     console.log(
       "\nNote: local D1 is SQLite behind Miniflare's D1 simulator in the same workerd process, and each\n" +
         "request goes from Node through Miniflare's API: the floor and baseline rows are those costs, which\n" +
         "every search row includes; in production a D1 query is I/O the worker waits on. D1's rows_read\n" +
         "counts the rows of articles, sources and tags a page reads, not FTS5's own shadow-table reads.\n" +
-        "The \"separately\" rows are reported, not judged: a 1-character query is a prefix query, and a\n" +
+        'The "separately" rows are reported, not judged: a 1-character query is a prefix query, and a\n' +
         "phrase whose bigrams are all common but never adjacent is the worst case of a bigram index.\n" +
         "This machine is shared: expect ±20 % between runs.",
     );
@@ -319,20 +409,33 @@ function exactSizes(): void {
   const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
   let out: string;
   try {
-    out = execFileSync("sqlite3", ["-separator", "\t", join(dir, file!), "SELECT name, count(*), sum(pgsize), sum(payload) FROM dbstat GROUP BY name"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    out = execFileSync(
+      "sqlite3",
+      [
+        "-separator",
+        "\t",
+        join(dir, file!),
+        "SELECT name, count(*), sum(pgsize), sum(payload) FROM dbstat GROUP BY name",
+      ],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
   } catch (e) {
     console.log(`\n(exact sizes skipped: no sqlite3 with dbstat: ${(e as Error).message.split("\n")[0]})`);
     return;
   }
   const group = (name: string) =>
-    name === "articles" ? "articles table" :
-    name.startsWith("articles_") || name.startsWith("sqlite_autoindex_articles") ? "articles' indexes (time, source, path date, guid, id, search rowid)" :
-    name.startsWith("search_index") ? "FTS index (search_index_*)" :
-    /^(sqlite_autoindex_)?(article_)?tags/.test(name) ? "tags + article_tags (with its index)" :
-    "sources, schema, other";
+    name === "articles"
+      ? "articles table"
+      : name.startsWith("articles_") || name.startsWith("sqlite_autoindex_articles")
+        ? "articles' indexes (time, source, path date, guid, id, search rowid)"
+        : name.startsWith("search_index")
+          ? "FTS index (search_index_*)"
+          : /^(sqlite_autoindex_)?(article_)?tags/.test(name)
+            ? "tags + article_tags (with its index)"
+            : "sources, schema, other";
   const sums = new Map<string, { pages: number; bytes: number; payload: number }>();
   let totalBytes = 0;
   for (const line of out.trim().split("\n")) {
@@ -347,13 +450,24 @@ function exactSizes(): void {
   const articles = sums.get("articles table")!.bytes;
   console.log(`\nExact sizes on disk (sqlite3 dbstat on the persisted D1 file, ${file})\n`);
   table(
-    [...sums].sort((a, b) => b[1].bytes - a[1].bytes).map(([what, g]) => ({
-      what,
-      pages: g.pages,
-      "on disk": mb(g.bytes),
-      "payload": mb(g.payload),
-      "× articles table": (g.bytes / articles).toFixed(2),
-    })).concat([{ what: "all", pages: [...sums.values()].reduce((n, g) => n + g.pages, 0), "on disk": mb(totalBytes), payload: "", "× articles table": "" }]),
+    [...sums]
+      .sort((a, b) => b[1].bytes - a[1].bytes)
+      .map(([what, g]) => ({
+        what,
+        pages: g.pages,
+        "on disk": mb(g.bytes),
+        payload: mb(g.payload),
+        "× articles table": (g.bytes / articles).toFixed(2),
+      }))
+      .concat([
+        {
+          what: "all",
+          pages: [...sums.values()].reduce((n, g) => n + g.pages, 0),
+          "on disk": mb(totalBytes),
+          payload: "",
+          "× articles table": "",
+        },
+      ]),
   );
 }
 

@@ -23,7 +23,8 @@ interface Feed {
   modifiedMs: number;
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeXml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 function renderRss(source: number, items: readonly UpstreamItem[]): string {
   // Newest first, as feeds are.
@@ -51,14 +52,20 @@ export class Upstream {
   url = "";
 
   /** `sources` feeds, each starting with `initialItems` items. */
-  constructor(sources: number, initialItems: number, readonly bodyParagraphs = Infinity) {
+  constructor(
+    sources: number,
+    initialItems: number,
+    readonly bodyParagraphs = Infinity,
+  ) {
     this.#feeds = Array.from({ length: sources }, () => ({ items: [], version: 0, modifiedMs: Date.now() }));
     for (let s = 0; s < sources; s++) for (let i = 0; i < initialItems; i++) this.addItem(s);
     // The initial items one second apart, the newest now: a second shared by more than 1,024
     // articles overflows the search index's per-millisecond rowids (README: Many sources).
     const initial = this.#feeds.flatMap((f) => f.items).sort((a, b) => a.publishedMs - b.publishedMs);
     const newest = Math.floor(Date.now() / 1000) * 1000;
-    initial.forEach((it, k) => (it.publishedMs = newest - (initial.length - 1 - k) * 1000));
+    initial.forEach((it, k) => {
+      it.publishedMs = newest - (initial.length - 1 - k) * 1000;
+    });
     this.#server = createServer((req, res) => {
       const m = /^\/feed\/(\d+)\.xml$/.exec(req.url ?? "");
       const feed = m ? this.#feeds[Number(m[1])] : undefined;
@@ -67,7 +74,11 @@ export class Upstream {
         return;
       }
       const etag = `"${m![1]}-${feed.version}"`;
-      const headers = { etag, "last-modified": new Date(feed.modifiedMs).toUTCString(), "content-type": "application/rss+xml; charset=utf-8" };
+      const headers = {
+        etag,
+        "last-modified": new Date(feed.modifiedMs).toUTCString(),
+        "content-type": "application/rss+xml; charset=utf-8",
+      };
       if (req.headers["if-none-match"] === etag) {
         this.served.notModified++;
         res.writeHead(304, headers).end();

@@ -10,11 +10,15 @@ const BUDGET_KIB = Number(process.env.BUNDLE_BUDGET_KIB ?? 210);
 const out = join(ROOT, ".tmp/bundle");
 
 rmSync(out, { recursive: true, force: true });
-execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--env", "production", "--outdir", out], {
-  cwd: ROOT,
-  stdio: ["ignore", "ignore", "inherit"],
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-});
+execFileSync(
+  join(ROOT, "node_modules/.bin/wrangler"),
+  ["deploy", "--dry-run", "--env", "production", "--outdir", out],
+  {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  },
+);
 
 let raw = 0;
 let gz = 0;

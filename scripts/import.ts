@@ -35,7 +35,9 @@ async function main(): Promise<number> {
     },
   });
   if (positionals.length === 0) {
-    console.error("usage: npm run import -- <file|dir>... [--remote] [--persist-to DIR] [--env NAME] [--timezone ZONE]");
+    console.error(
+      "usage: npm run import -- <file|dir>... [--remote] [--persist-to DIR] [--env NAME] [--timezone ZONE]",
+    );
     return 2;
   }
   if (!isTimeZone(values.timezone)) {
@@ -52,7 +54,12 @@ async function main(): Promise<number> {
     }
   }
   const files: PostFile[] = paths.map((name) => ({ name, text: readFileSync(name, "utf8") }));
-  const db = wranglerRunner({ database: values.database, remote: values.remote, persistTo: values["persist-to"], env: values.env });
+  const db = wranglerRunner({
+    database: values.database,
+    remote: values.remote,
+    persistTo: values["persist-to"],
+    env: values.env,
+  });
   const where = values.remote ? "remote D1" : "local D1";
   if (!values.quiet) console.error(`importing ${files.length} files into ${where}…`);
   let lastShown = 0;

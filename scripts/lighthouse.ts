@@ -14,7 +14,9 @@ import { ROOT, freshPersistDir, migrate, runImport, startDev } from "../test/e2e
 const TARGET = 95;
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
 
-const { values } = parseArgs({ options: { "form-factor": { type: "string", default: "mobile" }, keep: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { "form-factor": { type: "string", default: "mobile" }, keep: { type: "boolean", default: false } },
+});
 const formFactor = values["form-factor"];
 if (formFactor !== "mobile" && formFactor !== "desktop") throw new Error("--form-factor wants mobile or desktop");
 
@@ -54,12 +56,12 @@ try {
       if (score < TARGET) {
         failed = true;
         // Every audit that cost points in this category, so a miss says why.
-        const misses = lhr.categories[c]!.auditRefs
-          .filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1)
-          .map((ref) => {
-            const a = lhr.audits[ref.id]!;
-            return `${ref.id} (${[a.displayValue ?? `score ${a.score}`, a.explanation].filter(Boolean).join(": ")})`;
-          });
+        const misses = lhr.categories[c]!.auditRefs.filter(
+          (ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1,
+        ).map((ref) => {
+          const a = lhr.audits[ref.id]!;
+          return `${ref.id} (${[a.displayValue ?? `score ${a.score}`, a.explanation].filter(Boolean).join(": ")})`;
+        });
         console.log(`${name} ${c} ${score}: ${misses.join(", ")}`);
       }
     }
@@ -75,7 +77,9 @@ try {
       writeFileSync(join(dir, `${name}-${formFactor}.html`), result.report as string);
     }
   }
-  console.log(`\nLighthouse ${(await import("lighthouse/package.json", { with: { type: "json" } })).default.version} (${formFactor}), chromium ${await chromeVersion(chrome.port)}; target ≥ ${TARGET} in each\n`);
+  console.log(
+    `\nLighthouse ${(await import("lighthouse/package.json", { with: { type: "json" } })).default.version} (${formFactor}), chromium ${await chromeVersion(chrome.port)}; target ≥ ${TARGET} in each\n`,
+  );
   const cols = Object.keys(rows[0]!);
   console.log(`| ${cols.join(" | ")} |\n|${cols.map(() => " --- ").join("|")}|`);
   for (const r of rows) console.log(`| ${cols.map((c) => r[c]).join(" | ")} |`);

@@ -6,64 +6,190 @@ import * as z from "zod/mini";
 import { LIST_QUERY, PARAM_DOCS } from "../src/web/api";
 import { ARTICLE, ARTICLE_LIST, CATEGORY, PROBLEM, TAG } from "../src/web/api-responses";
 
-
-
 const schemaOf = (s: z.ZodMiniType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { target: "draft-2020-12", io: "input" }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 };
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } });
-const jsonResponse = (description: string, ref: string) => ({ description, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+});
+const jsonResponse = (description: string, ref: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
 
 export function openApiDocument(): object {
   const listParameters = (Object.keys(LIST_QUERY) as (keyof typeof LIST_QUERY)[]).map((name) => ({
-    name, in: "query", required: false, description: PARAM_DOCS[name], schema: schemaOf(LIST_QUERY[name]),
+    name,
+    in: "query",
+    required: false,
+    description: PARAM_DOCS[name],
+    schema: schemaOf(LIST_QUERY[name]),
   }));
   const doc = {
     openapi: "3.1.0",
-    info: { title: "本地新闻聚合 API", version: "1.0.0", description: "Articles, categories and tags of the edge news site. Dates are RFC 3339 with the source's own offset." },
+    info: {
+      title: "本地新闻聚合 API",
+      version: "1.0.0",
+      description:
+        "Articles, categories and tags of the edge news site. Dates are RFC 3339 with the source's own offset.",
+    },
     servers: [{ url: "/api/v1" }],
     paths: {
       "/articles": {
         get: {
-          operationId: "listArticles", summary: "Articles, newest first, cursor-paginated", parameters: listParameters,
-          responses: { "200": jsonResponse("A page of articles", "ArticleList"), "304": { description: "Not modified (If-None-Match)" }, "400": problemResponse("A parameter is invalid") },
+          operationId: "listArticles",
+          summary: "Articles, newest first, cursor-paginated",
+          parameters: listParameters,
+          responses: {
+            "200": jsonResponse("A page of articles", "ArticleList"),
+            "304": { description: "Not modified (If-None-Match)" },
+            "400": problemResponse("A parameter is invalid"),
+          },
         },
       },
       "/articles/{id}": {
         get: {
-          operationId: "getArticle", summary: "One article with its sanitized HTML body",
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{16}$" } }],
+          operationId: "getArticle",
+          summary: "One article with its sanitized HTML body",
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{16}$" } },
+          ],
           responses: { "200": jsonResponse("The article", "Article"), "404": problemResponse("No such article") },
         },
       },
-      "/categories": { get: { operationId: "listCategories", summary: "Every source with its article count and latest update", responses: { "200": { description: "Categories", content: { "application/json": { schema: { type: "object", properties: { items: { type: "array", items: { $ref: "#/components/schemas/Category" } } } } } } } } } },
-      "/tags": { get: { operationId: "listTags", summary: "Every tag in use with its article count", responses: { "200": { description: "Tags", content: { "application/json": { schema: { type: "object", properties: { items: { type: "array", items: { $ref: "#/components/schemas/Tag" } } } } } } } } } },
-      "/sources/health": { get: { operationId: "sourcesHealth", summary: "Public health of every source", responses: { "200": { description: "Health" } } } },
+      "/categories": {
+        get: {
+          operationId: "listCategories",
+          summary: "Every source with its article count and latest update",
+          responses: {
+            "200": {
+              description: "Categories",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: { items: { type: "array", items: { $ref: "#/components/schemas/Category" } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      "/tags": {
+        get: {
+          operationId: "listTags",
+          summary: "Every tag in use with its article count",
+          responses: {
+            "200": {
+              description: "Tags",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: { items: { type: "array", items: { $ref: "#/components/schemas/Tag" } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      "/sources/health": {
+        get: {
+          operationId: "sourcesHealth",
+          summary: "Public health of every source",
+          responses: { "200": { description: "Health" } },
+        },
+      },
       "/sources": {
-        get: { operationId: "listSources", summary: "Admin: every source", security: [{ bearer: [] }], responses: { "200": { description: "Sources" }, "401": problemResponse("No valid token") } },
-        post: { operationId: "createSource", summary: "Admin: add a source", security: [{ bearer: [] }], responses: { "201": { description: "Created" }, "400": problemResponse("Invalid body"), "401": problemResponse("No valid token"), "409": problemResponse("Slug exists") } },
+        get: {
+          operationId: "listSources",
+          summary: "Admin: every source",
+          security: [{ bearer: [] }],
+          responses: { "200": { description: "Sources" }, "401": problemResponse("No valid token") },
+        },
+        post: {
+          operationId: "createSource",
+          summary: "Admin: add a source",
+          security: [{ bearer: [] }],
+          responses: {
+            "201": { description: "Created" },
+            "400": problemResponse("Invalid body"),
+            "401": problemResponse("No valid token"),
+            "409": problemResponse("Slug exists"),
+          },
+        },
       },
       "/sources/dry-run": {
-        post: { operationId: "dryRunSource", summary: "Admin: what a source's rules extract from the live pages, without saving (body as for createSource, slug optional)", security: [{ bearer: [] }], responses: { "200": { description: "The extracted items and any pages the rules could not read" }, "400": problemResponse("Invalid body or rules"), "401": problemResponse("No valid token"), "422": { description: "The rules did not work on the live pages; `error` says why" } } },
+        post: {
+          operationId: "dryRunSource",
+          summary:
+            "Admin: what a source's rules extract from the live pages, without saving (body as for createSource, slug optional)",
+          security: [{ bearer: [] }],
+          responses: {
+            "200": { description: "The extracted items and any pages the rules could not read" },
+            "400": problemResponse("Invalid body or rules"),
+            "401": problemResponse("No valid token"),
+            "422": { description: "The rules did not work on the live pages; `error` says why" },
+          },
+        },
       },
       "/sources/{slug}": {
-        get: { operationId: "getSource", summary: "Admin: one source", security: [{ bearer: [] }], parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The source" }, "404": problemResponse("No such source") } },
-        patch: { operationId: "updateSource", summary: "Admin: change a source", security: [{ bearer: [] }], parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The source" }, "400": problemResponse("Invalid body"), "404": problemResponse("No such source") } },
-        delete: { operationId: "deleteSource", summary: "Admin: delete a source and its articles", security: [{ bearer: [] }], parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }], responses: { "204": { description: "Deleted" }, "404": problemResponse("No such source") } },
+        get: {
+          operationId: "getSource",
+          summary: "Admin: one source",
+          security: [{ bearer: [] }],
+          parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "The source" }, "404": problemResponse("No such source") },
+        },
+        patch: {
+          operationId: "updateSource",
+          summary: "Admin: change a source",
+          security: [{ bearer: [] }],
+          parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": { description: "The source" },
+            "400": problemResponse("Invalid body"),
+            "404": problemResponse("No such source"),
+          },
+        },
+        delete: {
+          operationId: "deleteSource",
+          summary: "Admin: delete a source and its articles",
+          security: [{ bearer: [] }],
+          parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "204": { description: "Deleted" }, "404": problemResponse("No such source") },
+        },
       },
       "/sources/{slug}/refresh": {
-        post: { operationId: "refreshSource", summary: "Admin: refresh a source now", security: [{ bearer: [] }], parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The outcome" }, "404": problemResponse("No such source") } },
+        post: {
+          operationId: "refreshSource",
+          summary: "Admin: refresh a source now",
+          security: [{ bearer: [] }],
+          parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "The outcome" }, "404": problemResponse("No such source") },
+        },
       },
     },
     components: {
-      schemas: { Article: schemaOf(ARTICLE), ArticleList: schemaOf(ARTICLE_LIST), Category: schemaOf(CATEGORY), Tag: schemaOf(TAG), Problem: schemaOf(PROBLEM) },
+      schemas: {
+        Article: schemaOf(ARTICLE),
+        ArticleList: schemaOf(ARTICLE_LIST),
+        Category: schemaOf(CATEGORY),
+        Tag: schemaOf(TAG),
+        Problem: schemaOf(PROBLEM),
+      },
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" } },
     },
   };
   return doc;
 }
-
 
 const file = join(import.meta.dirname, "../public/api/v1/openapi.json");
 const text = `${JSON.stringify(openApiDocument(), null, 2)}\n`;

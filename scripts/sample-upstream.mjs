@@ -6,7 +6,11 @@ import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, normalize } from "node:path";
 
-const TYPES = { ".xml": "application/xml; charset=utf-8", ".json": "application/feed+json; charset=utf-8", ".html": "text/html; charset=utf-8" };
+const TYPES = {
+  ".xml": "application/xml; charset=utf-8",
+  ".json": "application/feed+json; charset=utf-8",
+  ".html": "text/html; charset=utf-8",
+};
 
 /** Start serving `dir` on `port` (0 = any free port); resolves with the server's base URL. */
 export function startUpstream(dir, port = 0, host = "127.0.0.1") {

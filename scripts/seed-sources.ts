@@ -13,9 +13,14 @@ const { values } = parseArgs({
   },
 });
 const sources = JSON.parse(readFileSync(join(import.meta.dirname, "../samples/sources.json"), "utf8")) as {
-  slug: string; name: string; label: string; feed_path: string;
+  slug: string;
+  name: string;
+  label: string;
+  feed_path: string;
 }[];
 const db = wranglerRunner({ database: "DB", remote: false, persistTo: values["persist-to"] });
-await db.batch(sources.map((s) => ensureSourceFeedStatement(s, `${values.upstream}${s.feed_path}`, "Asia/Shanghai", Date.now())));
+await db.batch(
+  sources.map((s) => ensureSourceFeedStatement(s, `${values.upstream}${s.feed_path}`, "Asia/Shanghai", Date.now())),
+);
 await db.flush();
 console.log(`sample sources: ${sources.map((s) => s.slug).join(", ")} → ${values.upstream}`);

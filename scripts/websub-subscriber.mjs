@@ -16,7 +16,9 @@ export function startSubscriber({ port = 0, secret = null, answer = "echo" } = {
   const verifications = [];
   const deliveries = [];
   const waiters = [];
-  const notify = () => waiters.splice(0).forEach((w) => w());
+  const notify = () => {
+    for (const w of waiters.splice(0)) w();
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url, "http://subscriber");
     if (req.method === "GET") {
@@ -104,7 +106,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     seen = sub.verifications.length + sub.deliveries.length;
     const v = sub.verifications.at(-1);
     const d = sub.deliveries.at(-1);
-    if (d) console.log(`delivery: ${d.contentType}, ${d.body.length} bytes, signature ${d.signatureValid === null ? "not asked for" : d.signatureValid ? "valid" : "INVALID"}`);
+    if (d)
+      console.log(
+        `delivery: ${d.contentType}, ${d.body.length} bytes, signature ${d.signatureValid === null ? "not asked for" : d.signatureValid ? "valid" : "INVALID"}`,
+      );
     else if (v) console.log(`verified ${v["hub.mode"]} of ${v["hub.topic"]} (lease ${v["hub.lease_seconds"]} s)`);
   }
 }

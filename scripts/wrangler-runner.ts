@@ -39,7 +39,9 @@ export function inlineParams(stmt: Stmt): string {
 export function wranglerRunner(target: WranglerTarget): SqlRunner & { flush(): Promise<number> } {
   const bin = join(import.meta.dirname, "../node_modules/.bin/wrangler");
   const common = [
-    "d1", "execute", target.database,
+    "d1",
+    "execute",
+    target.database,
     target.remote ? "--remote" : "--local",
     ...(target.persistTo && !target.remote ? ["--persist-to", target.persistTo] : []),
     ...(target.env ? ["--env", target.env] : []),

@@ -42,7 +42,20 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     // The error page must render even when the database is what failed.
   }
   config ??= {
-    siteTitle: "本地新闻聚合", siteDescription: "", baseUrl: new URL(c.req.url).origin, defaultTimezone: "Asia/Shanghai", pageSize: 20, refreshIntervalMinutes: 15, memoryCacheMb: 8, refreshMaxSources: 8, refreshConcurrency: 4, refreshEnqueueMax: 1000, websubMinLeaseSeconds: 3600, hostConcurrency: 2, hostMinDelayMs: 500, userAgent: "edge-news/1.0",
+    siteTitle: "本地新闻聚合",
+    siteDescription: "",
+    baseUrl: new URL(c.req.url).origin,
+    defaultTimezone: "Asia/Shanghai",
+    pageSize: 20,
+    refreshIntervalMinutes: 15,
+    memoryCacheMb: 8,
+    refreshMaxSources: 8,
+    refreshConcurrency: 4,
+    refreshEnqueueMax: 1000,
+    websubMinLeaseSeconds: 3600,
+    hostConcurrency: 2,
+    hostMinDelayMs: 500,
+    userAgent: "edge-news/1.0",
   };
   return c.html(ErrorPage({ config, nav, status, message, path: new URL(c.req.url).pathname }), status);
 }
@@ -64,7 +77,8 @@ const feedHeaders = secureHeaders({
 // Vars do not change within an isolate: validate them once per env object and origin.
 let lastConfig: { env: object; origin: string; config: Config } | undefined;
 function configFor(env: Env, origin: string): Config {
-  if (lastConfig?.env !== env || lastConfig.origin !== origin) lastConfig = { env, origin, config: parseConfig(env, origin) };
+  if (lastConfig?.env !== env || lastConfig.origin !== origin)
+    lastConfig = { env, origin, config: parseConfig(env, origin) };
   return lastConfig.config;
 }
 
@@ -96,7 +110,8 @@ export function createApp() {
         if (status === 401) c.header("www-authenticate", 'Bearer realm="admin"');
         return problem(c, status, status === 401 ? "a valid bearer token is required" : err.message || "bad request");
       }
-      if (err instanceof RuleError) return problem(c, 400, `invalid request body: ${err.message}`, [{ field: err.field, reason: err.reason }]);
+      if (err instanceof RuleError)
+        return problem(c, 400, `invalid request body: ${err.message}`, [{ field: err.field, reason: err.reason }]);
       if (err instanceof AppError && err.status !== 500) return problem(c, err.status, err.message);
       console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err) }));
       return problem(c, 500, "internal error");
@@ -110,7 +125,15 @@ export function createApp() {
       if (/\.(xml|json|txt)$/.test(c.req.path)) return c.text(err.message, err.status);
       return renderError(c, err.status as 400 | 404, err.message);
     }
-    console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err), stack: (err as Error).stack }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "unhandled",
+        path: c.req.path,
+        error: String(err),
+        stack: (err as Error).stack,
+      }),
+    );
     return renderError(c, 500, "服务器暂时无法处理请求，请稍后再试。");
   });
   return app;

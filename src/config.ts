@@ -42,7 +42,25 @@ export const DEFAULTS = {
   HOST_MIN_DELAY_MS: 500,
 } as const;
 
-type Vars = Partial<Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "BASE_URL" | "DEFAULT_TIMEZONE" | "PAGE_SIZE" | "REFRESH_INTERVAL_MINUTES" | "MEMORY_CACHE_MB" | "REFRESH_MAX_SOURCES" | "REFRESH_CONCURRENCY" | "REFRESH_ENQUEUE_MAX" | "WEBSUB_MIN_LEASE_SECONDS" | "HOST_CONCURRENCY" | "HOST_MIN_DELAY_MS" | "CONTACT_URL", string>>;
+type Vars = Partial<
+  Record<
+    | "SITE_TITLE"
+    | "SITE_DESCRIPTION"
+    | "BASE_URL"
+    | "DEFAULT_TIMEZONE"
+    | "PAGE_SIZE"
+    | "REFRESH_INTERVAL_MINUTES"
+    | "MEMORY_CACHE_MB"
+    | "REFRESH_MAX_SOURCES"
+    | "REFRESH_CONCURRENCY"
+    | "REFRESH_ENQUEUE_MAX"
+    | "WEBSUB_MIN_LEASE_SECONDS"
+    | "HOST_CONCURRENCY"
+    | "HOST_MIN_DELAY_MS"
+    | "CONTACT_URL",
+    string
+  >
+>;
 
 function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number, max: number): number {
   const text = vars[name]?.trim() || String(fallback);
@@ -74,7 +92,8 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
     throw new ConfigError(`BASE_URL must be an absolute http(s) URL, got ${JSON.stringify(vars.BASE_URL)}`);
   }
   const tz = vars.DEFAULT_TIMEZONE?.trim() || DEFAULTS.DEFAULT_TIMEZONE;
-  if (!isTimeZone(tz)) throw new ConfigError(`DEFAULT_TIMEZONE must be an IANA zone such as Asia/Shanghai, got ${JSON.stringify(tz)}`);
+  if (!isTimeZone(tz))
+    throw new ConfigError(`DEFAULT_TIMEZONE must be an IANA zone such as Asia/Shanghai, got ${JSON.stringify(tz)}`);
   return {
     siteTitle: vars.SITE_TITLE?.trim() || DEFAULTS.SITE_TITLE,
     siteDescription: vars.SITE_DESCRIPTION?.trim() || DEFAULTS.SITE_DESCRIPTION,

@@ -11,7 +11,9 @@ function configOrLog(env: Env): Config | null {
   try {
     return parseConfig(env, "http://localhost");
   } catch (e) {
-    console.error(JSON.stringify({ level: "error", msg: "invalid configuration; refresh skipped", error: (e as Error).message }));
+    console.error(
+      JSON.stringify({ level: "error", msg: "invalid configuration; refresh skipped", error: (e as Error).message }),
+    );
     return null;
   }
 }
@@ -23,7 +25,9 @@ export default {
     if (!config) return;
     // Then tell WebSub subscribers what changed: this refresh, or anything since the last tick
     // (the import CLI writes to D1 directly).
-    ctx.waitUntil(refreshDueSources(refreshDeps(env, config), config, refreshQueue(env)).then(() => publishToSubscribers(env)));
+    ctx.waitUntil(
+      refreshDueSources(refreshDeps(env, config), config, refreshQueue(env)).then(() => publishToSubscribers(env)),
+    );
   },
   async queue(batch, env, _ctx) {
     const config = configOrLog(env);
@@ -31,7 +35,11 @@ export default {
     if (batch.messages.length > 0 && isDeliveryMessage(batch.messages[0]!.body)) {
       return consumeDeliveryBatch(hubDeps(env), batch as MessageBatch<DeliveryMessage>);
     }
-    const outcomes = await consumeRefreshBatch(refreshDeps(env, config), batch as MessageBatch<RefreshMessage>, config.refreshConcurrency);
+    const outcomes = await consumeRefreshBatch(
+      refreshDeps(env, config),
+      batch as MessageBatch<RefreshMessage>,
+      config.refreshConcurrency,
+    );
     if (outcomes.some((o) => o.new + o.updated > 0)) await publishToSubscribers(env);
   },
 } satisfies ExportedHandler<Env, RefreshMessage | DeliveryMessage>;

@@ -1,7 +1,11 @@
 // Small shared plumbing for fan-out: a bounded worker pool, and Queues' batch size (pure).
 
 /** Run `fn` over `items`, at most `concurrency` at a time, in order of start. */
-export async function forEachLimited<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {

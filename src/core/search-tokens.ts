@@ -28,7 +28,10 @@ function classify(char: string): number {
 }
 
 function kindAt(text: string, i: number, cp: number): number {
-  if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) ? WORD_CHAR : OTHER_CHAR;
+  if (cp < 0x80)
+    return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a)
+      ? WORD_CHAR
+      : OTHER_CHAR;
   if (cp > 0xffff) return classify(text.slice(i, i + 2));
   return bmpKinds[cp] || (bmpKinds[cp] = classify(text[i]!));
 }
@@ -97,7 +100,10 @@ const MAX_TERMS = 8;
 export function buildSearchQuery(q: string): SearchQuery | null {
   const phrases: string[] = [];
   const terms: string[] = [];
-  for (const word of normalize(q).split(/[\s\u3000]+/).filter(Boolean).slice(0, MAX_TERMS)) {
+  for (const word of normalize(q)
+    .split(/[\s\u3000]+/)
+    .filter(Boolean)
+    .slice(0, MAX_TERMS)) {
     const runs = word.match(RUNS);
     if (!runs) continue;
     const tokens: string[] = [];

@@ -23,7 +23,7 @@ export function snippet(text: string, terms: readonly string[], radius = 40): Pi
   let first = -1;
   for (let i = 0; i < chars.length && first < 0; i++) if (matchAt(i) > 0) first = i;
   const start = first < 0 ? 0 : Math.max(0, first - radius);
-  const end = Math.min(chars.length, (first < 0 ? 0 : first) + radius * 2);
+  const end = Math.min(chars.length, Math.max(first, 0) + radius * 2);
   const pieces: Piece[] = [];
   let plain = start > 0 ? "…" : "";
   for (let i = start; i < end; ) {

@@ -6,7 +6,8 @@ import { FilterXSS } from "./xss";
 // either: C0 controls but tab/LF/CR, U+FFFE/U+FFFF, and unpaired surrogates. Over UTF-16 code
 // units with a quick test first: most text has none of these, and this runs over every body.
 const MAYBE_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_INVALID =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function stripXmlInvalid(text: string): string {
   return MAYBE_INVALID.test(text) ? text.replace(XML_INVALID, "") : text;

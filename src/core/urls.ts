@@ -23,7 +23,14 @@ export interface FeedPaths {
 }
 
 /** The three feeds of a listing, by the listing's own prefix ("" for the whole site). */
-export function feedPaths(scope: { kind: "all" } | { kind: "source"; slug: string } | { kind: "tag"; tag: string }): FeedPaths {
-  const prefix = scope.kind === "all" ? "" : scope.kind === "source" ? `/category/${scope.slug}` : `/tag/${encodeURIComponent(scope.tag)}`;
+export function feedPaths(
+  scope: { kind: "all" } | { kind: "source"; slug: string } | { kind: "tag"; tag: string },
+): FeedPaths {
+  const prefix =
+    scope.kind === "all"
+      ? ""
+      : scope.kind === "source"
+        ? `/category/${scope.slug}`
+        : `/tag/${encodeURIComponent(scope.tag)}`;
   return { atom: `${prefix}/feed.xml`, rss: `${prefix}/rss.xml`, json: `${prefix}/feed.json` };
 }

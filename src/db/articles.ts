@@ -102,7 +102,9 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
   }
   if (f.sourceId !== undefined && scope.kind !== "source") where.push(`a.source_id = ${p(f.sourceId)}`);
   if (f.tag !== undefined && scope.kind !== "tag") {
-    where.push(`EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = (SELECT id FROM tags WHERE name = ${p(f.tag)}))`);
+    where.push(
+      `EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = (SELECT id FROM tags WHERE name = ${p(f.tag)}))`,
+    );
   }
   if (scope.kind === "search") {
     // Rowid ranges, which FTS5 answers from its index.
@@ -112,14 +114,20 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
     if (f.sinceMs !== undefined) where.push(`${time} >= ${p(f.sinceMs)}`);
     if (f.untilMs !== undefined) where.push(`${time} < ${p(f.untilMs)}`);
   }
-  return sql(`SELECT ${cols} FROM ${from} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${p(opts.limit + 1)}`, ...params);
+  return sql(
+    `SELECT ${cols} FROM ${from} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${p(opts.limit + 1)}`,
+    ...params,
+  );
 }
 
 /** Rows of `listStatement` → a page with the cursor of the next one. A search listing's cursor
  *  carries the search rowid in place of the date (its order); cursors are only valid for the
  *  listing that issued them. */
 export function toPage<R extends Pick<ArticleRow, "id" | "published_at"> & { search_rowid?: number | null }, T>(
-  rows: readonly R[], limit: number, scope: ListScope | undefined, map: (row: R) => T,
+  rows: readonly R[],
+  limit: number,
+  scope: ListScope | undefined,
+  map: (row: R) => T,
 ): Page<T> {
   const items = rows.slice(0, limit).map(map);
   const last = rows[limit - 1];
@@ -140,17 +148,42 @@ export interface ListingVersion {
 
 const VERSION_COLUMNS = "a.id, a.content_hash, a.updated_at, s.name AS source_name, s.label AS source_label";
 
-export async function getListingVersion(db: SqlRunner, scope: Scope, limit: number, before: Cursor | null = null): Promise<ListingVersion> {
-  const rows = await db.all<{ id: string; content_hash: string; updated_at: number; source_name: string; source_label: string }>(
+export async function getListingVersion(
+  db: SqlRunner,
+  scope: Scope,
+  limit: number,
+  before: Cursor | null = null,
+): Promise<ListingVersion> {
+  const rows = await db.all<{
+    id: string;
+    content_hash: string;
+    updated_at: number;
+    source_name: string;
+    source_label: string;
+  }>(
     // listStatement reads limit + 1 rows to detect a next page; a feed is exactly `limit` rows.
     listStatement(scope, { limit: limit - 1, before }, VERSION_COLUMNS),
   );
-  return versionOf(rows.map((r) => ({ id: r.id, version: r.content_hash, updated: r.updated_at, source: [r.source_name, r.source_label] })));
+  return versionOf(
+    rows.map((r) => ({
+      id: r.id,
+      version: r.content_hash,
+      updated: r.updated_at,
+      source: [r.source_name, r.source_label],
+    })),
+  );
 }
 
 /** The same version computed from rendered articles, so both paths agree byte for byte. */
 export function versionOfArticles(items: readonly Article[]): ListingVersion {
-  return versionOf(items.map((a) => ({ id: a.id, version: a.version, updated: a.updated.ms, source: [a.source.name, a.source.label] })));
+  return versionOf(
+    items.map((a) => ({
+      id: a.id,
+      version: a.version,
+      updated: a.updated.ms,
+      source: [a.source.name, a.source.label],
+    })),
+  );
 }
 
 function versionOf(items: { id: string; version: string; updated: number; source: string[] }[]): ListingVersion {
@@ -180,8 +213,14 @@ export interface Neighbour {
 export function neighbourStatements(id: string): [older: Stmt, newer: Stmt] {
   const base = `SELECT a.id, a.title, a.path_date AS pathDate FROM articles o JOIN articles a ON a.source_id = o.source_id WHERE o.id = ?1`;
   return [
-    sql(`${base} AND (a.published_at, a.id) < (o.published_at, o.id) ORDER BY a.published_at DESC, a.id DESC LIMIT 1`, id),
-    sql(`${base} AND (a.published_at, a.id) > (o.published_at, o.id) ORDER BY a.published_at ASC, a.id ASC LIMIT 1`, id),
+    sql(
+      `${base} AND (a.published_at, a.id) < (o.published_at, o.id) ORDER BY a.published_at DESC, a.id DESC LIMIT 1`,
+      id,
+    ),
+    sql(
+      `${base} AND (a.published_at, a.id) > (o.published_at, o.id) ORDER BY a.published_at ASC, a.id ASC LIMIT 1`,
+      id,
+    ),
   ];
 }
 
@@ -199,12 +238,29 @@ export async function tagExists(db: SqlRunner, name: string): Promise<boolean> {
 export function contentHash(a: ArticleInput): Promise<string> {
   return sha256Hex(
     // An undated item's "published" is the time we first saw it: not part of its content.
-    JSON.stringify([a.title, a.summary, a.contentHtml, a.undated ? null : a.published, a.undated ? null : a.updated, a.author, a.image, a.originalUrl, a.tags]),
+    JSON.stringify([
+      a.title,
+      a.summary,
+      a.contentHtml,
+      a.undated ? null : a.published,
+      a.undated ? null : a.updated,
+      a.author,
+      a.image,
+      a.originalUrl,
+      a.tags,
+    ]),
   );
 }
 
 /** Statements that insert an article, or update it in place keeping its id and permalink. */
-export function upsertArticleStatements(source: SourceRef, a: ArticleInput, id: string, hash: string, now: number, isNew = false): Stmt[] {
+export function upsertArticleStatements(
+  source: SourceRef,
+  a: ArticleInput,
+  id: string,
+  hash: string,
+  now: number,
+  isNew = false,
+): Stmt[] {
   const stmts: Stmt[] = [
     sql(
       // An undated item keeps the time it was first seen; a dated one takes the upstream's.
@@ -221,9 +277,24 @@ export function upsertArticleStatements(source: SourceRef, a: ArticleInput, id: 
          published_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_offset ELSE excluded.published_offset END ,
          updated_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_at ELSE excluded.updated_at END ,
          updated_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_offset ELSE excluded.updated_offset END`,
-      id, source.slug, a.guid, formatPathDate(a.published), a.originalUrl, a.title, a.summary, a.contentHtml,
-      a.published.ms, a.published.offset, a.updated.ms, a.updated.offset, a.author, a.image, hash, now,
-      a.undated ? "first_seen" : "feed", a.rawHash ?? null,
+      id,
+      source.slug,
+      a.guid,
+      formatPathDate(a.published),
+      a.originalUrl,
+      a.title,
+      a.summary,
+      a.contentHtml,
+      a.published.ms,
+      a.published.offset,
+      a.updated.ms,
+      a.updated.offset,
+      a.author,
+      a.image,
+      hash,
+      now,
+      a.undated ? "first_seen" : "feed",
+      a.rawHash ?? null,
     ),
   ];
   // A new article has no tags or index row to clear: three fewer statements per new item.
@@ -238,7 +309,8 @@ export function upsertArticleStatements(source: SourceRef, a: ArticleInput, id: 
         `INSERT INTO article_tags (article_id, tag_id, position, published_at)
          SELECT ?1, t.id, j.key, a.published_at FROM json_each(?2) j JOIN tags t ON t.name = j.value JOIN articles a ON a.id = ?1
          WHERE true ON CONFLICT DO NOTHING`,
-        id, tags,
+        id,
+        tags,
       ),
     );
   }
@@ -253,7 +325,10 @@ export interface UpsertPlan {
 }
 
 /** Stored content hashes of the given items, keyed by `slug \n guid`, in one round trip. */
-export async function readKnownHashes(db: SqlRunner, guidsBySource: ReadonlyMap<string, readonly string[]>): Promise<Map<string, string>> {
+export async function readKnownHashes(
+  db: SqlRunner,
+  guidsBySource: ReadonlyMap<string, readonly string[]>,
+): Promise<Map<string, string>> {
   return (await readKnownArticles(db, guidsBySource)).content;
 }
 
@@ -265,7 +340,10 @@ export interface KnownArticles {
 }
 
 /** Stored content and raw item hashes of the given items, in one round trip. */
-export async function readKnownArticles(db: SqlRunner, guidsBySource: ReadonlyMap<string, readonly string[]>): Promise<KnownArticles> {
+export async function readKnownArticles(
+  db: SqlRunner,
+  guidsBySource: ReadonlyMap<string, readonly string[]>,
+): Promise<KnownArticles> {
   const stmts: Stmt[] = [];
   for (const [slug, guids] of guidsBySource) {
     for (let i = 0; i < guids.length; i += 500) {
@@ -274,14 +352,20 @@ export async function readKnownArticles(db: SqlRunner, guidsBySource: ReadonlyMa
           `SELECT ?1 AS slug, a.guid, a.content_hash, a.raw_hash FROM articles a
            WHERE a.source_id = (SELECT id FROM sources WHERE slug = ?1)
              AND a.guid IN (SELECT value FROM json_each(?2))`,
-          slug, JSON.stringify(guids.slice(i, i + 500)),
+          slug,
+          JSON.stringify(guids.slice(i, i + 500)),
         ),
       );
     }
   }
   const content = new Map<string, string>();
   const raw = new Map<string, string | null>();
-  for (const rows of (await db.allMany(stmts)) as { slug: string; guid: string; content_hash: string; raw_hash: string | null }[][]) {
+  for (const rows of (await db.allMany(stmts)) as {
+    slug: string;
+    guid: string;
+    content_hash: string;
+    raw_hash: string | null;
+  }[][]) {
     for (const r of rows) {
       content.set(`${r.slug}\n${r.guid}`, r.content_hash);
       raw.set(`${r.slug}\n${r.guid}`, r.raw_hash);
@@ -295,10 +379,15 @@ export async function readKnownArticles(db: SqlRunner, guidsBySource: ReadonlyMa
  *  the next refresh can skip the item before normalizing it (after a pipeline version change,
  *  once per article). */
 export async function planUpsert(
-  known: ReadonlyMap<string, string>, source: SourceRef, inputs: readonly ArticleInput[], now: number,
+  known: ReadonlyMap<string, string>,
+  source: SourceRef,
+  inputs: readonly ArticleInput[],
+  now: number,
   knownRaw: ReadonlyMap<string, string | null> = new Map(),
 ): Promise<UpsertPlan> {
-  let inserted = 0, updated = 0, unchanged = 0;
+  let inserted = 0,
+    updated = 0,
+    unchanged = 0;
   const statements: Stmt[] = [];
   for (const a of inputs) {
     const hash = await contentHash(a);
@@ -308,14 +397,21 @@ export async function planUpsert(
       unchanged++;
       if (a.rawHash && knownRaw.has(key) && knownRaw.get(key) !== a.rawHash) {
         statements.push(
-          sql("UPDATE articles SET raw_hash = ?1 WHERE source_id = (SELECT id FROM sources WHERE slug = ?2) AND guid = ?3", a.rawHash, source.slug, a.guid),
+          sql(
+            "UPDATE articles SET raw_hash = ?1 WHERE source_id = (SELECT id FROM sources WHERE slug = ?2) AND guid = ?3",
+            a.rawHash,
+            source.slug,
+            a.guid,
+          ),
         );
       }
       continue;
     }
     if (previous === undefined) inserted++;
     else updated++;
-    statements.push(...upsertArticleStatements(source, a, await articleId(source.slug, a.guid), hash, now, previous === undefined));
+    statements.push(
+      ...upsertArticleStatements(source, a, await articleId(source.slug, a.guid), hash, now, previous === undefined),
+    );
   }
   return { inserted, updated, unchanged, statements };
 }
@@ -331,19 +427,35 @@ export interface CategoryStats {
 
 /** Every source with its article count and newest update (source_stats, kept by triggers). */
 export async function listCategoryStats(db: SqlRunner): Promise<CategoryStats[]> {
-  const rows = await db.all<{ slug: string; name: string; label: string; timezone: string; n: number | null; latest: number | null }>(
+  const rows = await db.all<{
+    slug: string;
+    name: string;
+    label: string;
+    timezone: string;
+    n: number | null;
+    latest: number | null;
+  }>(
     sql(
       `SELECT s.slug, s.name, s.label, s.timezone, st.article_count AS n, st.last_updated AS latest
        FROM sources s LEFT JOIN source_stats st ON st.source_id = s.id ORDER BY s.slug`,
     ),
   );
-  return rows.map((r) => ({ slug: r.slug, name: r.name, label: r.label, timezone: r.timezone, articleCount: r.n ?? 0, latestUpdate: r.n ? r.latest : null }));
+  return rows.map((r) => ({
+    slug: r.slug,
+    name: r.name,
+    label: r.label,
+    timezone: r.timezone,
+    articleCount: r.n ?? 0,
+    latestUpdate: r.n ? r.latest : null,
+  }));
 }
 
 /** Every tag in use with its article count, most used first. */
 export async function listTagStats(db: SqlRunner): Promise<{ name: string; articleCount: number }[]> {
   const rows = await db.all<{ name: string; n: number }>(
-    sql(`SELECT t.name, (SELECT count(*) FROM article_tags k WHERE k.tag_id = t.id) AS n FROM tags t ORDER BY n DESC, t.name`),
+    sql(
+      `SELECT t.name, (SELECT count(*) FROM article_tags k WHERE k.tag_id = t.id) AS n FROM tags t ORDER BY n DESC, t.name`,
+    ),
   );
   return rows.filter((r) => r.n > 0).map((r) => ({ name: r.name, articleCount: r.n }));
 }
@@ -379,7 +491,9 @@ export async function listMonthEntries(db: SqlRunner, month: string, limit: numb
     sql(
       `SELECT ${SITEMAP_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
        WHERE a.path_date >= ?1 AND a.path_date < ?2 ORDER BY a.path_date DESC, a.id LIMIT ?3`,
-      `${month}/00`, `${month}/99`, limit,
+      `${month}/00`,
+      `${month}/99`,
+      limit,
     ),
   );
 }
@@ -390,19 +504,30 @@ export async function listRecentEntries(db: SqlRunner, sinceMs: number, limit: n
     sql(
       `SELECT ${SITEMAP_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
        WHERE a.published_at >= ?1 ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`,
-      sinceMs, limit,
+      sinceMs,
+      limit,
     ),
   );
 }
 
 /** The newest month before `month` (or the newest of all, when null) and the oldest after it
  *  that have articles, of one source or all: the archive chain's neighbours (index seeks). */
-export async function getArchiveNeighbours(db: SqlRunner, month: string | null, sourceId: number | null): Promise<{ older: string | null; newer: string | null }> {
+export async function getArchiveNeighbours(
+  db: SqlRunner,
+  month: string | null,
+  sourceId: number | null,
+): Promise<{ older: string | null; newer: string | null }> {
   const scope = sourceId === null ? "" : "source_id = ?2 AND";
   const params = (bound: string) => (sourceId === null ? [bound] : [bound, sourceId]);
   const [older, newer] = (await db.allMany([
-    sql(`SELECT max(path_date) AS d FROM articles WHERE ${scope} path_date < ?1`, ...params(month === null ? "9999" : `${month}/00`)),
-    sql(`SELECT min(path_date) AS d FROM articles WHERE ${scope} path_date > ?1`, ...params(month === null ? "9999" : `${month}/99`)),
+    sql(
+      `SELECT max(path_date) AS d FROM articles WHERE ${scope} path_date < ?1`,
+      ...params(month === null ? "9999" : `${month}/00`),
+    ),
+    sql(
+      `SELECT min(path_date) AS d FROM articles WHERE ${scope} path_date > ?1`,
+      ...params(month === null ? "9999" : `${month}/99`),
+    ),
   ])) as [{ d: string | null }[], { d: string | null }[]];
   return { older: older[0]?.d?.slice(0, 7) ?? null, newer: newer[0]?.d?.slice(0, 7) ?? null };
 }

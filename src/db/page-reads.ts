@@ -2,7 +2,14 @@
 // in a single round trip to D1 (a round trip costs more than the rows it carries).
 import type { Article, ArticleBrief, NavSource, Page, SiteNav, Source } from "../core/model";
 import {
-  BRIEF_COLUMNS, type ListOptions, type ListScope, type Neighbour, articleStatement, listStatement, neighbourStatements, tagExistsStatement,
+  BRIEF_COLUMNS,
+  type ListOptions,
+  type ListScope,
+  type Neighbour,
+  articleStatement,
+  listStatement,
+  neighbourStatements,
+  tagExistsStatement,
   toPage,
 } from "./articles";
 import { type ArticleBriefRow, type ArticleRow, type SourceRow, toArticle, toArticleBrief, toSource } from "./rows";
@@ -25,19 +32,36 @@ export interface ListingPageData<T> {
 
 /** A home, category or tag page: the header's sources, the page's source or tag, and its
  *  articles' brief columns (no search rowid: a search's cursor needs it, see readSearchPage). */
-export function readListingPage(db: SqlRunner, scope: Exclude<ListScope, { kind: "search" }>, opts: ListOptions, subject: ListingSubject = null): Promise<ListingPageData<ArticleBrief>> {
+export function readListingPage(
+  db: SqlRunner,
+  scope: Exclude<ListScope, { kind: "search" }>,
+  opts: ListOptions,
+  subject: ListingSubject = null,
+): Promise<ListingPageData<ArticleBrief>> {
   return readListing(db, listStatement(scope, opts, BRIEF_COLUMNS), toArticleBrief, scope, opts.limit, subject);
 }
 
 /** A search page: the matches with their bodies (the excerpt is cut around the words found). */
-export function readSearchPage(db: SqlRunner, scope: ListScope & { kind: "search" }, opts: ListOptions): Promise<ListingPageData<Article>> {
+export function readSearchPage(
+  db: SqlRunner,
+  scope: ListScope & { kind: "search" },
+  opts: ListOptions,
+): Promise<ListingPageData<Article>> {
   return readListing(db, listStatement(scope, { ...opts, withContent: true }), toArticle, scope, opts.limit, null);
 }
 
 async function readListing<R extends ArticleBriefRow & { search_rowid?: number | null }, T>(
-  db: SqlRunner, listing: Stmt, map: (row: R) => T, scope: ListScope, limit: number, subject: ListingSubject,
+  db: SqlRunner,
+  listing: Stmt,
+  map: (row: R) => T,
+  scope: ListScope,
+  limit: number,
+  subject: ListingSubject,
 ): Promise<ListingPageData<T>> {
-  const subjectStmt = subject === null ? [] : ["source" in subject ? sourceBySlugStatement(subject.source) : tagExistsStatement(subject.tag)];
+  const subjectStmt =
+    subject === null
+      ? []
+      : ["source" in subject ? sourceBySlugStatement(subject.source) : tagExistsStatement(subject.tag)];
   const [nav, ...rest] = await db.allMany([navStatement(), ...subjectStmt, listing]);
   const rows = rest.pop() as R[];
   const subjectRows = rest[0] as Rows | undefined;
@@ -58,7 +82,11 @@ export interface ArticlePageData {
 }
 
 export async function readArticlePage(db: SqlRunner, id: string): Promise<ArticlePageData> {
-  const [nav, article, older, newer] = await db.allMany([navStatement(), articleStatement(id), ...neighbourStatements(id)]);
+  const [nav, article, older, newer] = await db.allMany([
+    navStatement(),
+    articleStatement(id),
+    ...neighbourStatements(id),
+  ]);
   return {
     nav: toNav(nav as NavSource[]),
     article: article?.[0] ? toArticle(article[0] as ArticleRow) : null,
@@ -75,7 +103,10 @@ export interface DirectoryPageData {
 }
 
 export async function readDirectoryPage(db: SqlRunner, after: number, limit: number): Promise<DirectoryPageData> {
-  const [nav, rows] = (await db.allMany([navStatement(), directoryStatement(after, limit)])) as [NavSource[], DirectoryEntry[]];
+  const [nav, rows] = (await db.allMany([navStatement(), directoryStatement(after, limit)])) as [
+    NavSource[],
+    DirectoryEntry[],
+  ];
   const entries = rows.slice(0, limit);
   return { nav: toNav(nav), entries, next: rows.length > limit ? entries[entries.length - 1]!.id : null };
 }

@@ -22,17 +22,31 @@ interface PageRow {
   checked_at: number;
 }
 const toPage = (r: PageRow): PageState => ({
-  url: r.url, etag: r.etag, lastModified: r.last_modified, status: r.status, attempts: r.attempts, firstSeen: r.first_seen, checkedAt: r.checked_at,
+  url: r.url,
+  etag: r.etag,
+  lastModified: r.last_modified,
+  status: r.status,
+  attempts: r.attempts,
+  firstSeen: r.first_seen,
+  checkedAt: r.checked_at,
 });
 
 /** What we know of these pages of a source (unknown URLs are absent from the map). */
-export async function getPages(db: SqlRunner, sourceId: number, urls: readonly string[]): Promise<Map<string, PageState>> {
+export async function getPages(
+  db: SqlRunner,
+  sourceId: number,
+  urls: readonly string[],
+): Promise<Map<string, PageState>> {
   const out = new Map<string, PageState>();
   // D1 binds at most 100 parameters per statement.
   for (let i = 0; i < urls.length; i += 90) {
     const chunk = urls.slice(i, i + 90);
     const rows = await db.all<PageRow>(
-      sql(`SELECT url, etag, last_modified, status, attempts, first_seen, checked_at FROM source_pages WHERE source_id = ?1 AND url IN (${chunk.map((_, j) => `?${j + 2}`).join(", ")})`, sourceId, ...chunk),
+      sql(
+        `SELECT url, etag, last_modified, status, attempts, first_seen, checked_at FROM source_pages WHERE source_id = ?1 AND url IN (${chunk.map((_, j) => `?${j + 2}`).join(", ")})`,
+        sourceId,
+        ...chunk,
+      ),
     );
     for (const r of rows) out.set(r.url, toPage(r));
   }
@@ -40,13 +54,20 @@ export async function getPages(db: SqlRunner, sourceId: number, urls: readonly s
 }
 
 /** Pages of a source first seen since `since`, least recently checked first (to revisit). */
-export async function listRecentPages(db: SqlRunner, sourceId: number, since: number, limit: number): Promise<PageState[]> {
+export async function listRecentPages(
+  db: SqlRunner,
+  sourceId: number,
+  since: number,
+  limit: number,
+): Promise<PageState[]> {
   return (
     await db.all<PageRow>(
       sql(
         `SELECT url, etag, last_modified, status, attempts, first_seen, checked_at FROM source_pages
          WHERE source_id = ?1 AND first_seen >= ?2 AND status = 'ok' ORDER BY checked_at LIMIT ?3`,
-        sourceId, since, limit,
+        sourceId,
+        since,
+        limit,
       ),
     )
   ).map(toPage);
@@ -69,11 +90,20 @@ export function recordPageStatement(sourceId: number, v: PageVisit, now: number)
        etag = COALESCE(excluded.etag, source_pages.etag), last_modified = COALESCE(excluded.last_modified, source_pages.last_modified),
        status = excluded.status, error = excluded.error, checked_at = excluded.checked_at,
        attempts = CASE WHEN excluded.status = 'error' THEN source_pages.attempts + 1 ELSE 0 END`,
-    sourceId, v.url, v.etag, v.lastModified, v.status, v.error, now,
+    sourceId,
+    v.url,
+    v.etag,
+    v.lastModified,
+    v.status,
+    v.error,
+    now,
   );
 }
 
 /** New rules deserve a new look at pages the old ones could not read. */
 export function forgetUnreadPagesStatement(slug: string): Stmt {
-  return sql("DELETE FROM source_pages WHERE status != 'ok' AND source_id = (SELECT id FROM sources WHERE slug = ?1)", slug);
+  return sql(
+    "DELETE FROM source_pages WHERE status != 'ok' AND source_id = (SELECT id FROM sources WHERE slug = ?1)",
+    slug,
+  );
 }

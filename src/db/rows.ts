@@ -49,7 +49,8 @@ export function toSourceWithState(row: SourceStateRow): SourceWithState {
     lastModified: row.last_modified,
     nextFetchAt: row.next_fetch_at,
     lastFetchAt: row.last_fetch_at,
-    lastStatus: row.last_status === "200" || row.last_status === "304" || row.last_status === "error" ? row.last_status : null,
+    lastStatus:
+      row.last_status === "200" || row.last_status === "304" || row.last_status === "error" ? row.last_status : null,
     errorCount: row.error_count,
     lastError: row.last_error,
     pausedAt: row.paused_at,
@@ -83,7 +84,19 @@ export interface ArticleRow {
 }
 
 /** The columns of a listing page's row (BRIEF_COLUMNS in db/articles.ts). */
-export type ArticleBriefRow = Pick<ArticleRow, "id" | "path_date" | "title" | "summary" | "published_at" | "published_offset" | "source_slug" | "source_name" | "source_label" | "tags_json">;
+export type ArticleBriefRow = Pick<
+  ArticleRow,
+  | "id"
+  | "path_date"
+  | "title"
+  | "summary"
+  | "published_at"
+  | "published_offset"
+  | "source_slug"
+  | "source_name"
+  | "source_label"
+  | "tags_json"
+>;
 
 export function toArticleBrief(row: ArticleBriefRow): ArticleBrief {
   return {

@@ -9,7 +9,9 @@ export const ROWID_TICKS = 1024;
 
 /** What of an article is searchable: its title, tags and text (ingest usually hands the text
  *  over already extracted, saving a second pass over the HTML). */
-export function searchTextOf(a: Pick<ArticleInput, "title" | "tags" | "contentHtml" | "summary" | "plainText">): string {
+export function searchTextOf(
+  a: Pick<ArticleInput, "title" | "tags" | "contentHtml" | "summary" | "plainText">,
+): string {
   return `${a.title} ${a.tags.join(" ")} ${a.plainText ?? (htmlToText(a.contentHtml) || a.summary)}`;
 }
 
@@ -53,7 +55,11 @@ export function indexArticleStatements(articleId: string, text: string, isNew = 
        WHERE a.id = ?1`,
       articleId,
     ),
-    sql("INSERT INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1", articleId, indexTokens(text)),
+    sql(
+      "INSERT INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1",
+      articleId,
+      indexTokens(text),
+    ),
   ];
 }
 
@@ -68,7 +74,13 @@ export function unindexSourceStatement(slug: string): Stmt {
 
 /** Index up to `limit` articles that have no index row yet (stored before search existed). */
 export async function indexMissing(db: SqlRunner, limit: number): Promise<number> {
-  const rows = await db.all<{ id: string; title: string; summary: string; content_html: string; tags_json: string | null }>(
+  const rows = await db.all<{
+    id: string;
+    title: string;
+    summary: string;
+    content_html: string;
+    tags_json: string | null;
+  }>(
     sql(
       `SELECT a.id, a.title, a.summary, a.content_html,
          (SELECT json_group_array(t.name) FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE k.article_id = a.id) AS tags_json
@@ -78,7 +90,15 @@ export async function indexMissing(db: SqlRunner, limit: number): Promise<number
   );
   await db.batch(
     rows.flatMap((r) =>
-      indexArticleStatements(r.id, searchTextOf({ title: r.title, summary: r.summary, contentHtml: r.content_html, tags: r.tags_json ? (JSON.parse(r.tags_json) as string[]) : [] })),
+      indexArticleStatements(
+        r.id,
+        searchTextOf({
+          title: r.title,
+          summary: r.summary,
+          contentHtml: r.content_html,
+          tags: r.tags_json ? (JSON.parse(r.tags_json) as string[]) : [],
+        }),
+      ),
     ),
   );
   return rows.length;

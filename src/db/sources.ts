@@ -33,7 +33,10 @@ export function navStatement(): Stmt {
 
 /** Rows of `navStatement` (or any sources in id order) → the header's categories. */
 export function toNav(rows: readonly NavSource[]): SiteNav {
-  return { sources: rows.slice(0, NAV_SOURCES).map((r) => ({ slug: r.slug, name: r.name })), more: rows.length > NAV_SOURCES };
+  return {
+    sources: rows.slice(0, NAV_SOURCES).map((r) => ({ slug: r.slug, name: r.name })),
+    more: rows.length > NAV_SOURCES,
+  };
 }
 
 export async function getNav(db: SqlRunner): Promise<SiteNav> {
@@ -55,7 +58,8 @@ export function directoryStatement(after: number, limit: number): Stmt {
     `SELECT s.id, s.slug, s.name, s.label, s.timezone, coalesce(st.article_count, 0) AS articleCount, st.last_updated AS lastUpdated
      FROM sources s LEFT JOIN source_stats st ON st.source_id = s.id
      WHERE s.id > ?1 ORDER BY s.id LIMIT ?2`,
-    after, limit + 1,
+    after,
+    limit + 1,
   );
 }
 
@@ -64,7 +68,11 @@ export function ensureSourceStatement(source: SourceRef, timezone: string, now: 
   return sql(
     `INSERT INTO sources (slug, name, label, timezone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
      ON CONFLICT (slug) DO NOTHING`,
-    source.slug, source.name, source.label, timezone, now,
+    source.slug,
+    source.name,
+    source.label,
+    timezone,
+    now,
   );
 }
 
@@ -74,7 +82,9 @@ const STATE_COLUMNS = `${COLUMNS}, kind, rules, etag, last_modified, next_fetch_
   last_error, paused_at, last_duration_ms, last_counts, last_body_hash`;
 
 export async function listSourcesWithState(db: SqlRunner): Promise<SourceWithState[]> {
-  return (await db.all<SourceStateRow>(sql(`SELECT ${STATE_COLUMNS} FROM sources ORDER BY slug`))).map(toSourceWithState);
+  return (await db.all<SourceStateRow>(sql(`SELECT ${STATE_COLUMNS} FROM sources ORDER BY slug`))).map(
+    toSourceWithState,
+  );
 }
 
 export async function getSourceWithState(db: SqlRunner, slug: string): Promise<SourceWithState | null> {
@@ -85,7 +95,12 @@ export async function getSourceWithState(db: SqlRunner, slug: string): Promise<S
 /** Take the sources that are due (most overdue first) and move their next fetch time to
  *  `leaseUntil` in the same statement, so an overlapping cron run or a queue backlog never
  *  fetches a source twice in one interval; the refresh then sets the real next time. */
-export async function claimDueSources(db: SqlRunner, now: number, limit: number, leaseUntil: number): Promise<SourceWithState[]> {
+export async function claimDueSources(
+  db: SqlRunner,
+  now: number,
+  limit: number,
+  leaseUntil: number,
+): Promise<SourceWithState[]> {
   return (
     await db.all<SourceStateRow>(
       sql(
@@ -94,7 +109,9 @@ export async function claimDueSources(db: SqlRunner, now: number, limit: number,
                       WHERE enabled = 1 AND next_fetch_at <= ?1 AND paused_at IS NULL AND feed_url IS NOT NULL
                       ORDER BY next_fetch_at LIMIT ?2)
          RETURNING ${STATE_COLUMNS}`,
-        now, limit, leaseUntil,
+        now,
+        limit,
+        leaseUntil,
       ),
     )
   ).map(toSourceWithState);
@@ -108,7 +125,8 @@ export async function listDueSources(db: SqlRunner, now: number, limit: number):
         `SELECT ${STATE_COLUMNS} FROM sources
          WHERE enabled = 1 AND next_fetch_at <= ?1 AND paused_at IS NULL AND feed_url IS NOT NULL
          ORDER BY next_fetch_at LIMIT ?2`,
-        now, limit,
+        now,
+        limit,
       ),
     )
   ).map(toSourceWithState);
@@ -131,7 +149,16 @@ export function recordSuccessStatement(slug: string, r: FetchSuccess): Stmt {
   return sql(
     `UPDATE sources SET etag = ?2, last_modified = ?3, next_fetch_at = ?4, last_fetch_at = ?5, last_status = ?6,
        error_count = 0, last_error = ?10, last_duration_ms = ?7, last_counts = ?8, last_body_hash = ?9 WHERE slug = ?1`,
-    slug, r.etag, r.lastModified, r.nextFetchAt, r.now, r.status, r.durationMs, JSON.stringify(r.counts), r.bodyHash, r.problem?.slice(0, 500) ?? null,
+    slug,
+    r.etag,
+    r.lastModified,
+    r.nextFetchAt,
+    r.now,
+    r.status,
+    r.durationMs,
+    JSON.stringify(r.counts),
+    r.bodyHash,
+    r.problem?.slice(0, 500) ?? null,
   );
 }
 
@@ -151,7 +178,12 @@ export function recordFailureStatement(slug: string, f: FetchFailure): Stmt {
        last_error = ?4, last_duration_ms = ?5,
        paused_at = CASE WHEN error_count + 1 >= ?6 THEN ?3 ELSE paused_at END 
      WHERE slug = ?1`,
-    slug, f.nextFetchAt, f.now, f.reason.slice(0, 500), f.durationMs, f.pauseAfter,
+    slug,
+    f.nextFetchAt,
+    f.now,
+    f.reason.slice(0, 500),
+    f.durationMs,
+    f.pauseAfter,
   );
 }
 
@@ -175,7 +207,17 @@ export function createSourceStatement(slug: string, f: SourceFields, now: number
   return sql(
     `INSERT INTO sources (slug, name, label, feed_url, homepage, timezone, interval_minutes, enabled, kind, rules, next_fetch_at, created_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, 0, ?9) ON CONFLICT (slug) DO NOTHING RETURNING id`,
-    slug, f.name, f.label, f.feedUrl, f.homepage, f.timezone, f.intervalMinutes, f.enabled ? 1 : 0, now, f.kind, f.rules,
+    slug,
+    f.name,
+    f.label,
+    f.feedUrl,
+    f.homepage,
+    f.timezone,
+    f.intervalMinutes,
+    f.enabled ? 1 : 0,
+    now,
+    f.kind,
+    f.rules,
   );
 }
 
@@ -194,7 +236,17 @@ export function updateSourceStatement(slug: string, f: SourceFields, resume: boo
        error_count = CASE WHEN ?9 = 1 THEN 0 ELSE error_count END ,
        feed_url = ?4, kind = ?10, rules = ?11
      WHERE slug = ?1`,
-    slug, f.name, f.label, f.feedUrl, f.homepage, f.timezone, f.intervalMinutes, f.enabled ? 1 : 0, resume ? 1 : 0, f.kind, f.rules,
+    slug,
+    f.name,
+    f.label,
+    f.feedUrl,
+    f.homepage,
+    f.timezone,
+    f.intervalMinutes,
+    f.enabled ? 1 : 0,
+    resume ? 1 : 0,
+    f.kind,
+    f.rules,
   );
 }
 
@@ -206,7 +258,10 @@ export function deleteSourceStatements(slug: string): Stmt[] {
     sql(`DELETE FROM article_tags WHERE article_id IN (SELECT id FROM articles WHERE source_id = ${id})`, slug),
     // The months this source has articles in get their newest update recomputed after the
     // delete (the trigger only counts down): marked first, while the articles are still there.
-    sql(`UPDATE month_stats SET last_updated = -1 WHERE month IN (SELECT DISTINCT substr(path_date, 1, 7) FROM articles WHERE source_id = ${id})`, slug),
+    sql(
+      `UPDATE month_stats SET last_updated = -1 WHERE month IN (SELECT DISTINCT substr(path_date, 1, 7) FROM articles WHERE source_id = ${id})`,
+      slug,
+    ),
     sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
     sql(
       `UPDATE month_stats SET last_updated = coalesce((SELECT max(a.updated_at) FROM articles a
@@ -225,6 +280,11 @@ export function ensureSourceFeedStatement(source: SourceRef, feedUrl: string, ti
   return sql(
     `INSERT INTO sources (slug, name, label, feed_url, timezone, next_fetch_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
      ON CONFLICT (slug) DO UPDATE SET feed_url = COALESCE(sources.feed_url, excluded.feed_url)`,
-    source.slug, source.name, source.label, feedUrl, timezone, now,
+    source.slug,
+    source.name,
+    source.label,
+    feedUrl,
+    timezone,
+    now,
   );
 }

@@ -40,7 +40,11 @@ export function refreshQueue(env: Env): Queue<RefreshMessage> | null {
 // Articles stored before the search index existed are indexed a batch per tick, until none is left.
 const BACKFILL_PER_TICK = 100;
 
-export async function refreshDueSources(deps: RefreshDeps, config: Config, queue: Queue<RefreshMessage> | null = null): Promise<RefreshOutcome[]> {
+export async function refreshDueSources(
+  deps: RefreshDeps,
+  config: Config,
+  queue: Queue<RefreshMessage> | null = null,
+): Promise<RefreshOutcome[]> {
   const now = deps.now();
   try {
     const indexed = await indexMissing(deps.db, BACKFILL_PER_TICK);
@@ -50,7 +54,10 @@ export async function refreshDueSources(deps: RefreshDeps, config: Config, queue
   }
   if (queue) {
     const claimed = await claimDueSources(deps.db, now, config.refreshEnqueueMax, now + CLAIM_LEASE_MS);
-    await sendInBatches(queue, claimed.map((s) => ({ slug: s.slug })));
+    await sendInBatches(
+      queue,
+      claimed.map((s) => ({ slug: s.slug })),
+    );
     deps.log({ level: "info", msg: "cron refresh", mode: "queue", enqueued: claimed.length });
     return [];
   }
@@ -70,7 +77,11 @@ export async function refreshDueSources(deps: RefreshDeps, config: Config, queue
 /** The queue consumer: refresh each source named in the batch. A refresh records its own
  *  failures; a message is retried (and after max_retries dead-lettered) only when even that was
  *  impossible, e.g. D1 unreachable. */
-export async function consumeRefreshBatch(deps: RefreshDeps, batch: MessageBatch<RefreshMessage>, concurrency: number): Promise<RefreshOutcome[]> {
+export async function consumeRefreshBatch(
+  deps: RefreshDeps,
+  batch: MessageBatch<RefreshMessage>,
+  concurrency: number,
+): Promise<RefreshOutcome[]> {
   const outcomes: RefreshOutcome[] = [];
   await forEachLimited(batch.messages, concurrency, async (message) => {
     try {
@@ -78,7 +89,13 @@ export async function consumeRefreshBatch(deps: RefreshDeps, batch: MessageBatch
       if (source) outcomes.push(await refreshSource(deps, source)); // a deleted source: nothing to do
       message.ack();
     } catch (e) {
-      deps.log({ level: "error", msg: "refresh message failed; retrying", source: message.body.slug, attempts: message.attempts, error: String(e) });
+      deps.log({
+        level: "error",
+        msg: "refresh message failed; retrying",
+        source: message.body.slug,
+        attempts: message.attempts,
+        error: String(e),
+      });
       message.retry({ delaySeconds: 30 * message.attempts });
     }
   });

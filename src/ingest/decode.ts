@@ -11,10 +11,26 @@ export interface Decoded {
   readonly by: "bom" | "content-type" | "xml-declaration" | "default" | "utf-8-bytes";
 }
 
-const CHINESE_LABELS = new Set(["gbk", "gb2312", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "ms936", "windows-936", "csgb2312", "chinese", "iso-ir-58", "gb18030"]);
+const CHINESE_LABELS = new Set([
+  "gbk",
+  "gb2312",
+  "gb_2312",
+  "gb_2312-80",
+  "x-gbk",
+  "cp936",
+  "ms936",
+  "windows-936",
+  "csgb2312",
+  "chinese",
+  "iso-ir-58",
+  "gb18030",
+]);
 
 function normalizeLabel(label: string): string | null {
-  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, "");
+  const l = label
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, "");
   if (CHINESE_LABELS.has(l)) return "gb18030";
   try {
     return new TextDecoder(l).encoding;
@@ -48,16 +64,23 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null): 
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return { text: new TextDecoder("utf-8").decode(bytes.subarray(3)), encoding: "utf-8", by: "bom" };
   }
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le", by: "bom" };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be", by: "bom" };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le", by: "bom" };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be", by: "bom" };
 
   const fromHeader = charsetOf(contentType);
   const fromDecl = xmlDeclarationEncoding(bytes);
   const label = fromHeader ?? fromDecl;
   const encoding = label ? normalizeLabel(label) : null;
   if (encoding && encoding !== "utf-8") {
-    if (isMultibyteUtf8(bytes)) return { text: new TextDecoder("utf-8").decode(bytes), encoding: "utf-8", by: "utf-8-bytes" };
-    return { text: new TextDecoder(encoding).decode(bytes), encoding, by: fromHeader ? "content-type" : "xml-declaration" };
+    if (isMultibyteUtf8(bytes))
+      return { text: new TextDecoder("utf-8").decode(bytes), encoding: "utf-8", by: "utf-8-bytes" };
+    return {
+      text: new TextDecoder(encoding).decode(bytes),
+      encoding,
+      by: fromHeader ? "content-type" : "xml-declaration",
+    };
   }
   return {
     text: new TextDecoder("utf-8").decode(bytes),

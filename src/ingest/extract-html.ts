@@ -58,7 +58,7 @@ export async function extractFromHtml(html: string, wants: Record<string, Want>)
         element(e) {
           if (!want.all && values.length > 0) return;
           const v = e.getAttribute(attr);
-          if (v !== null && v.trim()) values.push(v.trim());
+          if (v?.trim()) values.push(v.trim());
         },
       });
       continue;
@@ -68,20 +68,19 @@ export async function extractFromHtml(html: string, wants: Record<string, Want>)
     let capturing = false;
     let parts: string[] = [];
     const done = () => !want.all && values.length > 0;
-    rewriter = rewriter
-      .on(selector, {
-        element(e) {
-          if (capturing || done()) return;
-          parts = [];
-          capturing = onEnd(e, () => {
-            capturing = false;
-            values.push(parts.join(""));
-          });
-        },
-        text(t) {
-          if (capturing) parts.push(t.text);
-        },
-      });
+    rewriter = rewriter.on(selector, {
+      element(e) {
+        if (capturing || done()) return;
+        parts = [];
+        capturing = onEnd(e, () => {
+          capturing = false;
+          values.push(parts.join(""));
+        });
+      },
+      text(t) {
+        if (capturing) parts.push(t.text);
+      },
+    });
     if (want.html) {
       rewriter = rewriter.on(descendantsOf(selector), {
         element(e) {
@@ -97,6 +96,8 @@ export async function extractFromHtml(html: string, wants: Record<string, Want>)
       });
     }
   }
-  await rewriter.transform(new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } })).arrayBuffer();
+  await rewriter
+    .transform(new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } }))
+    .arrayBuffer();
   return out;
 }

@@ -36,7 +36,11 @@ function isHttpUrl(url: string): boolean {
 
 /** Read a body up to `max` bytes; past it, cancel the stream (never buffer a huge body).
  *  `expected` (the Content-Length, when given) only sizes the first buffer: it is not trusted. */
-export async function readCapped(body: ReadableStream<Uint8Array> | null, max: number, expected = 0): Promise<Uint8Array | null> {
+export async function readCapped(
+  body: ReadableStream<Uint8Array> | null,
+  max: number,
+  expected = 0,
+): Promise<Uint8Array | null> {
   if (!body) return new Uint8Array();
   let reader: ReadableStreamBYOBReader;
   try {
@@ -70,7 +74,10 @@ export async function readCapped(body: ReadableStream<Uint8Array> | null, max: n
   return new Uint8Array(buffer, 0, size);
 }
 
-async function readChunksCapped(reader: ReadableStreamDefaultReader<Uint8Array>, max: number): Promise<Uint8Array | null> {
+async function readChunksCapped(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  max: number,
+): Promise<Uint8Array | null> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -106,7 +113,8 @@ export async function fetchUpstream(
     for (let hop = 0; ; hop++) {
       const headers: Record<string, string> = {
         "user-agent": limits.userAgent,
-        accept: "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+        accept:
+          "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
       };
       if (validators.etag) headers["if-none-match"] = validators.etag;
       if (validators.lastModified) headers["if-modified-since"] = validators.lastModified;
@@ -115,7 +123,8 @@ export async function fetchUpstream(
         await res.body?.cancel().catch(() => undefined);
         const location = res.headers.get("location");
         if (!location) return { kind: "error", reason: `HTTP ${res.status} without a Location`, status: res.status };
-        if (hop >= limits.maxRedirects) return { kind: "error", reason: `more than ${limits.maxRedirects} redirects`, status: res.status };
+        if (hop >= limits.maxRedirects)
+          return { kind: "error", reason: `more than ${limits.maxRedirects} redirects`, status: res.status };
         current = new URL(location, current).href;
         if (!isHttpUrl(current)) return { kind: "error", reason: "redirected to a non-http(s) URL" };
         continue;
@@ -131,10 +140,21 @@ export async function fetchUpstream(
       const declared = Number(res.headers.get("content-length") ?? NaN);
       if (Number.isFinite(declared) && declared > limits.maxBytes) {
         await res.body?.cancel().catch(() => undefined);
-        return { kind: "error", reason: `body larger than ${limits.maxBytes} bytes (Content-Length ${declared})`, status: 200, headers: res.headers };
+        return {
+          kind: "error",
+          reason: `body larger than ${limits.maxBytes} bytes (Content-Length ${declared})`,
+          status: 200,
+          headers: res.headers,
+        };
       }
       const bytes = await readCapped(res.body, limits.maxBytes, Number.isFinite(declared) ? declared : 0);
-      if (bytes === null) return { kind: "error", reason: `body larger than ${limits.maxBytes} bytes`, status: 200, headers: res.headers };
+      if (bytes === null)
+        return {
+          kind: "error",
+          reason: `body larger than ${limits.maxBytes} bytes`,
+          status: 200,
+          headers: res.headers,
+        };
       return { kind: "ok", url: current, bytes, headers: res.headers };
     }
   } catch (e) {

@@ -25,7 +25,11 @@ export interface ImportOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-export async function importPosts(db: SqlRunner, files: readonly PostFile[], opts: ImportOptions): Promise<ImportSummary> {
+export async function importPosts(
+  db: SqlRunner,
+  files: readonly PostFile[],
+  opts: ImportOptions,
+): Promise<ImportSummary> {
   const summary: ImportSummary = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
   // slug → guid → post. Two files with the same upstream identity are one article: the later wins.
   const bySource = new Map<string, Map<string, JekyllPost>>();
@@ -49,7 +53,12 @@ export async function importPosts(db: SqlRunner, files: readonly PostFile[], opt
     const source = posts[0]!.source;
     for (let i = 0; i < posts.length; i += chunk) {
       const part = posts.slice(i, i + chunk);
-      const plan = await planUpsert(known, source, part.map((p) => p.article), opts.now);
+      const plan = await planUpsert(
+        known,
+        source,
+        part.map((p) => p.article),
+        opts.now,
+      );
       if (plan.statements.length > 0) {
         await db.batch([ensureSourceStatement(source, opts.timeZone, opts.now), ...plan.statements]);
       }

@@ -33,7 +33,10 @@ function asStringList(value: unknown): string[] | null {
   if (value === undefined || value === null) return [];
   if (typeof value === "string") return value.split(/\s+/).filter(Boolean);
   if (Array.isArray(value) && value.every((v) => typeof v === "string" || typeof v === "number")) {
-    return value.map(String).map((v) => v.trim()).filter(Boolean);
+    return value
+      .map(String)
+      .map((v) => v.trim())
+      .filter(Boolean);
   }
   return null;
 }
@@ -51,7 +54,8 @@ export function parseJekyllPost(file: string, text: string, timeZone: string): J
   }
   const data = fm.data;
 
-  const title = typeof data.title === "string" || typeof data.title === "number" ? stripXmlInvalid(String(data.title)).trim() : "";
+  const title =
+    typeof data.title === "string" || typeof data.title === "number" ? stripXmlInvalid(String(data.title)).trim() : "";
   if (!title) return fail("no title");
 
   const rawDate = typeof data.date === "string" ? data.date : "";

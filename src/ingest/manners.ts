@@ -60,15 +60,26 @@ export type RobotsVerdict = "allowed" | "disallowed" | "unreachable";
 
 /** Whether robots.txt lets our User-Agent fetch `url`. RFC 9309: a missing robots.txt (4xx)
  *  allows everything; an unreachable one (5xx, network) disallows everything for now. */
-export async function robotsVerdict(fetcher: typeof fetch, url: string, limits: FetchLimits, now: number): Promise<RobotsVerdict> {
+export async function robotsVerdict(
+  fetcher: typeof fetch,
+  url: string,
+  limits: FetchLimits,
+  now: number,
+): Promise<RobotsVerdict> {
   const origin = new URL(url).origin;
   let entry = robotsCache.get(origin);
   if (!entry || entry.until < now) {
     const robotsUrl = `${origin}/robots.txt`;
-    const got = await fetchUpstream(fetcher, robotsUrl, { etag: null, lastModified: null }, { ...limits, maxBytes: ROBOTS_MAX_BYTES });
+    const got = await fetchUpstream(
+      fetcher,
+      robotsUrl,
+      { etag: null, lastModified: null },
+      { ...limits, maxBytes: ROBOTS_MAX_BYTES },
+    );
     let robots: ReturnType<typeof robotsParser> | null;
     if (got.kind === "ok") robots = robotsParser(robotsUrl, new TextDecoder().decode(got.bytes));
-    else if (got.kind === "error" && got.status !== undefined && got.status >= 400 && got.status < 500) robots = robotsParser(robotsUrl, "");
+    else if (got.kind === "error" && got.status !== undefined && got.status >= 400 && got.status < 500)
+      robots = robotsParser(robotsUrl, "");
     else robots = null; // unreachable: RFC 9309 §2.3.1.4, assume complete disallow
     entry = { robots, until: now + (robots ? ROBOTS_TTL_MS : ROBOTS_UNREACHABLE_TTL_MS) };
     robotsCache.set(origin, entry);

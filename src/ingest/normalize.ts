@@ -42,7 +42,8 @@ const titleOf = (item: ParsedItem) => htmlToText(stripXmlInvalid(item.title ?? "
 // Identity: guid, else link, else a hash of title + date — never anything that changes when
 // the item is merely edited, so the permalink stays. `title` is only read for the hash.
 async function identityOf(item: ParsedItem, link: string | null, title: () => string): Promise<string> {
-  const guid = item.guid?.trim() || link || `hash:${(await sha256Hex(`${title()}\n${item.published ?? ""}`)).slice(0, 32)}`;
+  const guid =
+    item.guid?.trim() || link || `hash:${(await sha256Hex(`${title()}\n${item.published ?? ""}`)).slice(0, 32)}`;
   return stripXmlInvalid(guid).slice(0, 1000);
 }
 
@@ -63,7 +64,14 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
   const link = absoluteHttpUrl(item.link, base);
   const rawContent = item.content ?? item.summary ?? "";
   const contentHtml = sanitizeHtml(
-    stripXmlInvalid(item.contentIsText ? rawContent.split(/\n{2,}/).map((p) => `<p>${escapeText(p)}</p>`).join("") : rawContent),
+    stripXmlInvalid(
+      item.contentIsText
+        ? rawContent
+            .split(/\n{2,}/)
+            .map((p) => `<p>${escapeText(p)}</p>`)
+            .join("")
+        : rawContent,
+    ),
     ctx.xmlBase ?? link ?? base,
   );
   const text = sanitizedHtmlToText(contentHtml);
@@ -80,12 +88,19 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
   const guid = await identityOf(item, link, () => title);
 
   const summarySource = item.summary && item.content ? htmlToText(stripXmlInvalid(item.summary)) : text;
-  const image = absoluteHttpUrl(item.image, base) ?? /<img [^>]*src="([^"]+)"/.exec(contentHtml)?.[1]?.replace(/&amp;/g, "&") ?? null;
+  const image =
+    absoluteHttpUrl(item.image, base) ??
+    /<img [^>]*src="([^"]+)"/.exec(contentHtml)?.[1]?.replace(/&amp;/g, "&") ??
+    null;
   const tags = [source.label, ...item.categories.map((c) => htmlToText(stripXmlInvalid(c)).slice(0, MAX_TAG_LENGTH))]
     .filter((t) => t.length > 0)
     .filter((t, i, all) => all.indexOf(t) === i)
     .slice(0, MAX_TAGS);
-  const author = item.authors.map((a) => htmlToText(stripXmlInvalid(a))).filter(Boolean).join("、") || null;
+  const author =
+    item.authors
+      .map((a) => htmlToText(stripXmlInvalid(a)))
+      .filter(Boolean)
+      .join("、") || null;
 
   return {
     guid,

@@ -56,14 +56,34 @@ type PageResult =
    *  without counting an attempt. */
   | { kind: "error"; reason: string; transient?: boolean };
 
-async function fetchPage(deps: PageDeps, url: string, known: Pick<PageState, "etag" | "lastModified"> | null): Promise<PageResult> {
+async function fetchPage(
+  deps: PageDeps,
+  url: string,
+  known: Pick<PageState, "etag" | "lastModified"> | null,
+): Promise<PageResult> {
   const robots = await robotsVerdict(deps.fetch, url, deps.limits, deps.now);
   if (robots === "disallowed") return { kind: "error", reason: `robots.txt disallows ${url}` };
-  if (robots === "unreachable") return { kind: "error", reason: `${new URL(url).origin}/robots.txt did not answer; trying again later`, transient: true };
-  const got = await fetchUpstream(deps.fetch, url, { etag: known?.etag ?? null, lastModified: known?.lastModified ?? null }, deps.limits);
+  if (robots === "unreachable")
+    return {
+      kind: "error",
+      reason: `${new URL(url).origin}/robots.txt did not answer; trying again later`,
+      transient: true,
+    };
+  const got = await fetchUpstream(
+    deps.fetch,
+    url,
+    { etag: known?.etag ?? null, lastModified: known?.lastModified ?? null },
+    deps.limits,
+  );
   if (got.kind === "not-modified") return got;
   if (got.kind === "error") return { kind: "error", reason: `${url}: ${got.reason}` };
-  return { kind: "ok", url: got.url, html: decodeHtmlBytes(got.bytes, got.headers.get("content-type")).text, etag: got.headers.get("etag"), lastModified: got.headers.get("last-modified") };
+  return {
+    kind: "ok",
+    url: got.url,
+    html: decodeHtmlBytes(got.bytes, got.headers.get("content-type")).text,
+    etag: got.headers.get("etag"),
+    lastModified: got.headers.get("last-modified"),
+  };
 }
 
 const httpLink = (raw: string, base: string): string | null => {
@@ -77,7 +97,8 @@ const httpLink = (raw: string, base: string): string | null => {
 };
 
 // Dates inside prose ("发布时间：2025-11-20 08:10"): the first date-shaped part.
-const DATE_IN_TEXT = /\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2})?)?/;
+const DATE_IN_TEXT =
+  /\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2})?)?/;
 
 function pageDate(raw: string | undefined, rules: HtmlRules): string | null {
   if (!raw) return null;
@@ -93,8 +114,16 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
   const listUrl = source.feedUrl!;
   const robots = await robotsVerdict(deps.fetch, listUrl, deps.limits, deps.now);
   if (robots === "disallowed") throw new RefreshError(`robots.txt disallows ${listUrl}`);
-  if (robots === "unreachable") throw new RefreshError(`${new URL(listUrl).origin}/robots.txt did not answer (RFC 9309: nothing is fetched until it does)`);
-  const first = await fetchUpstream(deps.fetch, listUrl, { etag: source.state.etag, lastModified: source.state.lastModified }, deps.limits);
+  if (robots === "unreachable")
+    throw new RefreshError(
+      `${new URL(listUrl).origin}/robots.txt did not answer (RFC 9309: nothing is fetched until it does)`,
+    );
+  const first = await fetchUpstream(
+    deps.fetch,
+    listUrl,
+    { etag: source.state.etag, lastModified: source.state.lastModified },
+    deps.limits,
+  );
   if (first.kind === "error") throw new RefreshError(first.reason, first.headers);
 
   const links: string[] = [];
@@ -102,11 +131,16 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
   // Work left for the next run: then the list's validators are not kept (a 304 would hide it).
   let retryLater = false;
   if (first.kind === "ok") {
-    let page: { url: string; html: string } | null = { url: first.url, html: decodeHtmlBytes(first.bytes, first.headers.get("content-type")).text };
+    let page: { url: string; html: string } | null = {
+      url: first.url,
+      html: decodeHtmlBytes(first.bytes, first.headers.get("content-type")).text,
+    };
     for (let n = 1; page; n++) {
       const found = await extractFromHtml(page.html, {
         links: { pick: { selector: rules.list.links.selector, attr: rules.list.links.attr ?? "href" }, all: true },
-        ...(rules.list.next ? { next: { pick: { selector: rules.list.next.selector, attr: rules.list.next.attr ?? "href" } } } : {}),
+        ...(rules.list.next
+          ? { next: { pick: { selector: rules.list.next.selector, attr: rules.list.next.attr ?? "href" } } }
+          : {}),
       });
       const before = links.length;
       for (const raw of found.links!) {
@@ -114,7 +148,9 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
         if (url && !links.includes(url)) links.push(url);
       }
       if (n === 1 && links.length === before) {
-        throw new RefreshError(`rules.list.links "${rules.list.links.selector}" matched no links on ${page.url}: the page no longer matches the rules`);
+        throw new RefreshError(
+          `rules.list.links "${rules.list.links.selector}" matched no links on ${page.url}: the page no longer matches the rules`,
+        );
       }
       const next = found.next?.[0] ? httpLink(found.next[0], page.url) : null;
       page = null;
@@ -132,9 +168,12 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
     const k = known.get(l);
     return !k || (k.status === "error" && k.attempts < MAX_PAGE_ATTEMPTS);
   });
-  const visits: { url: string; known: PageState | null }[] = fresh.slice(0, budget).map((url) => ({ url, known: known.get(url) ?? null }));
+  const visits: { url: string; known: PageState | null }[] = fresh
+    .slice(0, budget)
+    .map((url) => ({ url, known: known.get(url) ?? null }));
   const revisits = await listRecentPages(deps.db, source.id, deps.now - REVISIT_WITHIN_MS, REVISITS_PER_REFRESH);
-  for (const p of revisits) if (visits.length < budget && !visits.some((v) => v.url === p.url)) visits.push({ url: p.url, known: p });
+  for (const p of revisits)
+    if (visits.length < budget && !visits.some((v) => v.url === p.url)) visits.push({ url: p.url, known: p });
 
   const items: ParsedItem[] = [];
   const pageWrites: Stmt[] = [];
@@ -143,7 +182,9 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
   for (const { url, known: k } of visits) {
     const got = await fetchPage(deps, url, k?.status === "ok" ? k : null);
     if (got.kind === "not-modified") {
-      pageWrites.push(recordPageStatement(source.id, { url, etag: null, lastModified: null, status: "ok", error: null }, deps.now));
+      pageWrites.push(
+        recordPageStatement(source.id, { url, etag: null, lastModified: null, status: "ok", error: null }, deps.now),
+      );
       continue;
     }
     changed = true;
@@ -153,7 +194,13 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
         retryLater = true;
         continue;
       }
-      pageWrites.push(recordPageStatement(source.id, { url, etag: null, lastModified: null, status: "error", error: got.reason }, deps.now));
+      pageWrites.push(
+        recordPageStatement(
+          source.id,
+          { url, etag: null, lastModified: null, status: "error", error: got.reason },
+          deps.now,
+        ),
+      );
       if ((k?.status === "error" ? k.attempts : 0) + 1 < MAX_PAGE_ATTEMPTS) retryLater = true;
       continue;
     }
@@ -168,10 +215,18 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
     const title = v.title?.[0]?.trim();
     const body = v.body?.[0]?.trim();
     if (!title || !body) {
-      const which = !title ? `rules.article.title "${article.title.selector}"` : `rules.article.body "${article.body.selector}"`;
+      const which = !title
+        ? `rules.article.title "${article.title.selector}"`
+        : `rules.article.body "${article.body.selector}"`;
       const reason = `${url}: ${which} matched nothing: the page no longer matches the rules`;
       problems.push(reason);
-      pageWrites.push(recordPageStatement(source.id, { url, etag: got.etag, lastModified: got.lastModified, status: "unmatched", error: reason }, deps.now));
+      pageWrites.push(
+        recordPageStatement(
+          source.id,
+          { url, etag: got.etag, lastModified: got.lastModified, status: "unmatched", error: reason },
+          deps.now,
+        ),
+      );
       continue;
     }
     items.push({
@@ -187,21 +242,33 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
       categories: [],
       image: v.image?.[0] ? httpLink(v.image[0], got.url) : null,
     });
-    pageWrites.push(recordPageStatement(source.id, { url, etag: got.etag, lastModified: got.lastModified, status: "ok", error: null }, deps.now));
+    pageWrites.push(
+      recordPageStatement(
+        source.id,
+        { url, etag: got.etag, lastModified: got.lastModified, status: "ok", error: null },
+        deps.now,
+      ),
+    );
   }
   const { headers } = first;
   const complete = fresh.length <= budget && !retryLater;
   return {
-    items, base: listUrl, pageWrites, problems,
+    items,
+    base: listUrl,
+    pageWrites,
+    problems,
     etag: complete ? (headers.get("etag") ?? (first.kind === "not-modified" ? source.state.etag : null)) : null,
-    lastModified: complete ? (headers.get("last-modified") ?? (first.kind === "not-modified" ? source.state.lastModified : null)) : null,
+    lastModified: complete
+      ? (headers.get("last-modified") ?? (first.kind === "not-modified" ? source.state.lastModified : null))
+      : null,
     unchanged: !changed,
     complete,
     headers,
   };
 }
 
-const text = (v: unknown): string | null => (typeof v === "string" ? v.trim() || null : typeof v === "number" ? String(v) : null);
+const text = (v: unknown): string | null =>
+  typeof v === "string" ? v.trim() || null : typeof v === "number" ? String(v) : null;
 
 /** A JSON date: epoch seconds or milliseconds (number or digits) → RFC 3339 in the source's
  *  zone (an epoch has no zone of its own); else the string as written. */
@@ -216,7 +283,10 @@ function jsonDate(v: unknown, timeZone: string): string | null {
 /** A `json` source's document → items, by its field mapping. */
 export function itemsFromJson(doc: unknown, rules: JsonRules, timeZone: string): ParsedItem[] {
   const list = atPath(doc, rules.items);
-  if (!Array.isArray(list)) throw new RefreshError(`rules.items "${rules.items}" is not an array in the API's answer: the API no longer matches the rules`);
+  if (!Array.isArray(list))
+    throw new RefreshError(
+      `rules.items "${rules.items}" is not an array in the API's answer: the API no longer matches the rules`,
+    );
   return list.map((item): ParsedItem => {
     const field = (path: string | null) => (path === null ? null : text(atPath(item, path)));
     const body = field(rules.body);
@@ -249,7 +319,13 @@ export function parseJsonDocument(textBody: string): unknown {
  *  (once per URL in a run), and the item stored with the page's body; items past this run's
  *  budget, or whose page failed and has tries left, wait for the next run; a page that cannot be
  *  read leaves the item with the feed's own text (nothing is lost). */
-export async function addFullText(deps: PageDeps, source: SourceWithState, rules: FullTextRules, items: readonly ParsedItem[], base: string) {
+export async function addFullText(
+  deps: PageDeps,
+  source: SourceWithState,
+  rules: FullTextRules,
+  items: readonly ParsedItem[],
+  base: string,
+) {
   const linked = items.map((item) => {
     const url = item.link ? httpLink(item.link, base) : null;
     // The identity normalize.ts will give it (guid, else link); items without either are new.
@@ -257,7 +333,11 @@ export async function addFullText(deps: PageDeps, source: SourceWithState, rules
   });
   const identities = linked.flatMap((l) => (l.identity ? [l.identity] : []));
   const stored = await readKnownHashes(deps.db, new Map([[source.slug, identities]])); // keys "slug\nguid"
-  const pages = await getPages(deps.db, source.id, linked.flatMap((l) => (l.url ? [l.url] : [])));
+  const pages = await getPages(
+    deps.db,
+    source.id,
+    linked.flatMap((l) => (l.url ? [l.url] : [])),
+  );
   const out: ParsedItem[] = [];
   const pageWrites: Stmt[] = [];
   const problems: string[] = [];
@@ -286,16 +366,37 @@ export async function addFullText(deps: PageDeps, source: SourceWithState, rules
           pending++;
           continue;
         }
-        pageWrites.push(recordPageStatement(source.id, { url, etag: null, lastModified: null, status: "error", error: reason }, deps.now));
-        if ((known?.attempts ?? 0) + 1 >= MAX_PAGE_ATTEMPTS) out.push(item); // give up: keep the feed's text
+        pageWrites.push(
+          recordPageStatement(
+            source.id,
+            { url, etag: null, lastModified: null, status: "error", error: reason },
+            deps.now,
+          ),
+        );
+        if ((known?.attempts ?? 0) + 1 >= MAX_PAGE_ATTEMPTS)
+          out.push(item); // give up: keep the feed's text
         else pending++;
         continue;
       }
-      const body = (await extractFromHtml(got.html, { body: { pick: rules.body, html: true } })).body?.[0]?.trim() || null;
-      if (body) pageWrites.push(recordPageStatement(source.id, { url, etag: got.etag, lastModified: got.lastModified, status: "ok", error: null }, deps.now));
+      const body =
+        (await extractFromHtml(got.html, { body: { pick: rules.body, html: true } })).body?.[0]?.trim() || null;
+      if (body)
+        pageWrites.push(
+          recordPageStatement(
+            source.id,
+            { url, etag: got.etag, lastModified: got.lastModified, status: "ok", error: null },
+            deps.now,
+          ),
+        );
       else {
         const reason = `${url}: rules.full_text.body "${rules.body.selector}" matched nothing: the page no longer matches the rules`;
-        pageWrites.push(recordPageStatement(source.id, { url, etag: got.etag, lastModified: got.lastModified, status: "unmatched", error: reason }, deps.now));
+        pageWrites.push(
+          recordPageStatement(
+            source.id,
+            { url, etag: got.etag, lastModified: got.lastModified, status: "unmatched", error: reason },
+            deps.now,
+          ),
+        );
         problems.push(reason);
       }
       bodies.set(url, body);

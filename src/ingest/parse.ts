@@ -43,11 +43,16 @@ function str(v: unknown): string | null {
   if (o && "value" in o) return str(o.value);
   return null;
 }
-const strs = (v: unknown) => arr(v).map((x) => str(x) ?? str(obj(x)?.name) ?? str(obj(x)?.term)).filter((x): x is string => x !== null);
+const strs = (v: unknown) =>
+  arr(v)
+    .map((x) => str(x) ?? str(obj(x)?.name) ?? str(obj(x)?.term))
+    .filter((x): x is string => x !== null);
 
 function rssItem(i: Obj): ParsedItem {
   const guid = obj(i.guid);
-  const enclosure = arr(i.enclosures ?? i.enclosure).map(obj).find((e) => e && /^image\//.test(String(e.type ?? "")));
+  const enclosure = arr(i.enclosures ?? i.enclosure)
+    .map(obj)
+    .find((e) => e && /^image\//.test(String(e.type ?? "")));
   const encoded = str(obj(i.content)?.encoded);
   const dc = obj(i.dc);
   return {
@@ -66,7 +71,9 @@ function rssItem(i: Obj): ParsedItem {
 }
 
 function atomItem(e: Obj): ParsedItem {
-  const links = arr(e.links).map(obj).filter((l): l is Obj => l !== null);
+  const links = arr(e.links)
+    .map(obj)
+    .filter((l): l is Obj => l !== null);
   const alternate = links.find((l) => !l.rel || l.rel === "alternate") ?? null;
   const enclosure = links.find((l) => l.rel === "enclosure" && /^image\//.test(String(l.type ?? "")));
   const content = obj(e.content);
@@ -81,7 +88,9 @@ function atomItem(e: Obj): ParsedItem {
     published: str(e.published) ?? str(e.issued) ?? str(e.created),
     updated: str(e.updated) ?? str(e.modified),
     authors: strs(e.authors),
-    categories: arr(e.categories).map((c) => str(obj(c)?.label) ?? str(obj(c)?.term)).filter((x): x is string => x !== null),
+    categories: arr(e.categories)
+      .map((c) => str(obj(c)?.label) ?? str(obj(c)?.term))
+      .filter((x): x is string => x !== null),
     image: str(enclosure?.href),
   };
 }
@@ -127,14 +136,23 @@ export function parseFeedText(text: string): ParsedFeed {
   let items: ParsedItem[];
   let link: string | null;
   if (format === "atom") {
-    items = arr(feed.entries).map(obj).filter((e): e is Obj => e !== null).map(atomItem);
+    items = arr(feed.entries)
+      .map(obj)
+      .filter((e): e is Obj => e !== null)
+      .map(atomItem);
     const links = arr(feed.links).map(obj);
     link = str(links.find((l) => l && (!l.rel || l.rel === "alternate"))?.href);
   } else if (format === "json") {
-    items = arr(feed.items).map(obj).filter((e): e is Obj => e !== null).map(jsonItem);
+    items = arr(feed.items)
+      .map(obj)
+      .filter((e): e is Obj => e !== null)
+      .map(jsonItem);
     link = str(feed.home_page_url);
   } else {
-    items = arr(feed.items).map(obj).filter((e): e is Obj => e !== null).map(rssItem);
+    items = arr(feed.items)
+      .map(obj)
+      .filter((e): e is Obj => e !== null)
+      .map(rssItem);
     link = str(feed.link);
   }
   const ttl = Number(str(feed.ttl) ?? NaN);

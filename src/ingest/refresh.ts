@@ -37,7 +37,6 @@ export interface RefreshOutcome {
   readonly paused?: boolean;
 }
 
-
 export async function refreshSource(deps: RefreshDeps, source: SourceWithState): Promise<RefreshOutcome> {
   const started = deps.now();
   let outcome: RefreshOutcome;
@@ -59,9 +58,23 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
         }),
       ]);
     } catch (recordError) {
-      deps.log({ level: "error", msg: "could not record a refresh failure", source: source.slug, error: String(recordError) });
+      deps.log({
+        level: "error",
+        msg: "could not record a refresh failure",
+        source: source.slug,
+        error: String(recordError),
+      });
     }
-    outcome = { source: source.slug, status: "error", new: 0, updated: 0, unchanged: 0, ms: now - started, error: reason, paused: errorCount >= PAUSE_AFTER_FAILURES };
+    outcome = {
+      source: source.slug,
+      status: "error",
+      new: 0,
+      updated: 0,
+      unchanged: 0,
+      ms: now - started,
+      error: reason,
+      paused: errorCount >= PAUSE_AFTER_FAILURES,
+    };
   }
   deps.log({ level: outcome.status === "error" ? "warn" : "info", msg: "refresh", ...outcome });
   return outcome;
@@ -69,10 +82,27 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
 
 /** What reading a source produced, before anything is written. */
 type Gathered =
-  | { kind: "unchanged"; headers: Headers | null; etag: string | null; lastModified: string | null; bodyHash: string | null; pageWrites: Stmt[]; sameBytes: boolean }
   | {
-      kind: "items"; items: readonly ParsedItem[]; base: string; xmlBase: string | null; headers: Headers | null; ttl: number | null;
-      etag: string | null; lastModified: string | null; bodyHash: string | null; pageWrites: Stmt[]; problems: string[];
+      kind: "unchanged";
+      headers: Headers | null;
+      etag: string | null;
+      lastModified: string | null;
+      bodyHash: string | null;
+      pageWrites: Stmt[];
+      sameBytes: boolean;
+    }
+  | {
+      kind: "items";
+      items: readonly ParsedItem[];
+      base: string;
+      xmlBase: string | null;
+      headers: Headers | null;
+      ttl: number | null;
+      etag: string | null;
+      lastModified: string | null;
+      bodyHash: string | null;
+      pageWrites: Stmt[];
+      problems: string[];
       /** Items whose raw hash is stored already are not normalized again (feeds and JSON; web
        *  pages skip unchanged pages by conditional GET instead). */
       skipUnchanged: boolean;
@@ -95,41 +125,89 @@ async function gather(deps: RefreshDeps, source: SourceWithState): Promise<Gathe
   if (rules.kind === "html") {
     // Web pages: the list page is the source's URL; article pages are visited by the rules.
     const g = await gatherHtml(pageDeps, source, rules.html);
-    const common = { headers: g.headers, etag: g.etag, lastModified: g.lastModified, bodyHash: null, pageWrites: g.pageWrites };
+    const common = {
+      headers: g.headers,
+      etag: g.etag,
+      lastModified: g.lastModified,
+      bodyHash: null,
+      pageWrites: g.pageWrites,
+    };
     if (g.unchanged && g.problems.length === 0) return { kind: "unchanged", ...common, sameBytes: false };
-    return { kind: "items", ...common, items: g.items, base: g.base, xmlBase: null, ttl: null, problems: g.problems, skipUnchanged: false };
+    return {
+      kind: "items",
+      ...common,
+      items: g.items,
+      base: g.base,
+      xmlBase: null,
+      ttl: null,
+      problems: g.problems,
+      skipUnchanged: false,
+    };
   }
 
-  const fetched = await fetchUpstream(deps.fetch, source.feedUrl, { etag: source.state.etag, lastModified: source.state.lastModified }, deps.limits);
+  const fetched = await fetchUpstream(
+    deps.fetch,
+    source.feedUrl,
+    { etag: source.state.etag, lastModified: source.state.lastModified },
+    deps.limits,
+  );
   if (fetched.kind === "error") throw new RefreshError(fetched.reason, fetched.headers);
   if (fetched.kind === "not-modified") {
     const h = fetched.headers;
     return {
-      kind: "unchanged", headers: h, etag: h.get("etag") ?? source.state.etag, lastModified: h.get("last-modified") ?? source.state.lastModified,
-      bodyHash: source.state.bodyHash, pageWrites: [], sameBytes: false,
+      kind: "unchanged",
+      headers: h,
+      etag: h.get("etag") ?? source.state.etag,
+      lastModified: h.get("last-modified") ?? source.state.lastModified,
+      bodyHash: source.state.bodyHash,
+      pageWrites: [],
+      sameBytes: false,
     };
   }
   const h = fetched.headers;
   const validators = { etag: h.get("etag"), lastModified: h.get("last-modified") };
   // The same bytes as last time (an upstream that ignores conditional GET): nothing to parse.
   const bodyHash = await hashBody(fetched.bytes);
-  if (bodyHash === source.state.bodyHash) return { kind: "unchanged", headers: h, ...validators, bodyHash, pageWrites: [], sameBytes: true };
+  if (bodyHash === source.state.bodyHash)
+    return { kind: "unchanged", headers: h, ...validators, bodyHash, pageWrites: [], sameBytes: true };
 
   const { text } = decodeFeedBytes(fetched.bytes, h.get("content-type"));
   if (rules.kind === "json") {
     const items = itemsFromJson(parseJsonDocument(text), rules.json, source.timezone);
-    return { kind: "items", items, base: fetched.url, xmlBase: null, headers: h, ttl: null, ...validators, bodyHash, pageWrites: [], problems: [], skipUnchanged: true };
+    return {
+      kind: "items",
+      items,
+      base: fetched.url,
+      xmlBase: null,
+      headers: h,
+      ttl: null,
+      ...validators,
+      bodyHash,
+      pageWrites: [],
+      problems: [],
+      skipUnchanged: true,
+    };
   }
   const feed = parseFeedText(text);
   const base = resolveBase(feed.base, feed.link, fetched.url);
-  const common = { kind: "items", base, xmlBase: feed.base ? base : null, headers: h, ttl: feed.ttlMinutes, skipUnchanged: true } as const;
+  const common = {
+    kind: "items",
+    base,
+    xmlBase: feed.base ? base : null,
+    headers: h,
+    ttl: feed.ttlMinutes,
+    skipUnchanged: true,
+  } as const;
   if (!rules.fullText) return { ...common, items: feed.items, ...validators, bodyHash, pageWrites: [], problems: [] };
   // Summary-only feed: each new item's own page gives the full text (once per item). Items left
   // for the next run must be seen again even if the feed does not change: no validators, no hash.
   const full = await addFullText(pageDeps, source, rules.fullText, feed.items, base);
   const complete = full.pending === 0;
   return {
-    ...common, items: full.items, pageWrites: full.pageWrites, problems: full.problems,
+    ...common,
+    items: full.items,
+    pageWrites: full.pageWrites,
+    problems: full.problems,
     ...(complete ? { ...validators, bodyHash } : { etag: null, lastModified: null, bodyHash: null }),
   };
 }
@@ -137,8 +215,12 @@ async function gather(deps: RefreshDeps, source: SourceWithState): Promise<Gathe
 /** Normalize (and sanitize) parsed items; upstream duplicates are one article, the later wins.
  *  `rawHashes` (by item) is stored with each article; `skipped` items were left out as unchanged. */
 async function normalizeAll(
-  source: SourceWithState, g: Extract<Gathered, { kind: "items" }>, now: number,
-  items: readonly ParsedItem[] = g.items, rawHashes: ReadonlyMap<ParsedItem, string> = new Map(), skipped = 0,
+  source: SourceWithState,
+  g: Extract<Gathered, { kind: "items" }>,
+  now: number,
+  items: readonly ParsedItem[] = g.items,
+  rawHashes: ReadonlyMap<ParsedItem, string> = new Map(),
+  skipped = 0,
 ): Promise<ArticleInput[]> {
   const inputs = new Map<string, ArticleInput>();
   for (const item of items) {
@@ -146,7 +228,8 @@ async function normalizeAll(
     const rawHash = rawHashes.get(item);
     if (article) inputs.set(article.guid, rawHash ? { ...article, rawHash } : article);
   }
-  if (g.items.length > 0 && inputs.size === 0 && skipped === 0) throw new RefreshError("the items have no title or content");
+  if (g.items.length > 0 && inputs.size === 0 && skipped === 0)
+    throw new RefreshError("the items have no title or content");
   return [...inputs.values()];
 }
 
@@ -154,7 +237,12 @@ async function normalizeAll(
  *  one stored with its article is left out: normalizing it would give what is stored. One read
  *  of stored hashes, by the identities normalizeItem will give (itemIdentity); a second only for
  *  items whose identity needs their body (no guid, link or title). */
-async function planItems(deps: RefreshDeps, source: SourceWithState, g: Extract<Gathered, { kind: "items" }>, now: number) {
+async function planItems(
+  deps: RefreshDeps,
+  source: SourceWithState,
+  g: Extract<Gathered, { kind: "items" }>,
+  now: number,
+) {
   const key = (guid: string) => `${source.slug}\n${guid}`;
   let items = g.items;
   const rawHashes = new Map<ParsedItem, string>();
@@ -195,7 +283,12 @@ async function planItems(deps: RefreshDeps, source: SourceWithState, g: Extract<
     for (const [k, v] of more.raw) known.raw.set(k, v);
   }
   const plan = await planUpsert(known.content, source, inputs, now, known.raw);
-  return { new: plan.inserted, updated: plan.updated, unchanged: plan.unchanged + skipped, statements: plan.statements };
+  return {
+    new: plan.inserted,
+    updated: plan.updated,
+    unchanged: plan.unchanged + skipped,
+    statements: plan.statements,
+  };
 }
 
 async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, started: number): Promise<RefreshOutcome> {
@@ -220,7 +313,14 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
     ...writes,
     ...g.pageWrites,
     recordSuccessStatement(source.slug, {
-      status, etag: g.etag, lastModified: g.lastModified, now: done, durationMs: done - started, counts, bodyHash: g.bodyHash, problem,
+      status,
+      etag: g.etag,
+      lastModified: g.lastModified,
+      now: done,
+      durationMs: done - started,
+      counts,
+      bodyHash: g.bodyHash,
+      problem,
       nextFetchAt: nextFetchAt(done, {
         intervalMinutes: source.intervalMinutes,
         ttlMinutes: g.kind === "items" ? g.ttl : null,
@@ -239,11 +339,29 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
 export async function previewSource(deps: RefreshDeps, fields: SourceFields & { slug?: string }) {
   const now = deps.now();
   const source: SourceWithState = {
-    id: -1, slug: fields.slug ?? "preview", name: fields.name, label: fields.label, homepage: fields.homepage, feedUrl: fields.feedUrl,
-    timezone: fields.timezone, enabled: true, intervalMinutes: fields.intervalMinutes, kind: fields.kind, rules: fields.rules,
+    id: -1,
+    slug: fields.slug ?? "preview",
+    name: fields.name,
+    label: fields.label,
+    homepage: fields.homepage,
+    feedUrl: fields.feedUrl,
+    timezone: fields.timezone,
+    enabled: true,
+    intervalMinutes: fields.intervalMinutes,
+    kind: fields.kind,
+    rules: fields.rules,
     state: {
-      etag: null, lastModified: null, nextFetchAt: 0, lastFetchAt: null, lastStatus: null, errorCount: 0, lastError: null,
-      pausedAt: null, lastDurationMs: null, lastCounts: null, bodyHash: null,
+      etag: null,
+      lastModified: null,
+      nextFetchAt: 0,
+      lastFetchAt: null,
+      lastStatus: null,
+      errorCount: 0,
+      lastError: null,
+      pausedAt: null,
+      lastDurationMs: null,
+      lastCounts: null,
+      bodyHash: null,
     },
   };
   try {
@@ -253,8 +371,15 @@ export async function previewSource(deps: RefreshDeps, fields: SourceFields & { 
       error: null,
       problems: g.kind === "items" ? g.problems : [],
       items: inputs.map((a) => ({
-        guid: a.guid, url: a.originalUrl, title: a.title, published: a.undated ? null : toRfc3339(a.published), author: a.author,
-        image: a.image, summary: a.summary, content_chars: a.contentHtml.length, tags: a.tags,
+        guid: a.guid,
+        url: a.originalUrl,
+        title: a.title,
+        published: a.undated ? null : toRfc3339(a.published),
+        author: a.author,
+        image: a.image,
+        summary: a.summary,
+        content_chars: a.contentHtml.length,
+        tags: a.tags,
       })),
     };
   } catch (e) {
@@ -279,14 +404,23 @@ export async function hashBody(bytes: Uint8Array): Promise<string> {
  *  normalized article depends on besides the item (the base URLs, the source's label, a tag,
  *  and zone, for dates): equal hashes mean normalizing it again would give the same article. */
 export async function hashItem(
-  item: ParsedItem, ctx: { readonly base: string; readonly xmlBase: string | null; readonly label: string; readonly timezone: string },
+  item: ParsedItem,
+  ctx: { readonly base: string; readonly xmlBase: string | null; readonly label: string; readonly timezone: string },
   version = PIPELINE_VERSION,
 ): Promise<string> {
   // Every field, named (a field added to ParsedItem must be added here), in a fixed order.
   const fields: { readonly [K in keyof Required<ParsedItem>]: ParsedItem[K] } = {
-    guid: item.guid, link: item.link, title: item.title, content: item.content, contentIsText: item.contentIsText,
-    summary: item.summary, published: item.published, updated: item.updated, authors: item.authors,
-    categories: item.categories, image: item.image,
+    guid: item.guid,
+    link: item.link,
+    title: item.title,
+    content: item.content,
+    contentIsText: item.contentIsText,
+    summary: item.summary,
+    published: item.published,
+    updated: item.updated,
+    authors: item.authors,
+    categories: item.categories,
+    image: item.image,
   };
   return sha256Hex(JSON.stringify([version, ctx.base, ctx.xmlBase, ctx.label, ctx.timezone, fields]));
 }
@@ -306,7 +440,11 @@ function resolveBase(xmlBase: string | null, link: string | null, url: string): 
 }
 
 /** Refresh the given sources, at most `concurrency` at a time; never throws. */
-export async function refreshAll(deps: RefreshDeps, sources: readonly SourceWithState[], concurrency: number): Promise<RefreshOutcome[]> {
+export async function refreshAll(
+  deps: RefreshDeps,
+  sources: readonly SourceWithState[],
+  concurrency: number,
+): Promise<RefreshOutcome[]> {
   const outcomes: RefreshOutcome[] = [];
   await forEachLimited(sources, concurrency, async (source) => void outcomes.push(await refreshSource(deps, source)));
   return outcomes;

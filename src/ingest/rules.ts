@@ -59,7 +59,10 @@ export type SourceRules =
 
 /** A rule the admin API rejects (400): which field, and why. */
 export class RuleError extends AppError {
-  constructor(readonly field: string, readonly reason: string) {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
     super("bad_rules", 400, `${field} ${reason}`);
   }
 }
@@ -73,7 +76,10 @@ function checkSelector(field: string, selector: string): void {
   try {
     new HTMLRewriter().on(selector, {});
   } catch (e) {
-    throw new RuleError(field, `is not a selector HTMLRewriter supports: ${(e as Error).message.replace(/^Parser error: /, "")}`);
+    throw new RuleError(
+      field,
+      `is not a selector HTMLRewriter supports: ${(e as Error).message.replace(/^Parser error: /, "")}`,
+    );
   }
 }
 
@@ -85,7 +91,8 @@ function pick(raw: Raw, key: string, field: string, required: boolean): Pick | n
     if (required) throw new RuleError(field, "is required");
     return null;
   }
-  if (typeof v !== "string" || !v.trim() || v.length > 300) throw new RuleError(field, "must be a CSS selector (1–300 characters), optionally ending in @attribute");
+  if (typeof v !== "string" || !v.trim() || v.length > 300)
+    throw new RuleError(field, "must be a CSS selector (1–300 characters), optionally ending in @attribute");
   const m = /^(.*?)(?:@([a-zA-Z_:][-a-zA-Z0-9_:.]*))?$/.exec(v.trim())!;
   const selector = m[1]!.trim();
   if (!selector) throw new RuleError(field, "needs a selector before @");
@@ -133,7 +140,8 @@ export function parseRules(kind: SourceKind, raw: unknown): SourceRules {
       author: dotPath(r, "author", "rules.author", false),
       image: dotPath(r, "image", "rules.image", false),
     };
-    if (!json.id && !json.link) throw new RuleError("rules.id", "or rules.link is required (an item needs an identity)");
+    if (!json.id && !json.link)
+      throw new RuleError("rules.id", "or rules.link is required (an item needs an identity)");
     if (!json.body && !json.summary) throw new RuleError("rules.body", "or rules.summary is required");
     return { kind, json };
   }
@@ -147,13 +155,20 @@ export function parseRules(kind: SourceKind, raw: unknown): SourceRules {
     throw new RuleError("rules.list.max_pages", "must be a whole number from 1 to 10");
   }
   const dateFormat = r.date_format ?? null;
-  if (dateFormat !== null && (typeof dateFormat !== "string" || !/YYYY/.test(dateFormat) || !/MM/.test(dateFormat) || !/DD/.test(dateFormat))) {
+  if (
+    dateFormat !== null &&
+    (typeof dateFormat !== "string" || !/YYYY/.test(dateFormat) || !/MM/.test(dateFormat) || !/DD/.test(dateFormat))
+  ) {
     throw new RuleError("rules.date_format", "must contain YYYY, MM and DD (and optionally HH, mm, ss)");
   }
   return {
     kind,
     html: {
-      list: { links: pick(r.list, "links", "rules.list.links", true), next: pick(r.list, "next", "rules.list.next", false), maxPages },
+      list: {
+        links: pick(r.list, "links", "rules.list.links", true),
+        next: pick(r.list, "next", "rules.list.next", false),
+        maxPages,
+      },
       article: {
         title: pick(r.article, "title", "rules.article.title", true),
         date: pick(r.article, "date", "rules.article.date", false),
@@ -178,7 +193,9 @@ export function applyDateFormat(text: string, format: string): string | null {
   const m = new RegExp(pattern.replace(/\s+/g, "\\s*")).exec(text);
   if (!m) return null;
   const v: Record<string, string> = { HH: "00", mm: "00", ss: "00" };
-  tokens.forEach((t, i) => (v[t] = m[i + 1]!.padStart(2, "0")));
+  tokens.forEach((t, i) => {
+    v[t] = m[i + 1]!.padStart(2, "0");
+  });
   return `${v.YYYY}-${v.MM}-${v.DD} ${v.HH}:${v.mm}:${v.ss}`;
 }
 

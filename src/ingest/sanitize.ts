@@ -3,20 +3,66 @@
 import { FilterXSS, type IFilterXSSOptions, parseAttr } from "../core/xss";
 
 const ALLOWED: Record<string, string[]> = {
-  p: ["class"], br: [], hr: [], div: [], span: [],
-  h2: [], h3: [], h4: [], h5: [], h6: [],
-  strong: [], b: [], em: [], i: [], u: [], s: [], sub: [], sup: [], small: [], mark: [],
-  blockquote: ["cite"], q: ["cite"], pre: [], code: [],
-  ul: [], ol: ["start"], li: [], dl: [], dt: [], dd: [],
+  p: ["class"],
+  br: [],
+  hr: [],
+  div: [],
+  span: [],
+  h2: [],
+  h3: [],
+  h4: [],
+  h5: [],
+  h6: [],
+  strong: [],
+  b: [],
+  em: [],
+  i: [],
+  u: [],
+  s: [],
+  sub: [],
+  sup: [],
+  small: [],
+  mark: [],
+  blockquote: ["cite"],
+  q: ["cite"],
+  pre: [],
+  code: [],
+  ul: [],
+  ol: ["start"],
+  li: [],
+  dl: [],
+  dt: [],
+  dd: [],
   a: ["href", "title"],
   img: ["src", "alt", "title", "width", "height"],
-  figure: [], figcaption: [],
-  table: [], thead: [], tbody: [], tfoot: [], tr: [], th: ["colspan", "rowspan", "scope"], td: ["colspan", "rowspan"],
+  figure: [],
+  figcaption: [],
+  table: [],
+  thead: [],
+  tbody: [],
+  tfoot: [],
+  tr: [],
+  th: ["colspan", "rowspan", "scope"],
+  td: ["colspan", "rowspan"],
   caption: [],
 };
 
 // Whole elements whose content is never text a reader should see.
-const DROP_WITH_CONTENT = ["script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math", "form", "textarea", "select", "button"];
+const DROP_WITH_CONTENT = [
+  "script",
+  "style",
+  "iframe",
+  "object",
+  "embed",
+  "noscript",
+  "template",
+  "svg",
+  "math",
+  "form",
+  "textarea",
+  "select",
+  "button",
+];
 
 // Lazy-loading markup keeps the real address in one of these; it becomes `src`.
 const LAZY_SRC_ATTRIBUTES = ["data-src", "data-original", "data-lazy-src", "data-actualsrc"];
@@ -69,7 +115,11 @@ function decodeAttr(value: string): string {
   return value
     .replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
     .replace(/&#(\d+);?/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 function renderImg(attrs: Record<string, string>): string {
@@ -104,7 +154,9 @@ const HAS_SPACE = /\s|\n|\t/;
 const WHITESPACE = /\s/;
 
 // Per allowed tag: the attributes it may keep, and how xss writes it bare.
-const BARE = new Map(Object.entries(ALLOWED).map(([tag, names]) => [tag, { names, open: `<${tag}>`, selfClosed: `<${tag} />` }]));
+const BARE = new Map(
+  Object.entries(ALLOWED).map(([tag, names]) => [tag, { names, open: `<${tag}>`, selfClosed: `<${tag} />` }]),
+);
 
 /** What xss writes for an allowed start tag that can keep no attribute, or undefined when one
  *  of its allowed attributes may be there (xss then parses them). */
@@ -132,14 +184,15 @@ const OPTIONS: IFilterXSSOptions = {
   allowCommentTag: false,
   css: false,
   // xss's own escaping of text, with one scan first: most text has neither character.
-  escapeHtml: (text) => (text.indexOf("<") === -1 && text.indexOf(">") === -1 ? text : text.replace(/</g, "&lt;").replace(/>/g, "&gt;")),
+  escapeHtml: (text) =>
+    text.indexOf("<") === -1 && text.indexOf(">") === -1 ? text : text.replace(/</g, "&lt;").replace(/>/g, "&gt;"),
   onTag(tag, html, info) {
     if (info.isClosing) return undefined;
     if (tag === "img") return renderImg(readAttributes(html));
     if (tag === "a") return renderAnchorOpen(readAttributes(html));
     return info.isWhite ? bareStartTag(tag, html) : undefined;
   },
-  safeAttrValue(tag, name, value) {
+  safeAttrValue(_tag, name, value) {
     if (name === "cite") return escapeAttr(safeUrl(decodeAttr(value)) ?? "");
     if (name === "class") return /^[\w -]{1,64}$/.test(value) ? value : "";
     return escapeAttr(decodeAttr(value));

@@ -24,7 +24,10 @@ export function sourceHealthJson(s: SourceWithState, now: number) {
     last_duration_ms: s.state.lastDurationMs,
     // Null when nothing is scheduled (disabled, paused, or no feed); else the next cron tick at
     // or after the stored time.
-    next_attempt_at: s.enabled && s.state.pausedAt === null && s.feedUrl ? instantJson(Math.max(s.state.nextFetchAt, now), s.timezone) : null,
+    next_attempt_at:
+      s.enabled && s.state.pausedAt === null && s.feedUrl
+        ? instantJson(Math.max(s.state.nextFetchAt, now), s.timezone)
+        : null,
   };
 }
 

@@ -8,7 +8,8 @@ import { articlePath } from "../core/urls";
 const esc = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-const entryUrl = (base: string, e: SitemapEntry) => `${base}${articlePath({ id: e.id, pathDate: e.pathDate, source: { slug: e.sourceSlug } })}`;
+const entryUrl = (base: string, e: SitemapEntry) =>
+  `${base}${articlePath({ id: e.id, pathDate: e.pathDate, source: { slug: e.sourceSlug } })}`;
 
 /** sitemaps.org: at most 50,000 URLs per sitemap file. */
 export const SITEMAP_MAX_URLS = 50_000;
@@ -31,13 +32,18 @@ export function renderRobots(base: string): string {
 
 export function renderSitemapIndex(base: string, months: readonly { month: string; lastModified: number }[]): string {
   const items = months
-    .map((m) => `  <sitemap><loc>${esc(`${base}/sitemaps/${m.month.replace("/", "-")}.xml`)}</loc><lastmod>${iso(m.lastModified)}</lastmod></sitemap>`)
+    .map(
+      (m) =>
+        `  <sitemap><loc>${esc(`${base}/sitemaps/${m.month.replace("/", "-")}.xml`)}</loc><lastmod>${iso(m.lastModified)}</lastmod></sitemap>`,
+    )
     .join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${items}\n</sitemapindex>\n`;
 }
 
 export function renderSitemap(base: string, entries: readonly SitemapEntry[]): string {
-  const urls = entries.map((e) => `  <url><loc>${esc(entryUrl(base, e))}</loc><lastmod>${iso(e.updated)}</lastmod></url>`).join("\n");
+  const urls = entries
+    .map((e) => `  <url><loc>${esc(entryUrl(base, e))}</loc><lastmod>${iso(e.updated)}</lastmod></url>`)
+    .join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls}\n</urlset>\n`;
 }
 
@@ -61,7 +67,12 @@ ${urls}
 `;
 }
 
-export function renderOpml(base: string, siteTitle: string, sources: readonly { slug: string; name: string; label: string }[], nowMs: number): string {
+export function renderOpml(
+  base: string,
+  siteTitle: string,
+  sources: readonly { slug: string; name: string; label: string }[],
+  nowMs: number,
+): string {
   const outlines = sources
     .map(
       (s) =>

@@ -43,7 +43,8 @@ class OffsetDate extends Date {
 /** An xml-js compact text node, where `feed` types the field as a string (see OffsetDate). */
 const textNode = (text: string) => ({ _text: text }) as unknown as string;
 
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const clean = (s: string) => stripXmlInvalid(s);
 
 const TOKEN = "\uFFFE";
@@ -84,7 +85,13 @@ function absolute(doc: FeedDocument, url: string): string {
 }
 
 const IMAGE_TYPES: Record<string, string> = {
-  jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", webp: "image/webp", avif: "image/avif", svg: "image/svg+xml",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  gif: "image/gif",
+  webp: "image/webp",
+  avif: "image/avif",
+  svg: "image/svg+xml",
 };
 
 /** Type of an absolute image URL by its path's extension (a regex: `feed` parses it twice already). */
@@ -125,7 +132,14 @@ function newFeed(doc: FeedDocument, selfKey: "atom" | "rss"): Feed {
 }
 
 const FH = "http://purl.org/syndication/history/1.0";
-const LINK_RELS = [["first", "first"], ["next", "next"], ["previous", "previous"], ["current", "current"], ["prevArchive", "prev-archive"], ["nextArchive", "next-archive"]] as const;
+const LINK_RELS = [
+  ["first", "first"],
+  ["next", "next"],
+  ["previous", "previous"],
+  ["current", "current"],
+  ["prevArchive", "prev-archive"],
+  ["nextArchive", "next-archive"],
+] as const;
 
 /** RFC 5005 links of a document, as [rel, href]. */
 function historyLinks(doc: FeedDocument): [string, string][] {
@@ -152,7 +166,12 @@ function itemKey(format: "rss" | "atom", doc: FeedDocument, a: Article): string 
 /** The first item of every document, dropped after: it marks where items go even when all are
  *  kept ones. RSS declares the content namespaces only when some item has content. */
 function placeholder(doc: FeedDocument): Item {
-  return { title: "", link: doc.homePageUrl, date: new OffsetDate(doc.updated), content: doc.items.length > 0 ? "-" : undefined };
+  return {
+    title: "",
+    link: doc.homePageUrl,
+    date: new OffsetDate(doc.updated),
+    content: doc.items.length > 0 ? "-" : undefined,
+  };
 }
 
 /** The markup before, of each, and after the `tag` elements (each with the line break and indent
@@ -173,7 +192,15 @@ function splitItems(xml: string, tag: string): { head: string; items: string[]; 
 
 /** The document: `feed`'s head and tail, and each item either kept or the next one it wrote
  *  (completed by `finish`, restored, and kept). */
-function assemble(xml: string, tag: string, doc: FeedDocument, keys: string[], kept: (Fragment | undefined)[], p: Parking, finish: (markup: string, a: Article) => string): string {
+function assemble(
+  xml: string,
+  tag: string,
+  doc: FeedDocument,
+  keys: string[],
+  kept: (Fragment | undefined)[],
+  p: Parking,
+  finish: (markup: string, a: Article) => string,
+): string {
   const { head, items, tail } = splitItems(xml, tag);
   const out = p.restore(head, []);
   let next = 1; // items[0] is the placeholder
@@ -222,7 +249,7 @@ export function renderRss(doc: FeedDocument): string {
     });
   });
   let xml = feed.rss2();
-  if (doc.history) xml = xml.replace("<rss version=\"2.0\"", `<rss version="2.0" xmlns:fh="${FH}"`);
+  if (doc.history) xml = xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${FH}"`);
   // dc:creator and <source> have no field in feed; given to it as extensions they cost xml-js
   // as much as the rest of the item, so they are written here, last in the item, where xml-js put
   // them, byte for byte as it did.
@@ -264,7 +291,9 @@ export function renderAtom(doc: FeedDocument): string {
   // edited by position: RFC 5005 links after the self link, the root's namespaces and language,
   // the enclosure and <source> closing each entry.
   let xml = feed.atom1();
-  const extra = historyLinks(doc).map(([rel, href]) => `\n    <link rel="${rel}" href="${escapeHtml(href)}"/>`).join("");
+  const extra = historyLinks(doc)
+    .map(([rel, href]) => `\n    <link rel="${rel}" href="${escapeHtml(href)}"/>`)
+    .join("");
   const history = doc.history ? `\n    <fh:${doc.history}/>` : "";
   if (extra || history) {
     const self = xml.indexOf('<link rel="self"');
@@ -272,7 +301,10 @@ export function renderAtom(doc: FeedDocument): string {
     xml = `${xml.slice(0, end)}${extra}${history}${xml.slice(end)}`;
   }
   const ns = doc.history ? ` xmlns:fh="${FH}"` : "";
-  xml = xml.replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom"${ns} xml:lang="${doc.language}">`);
+  xml = xml.replace(
+    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    `<feed xmlns="http://www.w3.org/2005/Atom"${ns} xml:lang="${doc.language}">`,
+  );
   return assemble(xml, "entry", doc, keys, kept, p, (entry, a) => {
     const source = `<source>\n            <id>${escapeHtml(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <link rel="alternate" href="${escapeHtml(`${doc.baseUrl}/category/${a.source.slug}.html`)}"/>\n        </source>`;
     return `${entry.slice(0, -"</entry>".length)}${atomEnclosure(doc, a)}    ${source}\n    </entry>`;

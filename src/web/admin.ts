@@ -9,12 +9,17 @@ import * as z from "zod/mini";
 import { isTimeZone } from "../core/time";
 import { d1Runner } from "../db/sql";
 import {
-  type SourceFields, createSourceStatement, deleteSourceStatements, getSourceWithState, listSourcesWithState, updateSourceStatement,
+  type SourceFields,
+  createSourceStatement,
+  deleteSourceStatements,
+  getSourceWithState,
+  listSourcesWithState,
+  updateSourceStatement,
   toNav,
 } from "../db/sources";
 import { refreshDeps } from "../ingest/cron";
 import { previewSource, refreshSource } from "../ingest/refresh";
-import { RuleError, parseRules } from "../ingest/rules";
+import { parseRules } from "../ingest/rules";
 import { forgetUnreadPagesStatement } from "../db/pages";
 import { publishToSubscribers } from "../websub/wiring";
 import { sourceHealthJson, sourceJson } from "../render/api";
@@ -32,8 +37,12 @@ const isHttpUrl = (v: string) => {
 };
 
 const slug = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be 1–64 lowercase letters, digits, - or _"));
-const text = z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100, "must be at most 100 characters"));
-const httpUrl = z.string().check(z.maxLength(2000, "must be at most 2000 characters"), z.refine(isHttpUrl, "must be an absolute http(s) URL"));
+const text = z
+  .string()
+  .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100, "must be at most 100 characters"));
+const httpUrl = z
+  .string()
+  .check(z.maxLength(2000, "must be at most 2000 characters"), z.refine(isHttpUrl, "must be an absolute http(s) URL"));
 const fields = {
   name: text,
   feed_url: httpUrl,
@@ -41,7 +50,13 @@ const fields = {
   homepage: z.optional(z.nullable(httpUrl)),
   timezone: z.optional(z.string().check(z.refine(isTimeZone, "must be an IANA time zone such as Asia/Shanghai"))),
   interval_minutes: z.optional(
-    z.number().check(z.refine(Number.isInteger, "must be a whole number"), z.gte(5, "must be at least 5"), z.lte(1440, "must be at most 1440")),
+    z
+      .number()
+      .check(
+        z.refine(Number.isInteger, "must be a whole number"),
+        z.gte(5, "must be at least 5"),
+        z.lte(1440, "must be at most 1440"),
+      ),
   ),
   enabled: z.optional(z.boolean()),
   // How the source is read: a feed (default), web pages or a JSON API; its rules are checked by
@@ -61,9 +76,13 @@ function jsonBody<S extends z.ZodMiniType>(schema: S) {
     const errors = result.error.issues.map((i) => ({
       field: i.path.join(".") || (i.code === "unrecognized_keys" ? i.keys.join(", ") : "(body)"),
       reason:
-        i.code === "unrecognized_keys" ? "is not a known field"
-        : i.code === "invalid_type" ? (i.input === undefined ? "is required" : `must be a ${i.expected}`)
-        : i.message,
+        i.code === "unrecognized_keys"
+          ? "is not a known field"
+          : i.code === "invalid_type"
+            ? i.input === undefined
+              ? "is required"
+              : `must be a ${i.expected}`
+            : i.message,
     }));
     return problem(c, 400, `invalid request body: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`, errors);
   });
@@ -84,10 +103,18 @@ const requireAdmin = bearerAuth({
 });
 
 /** The kind and rules a write leaves the source with, checked; a RuleError names the field. */
-function checkedRules(body: z.infer<typeof patchBody>, base: Pick<SourceFields, "kind" | "rules">): Pick<SourceFields, "kind" | "rules"> {
+function checkedRules(
+  body: z.infer<typeof patchBody>,
+  base: Pick<SourceFields, "kind" | "rules">,
+): Pick<SourceFields, "kind" | "rules"> {
   const kind = body.kind ?? base.kind;
   // A new kind starts from no rules unless the same request gives them.
-  const raw = body.rules !== undefined ? body.rules : kind === base.kind && base.rules ? (JSON.parse(base.rules) as unknown) : null;
+  const raw =
+    body.rules !== undefined
+      ? body.rules
+      : kind === base.kind && base.rules
+        ? (JSON.parse(base.rules) as unknown)
+        : null;
   parseRules(kind, raw);
   return { kind, rules: raw === null ? null : JSON.stringify(raw) };
 }
@@ -135,10 +162,21 @@ export const admin = new Hono<AppEnv>()
     const db = primary(c);
     const now = Date.now();
     const created = await db.all<{ id: number }>(
-      createSourceStatement(body.slug, toFields(body, {
-        name: body.name, label: body.label ?? body.name, feedUrl: body.feed_url, homepage: null,
-        timezone: c.var.config.defaultTimezone, intervalMinutes: c.var.config.refreshIntervalMinutes, enabled: true, kind: "feed", rules: null,
-      }), now),
+      createSourceStatement(
+        body.slug,
+        toFields(body, {
+          name: body.name,
+          label: body.label ?? body.name,
+          feedUrl: body.feed_url,
+          homepage: null,
+          timezone: c.var.config.defaultTimezone,
+          intervalMinutes: c.var.config.refreshIntervalMinutes,
+          enabled: true,
+          kind: "feed",
+          rules: null,
+        }),
+        now,
+      ),
     );
     if (created.length === 0) return problem(c, 409, `a source with slug "${body.slug}" exists`);
     const source = await getSourceWithState(db, body.slug);
@@ -150,8 +188,15 @@ export const admin = new Hono<AppEnv>()
     const body = c.req.valid("json");
     const { config } = c.var;
     const fields = toFields(body, {
-      name: body.name, label: body.label ?? body.name, feedUrl: body.feed_url, homepage: null,
-      timezone: config.defaultTimezone, intervalMinutes: config.refreshIntervalMinutes, enabled: true, kind: "feed", rules: null,
+      name: body.name,
+      label: body.label ?? body.name,
+      feedUrl: body.feed_url,
+      homepage: null,
+      timezone: config.defaultTimezone,
+      intervalMinutes: config.refreshIntervalMinutes,
+      enabled: true,
+      kind: "feed",
+      rules: null,
     });
     const preview = await previewSource(refreshDeps(c.env, config), fields);
     return c.json(preview, preview.error ? 422 : 200);
@@ -168,7 +213,10 @@ export const admin = new Hono<AppEnv>()
     const body = c.req.valid("json");
     const fields = toFields(body, existing);
     const rulesChanged = fields.kind !== existing.kind || fields.rules !== existing.rules;
-    await db.batch([updateSourceStatement(slugParam, fields, body.enabled === true), ...(rulesChanged ? [forgetUnreadPagesStatement(slugParam)] : [])]);
+    await db.batch([
+      updateSourceStatement(slugParam, fields, body.enabled === true),
+      ...(rulesChanged ? [forgetUnreadPagesStatement(slugParam)] : []),
+    ]);
     return c.json(sourceJson((await getSourceWithState(db, slugParam))!, Date.now()));
   })
   .delete("/api/v1/sources/:slug", async (c) => {

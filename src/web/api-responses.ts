@@ -20,11 +20,19 @@ export const ARTICLE = z.object({
 });
 export const ARTICLE_LIST = z.object({ items: z.array(ARTICLE), next_cursor: nullableString });
 export const CATEGORY = z.object({
-  slug: z.string(), name: z.string(), label: z.string(), url: z.string(), feed_url: z.string(), article_count: z.number(), latest_update: nullableString,
+  slug: z.string(),
+  name: z.string(),
+  label: z.string(),
+  url: z.string(),
+  feed_url: z.string(),
+  article_count: z.number(),
+  latest_update: nullableString,
 });
 export const TAG = z.object({ name: z.string(), url: z.string(), article_count: z.number() });
 export const PROBLEM = z.object({
-  type: z.string(), title: z.string(), status: z.number(), detail: z.string(),
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
   errors: z.optional(z.array(z.object({ field: z.string(), reason: z.string() }))),
 });
-

@@ -23,14 +23,20 @@ const instantOf = (v: string) => (RFC3339.test(v) ? parseFeedDate(v, "UTC") : nu
 
 // --- schemas: they validate, and they are the OpenAPI document -----------------------------
 
-const dateTime = z.string().check(
-  z.refine((v) => instantOf(v) !== null, "must be an RFC 3339 date-time such as 2022-02-21T10:27:50+08:00"),
-);
-const limit = z.string().check(z.refine((v) => /^\d{1,3}$/.test(v) && +v >= 1 && +v <= 100, "must be an integer from 1 to 100"));
+const dateTime = z
+  .string()
+  .check(z.refine((v) => instantOf(v) !== null, "must be an RFC 3339 date-time such as 2022-02-21T10:27:50+08:00"));
+const limit = z
+  .string()
+  .check(z.refine((v) => /^\d{1,3}$/.test(v) && +v >= 1 && +v <= 100, "must be an integer from 1 to 100"));
 
 export const LIST_QUERY = {
-  category: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a category slug such as guilinwanbao"))),
-  tag: z.optional(z.string().check(z.minLength(1, "must not be empty"), z.maxLength(64, "must be at most 64 characters"))),
+  category: z.optional(
+    z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a category slug such as guilinwanbao")),
+  ),
+  tag: z.optional(
+    z.string().check(z.minLength(1, "must not be empty"), z.maxLength(64, "must be at most 64 characters")),
+  ),
   q: z.optional(
     z.string().check(
       z.maxLength(MAX_QUERY_CHARS, `must be at most ${MAX_QUERY_CHARS} characters`),
@@ -39,7 +45,11 @@ export const LIST_QUERY = {
   ),
   since: z.optional(dateTime),
   until: z.optional(dateTime),
-  cursor: z.optional(z.string().check(z.refine((v) => decodeCursor(v) !== null, "is not a cursor this API issued (use next_cursor as given)"))),
+  cursor: z.optional(
+    z
+      .string()
+      .check(z.refine((v) => decodeCursor(v) !== null, "is not a cursor this API issued (use next_cursor as given)")),
+  ),
   limit: z.optional(limit),
   include: z.optional(z.enum(["content"])),
 } as const;
@@ -60,7 +70,10 @@ export const PARAM_DOCS: Record<keyof typeof LIST_QUERY, string> = {
 function parseQuery(c: Context<AppEnv>): z.infer<typeof listQuery> | Response {
   const result = z.safeParse(listQuery, c.req.query());
   if (result.success) return result.data;
-  const errors = result.error.issues.map((i) => ({ field: i.path.join("."), reason: i.code === "invalid_value" ? "must be one of: content" : i.message }));
+  const errors = result.error.issues.map((i) => ({
+    field: i.path.join("."),
+    reason: i.code === "invalid_value" ? "must be one of: content" : i.message,
+  }));
   return problem(c, 400, `invalid query: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`, errors);
 }
 
@@ -88,13 +101,18 @@ export const api = new Hono<AppEnv>()
     const filters: { -readonly [K in keyof ListFilters]: ListFilters[K] } = {};
     if (query.category !== undefined) {
       const source = await getSourceBySlug(db, query.category);
-      if (!source) return problem(c, 400, "invalid query: category no such category", [{ field: "category", reason: "no such category" }]);
+      if (!source)
+        return problem(c, 400, "invalid query: category no such category", [
+          { field: "category", reason: "no such category" },
+        ]);
       filters.sourceId = source.id;
     }
     if (query.since) filters.sinceMs = instantOf(query.since)!.ms;
     if (query.until) filters.untilMs = instantOf(query.until)!.ms;
     if (filters.sinceMs !== undefined && filters.untilMs !== undefined && filters.sinceMs >= filters.untilMs) {
-      return problem(c, 400, "invalid query: until must be later than since", [{ field: "until", reason: "must be later than since" }]);
+      return problem(c, 400, "invalid query: until must be later than since", [
+        { field: "until", reason: "must be later than since" },
+      ]);
     }
     let scope: Scope;
     if (query.q !== undefined) {
@@ -134,15 +152,23 @@ export const api = new Hono<AppEnv>()
         url: `${base}${categoryPath(s.slug)}`,
         feed_url: `${base}/category/${s.slug}/feed.xml`,
         article_count: s.articleCount,
-        latest_update: s.latestUpdate === null ? null : toRfc3339({ ms: s.latestUpdate, offset: zoneOffset(s.timezone, s.latestUpdate) ?? 0 }),
+        latest_update:
+          s.latestUpdate === null
+            ? null
+            : toRfc3339({ ms: s.latestUpdate, offset: zoneOffset(s.timezone, s.latestUpdate) ?? 0 }),
       })),
     });
   })
   .get("/api/v1/tags", async (c) => {
     const base = c.var.config.baseUrl;
-    return c.json({ items: (await listTagStats(c.var.db)).map((t) => ({ name: t.name, url: `${base}${tagPath(t.name)}`, article_count: t.articleCount })) });
+    return c.json({
+      items: (await listTagStats(c.var.db)).map((t) => ({
+        name: t.name,
+        url: `${base}${tagPath(t.name)}`,
+        article_count: t.articleCount,
+      })),
+    });
   });
 // /api/v1/openapi.json is a static asset written by `npm run openapi` (scripts/openapi.ts) from
 // the schemas above; `npm run check` fails when it is stale. Built outside the Worker because
 // zod's JSON Schema writer alone would cost the bundle ~13 KiB gzipped.
-

@@ -4,7 +4,14 @@ import { NotFoundError } from "../core/errors";
 import { listArticleMonths, listMonthEntries, listRecentEntries } from "../db/articles";
 import { listSources } from "../db/sources";
 import {
-  NEWS_MAX_URLS, NEWS_WINDOW_MS, SITEMAP_MAX_URLS, renderNewsSitemap, renderOpml, renderRobots, renderSitemap, renderSitemapIndex,
+  NEWS_MAX_URLS,
+  NEWS_WINDOW_MS,
+  SITEMAP_MAX_URLS,
+  renderNewsSitemap,
+  renderOpml,
+  renderRobots,
+  renderSitemap,
+  renderSitemapIndex,
 } from "../render/discovery";
 import type { AppEnv } from "./context";
 
@@ -15,7 +22,10 @@ const CACHE = "public, max-age=3600, stale-while-revalidate=86400";
 export const discovery = new Hono<AppEnv>()
   .get("/robots.txt", (c) => c.text(renderRobots(c.var.config.baseUrl), 200, { "cache-control": CACHE }))
   .get("/sitemap.xml", async (c) =>
-    c.body(renderSitemapIndex(c.var.config.baseUrl, await listArticleMonths(c.var.db)), 200, { "content-type": XML, "cache-control": CACHE }),
+    c.body(renderSitemapIndex(c.var.config.baseUrl, await listArticleMonths(c.var.db)), 200, {
+      "content-type": XML,
+      "cache-control": CACHE,
+    }),
   )
   .get("/sitemaps/:file{\\d{4}-\\d{2}\\.xml}", async (c) => {
     const month = c.req.param("file").slice(0, 7).replace("-", "/");
@@ -25,7 +35,10 @@ export const discovery = new Hono<AppEnv>()
   })
   .get("/sitemap-news.xml", async (c) => {
     const entries = await listRecentEntries(c.var.db, Date.now() - NEWS_WINDOW_MS, NEWS_MAX_URLS);
-    return c.body(renderNewsSitemap(c.var.config.baseUrl, entries), 200, { "content-type": XML, "cache-control": "public, max-age=300" });
+    return c.body(renderNewsSitemap(c.var.config.baseUrl, entries), 200, {
+      "content-type": XML,
+      "cache-control": "public, max-age=300",
+    });
   })
   .get("/opml.xml", async (c) => {
     const { config, db } = c.var;

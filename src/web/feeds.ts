@@ -37,7 +37,9 @@ export function parseFeedLimit(raw: string | null | undefined): number {
   if (raw === undefined || raw === null) return FEED_LIMIT.default;
   const n = Number(raw);
   if (!/^\d{1,3}$/.test(raw) || n < FEED_LIMIT.min || n > FEED_LIMIT.max) {
-    throw new BadRequestError(`limit must be an integer from ${FEED_LIMIT.min} to ${FEED_LIMIT.max}, got ${JSON.stringify(raw)}`);
+    throw new BadRequestError(
+      `limit must be an integer from ${FEED_LIMIT.min} to ${FEED_LIMIT.max}, got ${JSON.stringify(raw)}`,
+    );
   }
   return n;
 }
@@ -78,15 +80,24 @@ function memoryFor(config: Config): MemoryCache {
 const RENDERED_AT = "x-rendered-at";
 
 /** Forget a feed's cached copies (tests use it to stand in for max-age passing). */
-export async function evictFeed(url: string, browser: boolean, layers: { memory?: boolean; edge?: boolean } = { memory: true, edge: true }) {
+export async function evictFeed(
+  url: string,
+  browser: boolean,
+  layers: { memory?: boolean; edge?: boolean } = { memory: true, edge: true },
+) {
   const key = feedCacheKey(canonicalFeedUrl(url).href, browser);
   if (layers.memory) memory.delete(key.url);
   if (layers.edge) await caches.default.delete(key);
 }
 
-function fromCache(reqHeaders: Headers, cached: { body: string | ReadableStream | null; headers: Headers }, layer: string): Response {
+function fromCache(
+  reqHeaders: Headers,
+  cached: { body: string | ReadableStream | null; headers: Headers },
+  layer: string,
+): Response {
   const lm = cached.headers.get("last-modified");
-  if (isNotModified(reqHeaders, cached.headers.get("etag") ?? "", lm ? Date.parse(lm) : null)) return notModified(cached.headers);
+  if (isNotModified(reqHeaders, cached.headers.get("etag") ?? "", lm ? Date.parse(lm) : null))
+    return notModified(cached.headers);
   const res = new Response(cached.body, { headers: cached.headers });
   res.headers.set("x-cache", layer);
   res.headers.delete(RENDERED_AT);
@@ -107,9 +118,11 @@ export const ARCHIVE_MAX_ITEMS = 2000;
 const ARCHIVE_CACHE = "public, max-age=86400, stale-while-revalidate=604800, stale-if-error=604800";
 
 const fileOf = (format: FeedFormat) => (format === "rss" ? "rss.xml" : format === "json" ? "feed.json" : "feed.xml");
-const archiveUrl = (base: string, prefix: string, month: string, format: FeedFormat) => `${base}${prefix}/archive/${month.replace("/", "-")}/${fileOf(format)}`;
+const archiveUrl = (base: string, prefix: string, month: string, format: FeedFormat) =>
+  `${base}${prefix}/archive/${month.replace("/", "-")}/${fileOf(format)}`;
 
-const readFeedCursor = (c: Context<AppEnv>) => readBeforeCursor(c, "before is not a cursor this feed issued (follow its rel=next link)");
+const readFeedCursor = (c: Context<AppEnv>) =>
+  readBeforeCursor(c, "before is not a cursor this feed issued (follow its rel=next link)");
 
 /** The archive chain around this document: for a month its older and newer months, for the first
  *  page of a listing with archives the newest month. Index seeks only. */
@@ -142,7 +155,12 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
   const now = Date.now();
   const memory = memoryFor(config);
   const held = memory.get(key.url, now);
-  if (held) return fromCache(reqHeaders, { body: held.body, headers: new Headers(held.headers as [string, string][]) }, "memory");
+  if (held)
+    return fromCache(
+      reqHeaders,
+      { body: held.body, headers: new Headers(held.headers as [string, string][]) },
+      "memory",
+    );
   const cache = caches.default;
   const hit = await cache.match(key);
   if (hit) {
@@ -160,13 +178,27 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
   const selfUrl = `${config.baseUrl}${requested.pathname}${requested.search}`;
   const hubUrl = hubFor(c.env, config, listing, before);
   const etagFor = (parts: readonly (string | number)[]) =>
-    strongEtag([RENDER_VERSION, format, browser, config.baseUrl, config.siteTitle, listing.title, selfUrl, limit, archives, parts]);
+    strongEtag([
+      RENDER_VERSION,
+      format,
+      browser,
+      config.baseUrl,
+      config.siteTitle,
+      listing.title,
+      selfUrl,
+      limit,
+      archives,
+      parts,
+    ]);
   const headersFor = (etag: string, lastModified: number | null) => {
     const h = new Headers({
       "content-type": browser ? "application/xml; charset=utf-8" : FORMATS[format].type,
       etag,
       // A past month's archive does not change: crawlers and readers may keep it a day.
-      "cache-control": isArchive && listing.scope.kind === "month" && listing.scope.month < currentMonth(now) ? ARCHIVE_CACHE : cacheControl(policy),
+      "cache-control":
+        isArchive && listing.scope.kind === "month" && listing.scope.month < currentMonth(now)
+          ? ARCHIVE_CACHE
+          : cacheControl(policy),
       vary: "Accept",
     });
     if (lastModified !== null) h.set("last-modified", httpDate(lastModified));
@@ -183,7 +215,13 @@ async function serveFeed(c: Context<AppEnv>, format: FeedFormat, resolve: () => 
     if (isNotModified(reqHeaders, etag, v.lastModified)) return notModified(headersFor(etag, v.lastModified));
   }
 
-  const { body, version: v } = await renderListing(db, config, format, listing, { requested, limit, before, archives, hubUrl });
+  const { body, version: v } = await renderListing(db, config, format, listing, {
+    requested,
+    limit,
+    before,
+    archives,
+    hubUrl,
+  });
   const headers = headersFor(await etagFor(v.parts), v.lastModified);
   memory.set(key.url, { body, headers: [...headers], expiresAt: now + policy.maxAge * 1000 });
   const stored = new Headers(headers);
@@ -221,7 +259,8 @@ async function renderListing(db: SqlRunner, config: Config, format: FeedFormat, 
     : {
         first: complete ? undefined : first,
         next: page.next ? withQuery(first, "before", encodeCursor(page.next)) : undefined,
-        prevArchive: !complete && archives?.older ? archiveUrl(config.baseUrl, prefix, archives.older, format) : undefined,
+        prevArchive:
+          !complete && archives?.older ? archiveUrl(config.baseUrl, prefix, archives.older, format) : undefined,
       };
   const requestedPath = `${pageBase.pathname}${pageBase.searchParams.has("q") ? `?q=${encodeURIComponent(pageBase.searchParams.get("q")!)}` : ""}`;
   const doc: FeedDocument = {
@@ -236,7 +275,10 @@ async function renderListing(db: SqlRunner, config: Config, format: FeedFormat, 
     baseUrl: config.baseUrl,
     language: "zh-CN",
     ttlMinutes: config.refreshIntervalMinutes,
-    updated: page.items.reduce((u, a) => (a.updated.ms > u.ms ? a.updated : u), page.items[0]?.updated ?? { ms: 0, offset: 0 }),
+    updated: page.items.reduce(
+      (u, a) => (a.updated.ms > u.ms ? a.updated : u),
+      page.items[0]?.updated ?? { ms: 0, offset: 0 },
+    ),
     items: page.items,
   };
   return { body: FORMATS[format].render(doc), version: versionOfArticles(page.items) };
@@ -278,11 +320,20 @@ async function sourceListing(db: SqlRunner, config: Config, slug: string): Promi
 }
 
 /** A month's archive document (RFC 5005) of the site or of one source. */
-async function archiveListing(db: SqlRunner, config: Config, slug: string | null, monthParam: string): Promise<Listing> {
+async function archiveListing(
+  db: SqlRunner,
+  config: Config,
+  slug: string | null,
+  monthParam: string,
+): Promise<Listing> {
   const month = monthParam.replace("-", "/");
   const base = slug === null ? siteListing(config) : await sourceListing(db, config, slug);
   const source = base.scope.kind === "source" ? base.scope.source : null;
-  return { ...base, scope: { kind: "month", month, source }, title: `${base.title}（${month.replace("/", "年")}月存档）` };
+  return {
+    ...base,
+    scope: { kind: "month", month, source },
+    title: `${base.title}（${month.replace("/", "年")}月存档）`,
+  };
 }
 
 async function tagListing(db: SqlRunner, config: Config, tag: string): Promise<Listing> {
@@ -298,7 +349,8 @@ async function tagListing(db: SqlRunner, config: Config, tag: string): Promise<L
 function searchListing(config: Config, url: URL): Listing {
   const query = (url.searchParams.get("q") ?? "").trim();
   const built = query.length <= MAX_QUERY_CHARS ? buildSearchQuery(query) : null;
-  if (!built) throw new BadRequestError(`q must be 1–${MAX_QUERY_CHARS} characters with a letter, digit or Chinese character`);
+  if (!built)
+    throw new BadRequestError(`q must be 1–${MAX_QUERY_CHARS} characters with a letter, digit or Chinese character`);
   return {
     scope: { kind: "search", query, match: built.match },
     title: `搜索：${query} - ${config.siteTitle}`,
@@ -325,23 +377,50 @@ const threeFormats = (paths: FeedPaths, resolve: Resolver): FeedRoute[] =>
 const FEED_ROUTES: readonly FeedRoute[] = [
   ...threeFormats(feedPaths({ kind: "all" }), async (_db, config) => siteListing(config)),
   ...threeFormats(feedPaths({ kind: "source", slug: ":slug" }), (db, config, p) => sourceListing(db, config, p.slug!)),
-  ...threeFormats({ atom: "/tag/:tag/feed.xml", rss: "/tag/:tag/rss.xml", json: "/tag/:tag/feed.json" }, (db, config, p) => tagListing(db, config, p.tag!)),
+  ...threeFormats(
+    { atom: "/tag/:tag/feed.xml", rss: "/tag/:tag/rss.xml", json: "/tag/:tag/feed.json" },
+    (db, config, p) => tagListing(db, config, p.tag!),
+  ),
   ...(["atom", "rss"] as const).flatMap((format): FeedRoute[] => [
-    { path: `/archive/:month{\\d{4}-\\d{2}}/${fileOf(format)}`, format, topic: false, resolve: (db, config, p) => archiveListing(db, config, null, p.month!) },
     {
-      path: `/category/:slug/archive/:month{\\d{4}-\\d{2}}/${fileOf(format)}`, format, topic: false,
+      path: `/archive/:month{\\d{4}-\\d{2}}/${fileOf(format)}`,
+      format,
+      topic: false,
+      resolve: (db, config, p) => archiveListing(db, config, null, p.month!),
+    },
+    {
+      path: `/category/:slug/archive/:month{\\d{4}-\\d{2}}/${fileOf(format)}`,
+      format,
+      topic: false,
       resolve: (db, config, p) => archiveListing(db, config, p.slug!, p.month!),
     },
   ]),
-  ...threeFormats({ atom: "/search/feed.xml", rss: "/search/rss.xml", json: "/search/feed.json" }, async (_db, config, _p, url) => searchListing(config, url)),
+  ...threeFormats(
+    { atom: "/search/feed.xml", rss: "/search/rss.xml", json: "/search/feed.json" },
+    async (_db, config, _p, url) => searchListing(config, url),
+  ),
   // jekyll-feed's own paths, so the original site's subscribers keep working (Atom).
-  { path: "/feed/by_tag/:file{.+\\.xml}", format: "atom", topic: true, resolve: (db, config, p) => tagListing(db, config, p.file!.slice(0, -4)) },
-  { path: "/feed/:file{[^/]+\\.xml}", format: "atom", topic: true, resolve: (db, config, p) => sourceListing(db, config, p.file!.slice(0, -4)) },
+  {
+    path: "/feed/by_tag/:file{.+\\.xml}",
+    format: "atom",
+    topic: true,
+    resolve: (db, config, p) => tagListing(db, config, p.file!.slice(0, -4)),
+  },
+  {
+    path: "/feed/:file{[^/]+\\.xml}",
+    format: "atom",
+    topic: true,
+    resolve: (db, config, p) => sourceListing(db, config, p.file!.slice(0, -4)),
+  },
 ];
 
 export const feeds = new Hono<AppEnv>();
 for (const route of FEED_ROUTES) {
-  feeds.get(route.path, (c) => serveFeed(c, route.format, () => route.resolve(c.var.db, c.var.config, c.req.param() as Params, new URL(c.req.url))));
+  feeds.get(route.path, (c) =>
+    serveFeed(c, route.format, () =>
+      route.resolve(c.var.db, c.var.config, c.req.param() as Params, new URL(c.req.url)),
+    ),
+  );
 }
 
 // --- WebSub topics ---------------------------------------------------------------------------
@@ -402,10 +481,18 @@ export async function topicVersion(db: SqlRunner, topic: Topic): Promise<string>
 }
 
 /** A topic's feed as a subscriber receives it: the same document a reader would fetch. */
-export async function renderTopic(db: SqlRunner, config: Config, topic: Topic): Promise<{ body: string; contentType: string }> {
+export async function renderTopic(
+  db: SqlRunner,
+  config: Config,
+  topic: Topic,
+): Promise<{ body: string; contentType: string }> {
   const archives = await archiveNeighbours(db, topic.listing, null);
   const { body } = await renderListing(db, config, topic.format, topic.listing, {
-    requested: topic.url, limit: topic.limit, before: null, archives, hubUrl: `${config.baseUrl}${HUB_PATH}`, // the hub delivering it
+    requested: topic.url,
+    limit: topic.limit,
+    before: null,
+    archives,
+    hubUrl: `${config.baseUrl}${HUB_PATH}`, // the hub delivering it
   });
   return { body, contentType: FORMATS[topic.format].type };
 }

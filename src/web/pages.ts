@@ -22,7 +22,11 @@ const readCursor = (c: Context<AppEnv>) => readBeforeCursor(c, "分页参数 bef
 /** A rendered page with a strong ETag of its bytes (SHA-256 of the string in hand): hono's
  *  etag() then only compares; without one it clones and re-reads the response stream to hash
  *  it, which cost more than rendering the page. Error pages get no validator. */
-async function htmlPage(c: Context<AppEnv>, page: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 400 = 200): Promise<Response> {
+async function htmlPage(
+  c: Context<AppEnv>,
+  page: HtmlEscapedString | Promise<HtmlEscapedString>,
+  status: 200 | 400 = 200,
+): Promise<Response> {
   // A JSX node's toString() is a promise when a component is async.
   const body = await (await page).toString();
   if (status === 200) c.header("etag", `"${(await sha256Hex(body)).slice(0, 32)}"`);
@@ -44,12 +48,20 @@ export const pages = new Hono<AppEnv>()
     const { config, db } = c.var;
     const before = readCursor(c);
     const { nav, page } = await readListingPage(db, { kind: "all" }, { before, limit: config.pageSize });
-    return htmlPage(c,
+    return htmlPage(
+      c,
       Listing({
-        config, nav, page, basePath: homePath(), isFirstPage: before === null,
+        config,
+        nav,
+        page,
+        basePath: homePath(),
+        isFirstPage: before === null,
         heading: "最新文章",
         meta: {
-          title: config.siteTitle, description: config.siteDescription, path: homePath(), noindex: before !== null,
+          title: config.siteTitle,
+          description: config.siteDescription,
+          path: homePath(),
+          noindex: before !== null,
           feeds: { title: config.siteTitle, paths: feedPaths({ kind: "all" }) },
         },
       }),
@@ -58,14 +70,35 @@ export const pages = new Hono<AppEnv>()
   .get("/search", async (c) => {
     const { config, db } = c.var;
     const query = (c.req.query("q") ?? "").trim();
-    if (!query) return htmlPage(c, SearchPage({ config, nav: await getNav(db), query, terms: [], page: null, isFirstPage: true }));
+    if (!query)
+      return htmlPage(
+        c,
+        SearchPage({ config, nav: await getNav(db), query, terms: [], page: null, isFirstPage: true }),
+      );
     const built = query.length <= MAX_QUERY_CHARS ? buildSearchQuery(query) : null;
     if (!built) {
-      const error = query.length > MAX_QUERY_CHARS ? `搜索词最多 ${MAX_QUERY_CHARS} 个字。` : "搜索词需要包含文字或数字。";
-      return htmlPage(c, SearchPage({ config, nav: await getNav(db), query: query.slice(0, MAX_QUERY_CHARS), terms: [], page: null, isFirstPage: true, error }), 400);
+      const error =
+        query.length > MAX_QUERY_CHARS ? `搜索词最多 ${MAX_QUERY_CHARS} 个字。` : "搜索词需要包含文字或数字。";
+      return htmlPage(
+        c,
+        SearchPage({
+          config,
+          nav: await getNav(db),
+          query: query.slice(0, MAX_QUERY_CHARS),
+          terms: [],
+          page: null,
+          isFirstPage: true,
+          error,
+        }),
+        400,
+      );
     }
     const before = readCursor(c);
-    const { nav, page } = await readSearchPage(db, { kind: "search", query, match: built.match }, { before, limit: config.pageSize });
+    const { nav, page } = await readSearchPage(
+      db,
+      { kind: "search", query, match: built.match },
+      { before, limit: config.pageSize },
+    );
     return htmlPage(c, SearchPage({ config, nav, query, terms: built.terms, page, isFirstPage: before === null }));
   })
   .get("/category", (c) => c.redirect(`${DIRECTORY_PATH}${new URL(c.req.url).search}`, 301))
@@ -82,11 +115,21 @@ export const pages = new Hono<AppEnv>()
     const slug = /^(.+)\.html$/.exec(c.req.param("file"))?.[1];
     if (!slug) throw new NotFoundError("没有这个新闻来源。");
     const before = readCursor(c);
-    const { nav, source, page } = await readListingPage(db, { kind: "source", source: { slug } }, { before, limit: config.pageSize }, { source: slug });
+    const { nav, source, page } = await readListingPage(
+      db,
+      { kind: "source", source: { slug } },
+      { before, limit: config.pageSize },
+      { source: slug },
+    );
     if (!source) throw new NotFoundError("没有这个新闻来源。");
-    return htmlPage(c,
+    return htmlPage(
+      c,
       Listing({
-        config, nav, page, basePath: categoryPath(source.slug), isFirstPage: before === null,
+        config,
+        nav,
+        page,
+        basePath: categoryPath(source.slug),
+        isFirstPage: before === null,
         current: source,
         heading: source.label,
         intro: `来自${source.name}的本地新闻。`,
@@ -104,14 +147,27 @@ export const pages = new Hono<AppEnv>()
     const { config, db } = c.var;
     const tag = c.req.param("tag");
     const before = readCursor(c);
-    const { nav, exists, page } = await readListingPage(db, { kind: "tag", tag }, { before, limit: config.pageSize }, { tag });
+    const { nav, exists, page } = await readListingPage(
+      db,
+      { kind: "tag", tag },
+      { before, limit: config.pageSize },
+      { tag },
+    );
     if (!exists) throw new NotFoundError("没有这个标签。");
-    return htmlPage(c,
+    return htmlPage(
+      c,
       Listing({
-        config, nav, page, basePath: tagPath(tag), isFirstPage: before === null,
+        config,
+        nav,
+        page,
+        basePath: tagPath(tag),
+        isFirstPage: before === null,
         heading: `标签：${tag}`,
         meta: {
-          title: `标签：${tag}`, description: `带有“${tag}”标签的文章`, path: tagPath(tag), noindex: before !== null,
+          title: `标签：${tag}`,
+          description: `带有“${tag}”标签的文章`,
+          path: tagPath(tag),
+          noindex: before !== null,
           feeds: { title: `标签：${tag}`, paths: feedPaths({ kind: "tag", tag }) },
         },
       }),

@@ -7,10 +7,19 @@ export interface FieldError {
 }
 
 const TITLES: Record<number, string> = {
-  400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict", 500: "Internal Server Error",
+  400: "Bad Request",
+  401: "Unauthorized",
+  404: "Not Found",
+  409: "Conflict",
+  500: "Internal Server Error",
 };
 
-export function problem(c: Context, status: 400 | 401 | 404 | 409 | 500, detail: string, errors?: readonly FieldError[]): Response {
+export function problem(
+  c: Context,
+  status: 400 | 401 | 404 | 409 | 500,
+  detail: string,
+  errors?: readonly FieldError[],
+): Response {
   return c.body(
     JSON.stringify({ type: "about:blank", title: TITLES[status], status, detail, ...(errors ? { errors } : {}) }),
     status,

@@ -16,7 +16,8 @@ websub.post(HUB_PATH, async function hubRequest(c) {
       throw new BadRequestError("a hub request is a form: Content-Type must be application/x-www-form-urlencoded");
     }
     const fields: Record<string, string> = {};
-    for (const [k, v] of Object.entries(await c.req.parseBody())) if (k.startsWith("hub.") && typeof v === "string") fields[k] = v;
+    for (const [k, v] of Object.entries(await c.req.parseBody()))
+      if (k.startsWith("hub.") && typeof v === "string") fields[k] = v;
     const { config, db } = c.var;
     const req = parseHubRequest(fields, config.websubMinLeaseSeconds);
     const topic = await acceptTopic(db, config, req, Date.now());
@@ -32,5 +33,8 @@ websub.post(HUB_PATH, async function hubRequest(c) {
 
 websub.on(["GET", "HEAD"], HUB_PATH, (c) => {
   c.header("allow", "POST");
-  return c.text("This is a WebSub hub: POST hub.mode=subscribe (or unsubscribe), hub.topic and hub.callback as a form.", 405);
+  return c.text(
+    "This is a WebSub hub: POST hub.mode=subscribe (or unsubscribe), hub.topic and hub.callback as a form.",
+    405,
+  );
 });

@@ -6,8 +6,20 @@ import { AppError, BadRequestError, NotFoundError } from "../core/errors";
 import { toHex } from "../core/ids";
 import type { SqlRunner } from "../db/sql";
 import {
-  type Subscription, advanceTopic, countSubscriptions, deleteSubscriptionStatement, deleteTopicStatements, dropFailingStatement, getSubscription,
-  initTopicStatement, listLiveTopics, listSubscribers, purgeExpiredStatements, recordDeliveryStatement, revertTopicStatement, touchTopicStatement,
+  type Subscription,
+  advanceTopic,
+  countSubscriptions,
+  deleteSubscriptionStatement,
+  deleteTopicStatements,
+  dropFailingStatement,
+  getSubscription,
+  initTopicStatement,
+  listLiveTopics,
+  listSubscribers,
+  purgeExpiredStatements,
+  recordDeliveryStatement,
+  revertTopicStatement,
+  touchTopicStatement,
   upsertSubscriptionStatement,
 } from "../db/subscriptions";
 import { readCapped } from "../ingest/fetch-upstream";
@@ -65,7 +77,8 @@ function httpUrl(name: string, value: string | undefined): URL {
   } catch {
     throw new BadRequestError(`${name} must be an absolute http(s) URL`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new BadRequestError(`${name} must be an absolute http(s) URL`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new BadRequestError(`${name} must be an absolute http(s) URL`);
   return url;
 }
 
@@ -73,7 +86,9 @@ function httpUrl(name: string, value: string | undefined): URL {
 export function parseHubRequest(form: Record<string, string | undefined>, minLeaseSeconds: number): HubRequest {
   const mode = form["hub.mode"];
   if (mode !== "subscribe" && mode !== "unsubscribe") {
-    throw new BadRequestError(`hub.mode must be "subscribe" or "unsubscribe"${mode ? `, got ${JSON.stringify(mode.slice(0, 40))}` : ""}`);
+    throw new BadRequestError(
+      `hub.mode must be "subscribe" or "unsubscribe"${mode ? `, got ${JSON.stringify(mode.slice(0, 40))}` : ""}`,
+    );
   }
   const topic = httpUrl("hub.topic", form["hub.topic"]);
   const callback = httpUrl("hub.callback", form["hub.callback"]);
@@ -89,7 +104,13 @@ export function parseHubRequest(form: Record<string, string | undefined>, minLea
   if (secret !== null && (secret === "" || new TextEncoder().encode(secret).byteLength > MAX_SECRET_BYTES)) {
     throw new BadRequestError("hub.secret must be 1–199 bytes");
   }
-  return { mode, topic: topic.href, callback: callback.href, leaseSeconds, secret: mode === "subscribe" ? secret : null };
+  return {
+    mode,
+    topic: topic.href,
+    callback: callback.href,
+    leaseSeconds,
+    secret: mode === "subscribe" ? secret : null,
+  };
 }
 
 /** Check the topic is a live feed of this site; its canonical URL (400/404 otherwise). An
@@ -97,7 +118,9 @@ export function parseHubRequest(form: Record<string, string | undefined>, minLea
 export async function acceptTopic(db: SqlRunner, config: Config, req: HubRequest, now: number): Promise<string> {
   const url = matchTopicUrl(config, req.topic);
   if (!url) {
-    throw new BadRequestError(`hub.topic must be one of this site's feeds (${config.baseUrl}/feed.xml, a category's or a tag's feed); archives and paged feeds are not topics`);
+    throw new BadRequestError(
+      `hub.topic must be one of this site's feeds (${config.baseUrl}/feed.xml, a category's or a tag's feed); archives and paged feeds are not topics`,
+    );
   }
   if (req.mode === "unsubscribe") return url.href;
   await resolveTopic(db, config, url.href); // 404 for an unknown category or tag, 400 for a bad query
@@ -139,7 +162,14 @@ export async function verifyIntent(deps: HubDeps, req: HubRequest): Promise<bool
 /** Verify a request and, once the subscriber confirmed, apply it. Runs after the 202. */
 export async function verifyAndApply(deps: HubDeps, req: HubRequest): Promise<boolean> {
   const verified = await verifyIntent(deps, req);
-  deps.log({ level: "info", msg: "websub verification", mode: req.mode, topic: req.topic, callback: req.callback, verified });
+  deps.log({
+    level: "info",
+    msg: "websub verification",
+    mode: req.mode,
+    topic: req.topic,
+    callback: req.callback,
+    verified,
+  });
   if (!verified) return false; // §5.3: an unconfirmed request changes nothing
   const now = deps.now();
   if (req.mode === "unsubscribe") {
@@ -156,7 +186,10 @@ export async function verifyAndApply(deps: HubDeps, req: HubRequest): Promise<bo
 /** Compare each subscribed topic with the version last announced; for each that changed, one
  *  delivery per live subscriber. Called after refreshes and on every cron tick (which also
  *  catches changes made outside the worker, such as the import CLI). Never throws. */
-export async function publishChanges(deps: HubDeps, send: (messages: DeliveryMessage[]) => Promise<void>): Promise<number> {
+export async function publishChanges(
+  deps: HubDeps,
+  send: (messages: DeliveryMessage[]) => Promise<void>,
+): Promise<number> {
   const now = deps.now();
   let queued = 0;
   try {
@@ -192,7 +225,8 @@ export async function publishChanges(deps: HubDeps, send: (messages: DeliveryMes
         } else {
           // Checked again, but after the others (a failing topic must not starve the rest).
           await deps.db.batch([touchTopicStatement(topic, now)]).catch(() => undefined);
-          if (!(e instanceof AppError)) deps.log({ level: "error", msg: "websub publish check failed", topic, error: String(e) });
+          if (!(e instanceof AppError))
+            deps.log({ level: "error", msg: "websub publish check failed", topic, error: String(e) });
         }
       }
     }
@@ -238,10 +272,23 @@ export async function deliver(deps: HubDeps, message: DeliveryMessage, attempt: 
     status = String(e).slice(0, 200);
   }
   const at = deps.now();
-  await deps.db.batch([recordDeliveryStatement(sub.id, status, ok, at), ...(ok ? [] : [dropFailingStatement(sub.id, MAX_DELIVERY_FAILURES, DROP_AFTER_FAILING_MS, at)])]);
+  await deps.db.batch([
+    recordDeliveryStatement(sub.id, status, ok, at),
+    ...(ok ? [] : [dropFailingStatement(sub.id, MAX_DELIVERY_FAILURES, DROP_AFTER_FAILING_MS, at)]),
+  ]);
   if (ok) return "delivered";
-  if (sub.failures + 1 >= MAX_DELIVERY_FAILURES && sub.failingSince !== null && sub.failingSince <= at - DROP_AFTER_FAILING_MS) {
-    deps.log({ level: "warn", msg: "websub subscriber dropped after a day of failures", callback: sub.callback, topic: sub.topic, failures: sub.failures + 1 });
+  if (
+    sub.failures + 1 >= MAX_DELIVERY_FAILURES &&
+    sub.failingSince !== null &&
+    sub.failingSince <= at - DROP_AFTER_FAILING_MS
+  ) {
+    deps.log({
+      level: "warn",
+      msg: "websub subscriber dropped after a day of failures",
+      callback: sub.callback,
+      topic: sub.topic,
+      failures: sub.failures + 1,
+    });
     return "dropped";
   }
   deps.log({ level: "warn", msg: "websub delivery failed", callback: sub.callback, status, attempt });
@@ -251,7 +298,13 @@ export async function deliver(deps: HubDeps, message: DeliveryMessage, attempt: 
 /** Seconds before the next attempt: 30 s, 1, 2, 4 min … (exponential backoff). */
 export const retryDelaySeconds = (attempt: number) => Math.min(30 * 2 ** (attempt - 1), 3600);
 
-async function deliveryHeaders(sub: Subscription, config: Config, contentType: string, body: string, userAgent: string): Promise<Headers> {
+async function deliveryHeaders(
+  sub: Subscription,
+  config: Config,
+  contentType: string,
+  body: string,
+  userAgent: string,
+): Promise<Headers> {
   const headers = new Headers({
     "content-type": contentType,
     "user-agent": userAgent,
@@ -264,6 +317,8 @@ async function deliveryHeaders(sub: Subscription, config: Config, contentType: s
 /** §8: the HMAC of the body with the subscriber's secret, as lowercase hex. */
 export async function hmacSha256Hex(secret: string, body: string): Promise<string> {
   const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   return toHex(await crypto.subtle.sign("HMAC", key, enc.encode(body)));
 }

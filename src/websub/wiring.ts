@@ -44,7 +44,12 @@ export async function consumeDeliveryBatch(deps: HubDeps, batch: MessageBatch<De
         else message.ack();
       } catch (e) {
         // Not the subscriber's fault (e.g. D1 unreachable): try again later, uncounted.
-        deps.log({ level: "error", msg: "websub delivery could not run", subscription: message.body.subscription, error: String(e) });
+        deps.log({
+          level: "error",
+          msg: "websub delivery could not run",
+          subscription: message.body.subscription,
+          error: String(e),
+        });
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       }
     }),

@@ -10,7 +10,14 @@ beforeAll(async () => {
   browser = await chromium.launch({
     // Debian's chromium here; CI elsewhere may point CHROMIUM_PATH at another Chromium build.
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
 });
 afterAll(async () => browser?.close());
@@ -24,7 +31,8 @@ async function openPage(): Promise<{ page: Page; problems: string[] }> {
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   // A request cut short because the test navigated on (net::ERR_ABORTED) is not a fault.
   page.on("requestfailed", (r) => {
-    if (r.failure()?.errorText !== "net::ERR_ABORTED") problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`);
+    if (r.failure()?.errorText !== "net::ERR_ABORTED")
+      problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`);
   });
   return { page, problems };
 }
@@ -53,7 +61,7 @@ describe("reading the site in a browser", () => {
     expect(problems).toEqual([]);
     await page.goBack();
     await page.waitForURL(`${base}/category/lijiangribao.html`);
-    await page.click('.site-title a');
+    await page.click(".site-title a");
     await page.waitForURL(`${base}/`);
     expect(problems).toEqual([]);
     await page.close();
@@ -63,7 +71,9 @@ describe("reading the site in a browser", () => {
     const { page, problems } = await openPage();
     await page.goto(`${base}/`);
     // Find an article with a picture by following the listing until one has an <img>.
-    const links = await page.locator("main article.summary h2 a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
+    const links = await page
+      .locator("main article.summary h2 a")
+      .evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
     let found = false;
     for (const href of links) {
       await page.goto(`${base}${href}`);
@@ -77,7 +87,13 @@ describe("reading the site in a browser", () => {
     }
     expect(found).toBe(true);
     // Our stylesheet loaded: the header carries its accent border.
-    const border = await page.locator(".site-header").evaluate((h) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderBottomStyle: string } }).getComputedStyle(h).borderBottomStyle);
+    const border = await page
+      .locator(".site-header")
+      .evaluate(
+        (h) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { borderBottomStyle: string } }).getComputedStyle(h)
+            .borderBottomStyle,
+      );
     expect(border).toBe("solid");
     expect(problems).toEqual([]);
     await page.close();

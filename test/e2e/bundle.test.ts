@@ -13,7 +13,10 @@ describe("npm run check:bundle", () => {
   });
 
   it("fails when the bundle is over its budget", async () => {
-    const run = execFileP("npm", ["run", "--silent", "check:bundle"], { cwd: ROOT, env: { ...process.env, BUNDLE_BUDGET_KIB: "1" } });
+    const run = execFileP("npm", ["run", "--silent", "check:bundle"], {
+      cwd: ROOT,
+      env: { ...process.env, BUNDLE_BUDGET_KIB: "1" },
+    });
     await expect(run).rejects.toMatchObject({ code: 1 });
   });
 });

@@ -18,11 +18,23 @@ interface Parsed {
   title: string;
   language: string | null;
   links: { rel: string; href: string }[];
-  entries: { id: string; title: string; link: string; published: string; updated: string; author: string; tags: string[]; summary: string | null; content: string[] }[];
+  entries: {
+    id: string;
+    title: string;
+    link: string;
+    published: string;
+    updated: string;
+    author: string;
+    tags: string[];
+    summary: string | null;
+    content: string[];
+  }[];
 }
 
 async function feedparser(url: string): Promise<Parsed> {
-  const { stdout } = await execFileP("/usr/bin/python3", [join(ROOT, "test/e2e/feedcheck.py"), url], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await execFileP("/usr/bin/python3", [join(ROOT, "test/e2e/feedcheck.py"), url], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return (JSON.parse(stdout) as Parsed[])[0]!;
 }
 
@@ -139,7 +151,8 @@ describe("discovery documents are valid", () => {
       urls += n;
     }
     // Every article is in exactly one monthly sitemap.
-    const all = ((await (await fetch(`${base}/api/v1/articles?limit=100`)).json()) as { items: unknown[] }).items.length;
+    const all = ((await (await fetch(`${base}/api/v1/articles?limit=100`)).json()) as { items: unknown[] }).items
+      .length;
     expect(urls).toBe(all);
   });
 
@@ -152,10 +165,20 @@ describe("discovery documents are valid", () => {
 
   it("the schemas reject what the protocols forbid (they are not rubber stamps)", async () => {
     const bad = join(mkdtempSync(join(tmpdir(), "bad-")), "bad.xml");
-    writeFileSync(bad, '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/relative</loc><lastmod>yesterday</lastmod></url></urlset>');
-    await expect(execFileP("jing", ["-c", join(SCHEMAS, "sitemap.rnc"), bad])).rejects.toMatchObject({ stdout: expect.stringMatching(/"loc"[\s\S]*"lastmod"/) });
-    writeFileSync(bad, '<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="x" type="rss"/></body></opml>');
-    await expect(execFileP("jing", ["-c", join(SCHEMAS, "opml2.rnc"), bad])).rejects.toMatchObject({ stdout: expect.stringMatching(/missing required attribute "xmlUrl"/) });
+    writeFileSync(
+      bad,
+      '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/relative</loc><lastmod>yesterday</lastmod></url></urlset>',
+    );
+    await expect(execFileP("jing", ["-c", join(SCHEMAS, "sitemap.rnc"), bad])).rejects.toMatchObject({
+      stdout: expect.stringMatching(/"loc"[\s\S]*"lastmod"/),
+    });
+    writeFileSync(
+      bad,
+      '<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="x" type="rss"/></body></opml>',
+    );
+    await expect(execFileP("jing", ["-c", join(SCHEMAS, "opml2.rnc"), bad])).rejects.toMatchObject({
+      stdout: expect.stringMatching(/missing required attribute "xmlUrl"/),
+    });
   });
 });
 

@@ -17,7 +17,15 @@ export default async function setup(project: TestProject) {
     join(recent, "999_recent.txt"),
     `---\ntitle: "阳朔西街夜市延长营业时间"\ndate: ${hourAgo} +0800\ncategories: yangshuoshibao\ntags: [阳朔时报新闻]\n---\n<p>夜市营业至凌晨一点。</p>\n`,
   );
-  const imported = await runImport(["samples/posts", seed, "test/fixtures/hostile", recent, "--persist-to", persistTo, "--quiet"]);
+  const imported = await runImport([
+    "samples/posts",
+    seed,
+    "test/fixtures/hostile",
+    recent,
+    "--persist-to",
+    persistTo,
+    "--quiet",
+  ]);
   if (imported.code !== 0) throw new Error(`sample import failed:\n${imported.stdout}\n${imported.stderr}`);
   const server = await startDev(persistTo);
   project.provide("baseUrl", server.url);

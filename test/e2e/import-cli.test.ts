@@ -30,14 +30,29 @@ describe("npm run import", () => {
     expect(first.stderr).toMatch(/rejected .*broken\.md: no date/);
     expect(first.code).toBe(1);
 
-    const rows = await query(persistTo, "SELECT a.title, a.published_at, a.published_offset, s.slug, s.name, s.label FROM articles a JOIN sources s ON s.id = a.source_id");
-    expect(rows).toEqual([{ title: "居民“家门口”实现充分就业", published_at: Date.UTC(2022, 1, 21, 2, 27, 50), published_offset: 480, slug: "guilinwanbao", name: "桂林晚报", label: "桂林晚报新闻" }]);
+    const rows = await query(
+      persistTo,
+      "SELECT a.title, a.published_at, a.published_offset, s.slug, s.name, s.label FROM articles a JOIN sources s ON s.id = a.source_id",
+    );
+    expect(rows).toEqual([
+      {
+        title: "居民“家门口”实现充分就业",
+        published_at: Date.UTC(2022, 1, 21, 2, 27, 50),
+        published_offset: 480,
+        slug: "guilinwanbao",
+        name: "桂林晚报",
+        label: "桂林晚报新闻",
+      },
+    ]);
 
     const again = await runImport([join(dir, "seed.txt"), "--persist-to", persistTo]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("imported 0, updated 0, unchanged 1, rejected 0 (0 statements");
 
-    writeFileSync(join(dir, "seed.txt"), readFileSync(SEED, "utf8").replace("<p>记者周子琪 </p>", "<p>记者周子琪（更正）</p>"));
+    writeFileSync(
+      join(dir, "seed.txt"),
+      readFileSync(SEED, "utf8").replace("<p>记者周子琪 </p>", "<p>记者周子琪（更正）</p>"),
+    );
     const edited = await runImport([join(dir, "seed.txt"), "--persist-to", persistTo]);
     expect(edited.stdout).toContain("imported 0, updated 1, unchanged 0");
     const after = await query(persistTo, "SELECT id, content_html FROM articles");

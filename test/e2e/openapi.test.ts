@@ -23,8 +23,12 @@ describe("/api/v1/openapi.json", () => {
   });
 
   it("lists every /api/v1 route the worker defines", async () => {
-    const doc = JSON.parse(readFileSync(join(ROOT, "public/api/v1/openapi.json"), "utf8")) as { paths: Record<string, Record<string, unknown>> };
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    const doc = JSON.parse(readFileSync(join(ROOT, "public/api/v1/openapi.json"), "utf8")) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
+    );
     // Routes as the source declares them: .get("/api/v1/…"), .post(…), … in src/web.
     const declared = new Set<string>();
     for (const file of readdirSync(join(ROOT, "src/web"))) {

@@ -24,12 +24,18 @@ afterAll(async () => {
 });
 
 const admin = (method: string, path: string, body?: unknown) =>
-  fetch(`${site.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${site.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 const cron = () => fetch(`${site.url}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
 
 async function health(slug: string): Promise<Record<string, unknown>> {
   for (let i = 0; i < 100; i++) {
-    const { sources } = (await (await fetch(`${site.url}/api/v1/sources/health`)).json()) as { sources: Record<string, unknown>[] };
+    const { sources } = (await (await fetch(`${site.url}/api/v1/sources/health`)).json()) as {
+      sources: Record<string, unknown>[];
+    };
     const h = sources.find((s) => s.slug === slug);
     if (h?.last_result) return h;
     await new Promise((r) => setTimeout(r, 200));
@@ -44,12 +50,19 @@ interface ApiArticle {
   content_html?: string;
 }
 const listed = async (slug: string) =>
-  ((await (await fetch(`${site.url}/api/v1/articles?category=${slug}&include=content&limit=50`)).json()) as { items: ApiArticle[] }).items;
+  (
+    (await (await fetch(`${site.url}/api/v1/articles?category=${slug}&include=content&limit=50`)).json()) as {
+      items: ApiArticle[];
+    }
+  ).items;
 
 describe("web-page and JSON API sources through the cron, over real HTTP", () => {
   it("reads the list pages and articles by their rules, and an app's JSON API by its mapping", async () => {
     const html = await admin("POST", "/api/v1/sources", {
-      slug: "linguinews", name: "临桂新闻网", kind: "html", feed_url: `${upstream.url}/list.html`,
+      slug: "linguinews",
+      name: "临桂新闻网",
+      kind: "html",
+      feed_url: `${upstream.url}/list.html`,
       rules: {
         list: { links: "ul.news-list li > a", next: "a.next", max_pages: 2 },
         article: { title: "h1.title", date: ".meta .date", body: "div.content", author: ".author" },
@@ -57,8 +70,18 @@ describe("web-page and JSON API sources through the cron, over real HTTP", () =>
     });
     expect(html.status).toBe(201);
     const api = await admin("POST", "/api/v1/sources", {
-      slug: "guilinapp", name: "桂林晚报客户端", kind: "json", feed_url: `${upstream.url}/api.json`,
-      rules: { items: "data.list", id: "infoCode", title: "title", date: "publishTime", body: "content", link: "shareUrl" },
+      slug: "guilinapp",
+      name: "桂林晚报客户端",
+      kind: "json",
+      feed_url: `${upstream.url}/api.json`,
+      rules: {
+        items: "data.list",
+        id: "infoCode",
+        title: "title",
+        date: "publishTime",
+        body: "content",
+        link: "shareUrl",
+      },
     });
     expect(api.status).toBe(201);
 
@@ -67,7 +90,13 @@ describe("web-page and JSON API sources through the cron, over real HTTP", () =>
     expect(await health("guilinapp")).toMatchObject({ last_result: "200", last_counts: { new: 2 } });
 
     const pages = await listed("linguinews");
-    expect(pages.map((a) => a.title)).toEqual(["临桂区新建两座口袋公园", "临桂区中小学开展消防演练", "会仙湿地迎来越冬候鸟", "临桂米粉节吸引上万名游客", "一篇带有危险代码的稿件 & 测试"]);
+    expect(pages.map((a) => a.title)).toEqual([
+      "临桂区新建两座口袋公园",
+      "临桂区中小学开展消防演练",
+      "会仙湿地迎来越冬候鸟",
+      "临桂米粉节吸引上万名游客",
+      "一篇带有危险代码的稿件 & 测试",
+    ]);
     expect(pages[0]!.published_at).toBe("2025-11-20T08:10:00+08:00");
     expect(pages[1]!.content_html).toContain("镕（GBK 才有的字）"); // GBK bytes behind a UTF-8 header
     expect(pages[2]!.published_at).toBe("2025-11-18T09:05:00+08:00");
@@ -82,7 +111,9 @@ describe("web-page and JSON API sources through the cron, over real HTTP", () =>
     ]);
 
     // The article page carries the attribution: the paper's name and the original article.
-    const article = await (await fetch(`${site.url}/api/v1/articles?category=linguinews&limit=1`)).json() as { items: { url: string }[] };
+    const article = (await (await fetch(`${site.url}/api/v1/articles?category=linguinews&limit=1`)).json()) as {
+      items: { url: string }[];
+    };
     const page = await (await fetch(article.items[0]!.url)).text();
     expect(page).toContain("临桂新闻网");
     expect(page).toContain(`${upstream.url}/news/a1.html`);

@@ -43,13 +43,20 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Pr
 }
 
 async function health(slug: string) {
-  const { sources } = (await (await fetch(`${site.url}/api/v1/sources/health`)).json()) as { sources: Record<string, unknown>[] };
+  const { sources } = (await (await fetch(`${site.url}/api/v1/sources/health`)).json()) as {
+    sources: Record<string, unknown>[];
+  };
   return sources.find((s) => s.slug === slug);
 }
 
 describe("refresh through the cron, from a real upstream", () => {
   it("adds articles, writes nothing the second time, and updates an edited item in place", async () => {
-    const created = await admin("POST", "/api/v1/sources", { slug: "lingchuanribao", name: "灵川日报", label: "灵川日报新闻", feed_url: `${upstream.url}/feed.xml` });
+    const created = await admin("POST", "/api/v1/sources", {
+      slug: "lingchuanribao",
+      name: "灵川日报",
+      label: "灵川日报新闻",
+      feed_url: `${upstream.url}/feed.xml`,
+    });
     expect(created.status).toBe(201);
 
     expect((await cron()).status).toBe(200);
@@ -61,19 +68,30 @@ describe("refresh through the cron, from a real upstream", () => {
 
     const page = await (await fetch(`${site.url}/category/lingchuanribao.html`)).text();
     expect(page).toContain("灵川县城至大圩古镇公交加密班次");
-    const feed = (await (await fetch(`${site.url}/category/lingchuanribao/feed.json`)).json()) as { items: { title: string; url: string; date_published: string }[] };
+    const feed = (await (await fetch(`${site.url}/category/lingchuanribao/feed.json`)).json()) as {
+      items: { title: string; url: string; date_published: string }[];
+    };
     expect(feed.items.map((i) => i.title)).toContain("三街镇中心小学新建图书室投入使用");
     expect(feed.items[0]!.date_published).toBe("2025-11-20T08:10:00+08:00");
     const articleUrl = feed.items.find((i) => i.title.startsWith("灵川县城"))!.url;
 
     // Again: the upstream answers 304 to our validators; nothing is written.
-    const again = (await (await admin("POST", "/api/v1/sources/lingchuanribao/refresh")).json()) as Record<string, unknown>;
+    const again = (await (await admin("POST", "/api/v1/sources/lingchuanribao/refresh")).json()) as Record<
+      string,
+      unknown
+    >;
     expect(again).toMatchObject({ status: "304", new: 0, updated: 0 });
 
     // An edit upstream: the same item, a new title, updated under the same permalink.
-    const xml = readFileSync(join(dir, "feed.xml"), "utf8").replace("灵川县城至大圩古镇公交加密班次", "灵川县城至大圩古镇公交再次加密班次");
+    const xml = readFileSync(join(dir, "feed.xml"), "utf8").replace(
+      "灵川县城至大圩古镇公交加密班次",
+      "灵川县城至大圩古镇公交再次加密班次",
+    );
     writeFileSync(join(dir, "feed.xml"), xml);
-    const edited = (await (await admin("POST", "/api/v1/sources/lingchuanribao/refresh")).json()) as Record<string, unknown>;
+    const edited = (await (await admin("POST", "/api/v1/sources/lingchuanribao/refresh")).json()) as Record<
+      string,
+      unknown
+    >;
     expect(edited).toMatchObject({ status: "200", new: 0, updated: 1, unchanged: 2 });
     const path = new URL(articleUrl).pathname;
     const article = await fetch(`${site.url}${path}`);

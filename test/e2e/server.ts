@@ -19,7 +19,10 @@ export function freshPersistDir(): string {
 }
 
 export async function migrate(persistTo: string): Promise<void> {
-  await execFileP(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { cwd: ROOT, env: ENV });
+  await execFileP(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+    cwd: ROOT,
+    env: ENV,
+  });
 }
 
 /** Run the import CLI exactly as a user would; resolves with its exit code and output. */
@@ -58,7 +61,18 @@ export async function startDev(persistTo: string, vars: Record<string, string> =
   const varArgs = Object.entries({ BASE_URL: url, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const child: ChildProcess = spawn(
     WRANGLER,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--test-scheduled", "--show-interactive-dev-session=false", ...varArgs],
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      persistTo,
+      "--test-scheduled",
+      "--show-interactive-dev-session=false",
+      ...varArgs,
+    ],
     { cwd: ROOT, env: ENV, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let log = "";

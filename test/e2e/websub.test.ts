@@ -21,7 +21,13 @@ let persistTo: string;
 interface Subscriber {
   url: string;
   verifications: Record<string, string>[];
-  deliveries: { contentType: string; link: string; signature: string | null; signatureValid: boolean | null; body: string }[];
+  deliveries: {
+    contentType: string;
+    link: string;
+    signature: string | null;
+    signatureValid: boolean | null;
+    body: string;
+  }[];
   until(probe: () => boolean, ms?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -49,7 +55,12 @@ afterAll(async () => {
 
 const cron = () => fetch(`${site.url}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
 const refresh = async () =>
-  (await fetch(`${site.url}/api/v1/sources/lingchuanribao/refresh`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` } })).json() as Promise<{ new: number }>;
+  (
+    await fetch(`${site.url}/api/v1/sources/lingchuanribao/refresh`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+  ).json() as Promise<{ new: number }>;
 
 describe("WebSub hub with real subscribers", () => {
   it("verifies intent, pushes a signed update after a refresh and after an import, never to the unverified or expired", async () => {
@@ -68,8 +79,17 @@ describe("WebSub hub with real subscribers", () => {
     const good = await subscriber({ secret: SECRET });
     const refusing = await subscriber({ answer: "refuse" });
     const brief = await subscriber();
-    for (const [s, extra] of [[good, { "hub.secret": SECRET }], [refusing, {}], [brief, { "hub.lease_seconds": "1" }]] as const) {
-      const res = await hubRequest(hub, { "hub.mode": "subscribe", "hub.topic": topic, "hub.callback": s.url, ...extra });
+    for (const [s, extra] of [
+      [good, { "hub.secret": SECRET }],
+      [refusing, {}],
+      [brief, { "hub.lease_seconds": "1" }],
+    ] as const) {
+      const res = await hubRequest(hub, {
+        "hub.mode": "subscribe",
+        "hub.topic": topic,
+        "hub.callback": s.url,
+        ...extra,
+      });
       expect(res.status).toBe(202);
       await s.until(() => s.verifications.length === 1);
       expect(s.verifications[0]).toMatchObject({ "hub.mode": "subscribe", "hub.topic": topic });
@@ -98,7 +118,9 @@ describe("WebSub hub with real subscribers", () => {
     expect(push!.link).toContain(`<${topic}>; rel="self"`);
     expect(push!.signatureValid).toBe(true);
     expect(push!.body).toContain("灵川县新建三座乡村候车亭");
-    expect(push!.body.indexOf("灵川县新建三座乡村候车亭")).toBeLessThan(push!.body.indexOf("灵川县城至大圩古镇公交加密班次"));
+    expect(push!.body.indexOf("灵川县新建三座乡村候车亭")).toBeLessThan(
+      push!.body.indexOf("灵川县城至大圩古镇公交加密班次"),
+    );
 
     // The cron after it finds nothing new to announce.
     await cron();

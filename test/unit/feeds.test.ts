@@ -41,7 +41,7 @@ function doc(items: Article[]): FeedDocument {
 
 const hostile = article({
   id: "fedcba9876543210",
-  title: "坏]]>标题]]>二 & <b>粗</b> \u0001\u0008\uFFFE 😀" + "长".repeat(2000),
+  title: `坏]]>标题]]>二 & <b>粗</b> \u0001\u0008\uFFFE 😀${"长".repeat(2000)}`,
   summary: "",
   contentHtml: '<p>一 ]]> 二 ]]> 三 &amp; <a href="/tag/x">站内</a> <img src="/assets/samples/bus.svg"> \u000b</p>',
   tags: ["C++ & <测试>", 'quote"tag'],
@@ -107,14 +107,18 @@ describe("RSS specifics", () => {
   const xml = renderRss(doc([article({ author: "记者 周某" }), hostile]));
   it("has content:encoded, a permalink guid, dc:creator, categories, ttl, language, self link and an enclosure", () => {
     expect(xml).toContain("<content:encoded><![CDATA[<p>正文</p>]]></content:encoded>");
-    expect(xml).toContain('<guid isPermaLink="true">https://news.test/guilinwanbao/2022/02/21/0123456789abcdef.html</guid>');
+    expect(xml).toContain(
+      '<guid isPermaLink="true">https://news.test/guilinwanbao/2022/02/21/0123456789abcdef.html</guid>',
+    );
     expect(xml).toContain("<dc:creator>记者 周某</dc:creator>");
     expect(xml).toContain("<dc:creator>桂林晚报</dc:creator>");
     expect(xml).toContain("<category>C++ &amp; &lt;测试&gt;</category>");
     expect(xml).toContain("<ttl>15</ttl>");
     expect(xml).toContain("<language>zh-CN</language>");
     expect(xml).toContain('<atom:link href="https://news.test/feed.xml" rel="self" type="application/rss+xml"/>');
-    expect(xml).toContain('<enclosure length="0" type="image/svg+xml" url="https://news.test/assets/samples/bus.svg"/>');
+    expect(xml).toContain(
+      '<enclosure length="0" type="image/svg+xml" url="https://news.test/assets/samples/bus.svg"/>',
+    );
     expect(xml).toContain("<pubDate>Mon, 21 Feb 2022 10:27:50 +0800</pubDate>");
     expect(xml).toContain('<?xml-stylesheet href="/assets/feed.xsl" type="text/xsl"?>');
   });
@@ -134,7 +138,9 @@ describe("Atom specifics", () => {
   });
 
   it("types the enclosure by its media type (feed@6 would write image/svg) and gives no length", () => {
-    expect(xml).toContain('<link rel="enclosure" type="image/svg+xml" href="https://news.test/assets/samples/bus.svg"/>');
+    expect(xml).toContain(
+      '<link rel="enclosure" type="image/svg+xml" href="https://news.test/assets/samples/bus.svg"/>',
+    );
     expect(xml).not.toContain('length="0"');
   });
 
@@ -178,9 +184,12 @@ describe("JSON Feed 1.1", () => {
 
 describe("absolutizeHtml", () => {
   it("rewrites only root-relative URLs", () => {
-    expect(absolutizeHtml('<a href="/x">a</a><a href="//cdn.example/y">b</a><img src="https://e.example/z.png">', "https://s.test")).toBe(
-      '<a href="https://s.test/x">a</a><a href="//cdn.example/y">b</a><img src="https://e.example/z.png">',
-    );
+    expect(
+      absolutizeHtml(
+        '<a href="/x">a</a><a href="//cdn.example/y">b</a><img src="https://e.example/z.png">',
+        "https://s.test",
+      ),
+    ).toBe('<a href="https://s.test/x">a</a><a href="//cdn.example/y">b</a><img src="https://e.example/z.png">');
   });
 });
 
@@ -209,18 +218,24 @@ describe("RFC 5005 and attribution", () => {
 
   it("Atom carries next and prev-archive links, the fh:archive marker and each entry's source", () => {
     const xml = renderAtom(paged);
-    expect(xml).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="http://purl.org/syndication/history/1.0" xml:lang="zh-CN">');
+    expect(xml).toContain(
+      '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="http://purl.org/syndication/history/1.0" xml:lang="zh-CN">',
+    );
     expect(xml).toContain("<id>https://news.test/feed.xml</id>");
     expect(xml).toContain('<link rel="next" href="https://news.test/feed.xml?before=def"/>');
     expect(xml).toContain('<link rel="prev-archive" href="https://news.test/archive/2022-01/feed.xml"/>');
     expect(xml).toContain("<fh:archive/>");
-    expect(xml).toMatch(/<source>\s*<id>https:\/\/news\.test\/category\/guilinwanbao\/rss\.xml<\/id>\s*<title>桂林晚报<\/title>/);
+    expect(xml).toMatch(
+      /<source>\s*<id>https:\/\/news\.test\/category\/guilinwanbao\/rss\.xml<\/id>\s*<title>桂林晚报<\/title>/,
+    );
   });
 
   it("RSS carries them as atom:link, fh:archive and <source url>", () => {
     const xml = renderRss(paged);
     expect(xml).toContain('xmlns:fh="http://purl.org/syndication/history/1.0"');
-    expect(xml).toContain('<atom:link href="https://news.test/feed.xml?before=abc" rel="self" type="application/rss+xml"/>');
+    expect(xml).toContain(
+      '<atom:link href="https://news.test/feed.xml?before=abc" rel="self" type="application/rss+xml"/>',
+    );
     expect(xml).toContain('<atom:link href="https://news.test/feed.xml?before=def" rel="next"/>');
     expect(xml).toContain("<fh:archive/>");
     expect(xml).toContain('<source url="https://news.test/category/guilinwanbao/rss.xml">桂林晚报</source>');
@@ -232,7 +247,11 @@ describe("RFC 5005 and attribution", () => {
 });
 
 describe("rendered items kept in isolate memory", () => {
-  const items = [article({ author: "记者 周某" }), hostile, article({ id: "00000000000000aa", image: "https://img.example/p.png" })];
+  const items = [
+    article({ author: "记者 周某" }),
+    hostile,
+    article({ id: "00000000000000aa", image: "https://img.example/p.png" }),
+  ];
 
   it.each([
     ["RSS", renderRss],
@@ -244,7 +263,9 @@ describe("rendered items kept in isolate memory", () => {
     clearRenderedItems();
     render(doc([items[1]!]));
     expect(render(doc(items))).toBe(cold);
-    expect(render({ ...doc(items), items: [items[2]!, items[0]!] })).toBe((clearRenderedItems(), render({ ...doc(items), items: [items[2]!, items[0]!] })));
+    expect(render({ ...doc(items), items: [items[2]!, items[0]!] })).toBe(
+      (clearRenderedItems(), render({ ...doc(items), items: [items[2]!, items[0]!] })),
+    );
   });
 
   it("renders an article again when its version, its source's name or the base URL changes", () => {
@@ -254,7 +275,9 @@ describe("rendered items kept in isolate memory", () => {
     const renamed = { ...items[0]!, source: { ...items[0]!.source, name: "新名字" } };
     expect(renderRss(doc([renamed]))).toContain("<dc:creator>记者 周某</dc:creator>");
     expect(renderRss(doc([renamed]))).toContain(">新名字</source>");
-    expect(renderAtom({ ...doc(items), baseUrl: "https://other.test" })).toContain("https://other.test/guilinwanbao/2022/02/21/0123456789abcdef.html");
+    expect(renderAtom({ ...doc(items), baseUrl: "https://other.test" })).toContain(
+      "https://other.test/guilinwanbao/2022/02/21/0123456789abcdef.html",
+    );
   });
 
   it("tells a listing read without bodies from one with them", () => {

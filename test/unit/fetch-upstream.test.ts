@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { readCapped } from "../../src/ingest/fetch-upstream";
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7) % 251);
-const same = (a: Uint8Array | null, b: Uint8Array) => a !== null && a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
+const same = (a: Uint8Array | null, b: Uint8Array) =>
+  a !== null && a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
 
 describe("readCapped", () => {
   it.each([

@@ -101,6 +101,8 @@ describe("parseJekyllPost body safety", () => {
         '<p onclick="alert(1)">甲<script>alert(1)</script><a href="javascript:alert(1)">乙</a><a href="https://example.org/a">丙</a></p>',
       ),
     );
-    expect(p.article.contentHtml).toBe('<p>甲<a>乙</a><a href="https://example.org/a" rel="noopener noreferrer">丙</a></p>');
+    expect(p.article.contentHtml).toBe(
+      '<p>甲<a>乙</a><a href="https://example.org/a" rel="noopener noreferrer">丙</a></p>',
+    );
   });
 });

@@ -34,7 +34,9 @@ describe("summarize", () => {
 
 describe("htmlToText", () => {
   it("returns visible text with entities decoded and scripts dropped", () => {
-    expect(htmlToText("<p>甲&amp;乙</p><script>alert(1)</script><p>丙&nbsp;丁</p>")).toBe("甲&乙 丙\u00a0丁".replace("\u00a0", " "));
+    expect(htmlToText("<p>甲&amp;乙</p><script>alert(1)</script><p>丙&nbsp;丁</p>")).toBe(
+      "甲&乙 丙\u00a0丁".replace("\u00a0", " "),
+    );
   });
 });
 
@@ -44,10 +46,17 @@ describe("summarize, long text", () => {
       const chars = Array.from(text.trim());
       if (chars.length <= max) return chars.join("");
       const head = chars.slice(0, max);
-      for (let i = head.length - 1; i >= max / 2; i--) if (/[。！？；!?;…]/u.test(head[i]!)) return head.slice(0, i + 1).join("");
+      for (let i = head.length - 1; i >= max / 2; i--)
+        if (/[。！？；!?;…]/u.test(head[i]!)) return head.slice(0, i + 1).join("");
       return `${head.slice(0, max - 1).join("")}…`;
     };
-    for (const text of ["😀".repeat(121), `${"a".repeat(241)}😀`, `${"😀".repeat(119)}ab`, `  ${"句子。".repeat(500)}`, "a".repeat(242)]) {
+    for (const text of [
+      "😀".repeat(121),
+      `${"a".repeat(241)}😀`,
+      `${"😀".repeat(119)}ab`,
+      `  ${"句子。".repeat(500)}`,
+      "a".repeat(242),
+    ]) {
       for (const max of [1, 10, 120]) expect(summarize(text, max)).toBe(whole(text, max));
     }
   });
@@ -61,10 +70,24 @@ describe("htmlToText, plain text", () => {
 
 describe("itemIdentity", () => {
   const item = (over: Partial<ParsedItem>): ParsedItem => ({
-    guid: null, link: null, title: "标题", content: "<p>正文内容</p>", contentIsText: false, summary: null,
-    published: "Tue, 18 Nov 2025 10:00:00 +0800", updated: null, authors: [], categories: [], image: null, ...over,
+    guid: null,
+    link: null,
+    title: "标题",
+    content: "<p>正文内容</p>",
+    contentIsText: false,
+    summary: null,
+    published: "Tue, 18 Nov 2025 10:00:00 +0800",
+    updated: null,
+    authors: [],
+    categories: [],
+    image: null,
+    ...over,
   });
-  const ctx = { source: { slug: "s", label: "标签", timezone: "Asia/Shanghai" }, base: "https://example.com/feed", now: 0 };
+  const ctx = {
+    source: { slug: "s", label: "标签", timezone: "Asia/Shanghai" },
+    base: "https://example.com/feed",
+    now: 0,
+  };
 
   it.each([
     ["a guid", item({ guid: "  g-1 ", link: "/a" })],

@@ -55,7 +55,8 @@ describe("indexTokens, one pass", () => {
         text += `中${c}文a${c}b${c}。`;
       }
       // Lone surrogates are dropped before text is stored; here they are checked as well.
-      for (let k = 0; k < text.length; k += 20_000) expect(indexTokens(text.slice(k, k + 20_000))).toBe(byRegex(text.slice(k, k + 20_000)));
+      for (let k = 0; k < text.length; k += 20_000)
+        expect(indexTokens(text.slice(k, k + 20_000))).toBe(byRegex(text.slice(k, k + 20_000)));
     }
   });
 

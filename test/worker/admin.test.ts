@@ -17,7 +17,11 @@ function call(method: string, path: string, body?: unknown, headers: Record<stri
 const valid = { slug: "lingchuan", name: "灵川日报", feed_url: "https://up.example.com/rss.xml" };
 
 beforeEach(async () => {
-  await env.DB.batch([env.DB.prepare("DELETE FROM article_tags"), env.DB.prepare("DELETE FROM articles"), env.DB.prepare("DELETE FROM sources")]);
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM article_tags"),
+    env.DB.prepare("DELETE FROM articles"),
+    env.DB.prepare("DELETE FROM sources"),
+  ]);
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -28,11 +32,21 @@ describe("authentication", () => {
     ["a token one character short", { authorization: `Bearer ${TOKEN.slice(0, -1)}` }],
     ["another scheme", { authorization: `Basic ${btoa(`admin:${TOKEN}`)}` }],
   ])("%s → 401 with the same answer, no hint", async (_name, headers) => {
-    for (const [method, path] of [["GET", "/api/v1/sources"], ["POST", "/api/v1/sources"], ["DELETE", "/api/v1/sources/x"], ["POST", "/api/v1/sources/x/refresh"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/v1/sources"],
+      ["POST", "/api/v1/sources"],
+      ["DELETE", "/api/v1/sources/x"],
+      ["POST", "/api/v1/sources/x/refresh"],
+    ] as const) {
       const res = await call(method, path, method === "POST" ? valid : undefined, headers as Record<string, string>);
       expect(res.status).toBe(401);
       expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-      expect(await res.json()).toEqual({ type: "about:blank", title: "Unauthorized", status: 401, detail: "a valid bearer token is required" });
+      expect(await res.json()).toEqual({
+        type: "about:blank",
+        title: "Unauthorized",
+        status: 401,
+        detail: "a valid bearer token is required",
+      });
     }
     expect((await env.DB.prepare("SELECT count(*) AS n FROM sources").first<{ n: number }>())!.n).toBe(0);
   });
@@ -45,7 +59,13 @@ describe("sources", () => {
     expect(res.headers.get("location")).toBe("/api/v1/sources/lingchuan");
     const body = await res.json<Record<string, unknown>>();
     expect(body).toMatchObject({
-      slug: "lingchuan", name: "灵川日报", label: "灵川日报", feed_url: valid.feed_url, timezone: "Asia/Shanghai", interval_minutes: 15, enabled: true,
+      slug: "lingchuan",
+      name: "灵川日报",
+      label: "灵川日报",
+      feed_url: valid.feed_url,
+      timezone: "Asia/Shanghai",
+      interval_minutes: 15,
+      enabled: true,
       health: { last_result: null, error_streak: 0, paused: false },
     });
     const dup = await call("POST", "/api/v1/sources", { ...valid, name: "别的名字" });
@@ -97,7 +117,11 @@ describe("sources", () => {
     const fixtures = inject("feedFixtures");
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
       const url = input instanceof Request ? input.url : String(input);
-      if (url === valid.feed_url) return new Response(Uint8Array.from(atob(fixtures["rss20.xml"]!), (c) => c.charCodeAt(0)), { headers: { "content-type": "application/rss+xml" } });
+      if (url === valid.feed_url)
+        return new Response(
+          Uint8Array.from(atob(fixtures["rss20.xml"]!), (c) => c.charCodeAt(0)),
+          { headers: { "content-type": "application/rss+xml" } },
+        );
       return new Response("gone", { status: 410 });
     });
     await call("POST", "/api/v1/sources", valid);
@@ -112,14 +136,23 @@ describe("sources", () => {
     const text = await health.text();
     expect(text).not.toContain("up.example.com"); // no feed URLs (they may carry keys)
     const { sources } = JSON.parse(text) as { sources: Record<string, unknown>[] };
-    expect(sources.find((s) => s.slug === "lingchuan")).toMatchObject({ last_result: "200", error_streak: 0, paused: false, last_counts: { new: 3, updated: 0, unchanged: 0 } });
-    expect(sources.find((s) => s.slug === "broken")).toMatchObject({ last_result: "error", error_streak: 1, last_error: "HTTP 410" });
+    expect(sources.find((s) => s.slug === "lingchuan")).toMatchObject({
+      last_result: "200",
+      error_streak: 0,
+      paused: false,
+      last_counts: { new: 3, updated: 0, unchanged: 0 },
+    });
+    expect(sources.find((s) => s.slug === "broken")).toMatchObject({
+      last_result: "error",
+      error_streak: 1,
+      last_error: "HTTP 410",
+    });
     expect(String(sources[0]!.next_attempt_at)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
 
     const page = await (await SELF.fetch(`${BASE}/status`)).text();
     expect(page).toContain("<h1>来源状态</h1>");
     expect(page).toContain("成功（有内容）");
-    expect(page).toContain("失败<span class=\"error\">：HTTP 410</span>");
+    expect(page).toContain('失败<span class="error">：HTTP 410</span>');
     expect(await (await SELF.fetch(`${BASE}/category/lingchuan.html`)).text()).toContain("漓江游船冬季班次调整");
   });
 });

@@ -20,18 +20,35 @@ const list = async (query: string): Promise<List> => {
   return body as List;
 };
 
-const post = (name: string, title: string, body: string, date: string, cat = "guilinwanbao", tags = "桂林晚报新闻") => ({
+const post = (
+  name: string,
+  title: string,
+  body: string,
+  date: string,
+  cat = "guilinwanbao",
+  tags = "桂林晚报新闻",
+) => ({
   name,
   text: `---\ntitle: "${title}"\ndate: ${date} +0800\ncategories: ${cat}\ntags: [${tags}]\n---\n<p>${body}</p>\n`,
 });
 
 beforeAll(async () => {
-  await env.DB.batch([env.DB.prepare("DELETE FROM search_index"), env.DB.prepare("DELETE FROM article_tags"), env.DB.prepare("DELETE FROM articles"), env.DB.prepare("DELETE FROM sources")]);
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM search_index"),
+    env.DB.prepare("DELETE FROM article_tags"),
+    env.DB.prepare("DELETE FROM articles"),
+    env.DB.prepare("DELETE FROM sources"),
+  ]);
   const extra = [
     post("s1.txt", "漓江边的社区服务站", "居民在家门口办理社保，Hono 框架驱动的系统上线。", "2025-12-01 09:00:00"),
     post("s2.txt", "桂林米粉节开幕", "来自全国的米粉师傅齐聚七星区，5G网络直播全程。", "2025-12-02 10:00:00"),
     post("s3.txt", "充分就业社区再添一家", "一条关于充分就业的新闻。", "2025-12-03 11:00:00"),
-    post("s4.txt", "特殊字符 \\\"NEAR\\\" (测试) * 标题", "正文里有 \\\"引号\\\" 和 NEAR(x y) 以及 * 号。", "2025-12-04 12:00:00"),
+    post(
+      "s4.txt",
+      '特殊字符 \\"NEAR\\" (测试) * 标题',
+      '正文里有 \\"引号\\" 和 NEAR(x y) 以及 * 号。',
+      "2025-12-04 12:00:00",
+    ),
   ];
   const s = await importPosts(d1Runner(env.DB), [...samples, ...extra], { timeZone: "Asia/Shanghai", now: Date.now() });
   expect(s.rejected).toEqual([]);
@@ -43,7 +60,9 @@ describe("GET /api/v1/articles", () => {
     expect(body.items).toHaveLength(20);
     for (const item of body.items) {
       expect(item.published_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
-      expect(item.url).toBe(`${BASE}/${item.category}/${item.published_at.slice(0, 10).replace(/-/g, "/")}/${item.id}.html`);
+      expect(item.url).toBe(
+        `${BASE}/${item.category}/${item.published_at.slice(0, 10).replace(/-/g, "/")}/${item.id}.html`,
+      );
       expect(item.content_html).toBeUndefined();
     }
     expect(body.next_cursor).toEqual(expect.any(String));
@@ -68,7 +87,9 @@ describe("GET /api/v1/articles", () => {
     const tag = await list(`?tag=${encodeURIComponent("就业")}&limit=100`);
     expect(tag.items.length).toBeGreaterThan(0);
     expect(tag.items.every((i) => i.tags.includes("就业"))).toBe(true);
-    const window = await list(`?since=${encodeURIComponent("2025-12-02T00:00:00+08:00")}&until=${encodeURIComponent("2025-12-04T00:00:00+08:00")}`);
+    const window = await list(
+      `?since=${encodeURIComponent("2025-12-02T00:00:00+08:00")}&until=${encodeURIComponent("2025-12-04T00:00:00+08:00")}`,
+    );
     expect(window.items.map((i) => i.title)).toEqual(["充分就业社区再添一家", "桂林米粉节开幕"]);
     const both = await list(`?category=guilinwanbao&since=${encodeURIComponent("2025-12-01T00:00:00Z")}&limit=100`);
     expect(both.items).toHaveLength(4);
@@ -80,10 +101,20 @@ describe("GET /api/v1/articles", () => {
   });
 
   it.each([
-    ["limit=0", "limit"], ["limit=101", "limit"], ["limit=abc", "limit"], ["limit=-1", "limit"], ["limit=1.5", "limit"],
-    ["since=yesterday", "since"], ["until=2025-13-01T00:00:00Z", "until"], ["since=2025-12-01", "since"],
-    ["cursor=bogus", "cursor"], ["category=No%20Such", "category"], ["category=nosuch", "category"],
-    ["include=everything", "include"], ["q=%2A%2A%2A", "q"], [`q=${"长".repeat(101)}`, "q"],
+    ["limit=0", "limit"],
+    ["limit=101", "limit"],
+    ["limit=abc", "limit"],
+    ["limit=-1", "limit"],
+    ["limit=1.5", "limit"],
+    ["since=yesterday", "since"],
+    ["until=2025-13-01T00:00:00Z", "until"],
+    ["since=2025-12-01", "since"],
+    ["cursor=bogus", "cursor"],
+    ["category=No%20Such", "category"],
+    ["category=nosuch", "category"],
+    ["include=everything", "include"],
+    ["q=%2A%2A%2A", "q"],
+    [`q=${"长".repeat(101)}`, "q"],
     ["since=2025-12-03T00:00:00Z&until=2025-12-01T00:00:00Z", "until"],
   ])("?%s → 400 problem naming %s", async (query, field) => {
     const res = await get(`/api/v1/articles?${query}`);
@@ -144,9 +175,14 @@ describe("HTTP behaviour of the API", () => {
     const tag = res.headers.get("etag")!;
     expect(tag).toBeTruthy();
     expect((await get("/api/v1/articles?limit=3", { "If-None-Match": tag })).status).toBe(304);
-    const preflight = await SELF.fetch(`${BASE}/api/v1/articles`, { method: "OPTIONS", headers: { Origin: "https://reader.example", "Access-Control-Request-Method": "GET" } });
+    const preflight = await SELF.fetch(`${BASE}/api/v1/articles`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://reader.example", "Access-Control-Request-Method": "GET" },
+    });
     expect(preflight.status).toBe(204);
-    expect((await get("/api/v1/sources", { Origin: "https://reader.example" })).headers.get("access-control-allow-origin")).toBeNull();
+    expect(
+      (await get("/api/v1/sources", { Origin: "https://reader.example" })).headers.get("access-control-allow-origin"),
+    ).toBeNull();
   });
 });
 
@@ -154,9 +190,15 @@ describe("search", () => {
   const titles = async (q: string) => (await list(`?q=${encodeURIComponent(q)}&limit=100`)).items.map((i) => i.title);
 
   it.each([
-    ["就业", 2], ["社区", 2], ["交通", 2], ["旅游", 2], ["学校", 2], // two characters
-    ["米粉节", 3], ["服务站", 3], // three
-    ["充分就业", 4], ["社区服务", 4], // four
+    ["就业", 2],
+    ["社区", 2],
+    ["交通", 2],
+    ["旅游", 2],
+    ["学校", 2], // two characters
+    ["米粉节", 3],
+    ["服务站", 3], // three
+    ["充分就业", 4],
+    ["社区服务", 4], // four
   ])("finds the %s-word %s", async (q) => {
     const found = await titles(q);
     expect(found.length).toBeGreaterThan(0);
@@ -191,7 +233,7 @@ describe("search", () => {
       expect([200, 400], q).toContain(res.status);
       if (q !== '"') expect(res.status, q).toBe(200);
     }
-    expect(await titles("NEAR(x y)")).toEqual(["特殊字符 \"NEAR\" (测试) * 标题"]);
+    expect(await titles("NEAR(x y)")).toEqual(['特殊字符 "NEAR" (测试) * 标题']);
   });
 
   it("is newest first and pages without gaps", async () => {
@@ -201,7 +243,9 @@ describe("search", () => {
     const seen: string[] = [];
     let cursor: string | null = "";
     while (cursor !== null) {
-      const page: List = await list(`?q=${encodeURIComponent("社区")}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const page: List = await list(
+        `?q=${encodeURIComponent("社区")}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
       seen.push(...page.items.map((i) => i.id));
       cursor = page.next_cursor;
     }
@@ -209,14 +253,21 @@ describe("search", () => {
   });
 
   it("keeps the index in sync: an updated article is found by its new text, not its old; a deleted one is gone", async () => {
-    await importPosts(d1Runner(env.DB), [post("s2.txt", "桂林米粉节闭幕", "师傅们告别七星区，下届再会。", "2025-12-02 10:00:00")], { timeZone: "Asia/Shanghai", now: Date.now() });
+    await importPosts(
+      d1Runner(env.DB),
+      [post("s2.txt", "桂林米粉节闭幕", "师傅们告别七星区，下届再会。", "2025-12-02 10:00:00")],
+      { timeZone: "Asia/Shanghai", now: Date.now() },
+    );
     expect(await titles("闭幕")).toEqual(["桂林米粉节闭幕"]);
     expect(await titles("5G网络")).not.toContain("桂林米粉节闭幕");
     expect(await titles("5G网络")).not.toContain("桂林米粉节开幕");
     const before = (await titles("漓江")).length;
     expect(before).toBeGreaterThan(0);
     const token = env.ADMIN_TOKEN;
-    const res = await SELF.fetch(`${BASE}/api/v1/sources/lijiangribao`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+    const res = await SELF.fetch(`${BASE}/api/v1/sources/lijiangribao`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(204);
     const after = await list(`?q=${encodeURIComponent("漓江")}&limit=100`);
     expect(after.items.every((i) => i.category !== "lijiangribao")).toBe(true);
@@ -232,15 +283,31 @@ describe("query plans", () => {
   it("answers hot-path queries from indexes, never a scan of articles, never a sort", async () => {
     const { listStatement } = await import("../../src/db/articles");
     const plans: string[] = [];
-    const source = { id: 1, slug: "guilinwanbao", name: "", label: "", homepage: null, feedUrl: null, timezone: "Asia/Shanghai", enabled: true, intervalMinutes: 15 };
+    const source = {
+      id: 1,
+      slug: "guilinwanbao",
+      name: "",
+      label: "",
+      homepage: null,
+      feedUrl: null,
+      timezone: "Asia/Shanghai",
+      enabled: true,
+      intervalMinutes: 15,
+    };
     for (const stmt of [
       listStatement({ kind: "all" }, { limit: 20 }, "a.id, a.title"),
       listStatement({ kind: "source", source }, { limit: 20 }, "a.id, a.title"),
       listStatement({ kind: "tag", tag: "就业" }, { limit: 20 }, "a.id, a.title"),
       listStatement({ kind: "search", query: "就业", match: '"就业"' }, { limit: 20 }, "a.id, a.title"),
-      listStatement({ kind: "all" }, { limit: 20, filters: { sourceId: 1, sinceMs: 0, untilMs: 2e12 } }, "a.id, a.title"),
+      listStatement(
+        { kind: "all" },
+        { limit: 20, filters: { sourceId: 1, sinceMs: 0, untilMs: 2e12 } },
+        "a.id, a.title",
+      ),
     ]) {
-      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${stmt.sql}`).bind(...stmt.params).all<{ detail: string }>();
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${stmt.sql}`)
+        .bind(...stmt.params)
+        .all<{ detail: string }>();
       const detail = results.map((r) => r.detail).join(" | ");
       plans.push(detail);
       expect(detail).not.toMatch(/SCAN a\b|SCAN articles/);

@@ -12,7 +12,8 @@ const text = async (url: string) => {
   expect(res.status, url).toBe(200);
   return res.text();
 };
-const link = (xml: string, rel: string) => new RegExp(`<link rel="${rel}" href="([^"]+)"/>`).exec(xml)?.[1]?.replace(/&amp;/g, "&") ?? null;
+const link = (xml: string, rel: string) =>
+  new RegExp(`<link rel="${rel}" href="([^"]+)"/>`).exec(xml)?.[1]?.replace(/&amp;/g, "&") ?? null;
 const entryIds = (xml: string) => [...xml.matchAll(/<entry>[\s\S]*?<id>([^<]+)<\/id>/g)].map((m) => m[1]!);
 
 beforeAll(async () => {
@@ -38,7 +39,11 @@ describe("paged feeds", () => {
     }
     expect(pages).toBe(4);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.length).toBe(await count("SELECT count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = 'guilinwanbao'"));
+    expect(seen.length).toBe(
+      await count(
+        "SELECT count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = 'guilinwanbao'",
+      ),
+    );
   });
 
   it("a listing that fits in one document is marked fh:complete, with no paging or archive links", async () => {
@@ -58,26 +63,33 @@ describe("paged feeds", () => {
 describe("monthly archives", () => {
   it.each([
     ["site", `${BASE}/feed.xml?limit=5`, "SELECT count(*) AS n FROM articles"],
-    ["category", `${BASE}/category/lijiangribao/feed.xml?limit=5`, "SELECT count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = 'lijiangribao'"],
-  ])("following prev-archive from the %s feed reaches every article exactly once", async (_name, subscription, total) => {
-    const current = await text(subscription);
-    let url = link(current, "prev-archive");
-    expect(url).toMatch(/\/archive\/\d{4}-\d{2}\/feed\.xml$/);
-    const seen: string[] = [];
-    let newer: string | null = null;
-    while (url) {
-      const xml = await text(url);
-      expect(xml).toContain('xmlns:fh="http://purl.org/syndication/history/1.0"');
-      expect(xml).toContain("<fh:archive/>");
-      expect(link(xml, "current")).toBe(subscription.replace("?limit=5", ""));
-      expect(link(xml, "next-archive")).toBe(newer);
-      seen.push(...entryIds(xml));
-      newer = url;
-      url = link(xml, "prev-archive");
-    }
-    expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.length).toBe(await count(total));
-  });
+    [
+      "category",
+      `${BASE}/category/lijiangribao/feed.xml?limit=5`,
+      "SELECT count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = 'lijiangribao'",
+    ],
+  ])(
+    "following prev-archive from the %s feed reaches every article exactly once",
+    async (_name, subscription, total) => {
+      const current = await text(subscription);
+      let url = link(current, "prev-archive");
+      expect(url).toMatch(/\/archive\/\d{4}-\d{2}\/feed\.xml$/);
+      const seen: string[] = [];
+      let newer: string | null = null;
+      while (url) {
+        const xml = await text(url);
+        expect(xml).toContain('xmlns:fh="http://purl.org/syndication/history/1.0"');
+        expect(xml).toContain("<fh:archive/>");
+        expect(link(xml, "current")).toBe(subscription.replace("?limit=5", ""));
+        expect(link(xml, "next-archive")).toBe(newer);
+        seen.push(...entryIds(xml));
+        newer = url;
+        url = link(xml, "prev-archive");
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.length).toBe(await count(total));
+    },
+  );
 
   it("past months are cached for a day; unknown months are empty archives, not errors", async () => {
     const res = await SELF.fetch(`${BASE}/archive/2025-09/rss.xml`);

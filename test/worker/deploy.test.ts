@@ -19,7 +19,11 @@ describe("migrations", () => {
   // data the previous ones left, losing none of it; the current code then runs on the result.
   it("apply one by one from empty, keep the data each step had, and the site works on the result", async () => {
     const db = env.MIGRATION_DB;
-    expect((await db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'articles'").first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await db
+        .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'articles'")
+        .first<{ n: number }>())!.n,
+    ).toBe(0);
     expect(env.TEST_MIGRATIONS.length).toBeGreaterThan(1);
     const count = async () => (await db.prepare("SELECT count(*) AS n FROM articles").first<{ n: number }>())!.n;
     let rows = 0;
@@ -31,7 +35,9 @@ describe("migrations", () => {
       if (i === 0) {
         // Data as the first schema held it, written with that schema's columns.
         await db.batch([
-          db.prepare("INSERT INTO sources (slug, name, label, created_at) VALUES ('guilinwanbao', '桂林晚报', '桂林晚报新闻', 0)"),
+          db.prepare(
+            "INSERT INTO sources (slug, name, label, created_at) VALUES ('guilinwanbao', '桂林晚报', '桂林晚报新闻', 0)",
+          ),
           db.prepare(`INSERT INTO articles (id, source_id, guid, path_date, original_url, title, published_at, published_offset,
             updated_at, updated_offset, content_hash, first_seen_at, summary, content_html)
             VALUES ('00000000000000aa', 1, 'g', '2022/02/21', NULL, '旧文章', 1645410470000, 480, 1645410470000, 480, 'h', 0, '摘要', '<p>正文</p>')`),
@@ -40,7 +46,12 @@ describe("migrations", () => {
       }
     }
     await importPosts(d1Runner(db), inject("samplePosts").slice(0, 3), { timeZone: "Asia/Shanghai", now: Date.now() });
-    for (const path of ["/", "/category/guilinwanbao.html", "/feed.json?limit=5", "/guilinwanbao/2022/02/21/00000000000000aa.html"]) {
+    for (const path of [
+      "/",
+      "/category/guilinwanbao.html",
+      "/feed.json?limit=5",
+      "/guilinwanbao/2022/02/21/00000000000000aa.html",
+    ]) {
       const res = await request(path, { DB: db, MEMORY_CACHE_MB: "0" });
       expect(res.status, path).toBe(200);
     }
@@ -67,8 +78,12 @@ describe("configuration", () => {
   });
 
   it("names a contact in the crawler's User-Agent only when one is configured", () => {
-    expect(parseConfig({ BASE_URL: "https://news.example.com" }, "http://localhost").userAgent).toBe("edge-news/1.0 (+https://news.example.com/status)");
-    expect(parseConfig({ CONTACT_URL: "mailto:ops@news.example.com" }, "http://localhost").userAgent).toBe("edge-news/1.0 (+mailto:ops@news.example.com)");
+    expect(parseConfig({ BASE_URL: "https://news.example.com" }, "http://localhost").userAgent).toBe(
+      "edge-news/1.0 (+https://news.example.com/status)",
+    );
+    expect(parseConfig({ CONTACT_URL: "mailto:ops@news.example.com" }, "http://localhost").userAgent).toBe(
+      "edge-news/1.0 (+mailto:ops@news.example.com)",
+    );
     // The cron has no request origin: without BASE_URL or CONTACT_URL it names nobody, not localhost.
     expect(parseConfig({ BASE_URL: "" }, "http://localhost").userAgent).toBe("edge-news/1.0");
   });

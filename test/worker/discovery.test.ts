@@ -25,7 +25,9 @@ describe("discovery", () => {
 
   it("the sitemap index lists one sitemap per month, and each lists exactly that month's articles", async () => {
     const index = await (await get("/sitemap.xml")).text();
-    const months = [...index.matchAll(/<loc>https:\/\/news\.test\/sitemaps\/(\d{4}-\d{2})\.xml<\/loc>/g)].map((m) => m[1]!);
+    const months = [...index.matchAll(/<loc>https:\/\/news\.test\/sitemaps\/(\d{4}-\d{2})\.xml<\/loc>/g)].map(
+      (m) => m[1]!,
+    );
     expect(months.length).toBeGreaterThanOrEqual(3);
     let total = 0;
     for (const month of months) {

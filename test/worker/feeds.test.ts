@@ -38,7 +38,9 @@ describe("feed endpoints", () => {
     expect(res.headers.get("content-type")).toBe(`${type}; charset=utf-8`);
     expect(res.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/);
     expect(res.headers.get("last-modified")).toMatch(/ GMT$/);
-    expect(res.headers.get("cache-control")).toBe("public, max-age=300, stale-while-revalidate=900, stale-if-error=86400");
+    expect(res.headers.get("cache-control")).toBe(
+      "public, max-age=300, stale-while-revalidate=900, stale-if-error=86400",
+    );
     expect(res.headers.get("vary")).toBe("Accept");
     const body = await res.text();
     expect(body.length).toBeGreaterThan(100);
@@ -58,15 +60,20 @@ describe("feed endpoints", () => {
     expect(await res.text()).toContain("limit must be an integer from 1 to 100");
   });
 
-  it.each(["/category/nosuch/feed.xml", "/feed/nosuch.xml", `/tag/${encodeURIComponent("无此标签")}/rss.xml`, "/feed/by_tag/nosuch.xml"])(
-    "answers 404 for an unknown listing: %s",
-    async (path) => {
-      expect((await get(path)).status).toBe(404);
-    },
-  );
+  it.each([
+    "/category/nosuch/feed.xml",
+    "/feed/nosuch.xml",
+    `/tag/${encodeURIComponent("无此标签")}/rss.xml`,
+    "/feed/by_tag/nosuch.xml",
+  ])("answers 404 for an unknown listing: %s", async (path) => {
+    expect((await get(path)).status).toBe(404);
+  });
 
   it("feeds of a category contain only that category, with its own title", async () => {
-    const feed = await (await get("/category/lijiangribao/feed.json?limit=100")).json<{ title: string; items: { url: string }[] }>();
+    const feed = await (await get("/category/lijiangribao/feed.json?limit=100")).json<{
+      title: string;
+      items: { url: string }[];
+    }>();
     expect(feed.title).toBe("漓江日报新闻 - 本地新闻聚合");
     expect(feed.items.length).toBe(10);
     expect(feed.items.every((i) => i.url.startsWith(`${BASE}/lijiangribao/`))).toBe(true);
@@ -133,7 +140,9 @@ describe("conditional GET, as an RSS reader polls", () => {
     expect(fromEdge.headers.get("etag")).toBe(miss.headers.get("etag"));
     expect(fromEdge.headers.get("x-rendered-at")).toBeNull();
     // Proof that D1 is not touched: with the articles gone, the cached copy is still served.
-    await env.DB.prepare("UPDATE articles SET title = 'changed' WHERE source_id = (SELECT id FROM sources WHERE slug = 'liuzhouchenbao')").run();
+    await env.DB.prepare(
+      "UPDATE articles SET title = 'changed' WHERE source_id = (SELECT id FROM sources WHERE slug = 'liuzhouchenbao')",
+    ).run();
     expect(await (await get(path)).text()).toBe(body);
   });
 });
@@ -142,7 +151,9 @@ describe("feeds in a browser", () => {
   it("gives a browser the same bytes as XML with the XSL stylesheet, and a reader its feed type", async () => {
     await expire("/rss.xml", true);
     await expire("/rss.xml");
-    const browser = await get("/rss.xml", { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" });
+    const browser = await get("/rss.xml", {
+      Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    });
     const reader = await get("/rss.xml", { Accept: "application/rss+xml, application/xml;q=0.9" });
     expect(browser.headers.get("content-type")).toBe("application/xml; charset=utf-8");
     expect(reader.headers.get("content-type")).toBe("application/rss+xml; charset=utf-8");
@@ -156,11 +167,21 @@ describe("feeds in a browser", () => {
 describe("pages advertise their feeds", () => {
   it("in <head> and as visible links", async () => {
     const html = await (await get("/category/guilinwanbao.html")).text();
-    expect(html).toContain(`<link rel="alternate" type="application/atom+xml" title="桂林晚报新闻 (Atom)" href="${BASE}/category/guilinwanbao/feed.xml"/>`);
-    expect(html).toContain(`<link rel="alternate" type="application/rss+xml" title="桂林晚报新闻 (RSS)" href="${BASE}/category/guilinwanbao/rss.xml"/>`);
-    expect(html).toContain(`<link rel="alternate" type="application/feed+json" title="桂林晚报新闻 (JSON Feed)" href="${BASE}/category/guilinwanbao/feed.json"/>`);
-    expect(html).toContain(`<link rel="alternate" type="application/atom+xml" title="本地新闻聚合 (Atom)" href="${BASE}/feed.xml"/>`);
-    expect(html).toMatch(/订阅本页：<a href="\/category\/guilinwanbao\/feed.xml" type="application\/atom\+xml">Atom<\/a>/);
+    expect(html).toContain(
+      `<link rel="alternate" type="application/atom+xml" title="桂林晚报新闻 (Atom)" href="${BASE}/category/guilinwanbao/feed.xml"/>`,
+    );
+    expect(html).toContain(
+      `<link rel="alternate" type="application/rss+xml" title="桂林晚报新闻 (RSS)" href="${BASE}/category/guilinwanbao/rss.xml"/>`,
+    );
+    expect(html).toContain(
+      `<link rel="alternate" type="application/feed+json" title="桂林晚报新闻 (JSON Feed)" href="${BASE}/category/guilinwanbao/feed.json"/>`,
+    );
+    expect(html).toContain(
+      `<link rel="alternate" type="application/atom+xml" title="本地新闻聚合 (Atom)" href="${BASE}/feed.xml"/>`,
+    );
+    expect(html).toMatch(
+      /订阅本页：<a href="\/category\/guilinwanbao\/feed.xml" type="application\/atom\+xml">Atom<\/a>/,
+    );
     const home = await (await get("/")).text();
     expect(home).toContain(`href="${BASE}/feed.xml"`);
     const tag = await (await get(`/tag/${TAG}`)).text();

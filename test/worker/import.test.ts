@@ -35,7 +35,12 @@ describe("importing the seed post into D1", () => {
     expect(again).toEqual({ imported: 0, updated: 0, unchanged: 1, rejected: [] });
     expect((await env.DB.prepare("SELECT * FROM articles").all()).results).toEqual(before.results);
 
-    const edited = { name: seed.name, text: seed.text.replace("居民“家门口”实现充分就业", "居民在家门口实现充分就业（更新）").replace("tags: 桂林晚报新闻", "tags: [桂林晚报新闻, 就业]") };
+    const edited = {
+      name: seed.name,
+      text: seed.text
+        .replace("居民“家门口”实现充分就业", "居民在家门口实现充分就业（更新）")
+        .replace("tags: 桂林晚报新闻", "tags: [桂林晚报新闻, 就业]"),
+    };
     const third = await importPosts(db, [edited], opts);
     expect(third).toEqual({ imported: 0, updated: 1, unchanged: 0, rejected: [] });
     expect(await count("articles")).toBe(1);
@@ -47,7 +52,10 @@ describe("importing the seed post into D1", () => {
 
   it("rejects malformed posts by name and still imports the rest", async () => {
     const bad = { name: "broken.txt", text: "---\ntitle: [\n---\n<p>x</p>" };
-    const noTitle = { name: "untitled.txt", text: "---\ndate: 2022-02-21 10:00:00 +0800\ncategories: guilinwanbao\n---\n<p>x</p>" };
+    const noTitle = {
+      name: "untitled.txt",
+      text: "---\ndate: 2022-02-21 10:00:00 +0800\ncategories: guilinwanbao\n---\n<p>x</p>",
+    };
     const summary = await importPosts(db, [bad, seed, noTitle], opts);
     expect(summary.imported + summary.unchanged + summary.updated).toBe(1);
     expect(summary.rejected.map((r) => r.file)).toEqual(["broken.txt", "untitled.txt"]);

@@ -15,10 +15,16 @@ async function expectStatsTrue(): Promise<void> {
   const months = await env.DB.prepare(
     `SELECT substr(path_date, 1, 7) AS month, count(*) AS article_count, max(updated_at) AS last_updated FROM articles GROUP BY month ORDER BY month`,
   ).all();
-  const kept = await env.DB.prepare("SELECT month, article_count, last_updated FROM month_stats WHERE article_count > 0 ORDER BY month").all();
+  const kept = await env.DB.prepare(
+    "SELECT month, article_count, last_updated FROM month_stats WHERE article_count > 0 ORDER BY month",
+  ).all();
   expect(kept.results).toEqual(months.results);
-  const sources = await env.DB.prepare("SELECT source_id, count(*) AS article_count, max(updated_at) AS last_updated FROM articles GROUP BY source_id ORDER BY source_id").all();
-  const keptSources = await env.DB.prepare("SELECT source_id, article_count, last_updated FROM source_stats WHERE article_count > 0 ORDER BY source_id").all();
+  const sources = await env.DB.prepare(
+    "SELECT source_id, count(*) AS article_count, max(updated_at) AS last_updated FROM articles GROUP BY source_id ORDER BY source_id",
+  ).all();
+  const keptSources = await env.DB.prepare(
+    "SELECT source_id, article_count, last_updated FROM source_stats WHERE article_count > 0 ORDER BY source_id",
+  ).all();
   expect(keptSources.results).toEqual(sources.results);
 }
 
@@ -26,7 +32,9 @@ describe("listing summaries kept by triggers", () => {
   it("match the articles after imports, an edit in place, and a source's deletion", async () => {
     await importPosts(db, samples, opts());
     await expectStatsTrue();
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM month_stats").first<{ n: number }>())!.n).toBeGreaterThan(0);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM month_stats").first<{ n: number }>())!.n).toBeGreaterThan(
+      0,
+    );
 
     // An edit: the article's update time moves, and with it its month's and source's latest.
     const first = samples[0]!;
@@ -38,13 +46,21 @@ describe("listing summaries kept by triggers", () => {
     expect(index).toContain(new Date(last).toISOString().slice(0, 19));
 
     // A source deleted with its articles: counts and latest updates recomputed, empty months gone.
-    const { slug } = (await env.DB.prepare("SELECT slug FROM sources ORDER BY slug LIMIT 1").first<{ slug: string }>())!;
+    const { slug } = (await env.DB.prepare("SELECT slug FROM sources ORDER BY slug LIMIT 1").first<{
+      slug: string;
+    }>())!;
     await db.batch(deleteSourceStatements(slug));
     await expectStatsTrue();
-    const categories = (await (await SELF.fetch("https://news.test/api/v1/categories")).json()) as { items: { slug: string; article_count: number }[] };
+    const categories = (await (await SELF.fetch("https://news.test/api/v1/categories")).json()) as {
+      items: { slug: string; article_count: number }[];
+    };
     expect(categories.items.map((c) => c.slug)).not.toContain(slug);
     for (const c of categories.items) {
-      const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = ?1").bind(c.slug).first<{ n: number }>())!;
+      const { n } = (await env.DB.prepare(
+        "SELECT count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = ?1",
+      )
+        .bind(c.slug)
+        .first<{ n: number }>())!;
       expect(c.article_count).toBe(n);
     }
   });

@@ -10,7 +10,11 @@ const samples = inject("samplePosts");
 const BASE = "https://news.test";
 const get = (path: string) => SELF.fetch(`${BASE}${path}`, { redirect: "manual" });
 const headerLinks = (html: string) =>
-  [...(/<nav aria-label="新闻来源">([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? "").matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]*)<\/a>/g)].map((m) => ({
+  [
+    ...(/<nav aria-label="新闻来源">([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? "").matchAll(
+      /<a href="([^"]+)"( aria-current="page")?>([^<]*)<\/a>/g,
+    ),
+  ].map((m) => ({
     href: m[1]!,
     current: Boolean(m[2]),
     text: m[3]!,
@@ -42,13 +46,20 @@ describe("header categories", () => {
     await d1Runner(env.DB).batch(
       Array.from({ length: 205 }, (_, i) => {
         const n = String(i).padStart(3, "0");
-        return ensureSourceStatement({ slug: `paper${n}`, name: `第${n}报`, label: `第${n}报新闻` }, "Asia/Shanghai", now);
+        return ensureSourceStatement(
+          { slug: `paper${n}`, name: `第${n}报`, label: `第${n}报新闻` },
+          "Asia/Shanghai",
+          now,
+        );
       }),
     );
     const all = await sourcesById();
     for (const path of ["/", "/tag/%E5%B0%B1%E4%B8%9A", "/search?q=%E6%A1%82%E6%9E%97", "/no-such-page"]) {
       const links = headerLinks(await (await get(path)).text());
-      expect(links.slice(0, NAV_SOURCES).map((l) => l.href), path).toEqual(all.slice(0, NAV_SOURCES).map((s) => `/category/${s.slug}.html`));
+      expect(
+        links.slice(0, NAV_SOURCES).map((l) => l.href),
+        path,
+      ).toEqual(all.slice(0, NAV_SOURCES).map((s) => `/category/${s.slug}.html`));
       expect(links.slice(NAV_SOURCES), path).toEqual([{ href: "/category/", current: false, text: "全部来源" }]);
     }
   });
@@ -62,7 +73,9 @@ describe("header categories", () => {
     expect(html).toContain("暂无文章。");
     const links = headerLinks(html);
     expect(links).toHaveLength(NAV_SOURCES + 2);
-    expect(links.filter((l) => l.current)).toEqual([{ href: `/category/${late.slug}.html`, current: true, text: late.name }]);
+    expect(links.filter((l) => l.current)).toEqual([
+      { href: `/category/${late.slug}.html`, current: true, text: late.name },
+    ]);
     // A source among the first ones is marked where it stands, not added again.
     const early = headerLinks(await (await get(`/category/${all[1]!.slug}.html`)).text());
     expect(early).toHaveLength(NAV_SOURCES + 1);
@@ -83,7 +96,9 @@ describe("directory of sources", () => {
       expect(html).toContain("<h1>全部来源</h1>");
       if (pages > 0) expect(html).toContain('<meta name="robots" content="noindex"/>');
       const list = /<ul class="directory">([\s\S]*?)<\/ul>/.exec(html)![1]!;
-      for (const m of list.matchAll(/<li><a href="\/category\/([^"]+)\.html">[^<]*<\/a><span class="meta"> ([^<]*)<\/span><\/li>/g)) {
+      for (const m of list.matchAll(
+        /<li><a href="\/category\/([^"]+)\.html">[^<]*<\/a><span class="meta"> ([^<]*)<\/span><\/li>/g,
+      )) {
         seen.push({ slug: m[1]!, text: m[2]! });
       }
       next = /<a rel="next" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
@@ -92,9 +107,12 @@ describe("directory of sources", () => {
     }
     expect(pages).toBe(2);
     expect(seen.map((s) => s.slug)).toEqual(all.map((s) => s.slug));
-    for (const [i, s] of all.entries()) expect(seen[i]!.text.startsWith(`${s.n} 篇`), `${s.slug}: ${seen[i]!.text}`).toBe(true);
+    for (const [i, s] of all.entries())
+      expect(seen[i]!.text.startsWith(`${s.n} 篇`), `${s.slug}: ${seen[i]!.text}`).toBe(true);
     // Sources with articles say when they were last updated, in their own zone.
-    expect(seen.find((s) => s.slug === "guilinwanbao")!.text).toMatch(/^\d+ 篇，最近更新 \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\+08:00\)$/);
+    expect(seen.find((s) => s.slug === "guilinwanbao")!.text).toMatch(
+      /^\d+ 篇，最近更新 \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\+08:00\)$/,
+    );
   });
 
   it("redirects /category to the directory and refuses a forged page parameter", async () => {

@@ -27,14 +27,20 @@ beforeEach(async () => {
   requests = [];
   files = new Map();
   const map: Record<string, string> = {
-    [`${SITE}/list.html`]: "list.html", [`${SITE}/list-2.html`]: "list-2.html", [`${SITE}/robots.txt`]: "robots.txt",
-    [`${SITE}/private/list.html`]: "private-list.html", [`https://app.guilin.example.com/api/news`]: "api.json",
-    [`https://quanzhou.example.com/feed.xml`]: "summary.xml",
-    [`https://quanzhou.example.com/full/1.html`]: "full/1.html", [`https://quanzhou.example.com/full/2.html`]: "full/2.html",
+    [`${SITE}/list.html`]: "list.html",
+    [`${SITE}/list-2.html`]: "list-2.html",
+    [`${SITE}/robots.txt`]: "robots.txt",
+    [`${SITE}/private/list.html`]: "private-list.html",
+    "https://app.guilin.example.com/api/news": "api.json",
+    "https://quanzhou.example.com/feed.xml": "summary.xml",
+    "https://quanzhou.example.com/full/1.html": "full/1.html",
+    "https://quanzhou.example.com/full/2.html": "full/2.html",
   };
   for (const n of [1, 2, 3, 4, 5]) map[`${SITE}/news/a${n}.html`] = `news/a${n}.html`;
   for (const [url, name] of Object.entries(map)) files.set(url, bytesOf(name));
-  await env.DB.batch(["article_tags", "articles", "source_pages", "sources"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
+  await env.DB.batch(
+    ["article_tags", "articles", "source_pages", "sources"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
+  );
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const req = new Request(input, init);
     const body = files.get(req.url);
@@ -42,8 +48,18 @@ beforeEach(async () => {
     if (!body) res = new Response("not found", { status: 404 });
     else {
       const etag = await etagOf(body);
-      const type = req.url.endsWith(".json") || req.url.endsWith("/news") ? "application/json" : req.url.endsWith(".xml") ? "application/rss+xml" : req.url.endsWith(".txt") ? "text/plain" : "text/html";
-      res = req.headers.get("if-none-match") === etag ? new Response(null, { status: 304, headers: { etag } }) : new Response(body, { headers: { etag, "content-type": type } });
+      const type =
+        req.url.endsWith(".json") || req.url.endsWith("/news")
+          ? "application/json"
+          : req.url.endsWith(".xml")
+            ? "application/rss+xml"
+            : req.url.endsWith(".txt")
+              ? "text/plain"
+              : "text/html";
+      res =
+        req.headers.get("if-none-match") === etag
+          ? new Response(null, { status: 304, headers: { etag } })
+          : new Response(body, { headers: { etag, "content-type": type } });
     }
     requests.push({ url: req.url, status: res.status });
     return res;
@@ -52,13 +68,29 @@ beforeEach(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 const admin = (method: string, path: string, body?: unknown) =>
-  SELF.fetch(`${BASE}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  SELF.fetch(`${BASE}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 const HTML_RULES = {
   list: { links: "ul.news-list li > a", next: "a.next", max_pages: 3 },
-  article: { title: "h1.title", date: ".meta .date", body: "div.content", author: ".author", image: "meta[property='og:image']@content" },
+  article: {
+    title: "h1.title",
+    date: ".meta .date",
+    body: "div.content",
+    author: ".author",
+    image: "meta[property='og:image']@content",
+  },
 };
-const lingui = (rules: unknown = HTML_RULES) => ({ slug: "linguinews", name: "临桂新闻网", kind: "html", feed_url: `${SITE}/list.html`, rules });
+const lingui = (rules: unknown = HTML_RULES) => ({
+  slug: "linguinews",
+  name: "临桂新闻网",
+  kind: "html",
+  feed_url: `${SITE}/list.html`,
+  rules,
+});
 
 /** One cron tick, then wait until every due source has been refreshed by the queue consumer. */
 async function tick(): Promise<void> {
@@ -74,17 +106,24 @@ async function tick(): Promise<void> {
   throw new Error("the refresh did not finish");
 }
 async function fetchedAt(): Promise<Map<string, number | null>> {
-  const { results } = await env.DB.prepare("SELECT slug, last_fetch_at FROM sources WHERE enabled = 1").all<{ slug: string; last_fetch_at: number | null }>();
+  const { results } = await env.DB.prepare("SELECT slug, last_fetch_at FROM sources WHERE enabled = 1").all<{
+    slug: string;
+    last_fetch_at: number | null;
+  }>();
   return new Map(results.map((r) => [r.slug, r.last_fetch_at]));
 }
 const makeDue = () => env.DB.prepare("UPDATE sources SET next_fetch_at = 0").run();
 const health = async (slug: string) =>
-  ((await (await SELF.fetch(`${BASE}/api/v1/sources/health`)).json()) as { sources: Record<string, unknown>[] }).sources.find((s) => s.slug === slug)!;
+  (
+    (await (await SELF.fetch(`${BASE}/api/v1/sources/health`)).json()) as { sources: Record<string, unknown>[] }
+  ).sources.find((s) => s.slug === slug)!;
 const articles = async (slug: string) =>
   (
     await env.DB.prepare(
       "SELECT a.id, a.guid, a.title, a.content_html, a.author, a.image, a.published_at, a.published_offset, a.original_url FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = ?1 ORDER BY a.published_at DESC",
-    ).bind(slug).all<Record<string, string | number | null>>()
+    )
+      .bind(slug)
+      .all<Record<string, string | number | null>>()
   ).results;
 
 describe("admin API: kinds and rules", () => {
@@ -94,8 +133,20 @@ describe("admin API: kinds and rules", () => {
     [lingui({ ...HTML_RULES, article: { ...HTML_RULES.article, body: "div:has(p)" } }), "rules.article.body"],
     [lingui({ ...HTML_RULES, list: { ...HTML_RULES.list, max_pages: 50 } }), "rules.list.max_pages"],
     [lingui({ ...HTML_RULES, colour: "red" }), "rules.colour"],
-    [{ slug: "api", name: "API", kind: "json", feed_url: "https://app.guilin.example.com/api/news", rules: { items: "data.list", title: "title" } }, "rules.id"],
-    [{ slug: "summ", name: "摘要", feed_url: "https://quanzhou.example.com/feed.xml", rules: { full_text: {} } }, "rules.full_text.body"],
+    [
+      {
+        slug: "api",
+        name: "API",
+        kind: "json",
+        feed_url: "https://app.guilin.example.com/api/news",
+        rules: { items: "data.list", title: "title" },
+      },
+      "rules.id",
+    ],
+    [
+      { slug: "summ", name: "摘要", feed_url: "https://quanzhou.example.com/feed.xml", rules: { full_text: {} } },
+      "rules.full_text.body",
+    ],
   ])("%j → 400 naming %s", async (body, field) => {
     const res = await admin("POST", "/api/v1/sources", body);
     expect(res.status).toBe(400);
@@ -107,15 +158,30 @@ describe("admin API: kinds and rules", () => {
   it("dry-run shows what the rules extract from the live pages, and saves nothing", async () => {
     const res = await admin("POST", "/api/v1/sources/dry-run", lingui());
     expect(res.status).toBe(200);
-    const preview = (await res.json()) as { error: null; items: { title: string; published: string | null; url: string }[] };
-    expect(preview.items.map((i) => i.title)).toEqual(["临桂区新建两座口袋公园", "临桂区中小学开展消防演练", "会仙湿地迎来越冬候鸟", "临桂米粉节吸引上万名游客", "一篇带有危险代码的稿件 & 测试"]);
+    const preview = (await res.json()) as {
+      error: null;
+      items: { title: string; published: string | null; url: string }[];
+    };
+    expect(preview.items.map((i) => i.title)).toEqual([
+      "临桂区新建两座口袋公园",
+      "临桂区中小学开展消防演练",
+      "会仙湿地迎来越冬候鸟",
+      "临桂米粉节吸引上万名游客",
+      "一篇带有危险代码的稿件 & 测试",
+    ]);
     expect(preview.items[0]!.published).toBe("2025-11-20T08:10:00+08:00");
     expect((await env.DB.prepare("SELECT count(*) AS n FROM sources").first<{ n: number }>())!.n).toBe(0);
     expect((await env.DB.prepare("SELECT count(*) AS n FROM source_pages").first<{ n: number }>())!.n).toBe(0);
 
-    const wrong = await admin("POST", "/api/v1/sources/dry-run", lingui({ ...HTML_RULES, list: { links: "ol.nothing a" } }));
+    const wrong = await admin(
+      "POST",
+      "/api/v1/sources/dry-run",
+      lingui({ ...HTML_RULES, list: { links: "ol.nothing a" } }),
+    );
     expect(wrong.status).toBe(422);
-    expect(((await wrong.json()) as { error: string }).error).toMatch(/rules\.list\.links "ol\.nothing a" matched no links/);
+    expect(((await wrong.json()) as { error: string }).error).toMatch(
+      /rules\.list\.links "ol\.nothing a" matched no links/,
+    );
   });
 });
 
@@ -123,17 +189,29 @@ describe("an html source through the cron", () => {
   it("stores every article of both list pages, decoded, dated, sanitized; then only revalidates", async () => {
     expect((await admin("POST", "/api/v1/sources", lingui())).status).toBe(201);
     await tick();
-    expect(await health("linguinews")).toMatchObject({ last_result: "200", last_error: null, last_counts: { new: 5, updated: 0, unchanged: 0 } });
+    expect(await health("linguinews")).toMatchObject({
+      last_result: "200",
+      last_error: null,
+      last_counts: { new: 5, updated: 0, unchanged: 0 },
+    });
     const stored = await articles("linguinews");
     const by = (t: string) => stored.find((a) => String(a.title).startsWith(t))!;
 
     // UTF-8 page, date with its own offset, author, og:image.
-    expect(by("临桂区新建两座口袋公园")).toMatchObject({ guid: `${SITE}/news/a1.html`, original_url: `${SITE}/news/a1.html`, author: "记者 秦晓雨", image: "https://img.lingui.example.com/park.jpg", published_offset: 480 });
+    expect(by("临桂区新建两座口袋公园")).toMatchObject({
+      guid: `${SITE}/news/a1.html`,
+      original_url: `${SITE}/news/a1.html`,
+      author: "记者 秦晓雨",
+      image: "https://img.lingui.example.com/park.jpg",
+      published_offset: 480,
+    });
     expect(by("临桂区新建两座口袋公园").content_html).toContain("<p>近日，临桂区在世纪大道");
     expect(by("临桂区新建两座口袋公园").content_html).not.toContain("版权所有");
     // GBK page declared only by <meta http-equiv>: decoded, including a GBK-only character.
     expect(by("临桂区中小学开展消防演练").content_html).toContain("镕（GBK 才有的字）");
-    expect(new Date(by("临桂区中小学开展消防演练").published_at as number).toISOString()).toBe("2025-11-19T08:30:00.000Z");
+    expect(new Date(by("临桂区中小学开展消防演练").published_at as number).toISOString()).toBe(
+      "2025-11-19T08:30:00.000Z",
+    );
     // A bare local time in prose: the source's zone (Asia/Shanghai).
     expect(new Date(by("会仙湿地").published_at as number).toISOString()).toBe("2025-11-18T01:05:00.000Z");
     expect(by("会仙湿地").guid).toBe(`${SITE}/news/a3.html`); // the #fragment is not part of the identity
@@ -148,7 +226,9 @@ describe("an html source through the cron", () => {
     expect(a5).not.toMatch(/script|iframe|onclick|javascript:|&lt;|style=/i);
 
     // The article page shows the attribution: source name and original URL.
-    const page = await (await SELF.fetch(`${BASE}/api/v1/articles?category=linguinews&limit=10`)).json() as { items: { url: string; original_url: string }[] };
+    const page = (await (await SELF.fetch(`${BASE}/api/v1/articles?category=linguinews&limit=10`)).json()) as {
+      items: { url: string; original_url: string }[];
+    };
     const html = await (await SELF.fetch(page.items[0]!.url)).text();
     expect(html).toContain("临桂新闻网");
     expect(html).toContain(page.items[0]!.original_url);
@@ -158,7 +238,10 @@ describe("an html source through the cron", () => {
     await makeDue();
     await tick();
     expect(requests.filter((r) => !r.url.endsWith("/robots.txt")).every((r) => r.status === 304)).toBe(true);
-    expect(await health("linguinews")).toMatchObject({ last_result: "304", last_counts: { new: 0, updated: 0, unchanged: 0 } });
+    expect(await health("linguinews")).toMatchObject({
+      last_result: "304",
+      last_counts: { new: 0, updated: 0, unchanged: 0 },
+    });
     expect(await articles("linguinews")).toEqual(stored);
   });
 
@@ -168,7 +251,12 @@ describe("an html source through the cron", () => {
     const before = await articles("linguinews");
     const a1 = before.find((a) => a.guid === `${SITE}/news/a1.html`)!;
 
-    files.set(`${SITE}/news/a1.html`, new TextEncoder().encode(new TextDecoder().decode(files.get(`${SITE}/news/a1.html`)!).replaceAll("两座口袋公园", "三座口袋公园")));
+    files.set(
+      `${SITE}/news/a1.html`,
+      new TextEncoder().encode(
+        new TextDecoder().decode(files.get(`${SITE}/news/a1.html`)!).replaceAll("两座口袋公园", "三座口袋公园"),
+      ),
+    );
     await makeDue();
     await tick();
     expect(await health("linguinews")).toMatchObject({ last_result: "200", last_counts: { new: 0, updated: 1 } });
@@ -177,7 +265,12 @@ describe("an html source through the cron", () => {
     expect(edited.title).toBe("临桂区新建三座口袋公园");
 
     // The paper redesigns its list page: the rules match nothing. Recorded, nothing lost.
-    files.set(`${SITE}/list.html`, new TextEncoder().encode("<html><body><div class='new-design'><a href='/news/a6.html'>新</a></div></body></html>"));
+    files.set(
+      `${SITE}/list.html`,
+      new TextEncoder().encode(
+        "<html><body><div class='new-design'><a href='/news/a6.html'>新</a></div></body></html>",
+      ),
+    );
     await makeDue();
     await tick();
     const h = await health("linguinews");
@@ -186,8 +279,16 @@ describe("an html source through the cron", () => {
     expect(await articles("linguinews")).toHaveLength(5);
 
     // A new article on a redesigned page: that page is reported, the others are kept.
-    files.set(`${SITE}/news/a6.html`, new TextEncoder().encode("<html><body><h2>新版页面</h2><section>正文</section></body></html>"));
-    files.set(`${SITE}/list.html`, new TextEncoder().encode(new TextDecoder().decode(bytesOf("list.html")).replace("<li>", '<li><a href="/news/a6.html">新版</a></li><li>')));
+    files.set(
+      `${SITE}/news/a6.html`,
+      new TextEncoder().encode("<html><body><h2>新版页面</h2><section>正文</section></body></html>"),
+    );
+    files.set(
+      `${SITE}/list.html`,
+      new TextEncoder().encode(
+        new TextDecoder().decode(bytesOf("list.html")).replace("<li>", '<li><a href="/news/a6.html">新版</a></li><li>'),
+      ),
+    );
     await makeDue();
     await tick();
     const h2 = await health("linguinews");
@@ -207,8 +308,19 @@ describe("an html source through the cron", () => {
 describe("a json source", () => {
   it("maps the API's fields: ids, titles, bodies, epoch and local dates", async () => {
     const res = await admin("POST", "/api/v1/sources", {
-      slug: "guilinapp", name: "桂林晚报客户端", kind: "json", feed_url: "https://app.guilin.example.com/api/news",
-      rules: { items: "data.list", id: "infoCode", title: "title", date: "publishTime", body: "content", link: "shareUrl", author: "editor" },
+      slug: "guilinapp",
+      name: "桂林晚报客户端",
+      kind: "json",
+      feed_url: "https://app.guilin.example.com/api/news",
+      rules: {
+        items: "data.list",
+        id: "infoCode",
+        title: "title",
+        date: "publishTime",
+        body: "content",
+        link: "shareUrl",
+        author: "editor",
+      },
     });
     expect(res.status).toBe(201);
     await tick();
@@ -216,7 +328,10 @@ describe("a json source", () => {
     expect(stored.map((a) => a.guid)).toEqual(["NW20251121090000123456", "NW20251120153000654321"]);
     expect(new Date(stored[0]!.published_at as number).toISOString()).toBe("2025-11-21T01:00:00.000Z");
     expect(new Date(stored[1]!.published_at as number).toISOString()).toBe("2025-11-20T07:30:00.000Z");
-    expect(stored[0]).toMatchObject({ author: "韦丽", original_url: "https://app.guilin.example.com/NewsShare.html?infoCode=NW20251121090000123456" });
+    expect(stored[0]).toMatchObject({
+      author: "韦丽",
+      original_url: "https://app.guilin.example.com/NewsShare.html?infoCode=NW20251121090000123456",
+    });
 
     files.set("https://app.guilin.example.com/api/news", new TextEncoder().encode('{"data":{"items":[]}}'));
     await makeDue();
@@ -228,7 +343,12 @@ describe("a json source", () => {
 
 describe("full text for a summary-only feed", () => {
   it("fetches each new item's page once and stores its body", async () => {
-    await admin("POST", "/api/v1/sources", { slug: "quanzhou", name: "全州日报", feed_url: "https://quanzhou.example.com/feed.xml", rules: { full_text: { body: "div.article-body" } } });
+    await admin("POST", "/api/v1/sources", {
+      slug: "quanzhou",
+      name: "全州日报",
+      feed_url: "https://quanzhou.example.com/feed.xml",
+      rules: { full_text: { body: "div.article-body" } },
+    });
     await tick();
     const stored = await articles("quanzhou");
     expect(stored).toHaveLength(2);
@@ -237,11 +357,23 @@ describe("full text for a summary-only feed", () => {
     expect(stored[1]!.content_html).toContain("纪念馆还推出了情景剧");
 
     requests = [];
-    files.set("https://quanzhou.example.com/feed.xml", new TextEncoder().encode(new TextDecoder().decode(bytesOf("summary.xml")).replace("<item>", "<item><title>新的一条</title><link>https://quanzhou.example.com/full/3.html</link><guid>qz-3</guid><description>只有摘要。</description></item><item>")));
+    files.set(
+      "https://quanzhou.example.com/feed.xml",
+      new TextEncoder().encode(
+        new TextDecoder()
+          .decode(bytesOf("summary.xml"))
+          .replace(
+            "<item>",
+            "<item><title>新的一条</title><link>https://quanzhou.example.com/full/3.html</link><guid>qz-3</guid><description>只有摘要。</description></item><item>",
+          ),
+      ),
+    );
     await makeDue();
     await tick();
     // Only the new item's page is fetched (it 404s: the item keeps the feed's summary after the retries).
-    expect(requests.map((r) => r.url).filter((u) => u.includes("/full/"))).toEqual(["https://quanzhou.example.com/full/3.html"]);
+    expect(requests.map((r) => r.url).filter((u) => u.includes("/full/"))).toEqual([
+      "https://quanzhou.example.com/full/3.html",
+    ]);
     expect(await articles("quanzhou")).toEqual(stored); // not yet stored: its page gets two more tries
     expect((await health("quanzhou")).last_error).toMatch(/full\/3\.html: HTTP 404/);
     for (let i = 0; i < 2; i++) {
@@ -253,7 +385,17 @@ describe("full text for a summary-only feed", () => {
     expect(after.find((a) => a.guid === "qz-3")!.content_html).toContain("只有摘要");
 
     // A new item that links to a page read before (a live page, a section): still stored.
-    files.set("https://quanzhou.example.com/feed.xml", new TextEncoder().encode(new TextDecoder().decode(bytesOf("summary.xml")).replace("<item>", "<item><title>禾花鱼（续）</title><link>https://quanzhou.example.com/full/1.html</link><guid>qz-4</guid><description>续篇。</description></item><item>")));
+    files.set(
+      "https://quanzhou.example.com/feed.xml",
+      new TextEncoder().encode(
+        new TextDecoder()
+          .decode(bytesOf("summary.xml"))
+          .replace(
+            "<item>",
+            "<item><title>禾花鱼（续）</title><link>https://quanzhou.example.com/full/1.html</link><guid>qz-4</guid><description>续篇。</description></item><item>",
+          ),
+      ),
+    );
     await makeDue();
     await tick();
     const more = await articles("quanzhou");
@@ -276,7 +418,9 @@ describe("manners", () => {
       return new Response("ok");
     };
     const polite = politeFetch(slow, { perHostConcurrency: 2, minDelayMs: 40 });
-    await Promise.all([...Array(6)].map((_, i) => polite(`https://one.example/${i}`)).concat([polite("https://two.example/")]));
+    await Promise.all(
+      [...Array(6)].map((_, i) => polite(`https://one.example/${i}`)).concat([polite("https://two.example/")]),
+    );
     expect(peak).toBeLessThanOrEqual(3); // two on one.example, one on two.example
     const one = starts["one.example"]!;
     for (let i = 1; i < one.length; i++) expect(one[i]! - one[i - 1]!).toBeGreaterThanOrEqual(35);

@@ -20,7 +20,10 @@ tags: [桂林晚报新闻, "C++ & <测试>"]
 };
 
 beforeAll(async () => {
-  const s = await importPosts(d1Runner(env.DB), [...samples, seed, hostile], { timeZone: "Asia/Shanghai", now: Date.now() });
+  const s = await importPosts(d1Runner(env.DB), [...samples, seed, hostile], {
+    timeZone: "Asia/Shanghai",
+    now: Date.now(),
+  });
   expect(s.rejected).toEqual([]);
 });
 
@@ -47,7 +50,9 @@ async function walk(path: string): Promise<{ links: string[]; pages: number }> {
 }
 
 async function total(sql: string, ...params: unknown[]): Promise<number> {
-  return (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
+  return (await env.DB.prepare(sql)
+    .bind(...params)
+    .first<{ n: number }>())!.n;
 }
 
 describe("sample corpus", () => {
@@ -78,7 +83,9 @@ describe("home page", () => {
     expect(pages).toBe(Math.ceil((samples.length + 2) / 20));
     expect(new Set(links).size).toBe(links.length);
     expect(links.length).toBe(await total("SELECT count(*) AS n FROM articles"));
-    const { results } = await env.DB.prepare("SELECT id FROM articles ORDER BY published_at DESC, id DESC").all<{ id: string }>();
+    const { results } = await env.DB.prepare("SELECT id FROM articles ORDER BY published_at DESC, id DESC").all<{
+      id: string;
+    }>();
     expect(links.map((l) => l.slice(-21, -5))).toEqual(results.map((r) => r.id));
   });
 
@@ -99,7 +106,11 @@ describe("category page", () => {
     expect(html).toContain("<h1>桂林晚报新闻</h1>");
     expect(html).toContain('aria-current="page"');
     const { links } = await walk("/category/guilinwanbao.html");
-    expect(links.length).toBe(await total("SELECT count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = 'guilinwanbao'"));
+    expect(links.length).toBe(
+      await total(
+        "SELECT count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = 'guilinwanbao'",
+      ),
+    );
     expect(links.every((l) => l.startsWith("/guilinwanbao/"))).toBe(true);
   });
 
@@ -121,14 +132,20 @@ describe("tag page", () => {
     const html = await res.text();
     expect(html).toContain("<h1>标签：就业</h1>");
     const listed = hrefs(html, ARTICLE_LINK);
-    expect(listed.length).toBe(await total("SELECT count(*) AS n FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE t.name = '就业'"));
+    expect(listed.length).toBe(
+      await total("SELECT count(*) AS n FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE t.name = '就业'"),
+    );
     expect(listed.length).toBeGreaterThan(0);
   });
 
   it("pages through a large tag without gaps", async () => {
     const { links } = await walk(`/tag/${encodeURIComponent("桂林晚报新闻")}`);
     expect(new Set(links).size).toBe(links.length);
-    expect(links.length).toBe(await total("SELECT count(*) AS n FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE t.name = '桂林晚报新闻'"));
+    expect(links.length).toBe(
+      await total(
+        "SELECT count(*) AS n FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE t.name = '桂林晚报新闻'",
+      ),
+    );
   });
 
   it("is a 404 for an unknown tag", async () => {
@@ -138,7 +155,9 @@ describe("tag page", () => {
 
 describe("article page", () => {
   const seedPath = async () => {
-    const row = await env.DB.prepare("SELECT id, path_date FROM articles WHERE title = ?1").bind("居民“家门口”实现充分就业").first<{ id: string; path_date: string }>();
+    const row = await env.DB.prepare("SELECT id, path_date FROM articles WHERE title = ?1")
+      .bind("居民“家门口”实现充分就业")
+      .first<{ id: string; path_date: string }>();
     return `/guilinwanbao/${row!.path_date}/${row!.id}.html`;
   };
 
@@ -153,8 +172,12 @@ describe("article page", () => {
     expect(html).toContain('<a href="/category/guilinwanbao.html">桂林晚报</a>');
     expect(html).toContain(`<a href="/tag/${encodeURIComponent("桂林晚报新闻")}" rel="tag">桂林晚报新闻</a>`);
     expect(html).toContain("空明社区党委书记夏改青介绍");
-    expect(html).toContain('href="http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202202212282859530" rel="noopener noreferrer nofollow">原文链接</a>');
-    expect(html).toMatch(/<a href="\/category\/guilinwanbao.html">返回桂林晚报新闻<\/a><span aria-hidden="true">｜<\/span><a href="\/">返回首页<\/a>/);
+    expect(html).toContain(
+      'href="http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202202212282859530" rel="noopener noreferrer nofollow">原文链接</a>',
+    );
+    expect(html).toMatch(
+      /<a href="\/category\/guilinwanbao.html">返回桂林晚报新闻<\/a><span aria-hidden="true">｜<\/span><a href="\/">返回首页<\/a>/,
+    );
     expect(html).toContain(`<link rel="canonical" href="${BASE}${path}"/>`);
     expect(html).toContain('<meta property="og:type" content="article"/>');
   });
@@ -194,7 +217,10 @@ describe("article page", () => {
 
 describe("escaping", () => {
   it("renders a hostile title and tag as text, and the body without script or handlers", async () => {
-    const row = await env.DB.prepare("SELECT id, path_date FROM articles WHERE guid = 'jekyll:hostile.txt'").first<{ id: string; path_date: string }>();
+    const row = await env.DB.prepare("SELECT id, path_date FROM articles WHERE guid = 'jekyll:hostile.txt'").first<{
+      id: string;
+      path_date: string;
+    }>();
     const html = await (await get(`/guilinwanbao/${row!.path_date}/${row!.id}.html`)).text();
     expect(html).not.toContain("<script>alert");
     expect(html).toContain("&lt;script&gt;alert(&#39;标题&#39;)&lt;/script&gt; &amp; 特殊字符");

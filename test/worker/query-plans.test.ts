@@ -30,7 +30,9 @@ function recording(): SqlRunner & { stmts: Stmt[]; roundTrips: number } {
 
 /** The plan's steps, each marked when it belongs to a correlated subquery (the per-row tags list). */
 async function planOf(stmt: Stmt): Promise<{ detail: string; inSubquery: boolean }[]> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${stmt.sql}`).bind(...stmt.params).all<{ id: number; parent: number; detail: string }>();
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${stmt.sql}`)
+    .bind(...stmt.params)
+    .all<{ id: number; parent: number; detail: string }>();
   const byId = new Map(results.map((r) => [r.id, r]));
   const inSubquery = (r: { parent: number; detail: string }): boolean =>
     r.detail.startsWith("CORRELATED") || (byId.has(r.parent) && inSubquery(byId.get(r.parent)!));
@@ -50,49 +52,115 @@ beforeAll(async () => {
 describe("query plans of the hot paths", () => {
   // Each entry: what runs it, and the db/ calls it makes.
   const paths: [string, (db: SqlRunner) => Promise<unknown>][] = [
-    ["home, page 1 and a deep page (with the header's sources)", async (db) => {
-      const first = await pageReads.readListingPage(db, { kind: "all" }, { limit: 20 });
-      const last = first.page.items.at(-1);
-      await pageReads.readListingPage(db, { kind: "all" }, { limit: 20, before: last ? { ms: last.published.ms, id: last.id } : null });
-    }],
-    ["category page by slug, deep", (db) =>
-      pageReads.readListingPage(db, { kind: "source", source: { slug: source.slug } }, { limit: 20, before: { ms: article.published.ms, id: article.id } }, { source: source.slug })],
-    ["category listing by id (feeds, API)", (db) => articles.listArticles(db, { kind: "source", source }, { limit: 20, before: { ms: article.published.ms, id: article.id } })],
-    ["tag page, deep", (db) =>
-      pageReads.readListingPage(db, { kind: "tag", tag: "就业" }, { limit: 20, before: { ms: article.published.ms, id: article.id } }, { tag: "就业" })],
-    ["search page and its next page", (db) =>
-      pageReads.readSearchPage(db, { kind: "search", query: "桂林", match: '"桂林"' }, { limit: 20, before: { ms: 1e15, id: article.id } })],
+    [
+      "home, page 1 and a deep page (with the header's sources)",
+      async (db) => {
+        const first = await pageReads.readListingPage(db, { kind: "all" }, { limit: 20 });
+        const last = first.page.items.at(-1);
+        await pageReads.readListingPage(
+          db,
+          { kind: "all" },
+          { limit: 20, before: last ? { ms: last.published.ms, id: last.id } : null },
+        );
+      },
+    ],
+    [
+      "category page by slug, deep",
+      (db) =>
+        pageReads.readListingPage(
+          db,
+          { kind: "source", source: { slug: source.slug } },
+          { limit: 20, before: { ms: article.published.ms, id: article.id } },
+          { source: source.slug },
+        ),
+    ],
+    [
+      "category listing by id (feeds, API)",
+      (db) =>
+        articles.listArticles(
+          db,
+          { kind: "source", source },
+          { limit: 20, before: { ms: article.published.ms, id: article.id } },
+        ),
+    ],
+    [
+      "tag page, deep",
+      (db) =>
+        pageReads.readListingPage(
+          db,
+          { kind: "tag", tag: "就业" },
+          { limit: 20, before: { ms: article.published.ms, id: article.id } },
+          { tag: "就业" },
+        ),
+    ],
+    [
+      "search page and its next page",
+      (db) =>
+        pageReads.readSearchPage(
+          db,
+          { kind: "search", query: "桂林", match: '"桂林"' },
+          { limit: 20, before: { ms: 1e15, id: article.id } },
+        ),
+    ],
     ["article page (by id, its category neighbours)", (db) => pageReads.readArticlePage(db, article.id)],
     ["directory of sources, a later page", (db) => pageReads.readDirectoryPage(db, 1, 200)],
-    ["feed 304 without a render (listing version)", async (db) => {
-      for (const scope of [{ kind: "all" }, { kind: "source", source }, { kind: "tag", tag: "就业" }] as Scope[]) await articles.getListingVersion(db, scope, 20);
-    }],
-    ["monthly archive feed and its neighbours", async (db) => {
-      const month = article.pathDate.slice(0, 7);
-      await articles.listArticles(db, { kind: "month", month, source: null }, { limit: 2000, withContent: true });
-      await articles.listArticles(db, { kind: "month", month, source }, { limit: 2000, withContent: true });
-      await articles.getArchiveNeighbours(db, month, null);
-      await articles.getArchiveNeighbours(db, month, source.id);
-      await articles.getArchiveNeighbours(db, null, source.id);
-    }],
-    ["API list with every filter", async (db) => {
-      await articles.listArticles(db, { kind: "all" }, { limit: 20, filters: { sourceId: source.id, sinceMs: 0, untilMs: 2e12 } });
-      await articles.listArticles(db, { kind: "tag", tag: "就业" }, { limit: 20, filters: { sourceId: source.id, sinceMs: 0, untilMs: 2e12 } });
-      await articles.listArticles(db, { kind: "search", query: "桂林", match: '"桂林"' }, { limit: 20, filters: { sinceMs: 0, untilMs: 2e12 } });
-    }],
-    ["sitemaps (the index, a month, the news sitemap) and the categories", async (db) => {
-      await articles.listArticleMonths(db);
-      await articles.listCategoryStats(db);
-      await articles.listMonthEntries(db, article.pathDate.slice(0, 7), 50_000);
-      await articles.listRecentEntries(db, 0, 1000);
-    }],
-    ["refresh: claim due sources, read stored hashes, backfill the index", async (db) => {
-      await sources.claimDueSources(db, 0, 8, 0);
-      await sources.listDueSources(db, 0, 8);
-      await sources.getSourceWithState(db, source.slug);
-      await articles.readKnownHashes(db, new Map([[source.slug, [article.guid ?? "x", "other-guid"]]]));
-      await indexMissing(db, 100);
-    }],
+    [
+      "feed 304 without a render (listing version)",
+      async (db) => {
+        for (const scope of [{ kind: "all" }, { kind: "source", source }, { kind: "tag", tag: "就业" }] as Scope[])
+          await articles.getListingVersion(db, scope, 20);
+      },
+    ],
+    [
+      "monthly archive feed and its neighbours",
+      async (db) => {
+        const month = article.pathDate.slice(0, 7);
+        await articles.listArticles(db, { kind: "month", month, source: null }, { limit: 2000, withContent: true });
+        await articles.listArticles(db, { kind: "month", month, source }, { limit: 2000, withContent: true });
+        await articles.getArchiveNeighbours(db, month, null);
+        await articles.getArchiveNeighbours(db, month, source.id);
+        await articles.getArchiveNeighbours(db, null, source.id);
+      },
+    ],
+    [
+      "API list with every filter",
+      async (db) => {
+        await articles.listArticles(
+          db,
+          { kind: "all" },
+          { limit: 20, filters: { sourceId: source.id, sinceMs: 0, untilMs: 2e12 } },
+        );
+        await articles.listArticles(
+          db,
+          { kind: "tag", tag: "就业" },
+          { limit: 20, filters: { sourceId: source.id, sinceMs: 0, untilMs: 2e12 } },
+        );
+        await articles.listArticles(
+          db,
+          { kind: "search", query: "桂林", match: '"桂林"' },
+          { limit: 20, filters: { sinceMs: 0, untilMs: 2e12 } },
+        );
+      },
+    ],
+    [
+      "sitemaps (the index, a month, the news sitemap) and the categories",
+      async (db) => {
+        await articles.listArticleMonths(db);
+        await articles.listCategoryStats(db);
+        await articles.listMonthEntries(db, article.pathDate.slice(0, 7), 50_000);
+        await articles.listRecentEntries(db, 0, 1000);
+      },
+    ],
+    [
+      "refresh: claim due sources, read stored hashes, backfill the index",
+      async (db) => {
+        await sources.claimDueSources(db, 0, 8, 0);
+        await sources.listDueSources(db, 0, 8);
+        await sources.getSourceWithState(db, source.slug);
+        await articles.readKnownHashes(db, new Map([[source.slug, [article.guid ?? "x", "other-guid"]]]));
+        await indexMissing(db, 100);
+      },
+    ],
   ];
 
   for (const [name, run] of paths) {
@@ -120,9 +188,21 @@ describe("round trips", () => {
   it("every HTML page reads D1 in one batch", async () => {
     const reads: [string, (db: SqlRunner) => Promise<unknown>][] = [
       ["home", (db) => pageReads.readListingPage(db, { kind: "all" }, { limit: 20 })],
-      ["category", (db) => pageReads.readListingPage(db, { kind: "source", source: { slug: source.slug } }, { limit: 20 }, { source: source.slug })],
+      [
+        "category",
+        (db) =>
+          pageReads.readListingPage(
+            db,
+            { kind: "source", source: { slug: source.slug } },
+            { limit: 20 },
+            { source: source.slug },
+          ),
+      ],
       ["tag", (db) => pageReads.readListingPage(db, { kind: "tag", tag: "就业" }, { limit: 20 }, { tag: "就业" })],
-      ["search", (db) => pageReads.readSearchPage(db, { kind: "search", query: "桂林", match: '"桂林"' }, { limit: 20 })],
+      [
+        "search",
+        (db) => pageReads.readSearchPage(db, { kind: "search", query: "桂林", match: '"桂林"' }, { limit: 20 }),
+      ],
       ["article", (db) => pageReads.readArticlePage(db, article.id)],
       ["directory", (db) => pageReads.readDirectoryPage(db, 0, 200)],
     ];

@@ -1,6 +1,13 @@
 // The refresh fan-out through Cloudflare Queues (Miniflare runs the queue and its consumer):
 // the cron claims due sources and enqueues them, the consumer refreshes each exactly once.
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import worker from "../../src/index";
 import type { RefreshMessage } from "../../src/ingest/cron";
@@ -11,14 +18,22 @@ let fetched: string[] = [];
 
 beforeEach(async () => {
   fetched = [];
-  await env.DB.batch([env.DB.prepare("DELETE FROM article_tags"), env.DB.prepare("DELETE FROM articles"), env.DB.prepare("DELETE FROM sources")]);
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM article_tags"),
+    env.DB.prepare("DELETE FROM articles"),
+    env.DB.prepare("DELETE FROM sources"),
+  ]);
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
     const url = input instanceof Request ? input.url : String(input);
     fetched.push(url);
-    return url.startsWith("https://q.example.com/") ? new Response(rss, { headers: { "content-type": "application/rss+xml" } }) : new Response("no", { status: 404 });
+    return url.startsWith("https://q.example.com/")
+      ? new Response(rss, { headers: { "content-type": "application/rss+xml" } })
+      : new Response("no", { status: 404 });
   });
   for (const slug of ["qa", "qb", "qc"]) {
-    await env.DB.prepare("INSERT INTO sources (slug, name, label, feed_url, created_at) VALUES (?1, ?1, ?1, ?2, 0)").bind(slug, `https://q.example.com/${slug}.xml`).run();
+    await env.DB.prepare("INSERT INTO sources (slug, name, label, feed_url, created_at) VALUES (?1, ?1, ?1, ?2, 0)")
+      .bind(slug, `https://q.example.com/${slug}.xml`)
+      .run();
   }
 });
 afterEach(() => vi.restoreAllMocks());
@@ -30,7 +45,10 @@ async function tick(): Promise<void> {
 }
 
 async function statuses(): Promise<Record<string, string | null>> {
-  const { results } = await env.DB.prepare("SELECT slug, last_status FROM sources ORDER BY slug").all<{ slug: string; last_status: string | null }>();
+  const { results } = await env.DB.prepare("SELECT slug, last_status FROM sources ORDER BY slug").all<{
+    slug: string;
+    last_status: string | null;
+  }>();
   return Object.fromEntries(results.map((r) => [r.slug, r.last_status]));
 }
 
@@ -42,7 +60,11 @@ describe("cron with a queue bound", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(await statuses()).toEqual({ qa: "200", qb: "200", qc: "200" });
-    expect(fetched.sort()).toEqual(["https://q.example.com/qa.xml", "https://q.example.com/qb.xml", "https://q.example.com/qc.xml"]);
+    expect(fetched.sort()).toEqual([
+      "https://q.example.com/qa.xml",
+      "https://q.example.com/qb.xml",
+      "https://q.example.com/qc.xml",
+    ]);
     expect((await env.DB.prepare("SELECT count(*) AS n FROM articles").first<{ n: number }>())!.n).toBe(9);
 
     // A second tick right away: nothing is due, nothing is enqueued or fetched again.
@@ -67,7 +89,9 @@ describe("queue consumer", () => {
   });
 
   it("retries a message when the refresh cannot even be recorded (database unreachable)", async () => {
-    const batch = createMessageBatch<RefreshMessage>("edge-news-refresh-test", [{ id: "1", timestamp: new Date(), attempts: 2, body: { slug: "qa" } }]);
+    const batch = createMessageBatch<RefreshMessage>("edge-news-refresh-test", [
+      { id: "1", timestamp: new Date(), attempts: 2, body: { slug: "qa" } },
+    ]);
     const ctx = createExecutionContext();
     // MIGRATION_DB is a real, empty D1 database: it has no sources table at all.
     await worker.queue!(batch, { ...env, DB: env.MIGRATION_DB }, ctx);

@@ -37,13 +37,17 @@ const deps = (): RefreshDeps => ({
   log: () => undefined,
 });
 
-const serve = (name: string, headers: Record<string, string> = {}): Route => () =>
-  new Response(bytes(name), { headers: { "content-type": "application/xml", ...headers } });
+const serve =
+  (name: string, headers: Record<string, string> = {}): Route =>
+  () =>
+    new Response(bytes(name), { headers: { "content-type": "application/xml", ...headers } });
 
 async function addSource(slug: string, feedUrl: string, extra: Partial<{ timezone: string; label: string }> = {}) {
   await env.DB.prepare(
     "INSERT INTO sources (slug, name, label, feed_url, timezone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-  ).bind(slug, `${slug}报`, extra.label ?? `${slug}新闻`, feedUrl, extra.timezone ?? "Asia/Shanghai").run();
+  )
+    .bind(slug, `${slug}报`, extra.label ?? `${slug}新闻`, feedUrl, extra.timezone ?? "Asia/Shanghai")
+    .run();
   return (await getSourceWithState(db, slug))!;
 }
 
@@ -54,7 +58,9 @@ async function articles(slug: string) {
          (SELECT json_group_array(name) FROM (SELECT t.name FROM article_tags k JOIN tags t ON t.id = k.tag_id
             WHERE k.article_id = a.id ORDER BY k.position)) AS tags
        FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = ?1 ORDER BY a.guid`,
-    ).bind(slug).all<Record<string, string | number | null>>()
+    )
+      .bind(slug)
+      .all<Record<string, string | number | null>>()
   ).results;
 }
 
@@ -69,7 +75,11 @@ beforeEach(async () => {
   routes = {};
   fetched = [];
   clock = Date.UTC(2025, 10, 20, 2, 0, 0);
-  await env.DB.batch([env.DB.prepare("DELETE FROM article_tags"), env.DB.prepare("DELETE FROM articles"), env.DB.prepare("DELETE FROM sources")]);
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM article_tags"),
+    env.DB.prepare("DELETE FROM articles"),
+    env.DB.prepare("DELETE FROM sources"),
+  ]);
 });
 
 describe("formats", () => {
@@ -103,7 +113,11 @@ describe("formats", () => {
     await refreshSource(deps(), source);
     const rows = await articles("gx");
     expect(rows.map((r) => r.guid)).toEqual(["gxnews-2025-001", "gxnews-2025-002", "gxnews-2025-003"]);
-    expect(rows[0]).toMatchObject({ original_url: "https://news.example.com/2025/11/001.html", author: "王建华", image: "https://img.example.com/a.jpg" });
+    expect(rows[0]).toMatchObject({
+      original_url: "https://news.example.com/2025/11/001.html",
+      author: "王建华",
+      image: "https://img.example.com/a.jpg",
+    });
     expect(JSON.parse(String(rows[0]!.tags))).toEqual(["gx新闻", "旅游", "漓江"]);
     expect(iso(Number(rows[1]!.published_at), Number(rows[1]!.published_offset))).toBe("2025-11-18T09:30:00+08:00");
     const state = (await getSourceWithState(db, "gx"))!.state;
@@ -156,7 +170,12 @@ describe("identity and dates", () => {
     expect(rows.filter((r) => String(r.guid).startsWith("hash:"))).toHaveLength(1);
     // The next fetch recognises every one of them: nothing new, nothing updated.
     clock += 3_600_000;
-    expect(await refreshSource(deps(), (await getSourceWithState(db, "dup"))!)).toMatchObject({ status: "200", new: 0, updated: 0, unchanged: 3 });
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "dup"))!)).toMatchObject({
+      status: "200",
+      new: 0,
+      updated: 0,
+      unchanged: 3,
+    });
   });
 
   it("reads every date style, keeps the written offset, and gives undated items their first-seen time — once", async () => {
@@ -179,7 +198,11 @@ describe("identity and dates", () => {
     }
     const firstSeen = clock;
     clock += 86_400_000;
-    expect(await refreshSource(deps(), (await getSourceWithState(db, "dates"))!)).toMatchObject({ new: 0, updated: 0, unchanged: 7 });
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "dates"))!)).toMatchObject({
+      new: 0,
+      updated: 0,
+      unchanged: 7,
+    });
     const undated = (await articles("dates")).filter((r) => r.date_source === "first_seen");
     expect(undated.every((r) => r.published_at === firstSeen)).toBe(true);
   });
@@ -193,10 +216,14 @@ describe("hostile HTML", () => {
     expect(rows).toHaveLength(6);
     const all = rows.map((r) => String(r.content_html)).join("\n");
     expect(all).not.toMatch(/<(script|style|iframe|object|embed|form|input|svg|math|noscript)\b/i);
-    expect(all).not.toMatch(/\son\w+=|\sstyle=|srcdoc|javascript:|data:|alert\(1\)|display:none|position:fixed|&lt;iframe|&lt;script/i);
+    expect(all).not.toMatch(
+      /\son\w+=|\sstyle=|srcdoc|javascript:|data:|alert\(1\)|display:none|position:fixed|&lt;iframe|&lt;script/i,
+    );
     expect(all).not.toMatch(/evil\.example\.net|x\.swf|PHNjcmlwdD4|R0lGODlh|pixel\.gif|data-src/);
     expect(all).toContain('<a href="https://www.example.org/x" rel="noopener noreferrer">正常链接</a>');
-    expect(all).toMatch(/<img src="https:\/\/img\.example\.com\/lazy\.jpg" alt="西街夜景" loading="lazy" referrerpolicy="no-referrer">/);
+    expect(all).toMatch(
+      /<img src="https:\/\/img\.example\.com\/lazy\.jpg" alt="西街夜景" loading="lazy" referrerpolicy="no-referrer">/,
+    );
     expect(all).toContain("七星公园管理处表示");
     expect(all).toContain("公园南门停车场将在周末实行分时段预约。");
   });
@@ -226,7 +253,11 @@ describe("upstream faults: the cron finishes, the error is recorded, others refr
     ["a 20 MB body", huge, /larger than/],
     ["a server that stalls", stall, /within 300 ms/],
     ["a 500", () => () => new Response("oops", { status: 500 }), /HTTP 500/],
-    ["a 429 with Retry-After", () => () => new Response("slow down", { status: 429, headers: { "retry-after": "7200" } }), /HTTP 429/],
+    [
+      "a 429 with Retry-After",
+      () => () => new Response("slow down", { status: 429, headers: { "retry-after": "7200" } }),
+      /HTTP 429/,
+    ],
     ["a redirect loop", () => (req) => Response.redirect(req.url, 302), /more than 3 redirects/],
     ["an HTML page", () => serve("not-a-feed.html", { "content-type": "text/html" }), /HTML page/],
   ];
@@ -262,7 +293,8 @@ describe("upstream faults: the cron finishes, the error is recorded, others refr
   });
 
   it("honours Retry-After, backs off exponentially, and pauses after too many failures", async () => {
-    routes["https://flaky.example.com/feed"] = () => new Response("busy", { status: 503, headers: { "retry-after": "7200" } });
+    routes["https://flaky.example.com/feed"] = () =>
+      new Response("busy", { status: 503, headers: { "retry-after": "7200" } });
     await addSource("flaky", "https://flaky.example.com/feed");
     await refreshDueSources(deps(), config);
     let state = (await getSourceWithState(db, "flaky"))!.state;
@@ -294,8 +326,13 @@ describe("conditional GET and updates in place", () => {
     routes["https://cond.example.com/feed"] = (req) => {
       seenValidators = [req.headers.get("if-none-match"), req.headers.get("if-modified-since")];
       if (req.headers.get("if-none-match") === '"v1"' && !edited) return new Response(null, { status: 304 });
-      const xml = fixtureText("rss20.xml").replace("漓江游船冬季班次调整", edited ? "漓江游船冬季班次再次调整" : "漓江游船冬季班次调整");
-      return new Response(xml, { headers: { etag: edited ? '"v2"' : '"v1"', "last-modified": "Wed, 19 Nov 2025 08:00:00 GMT" } });
+      const xml = fixtureText("rss20.xml").replace(
+        "漓江游船冬季班次调整",
+        edited ? "漓江游船冬季班次再次调整" : "漓江游船冬季班次调整",
+      );
+      return new Response(xml, {
+        headers: { etag: edited ? '"v2"' : '"v1"', "last-modified": "Wed, 19 Nov 2025 08:00:00 GMT" },
+      });
     };
     await addSource("cond", "https://cond.example.com/feed");
     expect((await refreshDueSources(deps(), config))[0]).toMatchObject({ status: "200", new: 3 });
@@ -308,7 +345,12 @@ describe("conditional GET and updates in place", () => {
 
     edited = true;
     clock += 3_600_000;
-    expect((await refreshDueSources(deps(), config))[0]).toMatchObject({ status: "200", new: 0, updated: 1, unchanged: 2 });
+    expect((await refreshDueSources(deps(), config))[0]).toMatchObject({
+      status: "200",
+      new: 0,
+      updated: 1,
+      unchanged: 2,
+    });
     const after = await articles("cond");
     expect(after.map((r) => r.id)).toEqual(first.map((r) => r.id));
     expect(after.find((r) => r.guid === "gxnews-2025-001")!.title).toContain("再次调整");
@@ -323,7 +365,12 @@ describe("an upstream that ignores conditional GET", () => {
     // Were the items processed again, this marker would be overwritten by the upstream's title.
     await env.DB.prepare("UPDATE articles SET title = 'marker' WHERE guid = 'gxnews-2025-001'").run();
     clock += 3_600_000;
-    expect((await refreshDueSources(deps(), config))[0]).toMatchObject({ status: "200", new: 0, updated: 0, unchanged: 3 });
+    expect((await refreshDueSources(deps(), config))[0]).toMatchObject({
+      status: "200",
+      new: 0,
+      updated: 0,
+      unchanged: 3,
+    });
     expect((await articles("same")).find((r) => r.guid === "gxnews-2025-001")!.title).toBe("marker");
   });
 });
@@ -334,13 +381,20 @@ describe("search backfill", () => {
     await addSource("bf", "https://bf.example.com/feed");
     await refreshDueSources(deps(), config);
     // As if these rows predated migration 0003.
-    await env.DB.batch([env.DB.prepare("DELETE FROM search_index"), env.DB.prepare("UPDATE articles SET search_rowid = NULL")]);
+    await env.DB.batch([
+      env.DB.prepare("DELETE FROM search_index"),
+      env.DB.prepare("UPDATE articles SET search_rowid = NULL"),
+    ]);
     const found = async () =>
-      (await env.DB.prepare(`SELECT count(*) AS n FROM search_index WHERE search_index MATCH '"漓江"'`).first<{ n: number }>())!.n;
+      (await env.DB.prepare(`SELECT count(*) AS n FROM search_index WHERE search_index MATCH '"漓江"'`).first<{
+        n: number;
+      }>())!.n;
     expect(await found()).toBe(0);
     await refreshDueSources(deps(), config);
     expect(await found()).toBeGreaterThan(0);
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM articles WHERE search_rowid IS NULL").first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await env.DB.prepare("SELECT count(*) AS n FROM articles WHERE search_rowid IS NULL").first<{ n: number }>())!.n,
+    ).toBe(0);
   });
 });
 
@@ -353,7 +407,8 @@ ${numbers
     const dated = `<pubDate>Tue, 18 Nov 2025 ${String(n % 24).padStart(2, "0")}:00:00 +0800</pubDate>`;
     const body = `<![CDATA[<p>第${n}条 <a href="/a/${n}">相对链接</a><img src="/i/${n}.jpg"><script>x()</script>${n === edited ? "（已更正）" : ""}</p>]]>`;
     // Every identity kind: a guid, a link only, neither (a hash of title + date); one duplicate guid.
-    const id = n % 3 === 0 ? `<guid isPermaLink="false">inc-${n}</guid>` : n % 3 === 1 ? `<link>/n/${n}.html</link>` : "";
+    const id =
+      n % 3 === 0 ? `<guid isPermaLink="false">inc-${n}</guid>` : n % 3 === 1 ? `<link>/n/${n}.html</link>` : "";
     return `<item>${id}<title>新闻 ${n} &amp; 其他</title>${dated}<category>类${n % 2}</category><description>${body}</description></item>`;
   })
   .join("\n")}
@@ -363,20 +418,35 @@ ${numbers
   const one = Array.from({ length: 12 }, (_, i) => i + 1);
   const withoutId = (rows: Record<string, unknown>[]) => rows.map(({ id: _, ...rest }) => rest);
   const rawHashes = async (slug: string) =>
-    (await env.DB.prepare("SELECT a.guid, a.raw_hash FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = ?1 ORDER BY a.guid").bind(slug).all()).results;
+    (
+      await env.DB.prepare(
+        "SELECT a.guid, a.raw_hash FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = ?1 ORDER BY a.guid",
+      )
+        .bind(slug)
+        .all()
+    ).results;
 
   it("normalizes only the new and edited items, and stores what a full normalization stores", async () => {
     let body = rss(one);
     routes["https://inc.example.com/feed"] = () => new Response(body);
     routes["https://full.example.com/feed"] = () => new Response(rss([...one, 13], 5));
     await addSource("inc", "https://inc.example.com/feed", { label: "同一标签" });
-    expect(await refreshSource(deps(), (await getSourceWithState(db, "inc"))!)).toMatchObject({ new: 13, updated: 0, unchanged: 0 });
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "inc"))!)).toMatchObject({
+      new: 13,
+      updated: 0,
+      unchanged: 0,
+    });
     const before = await articles("inc");
     expect((await rawHashes("inc")).every((r) => typeof r.raw_hash === "string")).toBe(true);
 
     body = rss([...one, 13], 5); // one added, one edited
     clock += 3_600_000;
-    expect(await refreshSource(deps(), (await getSourceWithState(db, "inc"))!)).toMatchObject({ status: "200", new: 1, updated: 1, unchanged: 12 });
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "inc"))!)).toMatchObject({
+      status: "200",
+      new: 1,
+      updated: 1,
+      unchanged: 12,
+    });
     const after = await articles("inc");
     expect(after).toHaveLength(14);
     // The unchanged ones are as they were, the edited one changed in place.
@@ -407,14 +477,22 @@ ${numbers
 
     body = rss([...one, 13]);
     clock += 3_600_000;
-    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({ new: 1, updated: 0, unchanged: 13 });
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({
+      new: 1,
+      updated: 0,
+      unchanged: 13,
+    });
     expect((await title()).title).toBe("marker");
 
     // The label is a tag of every article: a new one means every item is normalized again.
     await env.DB.prepare("UPDATE sources SET label = '新标签' WHERE slug = 'skip'").run();
     body = rss([...one, 13, 14]);
     clock += 3_600_000;
-    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({ new: 1, updated: 14, unchanged: 0 });
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({
+      new: 1,
+      updated: 14,
+      unchanged: 0,
+    });
     expect(await title()).toMatchObject({ title: "新闻 3 & 其他", tags: JSON.stringify(["新标签", "类1"]) });
 
     // Rows without a raw hash (imported, or from before migration 0009) are normalized, found
@@ -422,20 +500,37 @@ ${numbers
     await env.DB.prepare("UPDATE articles SET raw_hash = NULL").run();
     body = rss([...one, 13, 14, 15]);
     clock += 3_600_000;
-    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({ new: 1, updated: 0, unchanged: 15 });
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({
+      new: 1,
+      updated: 0,
+      unchanged: 15,
+    });
     expect((await rawHashes("skip")).every((r) => typeof r.raw_hash === "string")).toBe(true);
     await env.DB.prepare("UPDATE articles SET title = 'marker' WHERE guid = 'inc-3'").run();
     body = rss([...one, 13, 14, 15, 16]);
     clock += 3_600_000;
-    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({ new: 1, updated: 0, unchanged: 16 });
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "skip"))!)).toMatchObject({
+      new: 1,
+      updated: 0,
+      unchanged: 16,
+    });
     expect((await title()).title).toBe("marker");
   });
 });
 
 describe("hashItem", () => {
   const item: ParsedItem = {
-    guid: "g", link: "/a", title: "标题", content: "<p>x</p>", contentIsText: false, summary: null, published: "2025-11-18",
-    updated: null, authors: ["甲"], categories: ["乙"], image: null,
+    guid: "g",
+    link: "/a",
+    title: "标题",
+    content: "<p>x</p>",
+    contentIsText: false,
+    summary: null,
+    published: "2025-11-18",
+    updated: null,
+    authors: ["甲"],
+    categories: ["乙"],
+    image: null,
   };
   const ctx = { base: "https://example.com/", xmlBase: null, label: "标签", timezone: "Asia/Shanghai" };
 

@@ -17,7 +17,9 @@ describe("/search", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<form class="search-form" action="/search" method="get" role="search">');
-    expect(await (await get("/")).text()).toContain('<form class="site-search" action="/search" method="get" role="search">');
+    expect(await (await get("/")).text()).toContain(
+      '<form class="site-search" action="/search" method="get" role="search">',
+    );
   });
 
   it("lists matches newest first with the words highlighted, and offers feeds for the query", async () => {
@@ -25,7 +27,9 @@ describe("/search", () => {
     expect(html).toContain("<h1>搜索：就业</h1>");
     expect(html).toContain("<mark>就业</mark>");
     expect(html).toContain(`href="/search/feed.xml?q=${q("就业")}"`);
-    expect(html).toContain(`<link rel="alternate" type="application/rss+xml" title="搜索：就业 (RSS)" href="${BASE}/search/rss.xml?q=${q("就业")}"/>`);
+    expect(html).toContain(
+      `<link rel="alternate" type="application/rss+xml" title="搜索：就业 (RSS)" href="${BASE}/search/rss.xml?q=${q("就业")}"/>`,
+    );
     const dates = [...html.matchAll(/<time datetime="([^"]+)"/g)].map((m) => Date.parse(m[1]!));
     expect(dates.length).toBeGreaterThan(1);
     expect(dates).toEqual([...dates].sort((a, b) => b - a));
@@ -54,7 +58,9 @@ describe("search feeds", () => {
     expect(atom).toContain(`<link rel="self" href="${BASE}/search/feed.xml?q=${q("社区")}"/>`);
     expect(atom).toContain("<title>搜索：社区 - 本地新闻聚合</title>");
     expect((atom.match(/<entry>/g) ?? []).length).toBeGreaterThan(0);
-    const json = (await (await get(`/search/feed.json?q=${q("社区")}`)).json()) as { items: { title: string; content_html: string }[] };
+    const json = (await (await get(`/search/feed.json?q=${q("社区")}`)).json()) as {
+      items: { title: string; content_html: string }[];
+    };
     expect(json.items.every((i) => `${i.title}${i.content_html}`.includes("社区"))).toBe(true);
     expect((await get(`/search/rss.xml?q=${q("社区")}`)).status).toBe(200);
   });

@@ -18,7 +18,11 @@ describe("more articles in one millisecond than the rowid has tiebreaks", () => 
     const db = d1Runner(env.DB);
     // In chunks, as repeated refreshes would bring them.
     for (let i = 0; i < N; i += 300) {
-      const summary = await importPosts(db, Array.from({ length: Math.min(300, N - i) }, (_, k) => post(i + k)), { timeZone: "Asia/Shanghai", now: Date.now() });
+      const summary = await importPosts(
+        db,
+        Array.from({ length: Math.min(300, N - i) }, (_, k) => post(i + k)),
+        { timeZone: "Asia/Shanghai", now: Date.now() },
+      );
       expect(summary.rejected).toEqual([]);
     }
     const { n, uniq, missing, lowest } = (await env.DB.prepare(

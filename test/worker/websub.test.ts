@@ -6,7 +6,14 @@ import { afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } fr
 import worker from "../../src/index";
 import { importPosts } from "../../src/ingest/import-posts";
 import { d1Runner } from "../../src/db/sql";
-import { DROP_AFTER_FAILING_MS, MAX_DELIVERY_FAILURES, MAX_SUBSCRIPTIONS_PER_HOST, deliver, hmacSha256Hex, parseHubRequest } from "../../src/websub/hub";
+import {
+  DROP_AFTER_FAILING_MS,
+  MAX_DELIVERY_FAILURES,
+  MAX_SUBSCRIPTIONS_PER_HOST,
+  deliver,
+  hmacSha256Hex,
+  parseHubRequest,
+} from "../../src/websub/hub";
 import { deleteSourceStatements } from "../../src/db/sources";
 import { hubDeps } from "../../src/websub/wiring";
 
@@ -47,10 +54,17 @@ beforeEach(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 /** A hub request through the worker, waiting for the verification it starts. */
-async function hub(fields: Record<string, string>, contentType = "application/x-www-form-urlencoded"): Promise<Response> {
+async function hub(
+  fields: Record<string, string>,
+  contentType = "application/x-www-form-urlencoded",
+): Promise<Response> {
   const ctx = createExecutionContext();
   const res = await worker.fetch!(
-    new Request(`${BASE}/websub`, { method: "POST", headers: { "content-type": contentType }, body: new URLSearchParams(fields).toString() }) as never,
+    new Request(`${BASE}/websub`, {
+      method: "POST",
+      headers: { "content-type": contentType },
+      body: new URLSearchParams(fields).toString(),
+    }) as never,
     env,
     ctx,
   );
@@ -58,7 +72,13 @@ async function hub(fields: Record<string, string>, contentType = "application/x-
   return res;
 }
 const subscribe = (extra: Record<string, string> = {}) =>
-  hub({ "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": CALLBACK, "hub.secret": "s3cret-for-hmac", ...extra });
+  hub({
+    "hub.mode": "subscribe",
+    "hub.topic": TOPIC,
+    "hub.callback": CALLBACK,
+    "hub.secret": "s3cret-for-hmac",
+    ...extra,
+  });
 
 async function tick(): Promise<void> {
   const ctx = createExecutionContext();
@@ -67,21 +87,35 @@ async function tick(): Promise<void> {
 }
 
 const rows = async () =>
-  (await env.DB.prepare("SELECT topic, callback, secret, lease_seconds, expires_at, failures FROM websub_subscriptions").all<Record<string, unknown>>()).results;
+  (
+    await env.DB.prepare(
+      "SELECT topic, callback, secret, lease_seconds, expires_at, failures FROM websub_subscriptions",
+    ).all<Record<string, unknown>>()
+  ).results;
 
 let postNo = 0;
 /** A new article in 桂林晚报, written the way the import CLI writes. */
 async function newArticle(): Promise<string> {
   const title = `新闻推送测试第${++postNo}条：漓江两岸新添观景步道`;
-  await importPosts(db, [{ name: `900_push_${postNo}.txt`, text: `---\ntitle: "${title}"\ndate: 2026-11-2${postNo} 09:00:00 +0800\ncategories: guilinwanbao\ntags: [桂林晚报新闻]\n---\n<p>正文 ${postNo}</p>\n` }], {
-    timeZone: "Asia/Shanghai",
-    now: Date.now(),
-  });
+  await importPosts(
+    db,
+    [
+      {
+        name: `900_push_${postNo}.txt`,
+        text: `---\ntitle: "${title}"\ndate: 2026-11-2${postNo} 09:00:00 +0800\ncategories: guilinwanbao\ntags: [桂林晚报新闻]\n---\n<p>正文 ${postNo}</p>\n`,
+      },
+    ],
+    {
+      timeZone: "Asia/Shanghai",
+      now: Date.now(),
+    },
+  );
   return title;
 }
 
 async function pushes(expected: number): Promise<Call[]> {
-  for (let i = 0; i < 100 && calls.filter((c) => c.method === "POST").length < expected; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && calls.filter((c) => c.method === "POST").length < expected; i++)
+    await new Promise((r) => setTimeout(r, 50));
   return calls.filter((c) => c.method === "POST");
 }
 
@@ -89,13 +123,37 @@ describe("hub requests", () => {
   it.each([
     [{ "hub.mode": "watch", "hub.topic": TOPIC, "hub.callback": CALLBACK }, 400, /hub\.mode/],
     [{ "hub.mode": "subscribe", "hub.topic": TOPIC }, 400, /hub\.callback is required/],
-    [{ "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": "javascript:alert(1)" }, 400, /hub\.callback must be an absolute http/],
-    [{ "hub.mode": "subscribe", "hub.topic": "https://elsewhere.example/feed.xml", "hub.callback": CALLBACK }, 400, /one of this site's feeds/],
-    [{ "hub.mode": "subscribe", "hub.topic": `${BASE}/archive/2025-09/feed.xml`, "hub.callback": CALLBACK }, 400, /archives/],
+    [
+      { "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": "javascript:alert(1)" },
+      400,
+      /hub\.callback must be an absolute http/,
+    ],
+    [
+      { "hub.mode": "subscribe", "hub.topic": "https://elsewhere.example/feed.xml", "hub.callback": CALLBACK },
+      400,
+      /one of this site's feeds/,
+    ],
+    [
+      { "hub.mode": "subscribe", "hub.topic": `${BASE}/archive/2025-09/feed.xml`, "hub.callback": CALLBACK },
+      400,
+      /archives/,
+    ],
     [{ "hub.mode": "subscribe", "hub.topic": `${BASE}/feed.xml?limit=500`, "hub.callback": CALLBACK }, 400, /limit/],
-    [{ "hub.mode": "subscribe", "hub.topic": `${BASE}/category/nosuchpaper/feed.xml`, "hub.callback": CALLBACK }, 404, /没有这个新闻来源/],
-    [{ "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": CALLBACK, "hub.secret": "x".repeat(200) }, 400, /hub\.secret/],
-    [{ "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": CALLBACK, "hub.lease_seconds": "soon" }, 400, /lease_seconds/],
+    [
+      { "hub.mode": "subscribe", "hub.topic": `${BASE}/category/nosuchpaper/feed.xml`, "hub.callback": CALLBACK },
+      404,
+      /没有这个新闻来源/,
+    ],
+    [
+      { "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": CALLBACK, "hub.secret": "x".repeat(200) },
+      400,
+      /hub\.secret/,
+    ],
+    [
+      { "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": CALLBACK, "hub.lease_seconds": "soon" },
+      400,
+      /lease_seconds/,
+    ],
   ])("%j → %i with a reason, and no verification", async (fields, status, reason) => {
     const res = await hub(fields as Record<string, string>);
     expect(res.status).toBe(status);
@@ -136,7 +194,10 @@ describe("subscription and intent verification", () => {
     expect(Math.abs((row!.expires_at as number) - (Date.now() + 7200_000))).toBeLessThan(10_000);
   });
 
-  it.each([["a wrong challenge", "wrong"], ["a 404", 404]] as const)("stores nothing when the callback answers %s", async (_name, verify) => {
+  it.each([
+    ["a wrong challenge", "wrong"],
+    ["a 404", 404],
+  ] as const)("stores nothing when the callback answers %s", async (_name, verify) => {
     answer.verify = verify;
     expect((await subscribe()).status).toBe(202);
     expect(calls).toHaveLength(1);
@@ -187,7 +248,11 @@ describe("content distribution", () => {
   });
 
   it("sends no signature without a secret, and nothing for other topics' changes", async () => {
-    await hub({ "hub.mode": "subscribe", "hub.topic": `${BASE}/category/lijiangribao/feed.json`, "hub.callback": CALLBACK });
+    await hub({
+      "hub.mode": "subscribe",
+      "hub.topic": `${BASE}/category/lijiangribao/feed.json`,
+      "hub.callback": CALLBACK,
+    });
     expect(await rows()).toHaveLength(1);
     await newArticle(); // a 桂林晚报 article: not in 漓江日报's feed
     await tick();
@@ -207,7 +272,9 @@ describe("content distribution", () => {
 
   it("gives an expired subscription nothing, and forgets it", async () => {
     await subscribe();
-    await env.DB.prepare("UPDATE websub_subscriptions SET expires_at = ?1").bind(Date.now() - 1000).run();
+    await env.DB.prepare("UPDATE websub_subscriptions SET expires_at = ?1")
+      .bind(Date.now() - 1000)
+      .run();
     await newArticle();
     await tick();
     await new Promise((r) => setTimeout(r, 1500));
@@ -235,7 +302,9 @@ describe("content distribution", () => {
     expect(results).not.toContain("dropped");
     expect(await rows()).toHaveLength(1);
     // Still failing a day after the first failure: dropped.
-    await env.DB.prepare("UPDATE websub_subscriptions SET failing_since = ?1").bind(Date.now() - DROP_AFTER_FAILING_MS - 1000).run();
+    await env.DB.prepare("UPDATE websub_subscriptions SET failing_since = ?1")
+      .bind(Date.now() - DROP_AFTER_FAILING_MS - 1000)
+      .run();
     expect(await deliver(deps, message, 1)).toBe("dropped");
     expect(await rows()).toHaveLength(0);
 
@@ -247,15 +316,32 @@ describe("content distribution", () => {
   });
 
   it("forgets the subscriptions of a topic whose listing is gone; unsubscribing from it still works", async () => {
-    await hub({ "hub.mode": "subscribe", "hub.topic": `${BASE}/tag/${encodeURIComponent("推送测试专用")}/feed.xml`, "hub.callback": CALLBACK });
+    await hub({
+      "hub.mode": "subscribe",
+      "hub.topic": `${BASE}/tag/${encodeURIComponent("推送测试专用")}/feed.xml`,
+      "hub.callback": CALLBACK,
+    });
     expect(await rows()).toHaveLength(0); // no such tag: 404, nothing stored
-    await env.DB.prepare("INSERT INTO sources (slug, name, label, created_at) VALUES ('gonepaper', '将删除', '将删除', 0)").run();
-    await importPosts(db, [{ name: "gone.txt", text: '---\ntitle: "即将删除的来源"\ndate: 2025-11-01 08:00:00 +0800\ncategories: gonepaper\n---\n<p>x</p>\n' }], { timeZone: "Asia/Shanghai", now: Date.now() });
+    await env.DB.prepare(
+      "INSERT INTO sources (slug, name, label, created_at) VALUES ('gonepaper', '将删除', '将删除', 0)",
+    ).run();
+    await importPosts(
+      db,
+      [
+        {
+          name: "gone.txt",
+          text: '---\ntitle: "即将删除的来源"\ndate: 2025-11-01 08:00:00 +0800\ncategories: gonepaper\n---\n<p>x</p>\n',
+        },
+      ],
+      { timeZone: "Asia/Shanghai", now: Date.now() },
+    );
     const topic = `${BASE}/category/gonepaper/feed.xml`;
     expect((await hub({ "hub.mode": "subscribe", "hub.topic": topic, "hub.callback": CALLBACK })).status).toBe(202);
     expect(await rows()).toHaveLength(1);
     await db.batch(deleteSourceStatements("gonepaper"));
-    expect((await hub({ "hub.mode": "unsubscribe", "hub.topic": topic, "hub.callback": "https://other.example/cb" })).status).toBe(202);
+    expect(
+      (await hub({ "hub.mode": "unsubscribe", "hub.topic": topic, "hub.callback": "https://other.example/cb" })).status,
+    ).toBe(202);
     await tick();
     expect(await rows()).toHaveLength(0);
   });
@@ -265,8 +351,16 @@ describe("content distribution", () => {
     const insert = env.DB.prepare(
       "INSERT INTO websub_subscriptions (topic, callback, callback_host, lease_seconds, expires_at, created_at, verified_at) VALUES (?1, ?2, 'sub.example', 3600, ?3, 0, 0)",
     );
-    await env.DB.batch(Array.from({ length: MAX_SUBSCRIPTIONS_PER_HOST }, (_, i) => insert.bind(`${BASE}/search/feed.xml?q=${i}`, `https://sub.example/cb/${i}`, Date.now() + 3600_000)));
-    const refused = await hub({ "hub.mode": "subscribe", "hub.topic": `${BASE}/feed.json`, "hub.callback": "https://sub.example/new" });
+    await env.DB.batch(
+      Array.from({ length: MAX_SUBSCRIPTIONS_PER_HOST }, (_, i) =>
+        insert.bind(`${BASE}/search/feed.xml?q=${i}`, `https://sub.example/cb/${i}`, Date.now() + 3600_000),
+      ),
+    );
+    const refused = await hub({
+      "hub.mode": "subscribe",
+      "hub.topic": `${BASE}/feed.json`,
+      "hub.callback": "https://sub.example/new",
+    });
     expect(refused.status).toBe(429);
     expect(await refused.text()).toMatch(/sub\.example has 100 subscriptions/);
     expect((await subscribe()).status).toBe(202); // the existing (topic, callback): a renewal

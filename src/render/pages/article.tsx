@@ -67,19 +67,27 @@ export function ArticlePage({ config, nav, article: a, older, newer }: ArticlePa
         <div class="post-body">{raw(a.contentHtml)}</div>
         {a.originalUrl ? (
           <p class="original">
-            <a href={a.originalUrl} rel="noopener noreferrer nofollow">原文链接</a>
+            <a href={a.originalUrl} rel="noopener noreferrer nofollow">
+              原文链接
+            </a>
           </p>
         ) : null}
       </article>
       <nav class="post-nav" aria-label="相邻文章">
         {older ? (
           <p>
-            上一篇：<a rel="prev" href={neighbourLink(older)}>{older.title}</a>
+            上一篇：
+            <a rel="prev" href={neighbourLink(older)}>
+              {older.title}
+            </a>
           </p>
         ) : null}
         {newer ? (
           <p>
-            下一篇：<a rel="next" href={neighbourLink(newer)}>{newer.title}</a>
+            下一篇：
+            <a rel="next" href={neighbourLink(newer)}>
+              {newer.title}
+            </a>
           </p>
         ) : null}
       </nav>

@@ -22,7 +22,12 @@ export function DirectoryPage({ config, nav, entries, next, isFirstPage }: Direc
     <Layout
       config={config}
       nav={nav}
-      meta={{ title: "全部来源", description: `${config.siteTitle}收录的全部新闻来源`, path: DIRECTORY_PATH, noindex: !isFirstPage }}
+      meta={{
+        title: "全部来源",
+        description: `${config.siteTitle}收录的全部新闻来源`,
+        path: DIRECTORY_PATH,
+        noindex: !isFirstPage,
+      }}
     >
       <h1>全部来源</h1>
       {entries.length === 0 ? (
@@ -35,7 +40,9 @@ export function DirectoryPage({ config, nav, entries, next, isFirstPage }: Direc
               <span class="meta">
                 {" "}
                 {e.articleCount} 篇
-                {e.lastUpdated ? `，最近更新 ${formatDisplay({ ms: e.lastUpdated, offset: zoneOffset(e.timezone, e.lastUpdated) ?? 0 })}` : ""}
+                {e.lastUpdated
+                  ? `，最近更新 ${formatDisplay({ ms: e.lastUpdated, offset: zoneOffset(e.timezone, e.lastUpdated) ?? 0 })}`
+                  : ""}
               </span>
             </li>
           ))}

@@ -6,7 +6,13 @@ import { Layout } from "./layout";
 
 const HEADINGS: Record<number, string> = { 400: "请求有误", 404: "页面不存在", 500: "服务器出错了" };
 
-export function ErrorPage({ config, nav, status, message, path }: {
+export function ErrorPage({
+  config,
+  nav,
+  status,
+  message,
+  path,
+}: {
   config: Config;
   nav: SiteNav;
   status: number;

@@ -3,7 +3,15 @@ import { html, raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Config } from "../../config";
 import type { NavSource, SiteNav } from "../../core/model";
-import { DIRECTORY_PATH, FAVICON_PATH, type FeedPaths, STYLESHEET_PATH, categoryPath, feedPaths, homePath } from "../../core/urls";
+import {
+  DIRECTORY_PATH,
+  FAVICON_PATH,
+  type FeedPaths,
+  STYLESHEET_PATH,
+  categoryPath,
+  feedPaths,
+  homePath,
+} from "../../core/urls";
 
 export interface PageMeta {
   readonly title: string;
@@ -30,7 +38,10 @@ export interface LayoutProps {
 
 /** JSON for a <script type="application/ld+json"> block: "<" escaped so it cannot close the tag. */
 function jsonForScript(value: object): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 export function absoluteUrl(config: Config, path: string): string {
@@ -40,10 +51,13 @@ export function absoluteUrl(config: Config, path: string): string {
 // The shell is in every page: hono's html template (escaping each value as JSX does) renders it
 // in a third of the time JSX takes. Void elements keep JSX's "/>" so the markup is unchanged.
 export function Layout({ config, meta, nav, current, children }: LayoutProps) {
-  const sources = current && !nav.sources.some((s) => s.slug === current.slug) ? [...nav.sources, current] : nav.sources;
+  const sources =
+    current && !nav.sources.some((s) => s.slug === current.slug) ? [...nav.sources, current] : nav.sources;
   const fullTitle = meta.path === homePath() ? config.siteTitle : `${meta.title} - ${config.siteTitle}`;
   const canonical = absoluteUrl(config, meta.path);
-  const feeds = (meta.feeds ? [meta.feeds] : []).concat(meta.path === homePath() ? [] : [{ title: config.siteTitle, paths: feedPaths({ kind: "all" }) }]);
+  const feeds = (meta.feeds ? [meta.feeds] : []).concat(
+    meta.path === homePath() ? [] : [{ title: config.siteTitle, paths: feedPaths({ kind: "all" }) }],
+  );
   return html`<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${fullTitle}</title><meta name="description" content="${meta.description}"/>${
     meta.noindex ? html`<meta name="robots" content="noindex"/>` : ""
   }<link rel="canonical" href="${canonical}"/><meta name="color-scheme" content="light dark"/><meta property="og:site_name" content="${config.siteTitle}"/><meta property="og:locale" content="zh_CN"/><meta property="og:type" content="${meta.ogType ?? "website"}"/><meta property="og:title" content="${meta.title}"/><meta property="og:description" content="${meta.description}"/><meta property="og:url" content="${canonical}"/>${
@@ -54,8 +68,11 @@ export function Layout({ config, meta, nav, current, children }: LayoutProps) {
   )}<link rel="stylesheet" href="${STYLESHEET_PATH}"/>${
     meta.jsonLd ? html`<script type="application/ld+json">${raw(jsonForScript(meta.jsonLd))}</script>` : ""
   }</head><body><a class="skip" href="#main">跳到正文</a><header class="site-header"><p class="site-title"><a href="${homePath()}">${config.siteTitle}</a></p><nav aria-label="新闻来源"><ul class="sources">${sources.map(
-    (s) => html`<li><a href="${categoryPath(s.slug)}"${current?.slug === s.slug ? raw(' aria-current="page"') : ""}>${s.name}</a></li>`,
+    (s) =>
+      html`<li><a href="${categoryPath(s.slug)}"${current?.slug === s.slug ? raw(' aria-current="page"') : ""}>${s.name}</a></li>`,
   )}${
-    nav.more ? html`<li><a href="${DIRECTORY_PATH}"${meta.path === DIRECTORY_PATH ? raw(' aria-current="page"') : ""}>全部来源</a></li>` : ""
+    nav.more
+      ? html`<li><a href="${DIRECTORY_PATH}"${meta.path === DIRECTORY_PATH ? raw(' aria-current="page"') : ""}>全部来源</a></li>`
+      : ""
   }</ul></nav><form class="site-search" action="/search" method="get" role="search"><input name="q" type="search" aria-label="搜索本站" placeholder="搜索" maxlength="100"/><button type="submit">搜索</button></form></header><main id="main">${children}</main><footer class="site-footer"><p>${config.siteDescription}。文章版权归原作者及原发布媒体所有，每篇文章均注明来源并链接原文。</p></footer></body></html>`;
 }

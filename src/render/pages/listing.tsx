@@ -34,11 +34,18 @@ export function TagList({ tags }: { tags: readonly string[] }) {
 export function FeedLinks({ paths }: { paths: FeedPaths }) {
   return (
     <p class="feeds">
-      订阅本页：<a href={paths.atom} type="application/atom+xml">Atom</a>
+      订阅本页：
+      <a href={paths.atom} type="application/atom+xml">
+        Atom
+      </a>
       <span aria-hidden="true"> · </span>
-      <a href={paths.rss} type="application/rss+xml">RSS</a>
+      <a href={paths.rss} type="application/rss+xml">
+        RSS
+      </a>
       <span aria-hidden="true"> · </span>
-      <a href={paths.json} type="application/feed+json">JSON Feed</a>
+      <a href={paths.json} type="application/feed+json">
+        JSON Feed
+      </a>
     </p>
   );
 }
@@ -53,7 +60,11 @@ export function Pager({ first, next }: { first: PagerLink | null; next: PagerLin
   return (
     <nav class="pager" aria-label="分页">
       {first ? <a href={first.href}>{first.text}</a> : null}
-      {next ? <a rel="next" href={next.href}>{next.text}</a> : null}
+      {next ? (
+        <a rel="next" href={next.href}>
+          {next.text}
+        </a>
+      ) : null}
     </nav>
   );
 }
@@ -66,14 +77,16 @@ export function Listing(p: ListingProps) {
       {p.page.items.length === 0 ? (
         <p class="empty">暂无文章。</p>
       ) : (
-        <div class="article-list">
-          {p.page.items.map((a) => ArticleSummary({ article: a }))}
-        </div>
+        <div class="article-list">{p.page.items.map((a) => ArticleSummary({ article: a }))}</div>
       )}
       {p.meta.feeds ? <FeedLinks paths={p.meta.feeds.paths} /> : null}
       <Pager
         first={p.isFirstPage ? null : { href: p.basePath, text: "« 最新文章" }}
-        next={p.page.next ? { href: withQuery(p.basePath, "before", encodeCursor(p.page.next)), text: "更早的文章 »" } : null}
+        next={
+          p.page.next
+            ? { href: withQuery(p.basePath, "before", encodeCursor(p.page.next)), text: "更早的文章 »" }
+            : null
+        }
       />
     </Layout>
   );

@@ -49,7 +49,11 @@ export function SearchPage(p: SearchPageProps) {
         <input id="q" name="q" type="search" value={p.query} maxlength={100} placeholder="例如：就业、社区服务" />
         <button type="submit">搜索</button>
       </form>
-      {p.error ? <p class="error" role="alert">{p.error}</p> : null}
+      {p.error ? (
+        <p class="error" role="alert">
+          {p.error}
+        </p>
+      ) : null}
       {p.page && p.page.items.length === 0 ? <p class="empty">没有找到包含“{p.query}”的文章。</p> : null}
       {p.page ? (
         <div class="article-list">
@@ -77,7 +81,14 @@ export function SearchPage(p: SearchPageProps) {
       {p.page ? (
         <Pager
           first={p.isFirstPage ? null : { href: withQuery("/search", "q", p.query), text: "« 最新结果" }}
-          next={p.page.next ? { href: withQuery(withQuery("/search", "q", p.query), "before", encodeCursor(p.page.next)), text: "更早的结果 »" } : null}
+          next={
+            p.page.next
+              ? {
+                  href: withQuery(withQuery("/search", "q", p.query), "before", encodeCursor(p.page.next)),
+                  text: "更早的结果 »",
+                }
+              : null
+          }
         />
       ) : null}
     </Layout>

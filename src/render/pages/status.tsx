@@ -5,12 +5,27 @@ import { formatDisplay, zoneOffset } from "../../core/time";
 import { categoryPath } from "../../core/urls";
 import { Layout } from "./layout";
 
-const when = (ms: number | null, tz: string) => (ms && ms > 0 ? formatDisplay({ ms, offset: zoneOffset(tz, ms) ?? 0 }) : "—");
+const when = (ms: number | null, tz: string) =>
+  ms && ms > 0 ? formatDisplay({ ms, offset: zoneOffset(tz, ms) ?? 0 }) : "—";
 const RESULT: Record<string, string> = { "200": "成功（有内容）", "304": "成功（未变化）", error: "失败" };
 
-export function StatusPage({ config, nav, sources, now }: { config: Config; nav: SiteNav; sources: readonly SourceWithState[]; now: number }) {
+export function StatusPage({
+  config,
+  nav,
+  sources,
+  now,
+}: {
+  config: Config;
+  nav: SiteNav;
+  sources: readonly SourceWithState[];
+  now: number;
+}) {
   return (
-    <Layout config={config} nav={nav} meta={{ title: "来源状态", description: "各新闻来源的抓取状态", path: "/status", noindex: true }}>
+    <Layout
+      config={config}
+      nav={nav}
+      meta={{ title: "来源状态", description: "各新闻来源的抓取状态", path: "/status", noindex: true }}
+    >
       <h1>来源状态</h1>
       <p class="intro">每个新闻来源最近一次抓取的结果与下次抓取时间。</p>
       <div class="table-wrap">
@@ -41,7 +56,9 @@ export function StatusPage({ config, nav, sources, now }: { config: Config; nav:
                   </td>
                   <td>{s.state.errorCount}</td>
                   <td>{scheduled ? when(Math.max(s.state.nextFetchAt, now), s.timezone) : "—"}</td>
-                  <td>{!s.feedUrl ? "无订阅源" : !s.enabled ? "已停用" : paused ? "已暂停（连续失败过多）" : "正常"}</td>
+                  <td>
+                    {!s.feedUrl ? "无订阅源" : !s.enabled ? "已停用" : paused ? "已暂停（连续失败过多）" : "正常"}
+                  </td>
                 </tr>
               );
             })}
