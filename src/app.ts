@@ -56,6 +56,7 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     hostConcurrency: 2,
     hostMinDelayMs: 500,
     userAgent: "edge-news/1.0",
+    hubUrl: null,
   };
   return c.html(ErrorPage({ config, nav, status, message, path: new URL(c.req.url).pathname }), status);
 }

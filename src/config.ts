@@ -1,6 +1,7 @@
 // Wrangler vars → a validated Config, once per isolate (pure).
 import { ConfigError } from "./core/errors";
 import { isTimeZone } from "./core/time";
+import { HUB_PATH } from "./core/urls";
 
 export interface Config {
   readonly siteTitle: string;
@@ -25,6 +26,9 @@ export interface Config {
   readonly hostMinDelayMs: number;
   /** Sent on every upstream fetch: who we are and where to find us. */
   readonly userAgent: string;
+  /** The WebSub hub that live feeds advertise; null when this deployment runs none (no
+   *  WEBSUB_QUEUE binding). */
+  readonly hubUrl: string | null;
 }
 
 export const DEFAULTS = {
@@ -85,8 +89,9 @@ function contactUrl(raw: string | undefined, publicBase: string | null): string 
 
 const userAgentFor = (contact: string | null) => (contact ? `edge-news/1.0 (+${contact})` : "edge-news/1.0");
 
-/** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. */
-export function parseConfig(vars: Vars, requestOrigin: string): Config {
+/** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. A WEBSUB_QUEUE
+ *  binding among them means this deployment runs the hub. */
+export function parseConfig(vars: Vars & { readonly WEBSUB_QUEUE?: unknown }, requestOrigin: string): Config {
   const baseUrl = (vars.BASE_URL?.trim() || requestOrigin).replace(/\/+$/, "");
   if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(baseUrl)) {
     throw new ConfigError(`BASE_URL must be an absolute http(s) URL, got ${JSON.stringify(vars.BASE_URL)}`);
@@ -109,5 +114,6 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
     hostConcurrency: intVar(vars, "HOST_CONCURRENCY", DEFAULTS.HOST_CONCURRENCY, 1, 6),
     hostMinDelayMs: intVar(vars, "HOST_MIN_DELAY_MS", DEFAULTS.HOST_MIN_DELAY_MS, 0, 60_000),
     userAgent: userAgentFor(contactUrl(vars.CONTACT_URL, vars.BASE_URL?.trim() ? baseUrl : null)),
+    hubUrl: vars.WEBSUB_QUEUE ? `${baseUrl}${HUB_PATH}` : null,
   };
 }

@@ -93,6 +93,13 @@ export interface SearchQuery {
 }
 
 export const MAX_QUERY_CHARS = 100;
+
+/** The one rule for a visitor's search words (pages, feeds, the API): at most MAX_QUERY_CHARS
+ *  characters, with something searchable. The query, or what is wrong with it. */
+export function checkSearchQuery(q: string): SearchQuery | "too-long" | "no-words" {
+  if (q.length > MAX_QUERY_CHARS) return "too-long";
+  return buildSearchQuery(q) ?? "no-words";
+}
 const MAX_TERMS = 8;
 
 /** The FTS5 query for free text: every whitespace-separated word must occur; null when the

@@ -80,6 +80,18 @@ export function zoneOffset(timeZone: string, ms: number): number | null {
   return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
 
+/** An instant with the offset its zone had then: the one rule for "this moment, as that zone
+ *  writes it". An unknown zone (the config and the sources' zones are validated, so only old rows)
+ *  reads as UTC. */
+export function instantIn(timeZone: string, ms: number): Instant {
+  return { ms, offset: zoneOffset(timeZone, ms) ?? 0 };
+}
+
+/** "yyyy/mm" of an instant in a zone: the month an archive or a sitemap files it under. */
+export function monthIn(timeZone: string, ms: number): string {
+  return formatPathDate(instantIn(timeZone, ms)).slice(0, 7);
+}
+
 export function isTimeZone(timeZone: string): boolean {
   return zoneOffset(timeZone, 0) !== null;
 }

@@ -11,6 +11,9 @@ export const FAVICON_PATH = "/assets/favicon.svg";
 /** The directory of every source (the categories), beside each category's own page. */
 export const DIRECTORY_PATH = "/category/";
 
+/** Where the WebSub hub takes subscriptions (src/web/websub.ts). */
+export const HUB_PATH = "/websub";
+
 /** Append a query parameter to a path. */
 export function withQuery(path: string, name: string, value: string): string {
   return `${path}${path.includes("?") ? "&" : "?"}${name}=${encodeURIComponent(value)}`;

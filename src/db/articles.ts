@@ -1,5 +1,5 @@
 // Every SQL statement about articles and tags: keyset listings, lookups, and the upsert.
-import type { Article, ArticleInput, Cursor, Page, Scope, SourceRef } from "../core/model";
+import type { Article, ArticleInput, Cursor, Page, Scope, SitemapEntry, SourceRef } from "../core/model";
 import { articleId, sha256Hex } from "../core/ids";
 import { formatPathDate } from "../core/time";
 import { type ArticleRow, toArticle } from "./rows";
@@ -200,12 +200,6 @@ export function articleStatement(id: string): Stmt {
 export async function getArticle(db: SqlRunner, id: string): Promise<Article | null> {
   const rows = await db.all<ArticleRow>(articleStatement(id));
   return rows[0] ? toArticle(rows[0]) : null;
-}
-
-export interface Neighbour {
-  readonly id: string;
-  readonly title: string;
-  readonly pathDate: string;
 }
 
 /** The previous (older) and next (newer) article in the same category as article `id`, found
@@ -469,17 +463,6 @@ export async function listArticleMonths(db: SqlRunner): Promise<{ month: string;
     sql("SELECT month, last_updated AS last FROM month_stats WHERE article_count > 0 ORDER BY month DESC"),
   );
   return rows.map((r) => ({ month: r.month, lastModified: r.last }));
-}
-
-export interface SitemapEntry {
-  readonly id: string;
-  readonly pathDate: string;
-  readonly sourceSlug: string;
-  readonly sourceName: string;
-  readonly title: string;
-  readonly published: number;
-  readonly publishedOffset: number;
-  readonly updated: number;
 }
 
 const SITEMAP_COLUMNS = `a.id, a.path_date AS pathDate, s.slug AS sourceSlug, s.name AS sourceName, a.title,

@@ -1,11 +1,10 @@
 // What each HTML page reads, as one batch: the page's own rows and the header's sources travel
 // in a single round trip to D1 (a round trip costs more than the rows it carries).
-import type { Article, ArticleBrief, NavSource, Page, SiteNav, Source } from "../core/model";
+import type { Article, ArticleBrief, DirectoryEntry, NavSource, Neighbour, Page, SiteNav, Source } from "../core/model";
 import {
   BRIEF_COLUMNS,
   type ListOptions,
   type ListScope,
-  type Neighbour,
   articleStatement,
   listStatement,
   neighbourStatements,
@@ -13,7 +12,7 @@ import {
   toPage,
 } from "./articles";
 import { type ArticleBriefRow, type ArticleRow, type SourceRow, toArticle, toArticleBrief, toSource } from "./rows";
-import { type DirectoryEntry, directoryStatement, navStatement, sourceBySlugStatement, toNav } from "./sources";
+import { directoryStatement, navStatement, sourceBySlugStatement, toNav } from "./sources";
 import type { SqlRunner, Stmt } from "./sql";
 
 type Rows = readonly unknown[];

@@ -1,7 +1,7 @@
 // Discovery documents (pure): robots.txt, the sitemap index, monthly and news sitemaps
 // (sitemaps.org 0.9 and Google News), and OPML 2.0 of every category's feed. Small, fixed shapes
 // written directly; every value is escaped.
-import type { SitemapEntry } from "../db/articles";
+import type { SitemapEntry } from "../core/model";
 import { toRfc3339 } from "../core/time";
 import { articlePath } from "../core/urls";
 

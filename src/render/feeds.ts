@@ -12,14 +12,15 @@
 // (always UTC), so items get an OffsetDate that prints the source's own offset; and json1()
 // writes JSON Feed 1.0, so JSON Feed 1.1 is written here, by hand.
 //
-// Each rendered item is kept in isolate memory (item-cache.ts) under a key naming all it is made
-// of; a later render gives `feed` only the items it has not seen and puts the kept ones in place.
+// Module state: each rendered item is kept in isolate memory (an LruCache of ITEM_CACHE_BYTES)
+// under a key naming all it is made of; a later render gives `feed` only the items it has not seen
+// and puts the kept ones in place. clearRenderedItems() empties it (src/state.ts).
 import { Feed, type Item } from "feed";
 import type { Article, FeedDocument, Instant } from "../core/model";
 import { toRfc3339, toRfc822 } from "../core/time";
 import { articlePath } from "../core/urls";
-import { stripXmlInvalid } from "../ingest/normalize";
-import { type Fragment, ITEM_CACHE_BYTES, ItemCache } from "./item-cache";
+import { LruCache } from "../core/lru";
+import { stripXmlInvalid } from "../core/text";
 
 export const FEED_STYLESHEET_PATH = "/assets/feed.xsl";
 const GENERATOR = "edge-news";
@@ -149,7 +150,17 @@ function historyLinks(doc: FeedDocument): [string, string][] {
 /** Where an item came from (RSS <source>, Atom <source>): the source's own feed here. */
 const sourceFeedUrl = (doc: FeedDocument, a: Article) => `${doc.baseUrl}/category/${a.source.slug}/rss.xml`;
 
-const rendered = new ItemCache(ITEM_CACHE_BYTES);
+/** What the item cache may hold, counted as UTF-16 (2 bytes a character). */
+const ITEM_CACHE_BYTES = 4 * 1024 * 1024;
+
+/** An item's markup as the strings it is joined from: the document is then copied only once, when
+ *  all of it is joined (a concatenated string would be flattened there, a second copy). */
+type Fragment = readonly string[];
+
+const rendered = new LruCache<Fragment>(
+  ITEM_CACHE_BYTES,
+  (key, value) => 2 * value.reduce((n, s) => n + s.length, key.length),
+);
 
 /** Forget every rendered item (the benchmark's cold figure; tests). */
 export function clearRenderedItems(): void {

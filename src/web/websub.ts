@@ -3,14 +3,14 @@
 import { Hono } from "hono";
 import { AppError, BadRequestError } from "../core/errors";
 import { TooManySubscriptionsError, acceptTopic, parseHubRequest, verifyAndApply } from "../websub/hub";
-import { hubDeps, websubQueue } from "../websub/wiring";
+import { hubDeps } from "../websub/wiring";
 import type { AppEnv } from "./context";
-import { HUB_PATH } from "./feeds";
+import { HUB_PATH } from "../core/urls";
 
 export const websub = new Hono<AppEnv>();
 
 websub.post(HUB_PATH, async function hubRequest(c) {
-  if (!websubQueue(c.env)) return c.text("this deployment runs no WebSub hub", 404);
+  if (c.var.config.hubUrl === null) return c.text("this deployment runs no WebSub hub", 404);
   try {
     if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header("content-type") ?? "")) {
       throw new BadRequestError("a hub request is a form: Content-Type must be application/x-www-form-urlencoded");

@@ -22,8 +22,9 @@ import {
   touchTopicStatement,
   upsertSubscriptionStatement,
 } from "../db/subscriptions";
-import { readCapped } from "../ingest/fetch-upstream";
-import { HUB_PATH, matchTopicUrl, renderTopic, resolveTopic, topicVersion } from "../web/feeds";
+import { readCapped } from "../core/read-capped";
+import { matchTopicUrl, renderTopic, resolveTopic, topicVersion } from "../feeds/routes";
+import { HUB_PATH } from "../core/urls";
 
 export interface HubDeps {
   readonly db: SqlRunner;

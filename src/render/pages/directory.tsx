@@ -2,7 +2,7 @@
 // page at a time — the header links only the first few.
 import type { Config } from "../../config";
 import type { SiteNav } from "../../core/model";
-import type { DirectoryEntry } from "../../db/sources";
+import type { DirectoryEntry } from "../../core/model";
 import { formatDisplay, zoneOffset } from "../../core/time";
 import { DIRECTORY_PATH, categoryPath, withQuery } from "../../core/urls";
 import { Layout } from "./layout";
