@@ -8,6 +8,7 @@ import { type PageState, getPages, listRecentPages, recordPageStatement } from "
 import type { SqlRunner, Stmt } from "../db/sql";
 import { decodeHtmlBytes } from "./decode";
 import { extractFromHtml } from "./extract-html";
+import { itemIdentity } from "./normalize";
 import { type FetchLimits, fetchUpstream } from "./fetch-upstream";
 import { robotsVerdict } from "./manners";
 import type { ParsedItem } from "./parse";
@@ -326,11 +327,14 @@ export async function addFullText(
   items: readonly ParsedItem[],
   base: string,
 ) {
-  const linked = items.map((item) => {
-    const url = item.link ? httpLink(item.link, base) : null;
-    // The identity normalize.ts will give it (guid, else link); items without either are new.
-    return { item, url, identity: item.guid?.trim() || url };
-  });
+  const linked = await Promise.all(
+    items.map(async (item) => {
+      const url = item.link ? httpLink(item.link, base) : null;
+      // The identity normalizeItem will give it (guid, else link with its #fragment: itemIdentity);
+      // items without a guid or a link are new.
+      return { item, url, identity: item.guid?.trim() || url ? await itemIdentity(item, base) : null };
+    }),
+  );
   const identities = linked.flatMap((l) => (l.identity ? [l.identity] : []));
   const stored = await readKnownHashes(deps.db, new Map([[source.slug, identities]])); // keys "slug\nguid"
   const pages = await getPages(
