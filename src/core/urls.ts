@@ -14,6 +14,17 @@ export const DIRECTORY_PATH = "/category/";
 /** Where the WebSub hub takes subscriptions (src/web/websub.ts). */
 export const HUB_PATH = "/websub";
 
+/** `raw` (resolved against `base` when given) as an http(s) URL; null for anything else: the one
+ *  check every upstream link, source address, hub callback and topic goes through. */
+export function parseHttpUrl(raw: string, base?: string): URL | null {
+  try {
+    const url = new URL(raw, base);
+    return url.protocol === "http:" || url.protocol === "https:" ? url : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Append a query parameter to a path. */
 export function withQuery(path: string, name: string, value: string): string {
   return `${path}${path.includes("?") ? "&" : "?"}${name}=${encodeURIComponent(value)}`;

@@ -1,6 +1,7 @@
 // Conditional GET of an upstream feed, within limits: a total timeout, a size cap enforced while
 // streaming, a bounded number of redirects, http(s) only (I/O: `fetch` is passed in).
 import { readCapped } from "../core/read-capped";
+import { parseHttpUrl } from "../core/urls";
 
 export interface FetchLimits {
   readonly userAgent: string;
@@ -26,14 +27,7 @@ export interface Validators {
   readonly lastModified: string | null;
 }
 
-function isHttpUrl(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === "http:" || u.protocol === "https:";
-  } catch {
-    return false;
-  }
-}
+const isHttpUrl = (url: string) => parseHttpUrl(url) !== null;
 
 export async function fetchUpstream(
   fetcher: typeof fetch,

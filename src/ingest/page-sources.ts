@@ -2,7 +2,7 @@
 // normalize → sanitize → store treat them alike: web pages (a list page → article pages), an
 // app's JSON API, and the item pages of summary-only feeds (full text).
 import type { SourceWithState } from "../core/model";
-import { toRfc3339, zoneOffset } from "../core/time";
+import { instantIn, toRfc3339 } from "../core/time";
 import { readKnownHashes } from "../db/articles";
 import { type PageState, getPages, listRecentPages, recordPageStatement } from "../db/pages";
 import type { SqlRunner, Stmt } from "../db/sql";
@@ -14,6 +14,7 @@ import { robotsVerdict } from "./manners";
 import type { ParsedItem } from "./parse";
 import { RefreshError } from "./refresh-error";
 import { type FullTextRules, type HtmlRules, type JsonRules, applyDateFormat, atPath } from "./rules";
+import { parseHttpUrl } from "../core/urls";
 
 export interface PageDeps {
   readonly db: SqlRunner;
@@ -87,14 +88,12 @@ async function fetchPage(
   };
 }
 
+/** An item's page address: http(s), without its #fragment (one page, however it is linked to). */
 const httpLink = (raw: string, base: string): string | null => {
-  try {
-    const u = new URL(raw.trim(), base);
-    u.hash = "";
-    return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
-  } catch {
-    return null;
-  }
+  const u = parseHttpUrl(raw.trim(), base);
+  if (!u) return null;
+  u.hash = "";
+  return u.href;
 };
 
 // Dates inside prose ("发布时间：2025-11-20 08:10"): the first date-shaped part.
@@ -278,7 +277,7 @@ function jsonDate(v: unknown, timeZone: string): string | null {
   if (t === null) return null;
   if (!/^\d{10}(\d{3})?$/.test(t)) return t;
   const ms = Number(t) * (t.length === 10 ? 1000 : 1);
-  return toRfc3339({ ms, offset: zoneOffset(timeZone, ms) ?? 0 });
+  return toRfc3339(instantIn(timeZone, ms));
 }
 
 /** A `json` source's document → items, by its field mapping. */

@@ -17,6 +17,7 @@ import type { ParsedItem } from "./parse";
 import { RefreshError } from "./refresh-error";
 import { RuleError, parseRules } from "./rules";
 import { PAUSE_AFTER_FAILURES, nextFetchAt } from "./schedule";
+import { parseHttpUrl } from "../core/urls";
 
 export interface RefreshDeps {
   readonly db: SqlRunner;
@@ -428,13 +429,8 @@ export async function hashItem(
 /** xml:base (itself relative to the feed's URL), else the feed's own link, else its URL. */
 function resolveBase(xmlBase: string | null, link: string | null, url: string): string {
   for (const candidate of [xmlBase, link]) {
-    if (!candidate) continue;
-    try {
-      const u = new URL(candidate, url);
-      if (u.protocol === "http:" || u.protocol === "https:") return u.href;
-    } catch {
-      // try the next
-    }
+    const u = candidate ? parseHttpUrl(candidate, url) : null;
+    if (u) return u.href;
   }
   return url;
 }

@@ -4,9 +4,9 @@
 import type { SitemapEntry } from "../core/model";
 import { toRfc3339 } from "../core/time";
 import { articlePath } from "../core/urls";
+import { escapeXml } from "../core/escape";
 
-const esc = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+const esc = escapeXml;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 const entryUrl = (base: string, e: SitemapEntry) =>
   `${base}${articlePath({ id: e.id, pathDate: e.pathDate, source: { slug: e.sourceSlug } })}`;

@@ -21,6 +21,7 @@ import { toRfc3339, toRfc822 } from "../core/time";
 import { articlePath } from "../core/urls";
 import { LruCache } from "../core/lru";
 import { stripXmlInvalid } from "../core/text";
+import { escapeAttr } from "../core/escape";
 
 export const FEED_STYLESHEET_PATH = "/assets/feed.xsl";
 const GENERATOR = "edge-news";
@@ -44,8 +45,6 @@ class OffsetDate extends Date {
 /** An xml-js compact text node, where `feed` types the field as a string (see OffsetDate). */
 const textNode = (text: string) => ({ _text: text }) as unknown as string;
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const clean = (s: string) => stripXmlInvalid(s);
 
 const TOKEN = "\uFFFE";
@@ -59,7 +58,7 @@ class Parking {
   }
   /** For an attribute value or element text: XML-escaped. */
   text(text: string): string {
-    return this.park(escapeHtml(clean(text)));
+    return this.park(escapeAttr(clean(text)));
   }
   private park(value: string): string {
     this.values.push(value);
@@ -106,7 +105,7 @@ function permalink(doc: FeedDocument, a: Article): string {
 }
 
 function body(doc: FeedDocument, a: Article): string {
-  return absolutizeHtml(a.contentHtml || `<p>${escapeHtml(a.summary || a.title)}</p>`, doc.baseUrl);
+  return absolutizeHtml(a.contentHtml || `<p>${escapeAttr(a.summary || a.title)}</p>`, doc.baseUrl);
 }
 
 function enclosure(doc: FeedDocument, a: Article): Item["enclosure"] {
@@ -253,7 +252,7 @@ export function renderRss(doc: FeedDocument): string {
       link: permalink(doc, a), // no id/guid given: feed writes <guid isPermaLink="true">
       date: published, // RSS has one date: feed writes pubDate from `published` over this one
       published,
-      description: a.summary ? p.cdata(escapeHtml(a.summary)) : undefined,
+      description: a.summary ? p.cdata(escapeAttr(a.summary)) : undefined,
       content: p.cdata(body(doc, a)),
       category: a.tags.map((t) => ({ name: p.text(t) })),
       enclosure: enclosure(doc, a),
@@ -266,7 +265,7 @@ export function renderRss(doc: FeedDocument): string {
   // them, byte for byte as it did.
   return assemble(xml, "item", doc, keys, kept, p, (item, a) => {
     const creator = `<dc:creator>${p.text(a.author ?? a.source.name)}</dc:creator>`;
-    const source = `<source url="${escapeHtml(sourceFeedUrl(doc, a))}">${p.text(a.source.name)}</source>`;
+    const source = `<source url="${escapeAttr(sourceFeedUrl(doc, a))}">${p.text(a.source.name)}</source>`;
     return `${item.slice(0, -"</item>".length)}    ${creator}\n            ${source}\n        </item>`;
   });
 }
@@ -275,7 +274,7 @@ export function renderRss(doc: FeedDocument): string {
  *  the one given (`image/jpg`, `image/svg` are not media types), and writes length="0". */
 function atomEnclosure(doc: FeedDocument, a: Article): string {
   const e = enclosure(doc, a);
-  return e ? `    <link rel="enclosure" type="${e.type}" href="${escapeHtml(e.url)}"/>\n    ` : "";
+  return e ? `    <link rel="enclosure" type="${e.type}" href="${escapeAttr(e.url)}"/>\n    ` : "";
 }
 
 export function renderAtom(doc: FeedDocument): string {
@@ -288,11 +287,11 @@ export function renderAtom(doc: FeedDocument): string {
     if (kept[i] !== undefined) return;
     feed.addItem({
       // type="html": the title is HTML, so plain text is escaped once for it.
-      title: p.cdata(escapeHtml(a.title)),
+      title: p.cdata(escapeAttr(a.title)),
       link: permalink(doc, a),
       date: new OffsetDate(a.updated),
       published: new OffsetDate(a.published),
-      description: a.summary ? p.cdata(escapeHtml(a.summary)) : undefined,
+      description: a.summary ? p.cdata(escapeAttr(a.summary)) : undefined,
       content: p.cdata(body(doc, a)),
       author: [{ name: textNode(p.text(a.author ?? a.source.name)) }], // a text node: see OffsetDate
       category: a.tags.map((t) => ({ term: p.text(t), name: p.text(t) })),
@@ -303,7 +302,7 @@ export function renderAtom(doc: FeedDocument): string {
   // the enclosure and <source> closing each entry.
   let xml = feed.atom1();
   const extra = historyLinks(doc)
-    .map(([rel, href]) => `\n    <link rel="${rel}" href="${escapeHtml(href)}"/>`)
+    .map(([rel, href]) => `\n    <link rel="${rel}" href="${escapeAttr(href)}"/>`)
     .join("");
   const history = doc.history ? `\n    <fh:${doc.history}/>` : "";
   if (extra || history) {
@@ -317,7 +316,7 @@ export function renderAtom(doc: FeedDocument): string {
     `<feed xmlns="http://www.w3.org/2005/Atom"${ns} xml:lang="${doc.language}">`,
   );
   return assemble(xml, "entry", doc, keys, kept, p, (entry, a) => {
-    const source = `<source>\n            <id>${escapeHtml(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <link rel="alternate" href="${escapeHtml(`${doc.baseUrl}/category/${a.source.slug}.html`)}"/>\n        </source>`;
+    const source = `<source>\n            <id>${escapeAttr(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <link rel="alternate" href="${escapeAttr(`${doc.baseUrl}/category/${a.source.slug}.html`)}"/>\n        </source>`;
     return `${entry.slice(0, -"</entry>".length)}${atomEnclosure(doc, a)}    ${source}\n    </entry>`;
   });
 }

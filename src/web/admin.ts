@@ -26,15 +26,9 @@ import { sourceHealthJson, sourceJson } from "../render/api";
 import { StatusPage } from "../render/pages/status";
 import type { AppEnv } from "./context";
 import { problem } from "./problem";
+import { parseHttpUrl } from "../core/urls";
 
-const isHttpUrl = (v: string) => {
-  try {
-    const u = new URL(v);
-    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0;
-  } catch {
-    return false;
-  }
-};
+const isHttpUrl = (v: string) => (parseHttpUrl(v)?.hostname.length ?? 0) > 0;
 
 const slug = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be 1–64 lowercase letters, digits, - or _"));
 const text = z

@@ -8,7 +8,7 @@ import * as z from "zod/mini";
 import { decodeCursor, encodeCursor, isArticleId } from "../core/ids";
 import type { Scope } from "../core/model";
 import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
-import { toRfc3339, zoneOffset } from "../core/time";
+import { instantIn, toRfc3339 } from "../core/time";
 import { categoryPath, tagPath } from "../core/urls";
 import { type ListFilters, getArticle, listArticles, listCategoryStats, listTagStats } from "../db/articles";
 import { getSourceBySlug } from "../db/sources";
@@ -152,10 +152,7 @@ export const api = new Hono<AppEnv>()
         url: `${base}${categoryPath(s.slug)}`,
         feed_url: `${base}/category/${s.slug}/feed.xml`,
         article_count: s.articleCount,
-        latest_update:
-          s.latestUpdate === null
-            ? null
-            : toRfc3339({ ms: s.latestUpdate, offset: zoneOffset(s.timezone, s.latestUpdate) ?? 0 }),
+        latest_update: s.latestUpdate === null ? null : toRfc3339(instantIn(s.timezone, s.latestUpdate)),
       })),
     });
   })

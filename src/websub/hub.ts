@@ -24,7 +24,7 @@ import {
 } from "../db/subscriptions";
 import { readCapped } from "../core/read-capped";
 import { matchTopicUrl, renderTopic, resolveTopic, topicVersion } from "../feeds/routes";
-import { HUB_PATH } from "../core/urls";
+import { HUB_PATH, parseHttpUrl } from "../core/urls";
 
 export interface HubDeps {
   readonly db: SqlRunner;
@@ -72,14 +72,8 @@ export interface HubRequest {
 function httpUrl(name: string, value: string | undefined): URL {
   if (!value) throw new BadRequestError(`${name} is required`);
   if (value.length > MAX_URL_CHARS) throw new BadRequestError(`${name} must be at most ${MAX_URL_CHARS} characters`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new BadRequestError(`${name} must be an absolute http(s) URL`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new BadRequestError(`${name} must be an absolute http(s) URL`);
+  const url = parseHttpUrl(value);
+  if (!url) throw new BadRequestError(`${name} must be an absolute http(s) URL`);
   return url;
 }
 
