@@ -3,13 +3,11 @@
 import type { Config } from "../config";
 import { encodeCursor } from "../core/ids";
 import type { Cursor, FeedDocument } from "../core/model";
-import { withQuery } from "../core/urls";
+import { type FeedFormat, archiveFeedPath, feedFiles, withQuery } from "../core/urls";
 import { getArchiveNeighbours, listArticles, versionOfArticles } from "../db/articles";
 import type { SqlRunner } from "../db/sql";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
 import type { FeedListing } from "./listings";
-
-export type FeedFormat = "atom" | "rss" | "json";
 
 export const FEED_FORMATS: Record<FeedFormat, { type: string; render: (d: FeedDocument) => string }> = {
   atom: { type: "application/atom+xml; charset=utf-8", render: renderAtom },
@@ -23,10 +21,8 @@ export const RENDER_VERSION = 3;
 /** An archive document holds a whole month; past this it is cut (and says so in the logs). */
 export const ARCHIVE_MAX_ITEMS = 2000;
 
-export const feedFileOf = (format: FeedFormat) =>
-  format === "rss" ? "rss.xml" : format === "json" ? "feed.json" : "feed.xml";
 const archiveUrl = (base: string, prefix: string, month: string, format: FeedFormat) =>
-  `${base}${prefix}/archive/${month.replace("/", "-")}/${feedFileOf(format)}`;
+  `${base}${archiveFeedPath(prefix, month, format)}`;
 
 /** The archive chain around this document: for a month its older and newer months, for the first
  *  page of a listing with archives the newest month. Index seeks only. */
@@ -71,7 +67,7 @@ export async function renderListingFeed(
   const prefix = listing.archivePrefix ?? "";
   const links: NonNullable<FeedDocument["links"]> = isArchive
     ? {
-        current: `${config.baseUrl}${prefix}/${feedFileOf(format)}`,
+        current: `${config.baseUrl}${feedFiles(prefix)[format]}`,
         prevArchive: archives?.older ? archiveUrl(config.baseUrl, prefix, archives.older, format) : undefined,
         nextArchive: archives?.newer ? archiveUrl(config.baseUrl, prefix, archives.newer, format) : undefined,
       }

@@ -3,17 +3,10 @@
 import { PatternRouter } from "hono/router/pattern-router";
 import type { Config } from "../config";
 import { strongEtag } from "../core/ids";
-import { type FeedPaths, HUB_PATH, feedPaths } from "../core/urls";
+import { FEED_FILES, type FeedFormat, type FeedPaths, HUB_PATH, feedFiles, feedPaths } from "../core/urls";
 import { getListingVersion } from "../db/articles";
 import type { SqlRunner } from "../db/sql";
-import {
-  type FeedFormat,
-  FEED_FORMATS,
-  RENDER_VERSION,
-  archiveNeighbours,
-  feedFileOf,
-  renderListingFeed,
-} from "./document";
+import { FEED_FORMATS, RENDER_VERSION, archiveNeighbours, renderListingFeed } from "./document";
 import {
   type FeedListing,
   archiveListing,
@@ -55,28 +48,22 @@ const threeFormats = (paths: FeedPaths, resolve: Resolver): FeedRoute[] =>
 export const FEED_ROUTES: readonly FeedRoute[] = [
   ...threeFormats(feedPaths({ kind: "all" }), async (_db, config) => siteListing(config)),
   ...threeFormats(feedPaths({ kind: "source", slug: ":slug" }), (db, config, p) => sourceListing(db, config, p.slug!)),
-  ...threeFormats(
-    { atom: "/tag/:tag/feed.xml", rss: "/tag/:tag/rss.xml", json: "/tag/:tag/feed.json" },
-    (db, config, p) => tagListing(db, config, p.tag!),
-  ),
+  ...threeFormats(feedFiles("/tag/:tag"), (db, config, p) => tagListing(db, config, p.tag!)),
   ...(["atom", "rss"] as const).flatMap((format): FeedRoute[] => [
     {
-      path: `/archive/:month{\\d{4}-\\d{2}}/${feedFileOf(format)}`,
+      path: `/archive/:month{\\d{4}-\\d{2}}/${FEED_FILES[format]}`,
       format,
       topic: false,
       resolve: (db, config, p) => archiveListing(db, config, null, p.month!),
     },
     {
-      path: `/category/:slug/archive/:month{\\d{4}-\\d{2}}/${feedFileOf(format)}`,
+      path: `/category/:slug/archive/:month{\\d{4}-\\d{2}}/${FEED_FILES[format]}`,
       format,
       topic: false,
       resolve: (db, config, p) => archiveListing(db, config, p.slug!, p.month!),
     },
   ]),
-  ...threeFormats(
-    { atom: "/search/feed.xml", rss: "/search/rss.xml", json: "/search/feed.json" },
-    async (_db, config, _p, url) => searchListing(config, url),
-  ),
+  ...threeFormats(feedFiles("/search"), async (_db, config, _p, url) => searchListing(config, url)),
   // jekyll-feed's own paths, so the original site's subscribers keep working (Atom).
   {
     path: "/feed/by_tag/:file{.+\\.xml}",

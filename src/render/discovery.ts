@@ -3,7 +3,7 @@
 // written directly; every value is escaped.
 import type { SitemapEntry } from "../core/model";
 import { toRfc3339 } from "../core/time";
-import { articlePath } from "../core/urls";
+import { articlePath, categoryPath, feedPaths } from "../core/urls";
 import { escapeXml } from "../core/escape";
 
 const esc = escapeXml;
@@ -76,7 +76,7 @@ export function renderOpml(
   const outlines = sources
     .map(
       (s) =>
-        `    <outline type="rss" text="${esc(s.label)}" title="${esc(s.name)}" xmlUrl="${esc(`${base}/category/${s.slug}/rss.xml`)}" htmlUrl="${esc(`${base}/category/${s.slug}.html`)}"/>`,
+        `    <outline type="rss" text="${esc(s.label)}" title="${esc(s.name)}" xmlUrl="${esc(`${base}${feedPaths({ kind: "source", slug: s.slug }).rss}`)}" htmlUrl="${esc(`${base}${categoryPath(s.slug)}`)}"/>`,
     )
     .join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?>

@@ -18,7 +18,7 @@
 import { Feed, type Item } from "feed";
 import type { Article, FeedDocument, Instant } from "../core/model";
 import { toRfc3339, toRfc822 } from "../core/time";
-import { articlePath } from "../core/urls";
+import { articlePath, categoryPath, feedPaths } from "../core/urls";
 import { LruCache } from "../core/lru";
 import { stripXmlInvalid } from "../core/text";
 import { escapeAttr } from "../core/escape";
@@ -147,7 +147,8 @@ function historyLinks(doc: FeedDocument): [string, string][] {
 }
 
 /** Where an item came from (RSS <source>, Atom <source>): the source's own feed here. */
-const sourceFeedUrl = (doc: FeedDocument, a: Article) => `${doc.baseUrl}/category/${a.source.slug}/rss.xml`;
+const sourceFeedUrl = (doc: FeedDocument, a: Article) =>
+  `${doc.baseUrl}${feedPaths({ kind: "source", slug: a.source.slug }).rss}`;
 
 /** What the item cache may hold, counted as UTF-16 (2 bytes a character). */
 const ITEM_CACHE_BYTES = 4 * 1024 * 1024;
@@ -316,7 +317,7 @@ export function renderAtom(doc: FeedDocument): string {
     `<feed xmlns="http://www.w3.org/2005/Atom"${ns} xml:lang="${doc.language}">`,
   );
   return assemble(xml, "entry", doc, keys, kept, p, (entry, a) => {
-    const source = `<source>\n            <id>${escapeAttr(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <link rel="alternate" href="${escapeAttr(`${doc.baseUrl}/category/${a.source.slug}.html`)}"/>\n        </source>`;
+    const source = `<source>\n            <id>${escapeAttr(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <link rel="alternate" href="${escapeAttr(`${doc.baseUrl}${categoryPath(a.source.slug)}`)}"/>\n        </source>`;
     return `${entry.slice(0, -"</entry>".length)}${atomEnclosure(doc, a)}    ${source}\n    </entry>`;
   });
 }

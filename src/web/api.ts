@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor, isArticleId } from "../core/ids";
 import type { Scope } from "../core/model";
 import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
 import { instantIn, toRfc3339 } from "../core/time";
-import { categoryPath, tagPath } from "../core/urls";
+import { categoryPath, feedPaths, tagPath } from "../core/urls";
 import { type ListFilters, getArticle, listArticles, listCategoryStats, listTagStats } from "../db/articles";
 import { getSourceBySlug } from "../db/sources";
 import { parseFeedDate } from "../ingest/dates";
@@ -150,7 +150,7 @@ export const api = new Hono<AppEnv>()
         name: s.name,
         label: s.label,
         url: `${base}${categoryPath(s.slug)}`,
-        feed_url: `${base}/category/${s.slug}/feed.xml`,
+        feed_url: `${base}${feedPaths({ kind: "source", slug: s.slug }).atom}`,
         article_count: s.articleCount,
         latest_update: s.latestUpdate === null ? null : toRfc3339(instantIn(s.timezone, s.latestUpdate)),
       })),

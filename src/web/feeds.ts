@@ -9,12 +9,12 @@ import type { Config } from "../config";
 import { strongEtag } from "../core/ids";
 import { LruCache } from "../core/lru";
 import { monthIn } from "../core/time";
+import type { FeedFormat } from "../core/urls";
 import { getListingVersion } from "../db/articles";
 import {
   ARCHIVE_MAX_ITEMS,
   FEED_FORMATS,
   RENDER_VERSION,
-  type FeedFormat,
   archiveNeighbours,
   hubUrlFor,
   renderListingFeed,

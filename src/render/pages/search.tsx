@@ -5,7 +5,7 @@ import { encodeCursor } from "../../core/ids";
 import { snippet } from "../../core/snippet";
 import { htmlToText } from "../../core/text";
 import { formatDisplay, toRfc3339 } from "../../core/time";
-import { articlePath, categoryPath, withQuery } from "../../core/urls";
+import { articlePath, categoryPath, feedPaths, withQuery } from "../../core/urls";
 import { Layout } from "./layout";
 import { FeedLinks, Pager, TagList } from "./listing";
 
@@ -19,11 +19,7 @@ export interface SearchPageProps {
   readonly error?: string;
 }
 
-const searchFeeds = (q: string) => ({
-  atom: withQuery("/search/feed.xml", "q", q),
-  rss: withQuery("/search/rss.xml", "q", q),
-  json: withQuery("/search/feed.json", "q", q),
-});
+const searchFeeds = (query: string) => feedPaths({ kind: "search", query });
 
 function Highlighted({ text, terms, radius }: { text: string; terms: readonly string[]; radius: number }) {
   return <>{snippet(text, terms, radius).map((p) => (p.hit ? <mark>{p.text}</mark> : p.text))}</>;
