@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import { parseConfig, type Config } from "./config";
+import { type Config, configFor } from "./config";
 import { AppError, ConfigError } from "./core/errors";
 import { RuleError } from "./ingest/rules";
 import { d1Runner } from "./db/sql";
@@ -74,14 +74,6 @@ const feedHeaders = secureHeaders({
   ...SECURE_HEADERS,
   contentSecurityPolicy: { ...CONTENT_SECURITY_POLICY, scriptSrc: ["'self'"] },
 });
-
-// Vars do not change within an isolate: validate them once per env object and origin.
-let lastConfig: { env: object; origin: string; config: Config } | undefined;
-function configFor(env: Env, origin: string): Config {
-  if (lastConfig?.env !== env || lastConfig.origin !== origin)
-    lastConfig = { env, origin, config: parseConfig(env, origin) };
-  return lastConfig.config;
-}
 
 export function createApp() {
   const app = new Hono<AppEnv>();

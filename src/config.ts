@@ -1,4 +1,7 @@
-// Wrangler vars → a validated Config, once per isolate (pure).
+// Wrangler vars → a validated Config (parseConfig is pure).
+//
+// Module state: the Config of the last env object and origin (one entry: vars do not change
+// within an isolate), forgotten by resetConfigCache() (src/state.ts).
 import { ConfigError } from "./core/errors";
 import { isTimeZone } from "./core/time";
 import { HUB_PATH } from "./core/urls";
@@ -116,4 +119,18 @@ export function parseConfig(vars: Vars & { readonly WEBSUB_QUEUE?: unknown }, re
     userAgent: userAgentFor(contactUrl(vars.CONTACT_URL, vars.BASE_URL?.trim() ? baseUrl : null)),
     hubUrl: vars.WEBSUB_QUEUE ? `${baseUrl}${HUB_PATH}` : null,
   };
+}
+
+// Vars do not change within an isolate: validate them once per env object and origin.
+let lastConfig: { env: object; origin: string; config: Config } | undefined;
+
+/** parseConfig, remembered for the last env object and origin (every request asks). */
+export function configFor(env: Env, origin: string): Config {
+  if (lastConfig?.env !== env || lastConfig.origin !== origin)
+    lastConfig = { env, origin, config: parseConfig(env, origin) };
+  return lastConfig.config;
+}
+
+export function resetConfigCache(): void {
+  lastConfig = undefined;
 }

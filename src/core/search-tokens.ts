@@ -3,6 +3,9 @@
 // with the final unigram so that a single-character query finds every occurrence by prefix);
 // other letters and digits become lowercase words. Queries are built from the same tokens and
 // always quoted, so FTS5 syntax in user input ("*", NEAR, parentheses, quotes) is only text.
+//
+// Module state: a class per BMP code point (64 KiB) and one reused token buffer (at most
+// 4 × MAX_INDEXED_CHARS code units): pure memo tables, never stale, never reset (src/state.ts).
 
 const HAN = /\p{Script=Han}/u;
 const RUNS = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;

@@ -1,4 +1,7 @@
 // Instants with the offset the source wrote them in; formatting in that offset.
+//
+// Module state: one Intl.DateTimeFormat per zone asked about (at most 1000), a pure memo table
+// that is never stale and never reset (src/state.ts lists it).
 import type { Instant } from "./model";
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");

@@ -5,7 +5,8 @@
 import { SELF, createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import worker from "../../src/index";
-import { politeFetch, resetManners } from "../../src/ingest/manners";
+import { politeFetch } from "../../src/ingest/manners";
+import { resetIsolateState } from "../../src/state";
 
 const BASE = "https://news.test";
 const TOKEN = env.ADMIN_TOKEN;
@@ -23,7 +24,7 @@ async function etagOf(bytes: Uint8Array): Promise<string> {
 }
 
 beforeEach(async () => {
-  resetManners();
+  resetIsolateState();
   requests = [];
   files = new Map();
   const map: Record<string, string> = {
