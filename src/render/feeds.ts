@@ -1,78 +1,31 @@
-// FeedDocument → RSS 2.0 and Atom 1.0 (through the `feed` package) and JSON Feed 1.1 (pure).
-//
-// `feed` builds the document; every untrusted string reaches it only as an opaque token
-// (U+FFFE n U+FFFE — U+FFFE can never be in our data, stripXmlInvalid removes it at ingest and
-// here), and the tokens are replaced by text we escaped ourselves in one pass over the output.
-// That sidesteps feed@6 / xml-js faults instead of patching around each:
-// - xml-js splits only the first "]]>" of a CDATA section: we split every one;
-// - Atom attribute values get "&" escaped but not "<" (malformed XML): we escape both;
-// - xml-js turns a literal "&amp;" in text into "&": our text keeps it;
-// - and xml-js no longer walks 5 KB bodies, which was most of the render time.
-// Two faults are fixed at the input instead: feed writes dates with toISOString()/toUTCString()
-// (always UTC), so items get an OffsetDate that prints the source's own offset; and json1()
-// writes JSON Feed 1.0, so JSON Feed 1.1 is written here, by hand.
+// FeedDocument → RSS 2.0 and Atom 1.0 (through the `feed` package, adapted in feed-writer.ts) and
+// JSON Feed 1.1 (pure, written here: feed's json1() writes JSON Feed 1.0).
 //
 // Module state: each rendered item is kept in isolate memory (an LruCache of ITEM_CACHE_BYTES)
 // under a key naming all it is made of; a later render gives `feed` only the items it has not seen
 // and puts the kept ones in place. clearRenderedItems() empties it (src/state.ts).
 import { Feed, type Item } from "feed";
-import type { Article, FeedDocument, Instant } from "../core/model";
-import { toRfc3339, toRfc822 } from "../core/time";
+import type { Article, FeedDocument } from "../core/model";
+import { toRfc3339 } from "../core/time";
 import { articlePath, categoryPath, feedPaths } from "../core/urls";
 import { LruCache } from "../core/lru";
-import { stripXmlInvalid } from "../core/text";
+import {
+  type Fragment,
+  OffsetDate,
+  Parking,
+  assembleItems,
+  beforeClose,
+  extendRoot,
+  spliceAfter,
+  textNode,
+} from "./feed-writer";
 import { escapeAttr } from "../core/escape";
+import { stripXmlInvalid } from "../core/text";
 
 export const FEED_STYLESHEET_PATH = "/assets/feed.xsl";
 const GENERATOR = "edge-news";
 
-/** A Date that prints itself in the source's offset wherever `feed` formats it. */
-class OffsetDate extends Date {
-  constructor(private readonly instant: Instant) {
-    super(instant.ms);
-  }
-  /** Only atom1() calls this, and puts the result in as an element's content. A string there costs
-   *  xml-js a `for…in` over the string (V8's slow path, ~5 µs each, three per entry); an xml-js
-   *  text node writes the same bytes without it. */
-  override toISOString(): string {
-    return textNode(toRfc3339(this.instant));
-  }
-  override toUTCString(): string {
-    return toRfc822(this.instant);
-  }
-}
-
-/** An xml-js compact text node, where `feed` types the field as a string (see OffsetDate). */
-const textNode = (text: string) => ({ _text: text }) as unknown as string;
-
 const clean = (s: string) => stripXmlInvalid(s);
-
-const TOKEN = "\uFFFE";
-
-/** Untrusted strings parked outside the XML writer, restored as escaped text afterwards. */
-class Parking {
-  private readonly values: string[] = [];
-  /** For a CDATA section: every "]]>" is split across two sections. */
-  cdata(text: string): string {
-    return this.park(clean(text).replaceAll("]]>", "]]]]><![CDATA[>"));
-  }
-  /** For an attribute value or element text: XML-escaped. */
-  text(text: string): string {
-    return this.park(escapeAttr(clean(text)));
-  }
-  private park(value: string): string {
-    this.values.push(value);
-    return `${TOKEN}${this.values.length - 1}${TOKEN}`;
-  }
-  /** `xml` with every token replaced, appended to `out` as pieces (joined once, by the caller). */
-  restore(xml: string, out: string[]): string[] {
-    // "a<T>0<T>b<T>1<T>c" splits into text, index, text, index, text.
-    const parts = xml.split(TOKEN);
-    out.push(parts[0]!);
-    for (let i = 1; i < parts.length; i += 2) out.push(this.values[Number(parts[i])]!, parts[i + 1]!);
-    return out;
-  }
-}
 
 /** Root-relative src/href in a stored body (our sanitizer writes them as `attr="/…"`) → absolute. */
 export function absolutizeHtml(html: string, baseUrl: string): string {
@@ -153,10 +106,6 @@ const sourceFeedUrl = (doc: FeedDocument, a: Article) =>
 /** What the item cache may hold, counted as UTF-16 (2 bytes a character). */
 const ITEM_CACHE_BYTES = 4 * 1024 * 1024;
 
-/** An item's markup as the strings it is joined from: the document is then copied only once, when
- *  all of it is joined (a concatenated string would be flattened there, a second copy). */
-type Fragment = readonly string[];
-
 const rendered = new LruCache<Fragment>(
   ITEM_CACHE_BYTES,
   (key, value) => 2 * value.reduce((n, s) => n + s.length, key.length),
@@ -183,47 +132,6 @@ function placeholder(doc: FeedDocument): Item {
     date: new OffsetDate(doc.updated),
     content: doc.items.length > 0 ? "-" : undefined,
   };
-}
-
-/** The markup before, of each, and after the `tag` elements (each with the line break and indent
- *  before it). Only for a document still holding tokens: no upstream text, so found by position. */
-function splitItems(xml: string, tag: string): { head: string; items: string[]; tail: string } {
-  const open = `<${tag}>`;
-  const close = `</${tag}>`;
-  const items: string[] = [];
-  const headEnd = xml.lastIndexOf("\n", xml.indexOf(open));
-  let at = headEnd;
-  for (let o = xml.indexOf(open, at); o >= 0; o = xml.indexOf(open, at)) {
-    const end = xml.indexOf(close, o) + close.length;
-    items.push(xml.slice(xml.lastIndexOf("\n", o), end));
-    at = end;
-  }
-  return { head: xml.slice(0, headEnd), items, tail: xml.slice(at) };
-}
-
-/** The document: `feed`'s head and tail, and each item either kept or the next one it wrote
- *  (completed by `finish`, restored, and kept). */
-function assemble(
-  xml: string,
-  tag: string,
-  doc: FeedDocument,
-  keys: string[],
-  kept: (Fragment | undefined)[],
-  p: Parking,
-  finish: (markup: string, a: Article) => string,
-): string {
-  const { head, items, tail } = splitItems(xml, tag);
-  const out = p.restore(head, []);
-  let next = 1; // items[0] is the placeholder
-  doc.items.forEach((a, i) => {
-    let item = kept[i];
-    if (item === undefined) {
-      item = p.restore(finish(items[next++]!, a), []);
-      rendered.set(keys[i]!, item);
-    }
-    for (const s of item) out.push(s);
-  });
-  return p.restore(tail, out).join("");
 }
 
 export function renderRss(doc: FeedDocument): string {
@@ -260,15 +168,16 @@ export function renderRss(doc: FeedDocument): string {
     });
   });
   let xml = feed.rss2();
-  if (doc.history) xml = xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${FH}"`);
+  if (doc.history) xml = extendRoot(xml, '<rss version="2.0"', ` xmlns:fh="${FH}"`);
   // dc:creator and <source> have no field in feed; given to it as extensions they cost xml-js
   // as much as the rest of the item, so they are written here, last in the item, where xml-js put
   // them, byte for byte as it did.
-  return assemble(xml, "item", doc, keys, kept, p, (item, a) => {
+  const finish = (item: string, a: Article) => {
     const creator = `<dc:creator>${p.text(a.author ?? a.source.name)}</dc:creator>`;
     const source = `<source url="${escapeAttr(sourceFeedUrl(doc, a))}">${p.text(a.source.name)}</source>`;
-    return `${item.slice(0, -"</item>".length)}    ${creator}\n            ${source}\n        </item>`;
-  });
+    return beforeClose(item, "item", `    ${creator}\n            ${source}\n        `);
+  };
+  return assembleItems(xml, "item", doc.items, kept, p, finish, (i, f) => rendered.set(keys[i]!, f));
 }
 
 /** Atom enclosure link, written here: feed@6 derives its type from the URL's extension and ignores
@@ -306,20 +215,14 @@ export function renderAtom(doc: FeedDocument): string {
     .map(([rel, href]) => `\n    <link rel="${rel}" href="${escapeAttr(href)}"/>`)
     .join("");
   const history = doc.history ? `\n    <fh:${doc.history}/>` : "";
-  if (extra || history) {
-    const self = xml.indexOf('<link rel="self"');
-    const end = xml.indexOf("/>", self) + 2;
-    xml = `${xml.slice(0, end)}${extra}${history}${xml.slice(end)}`;
-  }
+  if (extra || history) xml = spliceAfter(xml, '<link rel="self"', `${extra}${history}`);
   const ns = doc.history ? ` xmlns:fh="${FH}"` : "";
-  xml = xml.replace(
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
-    `<feed xmlns="http://www.w3.org/2005/Atom"${ns} xml:lang="${doc.language}">`,
-  );
-  return assemble(xml, "entry", doc, keys, kept, p, (entry, a) => {
+  xml = extendRoot(xml, '<feed xmlns="http://www.w3.org/2005/Atom"', `${ns} xml:lang="${doc.language}"`);
+  const finish = (entry: string, a: Article) => {
     const source = `<source>\n            <id>${escapeAttr(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <link rel="alternate" href="${escapeAttr(`${doc.baseUrl}${categoryPath(a.source.slug)}`)}"/>\n        </source>`;
-    return `${entry.slice(0, -"</entry>".length)}${atomEnclosure(doc, a)}    ${source}\n    </entry>`;
-  });
+    return beforeClose(entry, "entry", `${atomEnclosure(doc, a)}    ${source}\n    `);
+  };
+  return assembleItems(xml, "entry", doc.items, kept, p, finish, (i, f) => rendered.set(keys[i]!, f));
 }
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */
