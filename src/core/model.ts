@@ -116,7 +116,7 @@ export interface Cursor {
   readonly id: string;
 }
 
-export interface Page<T> {
+export interface Paged<T> {
   readonly items: readonly T[];
   readonly next: Cursor | null;
 }

@@ -1,5 +1,5 @@
 // Every SQL statement about articles and tags: keyset listings, lookups, and the upsert.
-import type { Article, ArticleInput, Cursor, Page, Scope, SitemapEntry, SourceRef } from "../core/model";
+import type { Article, ArticleInput, Cursor, Paged, Scope, SitemapEntry, SourceRef } from "../core/model";
 import { articleId, sha256Hex } from "../core/ids";
 import { formatPathDate } from "../core/time";
 import { type ArticleRow, toArticle } from "./rows";
@@ -93,7 +93,7 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
       time = "a.published_at";
       break;
     case "search":
-      // No sort, whatever the number of matches; the cursor's `ms` is a search rowid (toPage).
+      // No sort, whatever the number of matches; the cursor's `ms` is a search rowid (toPaged).
       from = "search_index f JOIN articles a ON a.search_rowid = f.rowid JOIN sources s ON s.id = a.source_id";
       where.push(`search_index MATCH ${p(scope.match)}`, `f.rowid < ${p(opts.before?.ms ?? Number.MAX_SAFE_INTEGER)}`);
       order = "f.rowid DESC";
@@ -123,20 +123,20 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
 /** Rows of `listStatement` → a page with the cursor of the next one. A search listing's cursor
  *  carries the search rowid in place of the date (its order); cursors are only valid for the
  *  listing that issued them. */
-export function toPage<R extends Pick<ArticleRow, "id" | "published_at"> & { search_rowid?: number | null }, T>(
+export function toPaged<R extends Pick<ArticleRow, "id" | "published_at"> & { search_rowid?: number | null }, T>(
   rows: readonly R[],
   limit: number,
   scope: ListScope | undefined,
   map: (row: R) => T,
-): Page<T> {
+): Paged<T> {
   const items = rows.slice(0, limit).map(map);
   const last = rows[limit - 1];
   if (rows.length <= limit || !last) return { items, next: null };
   return { items, next: { ms: scope?.kind === "search" ? (last.search_rowid ?? 0) : last.published_at, id: last.id } };
 }
 
-export async function listArticles(db: SqlRunner, scope: ListScope, opts: ListOptions): Promise<Page<Article>> {
-  return toPage(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, scope, toArticle);
+export async function listArticles(db: SqlRunner, scope: ListScope, opts: ListOptions): Promise<Paged<Article>> {
+  return toPaged(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, scope, toArticle);
 }
 
 /** What a listing's first page is made of, without bodies: enough to answer a conditional

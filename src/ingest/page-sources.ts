@@ -4,7 +4,12 @@
 import type { SourceWithState } from "../core/model";
 import { instantIn, toRfc3339 } from "../core/time";
 import { readKnownHashes } from "../db/articles";
-import { type PageState, getPages, listRecentPages, recordPageStatement } from "../db/pages";
+import {
+  type UpstreamPageState,
+  getUpstreamPages,
+  listRecentUpstreamPages,
+  recordUpstreamPageStatement,
+} from "../db/upstream-pages";
 import type { SqlRunner, Stmt } from "../db/sql";
 import { decodeHtmlBytes } from "./decode";
 import { extractFromHtml } from "./extract-html";
@@ -33,7 +38,7 @@ const REVISITS_PER_REFRESH = 5;
  *  reported and not fetched again until the rules change. */
 const MAX_PAGE_ATTEMPTS = 3;
 
-export interface Gathered {
+export interface GatheredPages {
   readonly items: ParsedItem[];
   /** What relative URLs resolve against. */
   readonly base: string;
@@ -61,7 +66,7 @@ type PageResult =
 async function fetchPage(
   deps: PageDeps,
   url: string,
-  known: Pick<PageState, "etag" | "lastModified"> | null,
+  known: Pick<UpstreamPageState, "etag" | "lastModified"> | null,
 ): Promise<PageResult> {
   const robots = await robotsVerdict(deps.fetch, url, deps.limits, deps.now);
   if (robots === "disallowed") return { kind: "error", reason: `robots.txt disallows ${url}` };
@@ -110,7 +115,7 @@ function pageDate(raw: string | undefined, rules: HtmlRules): string | null {
 }
 
 /** An `html` source: its list page(s) → links → new (and recently seen) article pages. */
-export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules: HtmlRules): Promise<Gathered> {
+export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules: HtmlRules): Promise<GatheredPages> {
   const listUrl = source.feedUrl!;
   const robots = await robotsVerdict(deps.fetch, listUrl, deps.limits, deps.now);
   if (robots === "disallowed") throw new RefreshError(`robots.txt disallows ${listUrl}`);
@@ -163,15 +168,20 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
     }
   }
 
-  const known = await getPages(deps.db, source.id, links);
+  const known = await getUpstreamPages(deps.db, source.id, links);
   const fresh = links.filter((l) => {
     const k = known.get(l);
     return !k || (k.status === "error" && k.attempts < MAX_PAGE_ATTEMPTS);
   });
-  const visits: { url: string; known: PageState | null }[] = fresh
+  const visits: { url: string; known: UpstreamPageState | null }[] = fresh
     .slice(0, budget)
     .map((url) => ({ url, known: known.get(url) ?? null }));
-  const revisits = await listRecentPages(deps.db, source.id, deps.now - REVISIT_WITHIN_MS, REVISITS_PER_REFRESH);
+  const revisits = await listRecentUpstreamPages(
+    deps.db,
+    source.id,
+    deps.now - REVISIT_WITHIN_MS,
+    REVISITS_PER_REFRESH,
+  );
   for (const p of revisits)
     if (visits.length < budget && !visits.some((v) => v.url === p.url)) visits.push({ url: p.url, known: p });
 
@@ -183,7 +193,11 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
     const got = await fetchPage(deps, url, k?.status === "ok" ? k : null);
     if (got.kind === "not-modified") {
       pageWrites.push(
-        recordPageStatement(source.id, { url, etag: null, lastModified: null, status: "ok", error: null }, deps.now),
+        recordUpstreamPageStatement(
+          source.id,
+          { url, etag: null, lastModified: null, status: "ok", error: null },
+          deps.now,
+        ),
       );
       continue;
     }
@@ -195,7 +209,7 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
         continue;
       }
       pageWrites.push(
-        recordPageStatement(
+        recordUpstreamPageStatement(
           source.id,
           { url, etag: null, lastModified: null, status: "error", error: got.reason },
           deps.now,
@@ -221,7 +235,7 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
       const reason = `${url}: ${which} matched nothing: the page no longer matches the rules`;
       problems.push(reason);
       pageWrites.push(
-        recordPageStatement(
+        recordUpstreamPageStatement(
           source.id,
           { url, etag: got.etag, lastModified: got.lastModified, status: "unmatched", error: reason },
           deps.now,
@@ -243,7 +257,7 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
       image: v.image?.[0] ? httpLink(v.image[0], got.url) : null,
     });
     pageWrites.push(
-      recordPageStatement(
+      recordUpstreamPageStatement(
         source.id,
         { url, etag: got.etag, lastModified: got.lastModified, status: "ok", error: null },
         deps.now,
@@ -336,7 +350,7 @@ export async function addFullText(
   );
   const identities = linked.flatMap((l) => (l.identity ? [l.identity] : []));
   const stored = await readKnownHashes(deps.db, new Map([[source.slug, identities]])); // keys "slug\nguid"
-  const pages = await getPages(
+  const pages = await getUpstreamPages(
     deps.db,
     source.id,
     linked.flatMap((l) => (l.url ? [l.url] : [])),
@@ -370,7 +384,7 @@ export async function addFullText(
           continue;
         }
         pageWrites.push(
-          recordPageStatement(
+          recordUpstreamPageStatement(
             source.id,
             { url, etag: null, lastModified: null, status: "error", error: reason },
             deps.now,
@@ -385,7 +399,7 @@ export async function addFullText(
         (await extractFromHtml(got.html, { body: { pick: rules.body, html: true } })).body?.[0]?.trim() || null;
       if (body)
         pageWrites.push(
-          recordPageStatement(
+          recordUpstreamPageStatement(
             source.id,
             { url, etag: got.etag, lastModified: got.lastModified, status: "ok", error: null },
             deps.now,
@@ -394,7 +408,7 @@ export async function addFullText(
       else {
         const reason = `${url}: rules.full_text.body "${rules.body.selector}" matched nothing: the page no longer matches the rules`;
         pageWrites.push(
-          recordPageStatement(
+          recordUpstreamPageStatement(
             source.id,
             { url, etag: got.etag, lastModified: got.lastModified, status: "unmatched", error: reason },
             deps.now,

@@ -20,7 +20,7 @@ import {
 import { refreshDeps } from "../ingest/cron";
 import { previewSource, refreshSource } from "../ingest/refresh";
 import { parseRules } from "../ingest/rules";
-import { forgetUnreadPagesStatement } from "../db/pages";
+import { forgetUnreadUpstreamPagesStatement } from "../db/upstream-pages";
 import { publishToSubscribers } from "../websub/wiring";
 import { sourceHealthJson, sourceJson } from "../render/api";
 import { StatusPage } from "../render/pages/status";
@@ -209,7 +209,7 @@ export const admin = new Hono<AppEnv>()
     const rulesChanged = fields.kind !== existing.kind || fields.rules !== existing.rules;
     await db.batch([
       updateSourceStatement(slugParam, fields, body.enabled === true),
-      ...(rulesChanged ? [forgetUnreadPagesStatement(slugParam)] : []),
+      ...(rulesChanged ? [forgetUnreadUpstreamPagesStatement(slugParam)] : []),
     ]);
     return c.json(sourceJson((await getSourceWithState(db, slugParam))!, Date.now()));
   })

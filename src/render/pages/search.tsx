@@ -1,6 +1,6 @@
 // /search: a form, and the matches newest first with the words highlighted.
 import type { Config } from "../../config";
-import type { Article, Page, SiteNav } from "../../core/model";
+import type { Article, Paged, SiteNav } from "../../core/model";
 import { encodeCursor } from "../../core/ids";
 import { snippet } from "../../core/snippet";
 import { htmlToText } from "../../core/text";
@@ -14,7 +14,7 @@ export interface SearchPageProps {
   readonly nav: SiteNav;
   readonly query: string;
   readonly terms: readonly string[];
-  readonly page: Page<Article> | null;
+  readonly page: Paged<Article> | null;
   readonly isFirstPage: boolean;
   readonly error?: string;
 }
