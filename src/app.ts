@@ -18,6 +18,7 @@ import { feeds } from "./web/feeds";
 import { problem } from "./web/problem";
 import { pages } from "./web/pages";
 import { websub } from "./web/websub";
+import { HUB_PATH } from "./core/urls";
 
 // Strict CSP: no script at all (pages need none), styles only from our own stylesheet, images
 // from us or any https origin (article bodies embed the papers' own pictures). connect-src 'self'
@@ -105,7 +106,7 @@ export function createApp() {
       }
       if (err instanceof RuleError)
         return problem(c, 400, `invalid request body: ${err.message}`, [{ field: err.field, reason: err.reason }]);
-      if (err instanceof AppError && err.status !== 500) return problem(c, err.status, err.message);
+      if (err instanceof AppError && err.status !== 500) return problem(c, err.status, err.message, err.errors);
       console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err) }));
       return problem(c, 500, "internal error");
     }
@@ -114,8 +115,9 @@ export function createApp() {
       return c.text(`配置错误 (configuration error): ${err.message}`, 500);
     }
     if (err instanceof AppError && err.status !== 500) {
-      // Feeds are read by programs: a plain-text reason, not an HTML page.
-      if (/\.(xml|json|txt)$/.test(c.req.path)) return c.text(err.message, err.status);
+      // Feeds and the WebSub hub are used by programs: a plain-text reason with the status (W3C
+      // WebSub §5.1.2), not an HTML page.
+      if (/\.(xml|json|txt)$/.test(c.req.path) || c.req.path === HUB_PATH) return c.text(err.message, err.status);
       return renderError(c, err.status as 400 | 404, err.message);
     }
     console.error(

@@ -25,8 +25,8 @@ import { publishToSubscribers } from "../websub/wiring";
 import { sourceHealthJson, sourceJson } from "../render/api";
 import { StatusPage } from "../render/pages/status";
 import type { AppEnv } from "./context";
-import { problem } from "./problem";
 import { parseHttpUrl } from "../core/urls";
+import { BadRequestError, ConflictError, NotFoundError } from "../core/errors";
 
 const isHttpUrl = (v: string) => (parseHttpUrl(v)?.hostname.length ?? 0) > 0;
 
@@ -78,7 +78,10 @@ function jsonBody<S extends z.ZodMiniType>(schema: S) {
               : `must be a ${i.expected}`
             : i.message,
     }));
-    return problem(c, 400, `invalid request body: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`, errors);
+    throw new BadRequestError(
+      `invalid request body: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`,
+      errors,
+    );
   });
 }
 
@@ -172,7 +175,7 @@ export const admin = new Hono<AppEnv>()
         now,
       ),
     );
-    if (created.length === 0) return problem(c, 409, `a source with slug "${body.slug}" exists`);
+    if (created.length === 0) throw new ConflictError(`a source with slug "${body.slug}" exists`);
     const source = await getSourceWithState(db, body.slug);
     c.header("location", `/api/v1/sources/${body.slug}`);
     return c.json(sourceJson(source!, now), 201);
@@ -197,13 +200,14 @@ export const admin = new Hono<AppEnv>()
   })
   .get("/api/v1/sources/:slug", async (c) => {
     const source = await getSourceWithState(primary(c), c.req.param("slug"));
-    return source ? c.json(sourceJson(source, Date.now())) : problem(c, 404, "no such source");
+    if (!source) throw new NotFoundError("no such source");
+    return c.json(sourceJson(source, Date.now()));
   })
   .patch("/api/v1/sources/:slug", jsonBody(patchBody), async (c) => {
     const db = primary(c);
     const slugParam = c.req.param("slug");
     const existing = await getSourceWithState(db, slugParam);
-    if (!existing) return problem(c, 404, "no such source");
+    if (!existing) throw new NotFoundError("no such source");
     const body = c.req.valid("json");
     const fields = toFields(body, existing);
     const rulesChanged = fields.kind !== existing.kind || fields.rules !== existing.rules;
@@ -216,14 +220,14 @@ export const admin = new Hono<AppEnv>()
   .delete("/api/v1/sources/:slug", async (c) => {
     const db = primary(c);
     const slugParam = c.req.param("slug");
-    if (!(await getSourceWithState(db, slugParam))) return problem(c, 404, "no such source");
+    if (!(await getSourceWithState(db, slugParam))) throw new NotFoundError("no such source");
     await db.batch(deleteSourceStatements(slugParam));
     return c.body(null, 204);
   })
   .post("/api/v1/sources/:slug/refresh", async (c) => {
     const deps = refreshDeps(c.env, c.var.config);
     const source = await getSourceWithState(deps.db, c.req.param("slug"));
-    if (!source) return problem(c, 404, "no such source");
+    if (!source) throw new NotFoundError("no such source");
     const outcome = await refreshSource(deps, source);
     if (outcome.new + outcome.updated > 0) c.executionCtx.waitUntil(publishToSubscribers(c.env));
     return c.json(outcome);

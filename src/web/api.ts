@@ -16,7 +16,7 @@ import { parseFeedDate } from "../ingest/dates";
 import { articleJson } from "../render/api";
 import { cacheControl, cachePolicy } from "./caching";
 import type { AppEnv } from "./context";
-import { problem } from "./problem";
+import { BadRequestError, NotFoundError } from "../core/errors";
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
 const instantOf = (v: string) => (RFC3339.test(v) ? parseFeedDate(v, "UTC") : null);
@@ -66,15 +66,15 @@ export const PARAM_DOCS: Record<keyof typeof LIST_QUERY, string> = {
   include: "`content` adds content_html to each item.",
 };
 
-/** 400 problem naming each bad parameter, or the parsed query. */
-function parseQuery(c: Context<AppEnv>): z.infer<typeof listQuery> | Response {
+/** The parsed query; a 400 problem (BadRequestError) names each bad parameter. */
+function parseQuery(c: Context<AppEnv>): z.infer<typeof listQuery> {
   const result = z.safeParse(listQuery, c.req.query());
   if (result.success) return result.data;
   const errors = result.error.issues.map((i) => ({
     field: i.path.join("."),
     reason: i.code === "invalid_value" ? "must be one of: content" : i.message,
   }));
-  return problem(c, 400, `invalid query: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`, errors);
+  throw new BadRequestError(`invalid query: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`, errors);
 }
 
 // --- routes ---------------------------------------------------------------------------------
@@ -96,13 +96,12 @@ export const api = new Hono<AppEnv>()
   })
   .get("/api/v1/articles", async (c) => {
     const query = parseQuery(c);
-    if (query instanceof Response) return query;
     const { db, config } = c.var;
     const filters: { -readonly [K in keyof ListFilters]: ListFilters[K] } = {};
     if (query.category !== undefined) {
       const source = await getSourceBySlug(db, query.category);
       if (!source)
-        return problem(c, 400, "invalid query: category no such category", [
+        throw new BadRequestError("invalid query: category no such category", [
           { field: "category", reason: "no such category" },
         ]);
       filters.sourceId = source.id;
@@ -110,7 +109,7 @@ export const api = new Hono<AppEnv>()
     if (query.since) filters.sinceMs = instantOf(query.since)!.ms;
     if (query.until) filters.untilMs = instantOf(query.until)!.ms;
     if (filters.sinceMs !== undefined && filters.untilMs !== undefined && filters.sinceMs >= filters.untilMs) {
-      return problem(c, 400, "invalid query: until must be later than since", [
+      throw new BadRequestError("invalid query: until must be later than since", [
         { field: "until", reason: "must be later than since" },
       ]);
     }
@@ -138,7 +137,7 @@ export const api = new Hono<AppEnv>()
   .get("/api/v1/articles/:id", async (c) => {
     const id = c.req.param("id");
     const article = isArticleId(id) ? await getArticle(c.var.db, id) : null;
-    if (!article) return problem(c, 404, `no article with id ${JSON.stringify(id.slice(0, 40))}`);
+    if (!article) throw new NotFoundError(`no article with id ${JSON.stringify(id.slice(0, 40))}`);
     return c.json(articleJson(article, c.var.config.baseUrl, true));
   })
   .get("/api/v1/categories", async (c) => {

@@ -2,7 +2,7 @@
 // subscription requests (§5.1), intent verification (§5.3), change detection, and content
 // distribution with signatures (§7, §8). Pure decisions here take values; I/O comes in `deps`.
 import type { Config } from "../config";
-import { AppError, BadRequestError, NotFoundError } from "../core/errors";
+import { AppError, BadRequestError, NotFoundError, TooManyRequestsError } from "../core/errors";
 import { toHex } from "../core/ids";
 import type { SqlRunner } from "../db/sql";
 import {
@@ -131,7 +131,8 @@ export async function acceptTopic(db: SqlRunner, config: Config, req: HubRequest
 }
 
 /** 429: the subscription would exceed the hub's caps. */
-export class TooManySubscriptionsError extends Error {}
+/** The hub's subscription caps are reached: 429, the subscriber may try later. */
+export class TooManySubscriptionsError extends TooManyRequestsError {}
 
 /** §5.3: ask the callback to confirm the request; true only for a 2xx echoing the challenge. */
 export async function verifyIntent(deps: HubDeps, req: HubRequest): Promise<boolean> {
