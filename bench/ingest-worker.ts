@@ -10,7 +10,9 @@ import { decodeFeedBytes } from "../src/ingest/decode";
 import { DEFAULT_LIMITS, fetchUpstream } from "../src/ingest/fetch-upstream";
 import { itemIdentity, normalizeItem } from "../src/ingest/normalize";
 import { type ParsedFeed, parseFeedText } from "../src/ingest/parse";
-import { type RefreshDeps, type RefreshOutcome, hashBody, hashItem, refreshSource } from "../src/ingest/refresh";
+import type { RefreshDeps } from "../src/ingest/gather";
+import { hashBody, hashItem } from "../src/ingest/pipeline-hash";
+import { type RefreshOutcome, refreshSource } from "../src/ingest/refresh";
 import { sanitizeHtml } from "../src/ingest/sanitize";
 import { BODY_BYTES, ITEMS, SOURCES, feedWithOneNew, generateFeed } from "./ingest-data";
 

@@ -18,7 +18,8 @@ import {
   toNav,
 } from "../db/sources";
 import { refreshDeps } from "../ingest/cron";
-import { previewSource, refreshSource } from "../ingest/refresh";
+import { previewSource } from "../ingest/dry-run";
+import { refreshSource } from "../ingest/refresh";
 import { parseRules } from "../ingest/rules";
 import { forgetUnreadUpstreamPagesStatement } from "../db/upstream-pages";
 import { publishToSubscribers } from "../websub/wiring";
