@@ -17,9 +17,9 @@ import {
   articleStatement,
   listStatement,
   neighbourStatements,
-  tagExistsStatement,
   toPaged,
 } from "./articles";
+import { tagExistsStatement } from "./tags";
 import { type ArticleBriefRow, type ArticleRow, type SourceRow, toArticle, toArticleBrief, toSource } from "./rows";
 import { directoryStatement, navStatement, sourceBySlugStatement, toNav } from "./sources";
 import type { SqlRunner, Stmt } from "./sql";

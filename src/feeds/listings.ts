@@ -7,7 +7,7 @@ import { LIST_LIMIT, readListLimit } from "../core/list-limit";
 import type { Scope } from "../core/model";
 import { MAX_QUERY_CHARS, checkSearchQuery } from "../core/search-tokens";
 import { categoryPath, homePath, tagPath, withQuery } from "../core/urls";
-import { tagExists } from "../db/articles";
+import { tagExists } from "../db/tags";
 import type { SqlRunner } from "../db/sql";
 import { getSourceBySlug } from "../db/sources";
 

@@ -1,6 +1,6 @@
 // Full text for a summary-only feed: each new item's own page, fetched once, read by the rules.
 import type { SourceWithState } from "../core/model";
-import { readKnownHashes } from "../db/articles";
+import { readKnownHashes } from "../db/article-writes";
 import { getUpstreamPages, recordUpstreamPageStatement } from "../db/upstream-pages";
 import type { Stmt } from "../db/sql";
 import { extractFromHtml } from "./extract-html";

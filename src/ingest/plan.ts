@@ -1,7 +1,7 @@
 // The raw-hash planner: which gathered items changed since they were stored, normalized, and the
 // writes that store them (one read of stored hashes, by identity).
 import type { SourceWithState } from "../core/model";
-import { planUpsert, readKnownArticles } from "../db/articles";
+import { planUpsert, readKnownArticles } from "../db/article-writes";
 import { itemIdentity } from "./normalize";
 import type { ParsedItem } from "./parse";
 import { type Gathered, type RefreshDeps, normalizeAll } from "./gather";
