@@ -342,14 +342,18 @@ describe("a json source", () => {
   });
 });
 
+/** The summary-only feed, its item pages completed by full_text rules. */
+const addQuanzhou = () =>
+  admin("POST", "/api/v1/sources", {
+    slug: "quanzhou",
+    name: "全州日报",
+    feed_url: "https://quanzhou.example.com/feed.xml",
+    rules: { full_text: { body: "div.article-body" } },
+  });
+
 describe("full text for a summary-only feed", () => {
   it("fetches each new item's page once and stores its body", async () => {
-    await admin("POST", "/api/v1/sources", {
-      slug: "quanzhou",
-      name: "全州日报",
-      feed_url: "https://quanzhou.example.com/feed.xml",
-      rules: { full_text: { body: "div.article-body" } },
-    });
+    await addQuanzhou();
     await tick();
     const stored = await articles("quanzhou");
     expect(stored).toHaveLength(2);
@@ -411,12 +415,7 @@ describe("full text: item identity", () => {
         `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>全州日报</title><link>https://quanzhou.example.com/</link><description>摘要源</description>${extra}<item><title>全州县禾花鱼丰收</title><link>https://quanzhou.example.com/full/1.html#top</link><pubDate>Fri, 21 Nov 2025 09:00:00 +0800</pubDate><description>全州县禾花鱼迎来丰收……</description></item></channel></rss>`,
       );
     files.set("https://quanzhou.example.com/feed.xml", feed(""));
-    await admin("POST", "/api/v1/sources", {
-      slug: "quanzhou",
-      name: "全州日报",
-      feed_url: "https://quanzhou.example.com/feed.xml",
-      rules: { full_text: { body: "div.article-body" } },
-    });
+    await addQuanzhou();
     await tick();
     expect((await articles("quanzhou"))[0]!.guid).toBe("https://quanzhou.example.com/full/1.html#top");
     // The feed changes (a new item), so the second refresh reads every item again.
