@@ -8,20 +8,19 @@ import * as z from "zod/mini";
 import { decodeCursor, encodeCursor, isArticleId } from "../core/ids";
 import type { Scope } from "../core/model";
 import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
-import { instantIn, toRfc3339 } from "../core/time";
+import { instantIn, parseIsoLikeDate, toRfc3339 } from "../core/time";
 import { categoryPath, feedPaths, tagPath } from "../core/urls";
 import { type ListFilters, getArticle, listArticles } from "../db/articles";
 import { listCategoryStats } from "../db/stats";
 import { listTagStats } from "../db/tags";
 import { getSourceBySlug } from "../db/sources";
-import { parseFeedDate } from "../ingest/dates";
 import { articleJson } from "../render/api";
 import { cacheControl, cachePolicy } from "./caching";
 import type { AppEnv } from "./context";
 import { BadRequestError, NotFoundError } from "../core/errors";
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
-const instantOf = (v: string) => (RFC3339.test(v) ? parseFeedDate(v, "UTC") : null);
+const instantOf = (v: string) => (RFC3339.test(v) ? parseIsoLikeDate(v, "UTC") : null);
 
 // --- schemas: they validate, and they are the OpenAPI document -----------------------------
 
