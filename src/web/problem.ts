@@ -12,11 +12,12 @@ const TITLES: Record<number, string> = {
   404: "Not Found",
   409: "Conflict",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 export function problem(
   c: Context,
-  status: 400 | 401 | 404 | 409 | 500,
+  status: 400 | 401 | 404 | 409 | 500 | 503,
   detail: string,
   errors?: readonly FieldError[],
 ): Response {
