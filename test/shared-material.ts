@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-export const SHARED_DIR = process.env.SHARED_DIR ?? join(import.meta.dirname, "../../shared");
+export const SHARED_DIR = process.env.SHARED_DIR || join(import.meta.dirname, "../../shared");
 export const SEED_FILE = join(SHARED_DIR, "seed/000_fef703573001e7bd.txt");
 export const ATOM_SCHEMA = join(SHARED_DIR, "schemas/atom-rfc4287.rnc");
 

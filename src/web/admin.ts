@@ -90,8 +90,8 @@ function jsonBody<S extends z.ZodMiniType>(schema: S) {
 }
 
 /** An unset ADMIN_TOKEN secret is the operator's mistake, not the caller's: 503 says which setting. */
-export const ADMIN_TOKEN_NOT_SET = "ADMIN_TOKEN is not set：管理接口未启用，请用 wrangler secret put ADMIN_TOKEN 设置";
-export const adminTokenSet = (env: { ADMIN_TOKEN?: string }) => (env.ADMIN_TOKEN ?? "").trim() !== "";
+const ADMIN_TOKEN_NOT_SET = "ADMIN_TOKEN is not set：管理接口未启用，请用 wrangler secret put ADMIN_TOKEN 设置";
+const adminTokenSet = (env: { ADMIN_TOKEN?: string }) => (env.ADMIN_TOKEN ?? "").trim() !== "";
 
 /** Bearer token, compared in constant time; missing or wrong → 401, no hint. */
 const bearer = bearerAuth({
