@@ -1,6 +1,6 @@
 // Material from outside the repository: the team's real seed post and the RFC 4287 (Atom) RELAX NG
 // schema, kept in ../shared beside the checkout (or wherever SHARED_DIR points). A fresh clone has
-// neither, so the tests that need them are skipped with SKIP_REASON; REQUIRE_SHARED=1 (set by
+// neither, so the tests that need them are skipped, naming why (NEEDS_*); REQUIRE_SHARED=1 (set by
 // .ci/run and the workflow when the material is checked out) turns a missing piece into an error.
 // Node only: the worker tests receive the seed post through `inject("seedPost")` instead.
 import { existsSync } from "node:fs";
