@@ -112,7 +112,11 @@ export function openApiDocument(): object {
           operationId: "listSources",
           summary: "Admin: every source",
           security: [{ bearer: [] }],
-          responses: { "200": { description: "Sources" }, "401": problemResponse("No valid token") },
+          responses: {
+            "200": { description: "Sources" },
+            "401": problemResponse("No valid token"),
+            "503": problemResponse("ADMIN_TOKEN is not set on the server"),
+          },
         },
         post: {
           operationId: "createSource",
@@ -123,6 +127,7 @@ export function openApiDocument(): object {
             "400": problemResponse("Invalid body"),
             "401": problemResponse("No valid token"),
             "409": problemResponse("Slug exists"),
+            "503": problemResponse("ADMIN_TOKEN is not set on the server"),
           },
         },
       },
@@ -137,6 +142,7 @@ export function openApiDocument(): object {
             "400": problemResponse("Invalid body or rules"),
             "401": problemResponse("No valid token"),
             "422": { description: "The rules did not work on the live pages; `error` says why" },
+            "503": problemResponse("ADMIN_TOKEN is not set on the server"),
           },
         },
       },

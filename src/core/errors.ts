@@ -8,7 +8,7 @@ export interface FieldError {
   readonly reason: string;
 }
 
-export type ErrorStatus = 400 | 401 | 404 | 409 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 404 | 409 | 429 | 500 | 503;
 
 export class AppError extends Error {
   constructor(
@@ -43,6 +43,13 @@ export class ConflictError extends AppError {
 export class TooManyRequestsError extends AppError {
   constructor(message: string) {
     super("too_many_requests", 429, message);
+  }
+}
+
+/** A required setting of the deployment is missing: the operator's mistake, not the caller's. */
+export class NotConfiguredError extends AppError {
+  constructor(message: string) {
+    super("not_configured", 503, message);
   }
 }
 
