@@ -14,7 +14,7 @@ import type { AppEnv } from "./web/context";
 import { admin, health } from "./web/admin";
 import { api } from "./web/api";
 import { discovery } from "./web/discovery";
-import { feeds } from "./web/feeds";
+import { feedVariant, feeds } from "./web/feeds";
 import { problem } from "./web/problem";
 import { pages } from "./web/pages";
 import { websub } from "./web/websub";
@@ -69,8 +69,9 @@ const SECURE_HEADERS = {
 } as const;
 
 const pageHeaders = secureHeaders({ ...SECURE_HEADERS, contentSecurityPolicy: CONTENT_SECURITY_POLICY });
-// A feed opened in a browser is styled by our XSL stylesheet, which browsers load under
-// script-src; nothing else in a feed can run (bodies travel as CDATA text).
+// A feed that a browser renders as XML is styled by our XSL stylesheet, which browsers load under
+// script-src; nothing else in a feed can run (bodies travel as CDATA text). A browser navigating
+// to a feed gets its HTML page instead, under the pages' policy.
 const feedHeaders = secureHeaders({
   ...SECURE_HEADERS,
   contentSecurityPolicy: { ...CONTENT_SECURITY_POLICY, scriptSrc: ["'self'"] },
@@ -79,7 +80,8 @@ const feedHeaders = secureHeaders({
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(function securityHeaders(c, next) {
-    return (/\.(xml|json)$/.test(c.req.path) ? feedHeaders : pageHeaders)(c, next);
+    const feed = /\.(xml|json)$/.test(c.req.path) && feedVariant(c.req.raw.headers) === "reader";
+    return (feed ? feedHeaders : pageHeaders)(c, next);
   });
   app.use(async function loadContext(c, next) {
     c.set("config", configFor(c.env, new URL(c.req.url).origin));

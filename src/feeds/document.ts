@@ -2,10 +2,11 @@
 // WebSub hub when one is advertised, serialized in one of three formats. No HTTP, no caches.
 import type { Config } from "../config";
 import { encodeCursor } from "../core/ids";
+import { instantIn } from "../core/time";
 import type { Cursor, FeedDocument } from "../core/model";
 import { type FeedFormat, archiveFeedPath, feedFiles, withQuery } from "../core/urls";
 import { getArchiveNeighbours } from "../db/months";
-import { listArticles, versionOfArticles } from "../db/articles";
+import { type ListingVersion, listArticles, versionOfArticles } from "../db/articles";
 import type { SqlRunner } from "../db/sql";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
 import type { FeedListing } from "./listings";
@@ -16,8 +17,9 @@ export const FEED_FORMATS: Record<FeedFormat, { type: string; render: (d: FeedDo
   json: { type: "application/feed+json; charset=utf-8", render: renderJsonFeed },
 };
 
-/** Bumped when rendering changes, so validators issued by an older renderer stop matching. */
-export const RENDER_VERSION = 3;
+/** Bumped, per format, when its rendering changes, so validators issued by an older renderer stop
+ *  matching (and a reader holding bytes that are gone gets the new ones, not a 304). */
+export const RENDER_VERSION: Readonly<Record<FeedFormat, number>> = { atom: 4, rss: 4, json: 3 };
 
 /** An archive document holds a whole month; past this it is cut (and says so in the logs). */
 export const ARCHIVE_MAX_ITEMS = 2000;
@@ -43,23 +45,25 @@ export interface RenderRequest {
   readonly hubUrl: string | undefined;
 }
 
-/** One listing's feed document, rendered (no caches, no validators). */
 /** The hub, on feeds that are WebSub topics: live listings, not archives or older pages. */
 export function hubUrlFor(config: Config, listing: FeedListing, before: Cursor | null): string | undefined {
   if (config.hubUrl === null) return undefined;
   return listing.scope.kind === "month" || before !== null ? undefined : config.hubUrl;
 }
 
-export async function renderListingFeed(
+/** One listing's feed document (no caches, no validators), with the version of what it lists.
+ *  Without bodies (`withContent` false) it is what the feed's HTML page shows. */
+export async function listingFeedDocument(
   db: SqlRunner,
   config: Config,
   format: FeedFormat,
   listing: FeedListing,
   r: RenderRequest,
-) {
+  withContent = true,
+): Promise<{ doc: FeedDocument; version: ListingVersion }> {
   const { requested, limit, before, archives } = r;
   const isArchive = listing.scope.kind === "month";
-  const page = await listArticles(db, listing.scope, { limit, before, withContent: true });
+  const page = await listArticles(db, listing.scope, { limit, before, withContent });
   // RFC 5005: paging links, and the archive chain.
   const pageBase = new URL(requested);
   pageBase.searchParams.delete("before");
@@ -91,11 +95,25 @@ export async function renderListingFeed(
     baseUrl: config.baseUrl,
     language: "zh-CN",
     ttlMinutes: config.refreshIntervalMinutes,
+    // The newest change among the items; a document with none (an empty search, a page past
+    // the end) was still just made, and says so rather than 1970.
     updated: page.items.reduce(
       (u, a) => (a.updated.ms > u.ms ? a.updated : u),
-      page.items[0]?.updated ?? { ms: 0, offset: 0 },
+      page.items[0]?.updated ?? instantIn(config.defaultTimezone, Date.now()),
     ),
     items: page.items,
   };
-  return { body: FEED_FORMATS[format].render(doc), version: versionOfArticles(page.items) };
+  return { doc, version: versionOfArticles(page.items) };
+}
+
+/** One listing's feed document, rendered (no caches, no validators). */
+export async function renderListingFeed(
+  db: SqlRunner,
+  config: Config,
+  format: FeedFormat,
+  listing: FeedListing,
+  r: RenderRequest,
+) {
+  const { doc, version } = await listingFeedDocument(db, config, format, listing, r);
+  return { body: FEED_FORMATS[format].render(doc), version };
 }

@@ -131,7 +131,7 @@ export async function resolveTopic(db: SqlRunner, config: Config, topicUrl: stri
 /** A topic's current version: changes whenever what its feed lists changes. Index reads only. */
 export async function topicVersion(db: SqlRunner, topic: Topic): Promise<string> {
   const v = await getListingVersion(db, topic.listing.scope, topic.limit);
-  return strongEtag([RENDER_VERSION, v.parts]);
+  return strongEtag([RENDER_VERSION[topic.format], v.parts]);
 }
 
 /** A topic's feed as a subscriber receives it: the same document a reader would fetch. */

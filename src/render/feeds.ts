@@ -68,11 +68,13 @@ function enclosure(doc: FeedDocument, a: Article): Item["enclosure"] {
   return type ? { url, type, length: 0 } : undefined;
 }
 
-function newFeed(doc: FeedDocument, selfKey: "atom" | "rss"): Feed {
+/** The channel: its text parked (xml-js would read a literal "&amp;" in it as "&"); its URLs
+ *  given as URLs, which feed serializes and escapes itself (sanitizeUrl). */
+function newFeed(doc: FeedDocument, selfKey: "atom" | "rss", p: Parking): Feed {
   return new Feed({
-    id: doc.id ?? doc.selfUrl,
-    title: clean(doc.title),
-    description: clean(doc.description),
+    id: p.text(doc.id ?? doc.selfUrl),
+    title: p.text(doc.title),
+    description: p.text(doc.description),
     link: doc.homePageUrl,
     language: doc.language,
     ttl: doc.ttlMinutes,
@@ -135,17 +137,18 @@ function placeholder(doc: FeedDocument): Item {
 }
 
 export function renderRss(doc: FeedDocument): string {
-  const feed = newFeed(doc, "rss");
   const p = new Parking();
+  const feed = newFeed(doc, "rss", p);
   const links = historyLinks(doc);
   if (links.length > 0) {
     // feed writes only self (and hub) as atom:link; the channel extension replaces that list.
+    // xml-js escapes nothing but '"' in an attribute: every href is parked (escaped on restore).
     feed.addExtension({
       name: "atom:link",
       objects: [
-        { _attributes: { href: doc.selfUrl, rel: "self", type: "application/rss+xml" } },
-        ...(doc.hubUrl ? [{ _attributes: { href: doc.hubUrl, rel: "hub" } }] : []),
-        ...links.map(([rel, href]) => ({ _attributes: { href, rel } })),
+        { _attributes: { href: p.text(doc.selfUrl), rel: "self", type: "application/rss+xml" } },
+        ...(doc.hubUrl ? [{ _attributes: { href: p.text(doc.hubUrl), rel: "hub" } }] : []),
+        ...links.map(([rel, href]) => ({ _attributes: { href: p.text(href), rel } })),
       ] as unknown as Record<string, unknown>, // xml-js writes an array as repeated elements
     });
   }
@@ -188,8 +191,8 @@ function atomEnclosure(doc: FeedDocument, a: Article): string {
 }
 
 export function renderAtom(doc: FeedDocument): string {
-  const feed = newFeed(doc, "atom");
   const p = new Parking();
+  const feed = newFeed(doc, "atom", p);
   const keys = doc.items.map((a) => itemKey("atom", doc, a));
   const kept = keys.map((k) => rendered.get(k));
   feed.addItem(placeholder(doc));
@@ -219,7 +222,9 @@ export function renderAtom(doc: FeedDocument): string {
   const ns = doc.history ? ` xmlns:fh="${FH}"` : "";
   xml = extendRoot(xml, '<feed xmlns="http://www.w3.org/2005/Atom"', `${ns} xml:lang="${doc.language}"`);
   const finish = (entry: string, a: Article) => {
-    const source = `<source>\n            <id>${escapeAttr(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <link rel="alternate" href="${escapeAttr(`${doc.baseUrl}${categoryPath(a.source.slug)}`)}"/>\n        </source>`;
+    // <updated> (RFC 4287 §4.2.11 recommends keeping it): the source's feed changed no earlier
+    // than this entry did, and that instant never moves while the entry's version stays.
+    const source = `<source>\n            <id>${escapeAttr(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <updated>${toRfc3339(a.updated)}</updated>\n            <link rel="alternate" href="${escapeAttr(`${doc.baseUrl}${categoryPath(a.source.slug)}`)}"/>\n        </source>`;
     return beforeClose(entry, "entry", `${atomEnclosure(doc, a)}    ${source}\n    `);
   };
   return assembleItems(xml, "entry", doc.items, kept, p, finish, (i, f) => rendered.set(keys[i]!, f));

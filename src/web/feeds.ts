@@ -1,39 +1,77 @@
 // Feeds over HTTP: the route table of src/feeds/ served with validators, 304s and two cache
 // layers (this isolate's memory, then the edge cache). What a feed says is decided in src/feeds/.
+// A browser navigating to a feed gets it as an HTML page (render/pages/feed-page.tsx); every
+// feed reader gets the feed.
 //
 // Module state: the isolate's memory cache of rendered feeds (core/lru.ts, MEMORY_CACHE_MB),
 // reset by resetFeedMemory() (src/state.ts).
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { type Accept, parseAccept } from "hono/utils/accept";
 import type { Config } from "../config";
 import { strongEtag } from "../core/ids";
 import { LruCache } from "../core/lru";
 import { monthIn } from "../core/time";
 import type { FeedFormat } from "../core/urls";
-import { getListingVersion } from "../db/articles";
+import { type ListingVersion, getListingVersion } from "../db/articles";
+import { getNav } from "../db/sources";
 import {
   ARCHIVE_MAX_ITEMS,
   FEED_FORMATS,
   RENDER_VERSION,
   archiveNeighbours,
   hubUrlFor,
+  listingFeedDocument,
   renderListingFeed,
 } from "../feeds/document";
 import { type FeedListing, parseFeedLimit } from "../feeds/listings";
 import { FEED_ROUTES, type Params, canonicalFeedUrl } from "../feeds/routes";
+import { FeedPage } from "../render/pages/feed-page";
 import { cacheControl, cachePolicy, httpDate, isNotModified } from "./caching";
 import { type AppEnv, readBeforeCursor } from "./context";
 
-/** A browser opening a feed asks for HTML first: it gets the same bytes as application/xml, so
- *  it applies the feed's XSL stylesheet instead of offering a download. Readers are unaffected. */
-function isBrowser(accept: string | undefined): boolean {
-  return accept !== undefined && /\btext\/html\b/.test(accept);
+/** Media types a feed reader asks for; a browser ranks text/html above all of them. */
+const FEED_MEDIA_TYPES = [
+  "application/atom+xml",
+  "application/rss+xml",
+  "application/feed+json",
+  "application/xml",
+  "text/xml",
+  "application/json",
+];
+
+/** RFC 9110 §12.5.1: a media type's quality is the one of the most specific range matching it. */
+function quality(ranges: readonly Accept[], type: string): number {
+  const main = `${type.slice(0, type.indexOf("/"))}/*`;
+  let best: { specificity: number; q: number } = { specificity: 0, q: 0 };
+  for (const r of ranges) {
+    const t = r.type.toLowerCase();
+    const specificity = t === type ? 3 : t === main ? 2 : t === "*/*" ? 1 : 0;
+    if (specificity > best.specificity) best = { specificity, q: r.q };
+  }
+  return best.q;
 }
 
+/** Who is asking: a person's browser navigating to the feed (Sec-Fetch-Dest: document, or an
+ *  Accept that ranks text/html above every feed type) gets the feed as an HTML page; anything
+ *  else (a feed type, *\/*, no Accept at all: every feed reader) gets the feed itself. */
+export type FeedVariant = "reader" | "page";
+export function feedVariant(headers: Headers): FeedVariant {
+  if (headers.get("sec-fetch-dest") === "document") return "page";
+  const accept = headers.get("accept");
+  if (!accept) return "reader";
+  const ranges = parseAccept(accept);
+  const html = quality(ranges, "text/html");
+  return html > 0 && FEED_MEDIA_TYPES.every((t) => quality(ranges, t) < html) ? "page" : "reader";
+}
+
+/** The request headers that decision reads, for Vary. */
+const VARY = "Accept, Sec-Fetch-Dest";
+
 /** Edge cache key: the URL plus the representation variant (Cache API ignores Vary). */
-export function feedCacheKey(url: string, browser: boolean): Request {
+export function feedCacheKey(url: string, variant: FeedVariant): Request {
   const u = new URL(url);
-  u.searchParams.set("__variant", browser ? "browser" : "reader");
+  u.searchParams.set("__variant", variant);
   return new Request(u.toString(), { method: "GET" });
 }
 
@@ -67,15 +105,39 @@ function heldFeed(memory: LruCache<HeldFeed>, key: string, now: number): HeldFee
 export function resetFeedMemory(): void {
   memory = newMemory(0);
 }
-const RENDERED_AT = "x-rendered-at";
+// The copy in the edge cache carries, as its Cache-Control, only what that cache should act on:
+// max-age. The stale-while-revalidate / stale-if-error readers and browsers get are not for it:
+// the local runtime keeps (and serves) an entry for as long as they allow, a day, long after the
+// listing changed. Until when the copy is fresh is stored beside it and checked on every hit, so
+// no runtime serves it longer; the public Cache-Control travels in a header of its own.
+const FRESH_UNTIL = "x-fresh-until";
+const PUBLIC_CACHE_CONTROL = "x-cache-control";
 
-/** Forget a feed's cached copies (tests use it to stand in for max-age passing). */
+/** What the Cache API stores: the response's headers with the cache's own Cache-Control. */
+function forEdge(headers: Headers, maxAge: number, freshUntil: number): Headers {
+  const stored = new Headers(headers);
+  stored.set(PUBLIC_CACHE_CONTROL, headers.get("cache-control") ?? "");
+  stored.set("cache-control", `public, max-age=${maxAge}`);
+  stored.set(FRESH_UNTIL, String(freshUntil));
+  return stored;
+}
+
+/** A stored copy's headers as a client gets them. */
+function fromEdge(stored: Headers): Headers {
+  const headers = new Headers(stored);
+  headers.set("cache-control", stored.get(PUBLIC_CACHE_CONTROL) ?? "");
+  headers.delete(PUBLIC_CACHE_CONTROL);
+  headers.delete(FRESH_UNTIL);
+  return headers;
+}
+
+/** Forget a feed's cached copies (tests use it to stand in for a production eviction). */
 export async function evictFeed(
   url: string,
-  browser: boolean,
+  variant: FeedVariant,
   layers: { memory?: boolean; edge?: boolean } = { memory: true, edge: true },
 ) {
-  const key = feedCacheKey(canonicalFeedUrl(url).href, browser);
+  const key = feedCacheKey(canonicalFeedUrl(url).href, variant);
   if (layers.memory) memory.delete(key.url);
   if (layers.edge) await caches.default.delete(key);
 }
@@ -90,11 +152,11 @@ function fromCache(
     return notModified(cached.headers);
   const res = new Response(cached.body, { headers: cached.headers });
   res.headers.set("x-cache", layer);
-  res.headers.delete(RENDERED_AT);
   return res;
 }
 
-const ARCHIVE_CACHE = "public, max-age=86400, stale-while-revalidate=604800, stale-if-error=604800";
+const ARCHIVE_MAX_AGE = 86_400;
+const ARCHIVE_CACHE = `public, max-age=${ARCHIVE_MAX_AGE}, stale-while-revalidate=604800, stale-if-error=604800`;
 
 const readFeedCursor = (c: Context<AppEnv>) =>
   readBeforeCursor(c, "before is not a cursor this feed issued (follow its rel=next link)");
@@ -108,14 +170,14 @@ async function serveFeed(
 ): Promise<Response> {
   const { config, db } = c.var;
   const requestedLimit = parseFeedLimit(c.req.query("limit"));
-  const browser = format !== "json" && isBrowser(c.req.header("accept"));
+  const reqHeaders = c.req.raw.headers;
+  const variant = feedVariant(reqHeaders);
   const policy = cachePolicy(config.refreshIntervalMinutes);
   // The address as the feed knows it: only the parameters it reads, in one order. Anything else
   // (tracking tags, cache-busters) neither changes the document nor splits the caches.
   const requested = canonicalFeedUrl(c.req.url);
-  const reqHeaders = c.req.raw.headers;
 
-  const key = feedCacheKey(requested.href, browser);
+  const key = feedCacheKey(requested.href, variant);
   const now = Date.now();
   const memory = memoryFor(config);
   const held = heldFeed(memory, key.url, now);
@@ -128,10 +190,16 @@ async function serveFeed(
   const cache = caches.default;
   const hit = await cache.match(key);
   if (hit) {
-    const body = await hit.text();
-    const renderedAt = Number(hit.headers.get(RENDERED_AT) ?? now);
-    memory.set(key.url, { body, headers: [...hit.headers], expiresAt: renderedAt + policy.maxAge * 1000 });
-    return fromCache(reqHeaders, { body, headers: hit.headers }, "edge");
+    const freshUntil = Number(hit.headers.get(FRESH_UNTIL));
+    if (freshUntil > now) {
+      const body = await hit.text();
+      const headers = fromEdge(hit.headers);
+      memory.set(key.url, { body, headers: [...headers], expiresAt: freshUntil });
+      return fromCache(reqHeaders, { body, headers }, "edge");
+    }
+    // Past its max-age (a runtime that kept it longer): gone, as in production.
+    await hit.body?.cancel();
+    c.executionCtx.waitUntil(cache.delete(key));
   }
 
   const listing = await resolve();
@@ -143,9 +211,9 @@ async function serveFeed(
   const hubUrl = hubUrlFor(config, listing, before);
   const etagFor = (parts: readonly (string | number)[]) =>
     strongEtag([
-      RENDER_VERSION,
+      RENDER_VERSION[format],
       format,
-      browser,
+      variant === "page" ? variant : false, // a reader's tag as it always was
       config.baseUrl,
       config.siteTitle,
       listing.title,
@@ -154,20 +222,20 @@ async function serveFeed(
       archives,
       parts,
     ]);
+  // A past month's archive does not change: crawlers and readers may keep it a day.
+  const pastArchive =
+    isArchive && listing.scope.kind === "month" && listing.scope.month < monthIn(config.defaultTimezone, now);
+  const maxAge = pastArchive ? ARCHIVE_MAX_AGE : policy.maxAge;
   const headersFor = (etag: string, lastModified: number | null) => {
     const h = new Headers({
-      "content-type": browser ? "application/xml; charset=utf-8" : FEED_FORMATS[format].type,
+      "content-type": variant === "page" ? "text/html; charset=UTF-8" : FEED_FORMATS[format].type,
       etag,
-      // A past month's archive does not change: crawlers and readers may keep it a day.
-      "cache-control":
-        isArchive && listing.scope.kind === "month" && listing.scope.month < monthIn(config.defaultTimezone, now)
-          ? ARCHIVE_CACHE
-          : cacheControl(policy),
-      vary: "Accept",
+      "cache-control": pastArchive ? ARCHIVE_CACHE : cacheControl(policy),
+      vary: VARY,
     });
     if (lastModified !== null) h.set("last-modified", httpDate(lastModified));
     // WebSub discovery (W3C WebSub §4): the hub and the topic URL, also as HTTP Link headers.
-    if (hubUrl) h.set("link", `<${hubUrl}>; rel="hub", <${selfUrl}>; rel="self"`);
+    if (hubUrl && variant === "reader") h.set("link", `<${hubUrl}>; rel="hub", <${selfUrl}>; rel="self"`);
     return h;
   };
 
@@ -179,18 +247,24 @@ async function serveFeed(
     if (isNotModified(reqHeaders, etag, v.lastModified)) return notModified(headersFor(etag, v.lastModified));
   }
 
-  const { body, version: v } = await renderListingFeed(db, config, format, listing, {
-    requested,
-    limit,
-    before,
-    archives,
-    hubUrl,
-  });
+  const request = { requested, limit, before, archives, hubUrl };
+  let body: string;
+  let v: ListingVersion;
+  if (variant === "page") {
+    const [feed, nav] = await Promise.all([
+      listingFeedDocument(db, config, format, listing, request, false),
+      getNav(db),
+    ]);
+    const path = `${requested.pathname}${requested.search}`;
+    body = await (await FeedPage({ config, nav, format, doc: feed.doc, path })).toString();
+    v = feed.version;
+  } else {
+    ({ body, version: v } = await renderListingFeed(db, config, format, listing, request));
+  }
   const headers = headersFor(await etagFor(v.parts), v.lastModified);
-  memory.set(key.url, { body, headers: [...headers], expiresAt: now + policy.maxAge * 1000 });
-  const stored = new Headers(headers);
-  stored.set(RENDERED_AT, String(now));
-  c.executionCtx.waitUntil(cache.put(key, new Response(body, { headers: stored })));
+  const freshUntil = now + maxAge * 1000;
+  memory.set(key.url, { body, headers: [...headers], expiresAt: freshUntil });
+  c.executionCtx.waitUntil(cache.put(key, new Response(body, { headers: forEdge(headers, maxAge, freshUntil) })));
   return new Response(body, { headers });
 }
 

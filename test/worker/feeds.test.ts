@@ -1,5 +1,5 @@
 import { SELF, env } from "cloudflare:test";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { importPosts } from "../../src/ingest/import-posts";
 import { d1Runner } from "../../src/db/sql";
 import { evictFeed } from "../../src/web/feeds";
@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 const get = (path: string, headers: Record<string, string> = {}) => SELF.fetch(`${BASE}${path}`, { headers });
 /** Drop the cached copies, as if their max-age had passed. */
-const expire = (path: string, browser = false) => evictFeed(`${BASE}${path}`, browser);
+const expire = (path: string, variant: "reader" | "page" = "reader") => evictFeed(`${BASE}${path}`, variant);
 
 const TAG = encodeURIComponent("就业");
 const ENDPOINTS: [string, string][] = [
@@ -41,7 +41,7 @@ describe("feed endpoints", () => {
     expect(res.headers.get("cache-control")).toBe(
       "public, max-age=300, stale-while-revalidate=900, stale-if-error=86400",
     );
-    expect(res.headers.get("vary")).toBe("Accept");
+    expect(res.headers.get("vary")).toBe("Accept, Sec-Fetch-Dest");
     const body = await res.text();
     expect(body.length).toBeGreaterThan(100);
   });
@@ -133,7 +133,7 @@ describe("conditional GET, as an RSS reader polls", () => {
     const fromMemory = await get(path);
     expect(fromMemory.headers.get("x-cache")).toBe("memory");
     expect(await fromMemory.text()).toBe(body);
-    await evictFeed(`${BASE}${path}`, false, { memory: true });
+    await evictFeed(`${BASE}${path}`, "reader", { memory: true });
     const fromEdge = await get(path);
     expect(fromEdge.headers.get("x-cache")).toBe("edge");
     expect(await fromEdge.text()).toBe(body);
@@ -147,20 +147,172 @@ describe("conditional GET, as an RSS reader polls", () => {
   });
 });
 
+const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8";
+
 describe("feeds in a browser", () => {
-  it("gives a browser the same bytes as XML with the XSL stylesheet, and a reader its feed type", async () => {
-    await expire("/rss.xml", true);
-    await expire("/rss.xml");
-    const browser = await get("/rss.xml", {
-      Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+  it("a navigation gets the feed as a readable zh-CN page under the strict CSP", async () => {
+    const path = "/category/guilinwanbao/rss.xml";
+    await expire(path, "page");
+    const res = await get(path, { Accept: BROWSER_ACCEPT, "Sec-Fetch-Dest": "document" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/html; charset=UTF-8");
+    expect(res.headers.get("vary")).toBe("Accept, Sec-Fetch-Dest");
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain("script-src");
+    const html = await res.text();
+    expect(html).toMatch(/^<!DOCTYPE html><html lang="zh-CN">/);
+    expect(html).toContain("<h1>桂林晚报新闻 - 本地新闻聚合</h1>");
+    expect(html).toContain("订阅源（Feed）：给新闻阅读器读取的网址");
+    expect(html).toContain(`<input id="feed-url" type="url" readonly="" value="${BASE}${path}"/>`);
+    const encoded = encodeURIComponent(`${BASE}${path}`);
+    expect(html).toContain(`href="https://feedly.com/i/subscription/feed%2F${encoded}"`);
+    expect(html).toContain(`href="https://www.inoreader.com/?add_feed=${encoded}"`);
+    expect(html).toContain(`href="https://www.newsblur.com/?url=${encoded}"`);
+    expect(html).toContain(`href="https://theoldreader.com/feeds/subscribe?url=${encoded}"`);
+    expect(html).not.toMatch(/<script(?! type="application\/ld\+json")/);
+    // The items, each linking to its article, as many as the feed holds.
+    const feed = await (await get("/category/guilinwanbao/feed.json")).json<{
+      items: { url: string; title: string }[];
+    }>();
+    expect(html.match(/<article class="summary">/g)).toHaveLength(feed.items.length);
+    for (const item of feed.items) expect(html).toContain(`<a href="${item.url.slice(BASE.length)}">`);
+  });
+
+  it("decides by Sec-Fetch-Dest or by an Accept that ranks HTML above every feed type", async () => {
+    const isPage = async (headers: Record<string, string>) =>
+      (await get("/feed.json", headers)).headers.get("content-type")!.startsWith("text/html");
+    expect(await isPage({ "Sec-Fetch-Dest": "document" })).toBe(true);
+    expect(await isPage({ Accept: BROWSER_ACCEPT })).toBe(true); // a browser without fetch metadata
+    expect(await isPage({ Accept: "text/html" })).toBe(true);
+    expect(await isPage({ Accept: "text/html;q=0.9, application/*;q=0.5" })).toBe(true);
+    for (const accept of [
+      "",
+      "*/*",
+      "application/atom+xml, application/rss+xml",
+      "application/rss+xml, text/html;q=0.5",
+      "text/html, application/feed+json", // a tie goes to the feed
+      "text/html;q=0.9, */*",
+      "text/html;q=0",
+      "text/*", // text/xml is a feed type too
+    ])
+      expect(await isPage(accept ? { Accept: accept } : {}), accept).toBe(false);
+    expect(await isPage({ Accept: "application/json", "Sec-Fetch-Dest": "empty" })).toBe(false);
+  });
+
+  it("every reader still gets the feed's exact bytes, ETag and 304, whatever a browser got before", async () => {
+    const path = "/tag/%E5%B0%B1%E4%B8%9A/rss.xml?limit=3";
+    const page = await get(path, { Accept: BROWSER_ACCEPT });
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const pageTag = page.headers.get("etag")!;
+    expect((await get(path, { Accept: BROWSER_ACCEPT, "If-None-Match": pageTag })).status).toBe(304);
+    const plain = await get(path);
+    const body = await plain.text();
+    const etag = plain.headers.get("etag")!;
+    expect(etag).not.toBe(pageTag);
+    expect(body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>/);
+    for (const accept of ["application/rss+xml", "*/*", "application/rss+xml, text/html;q=0.5"]) {
+      const res = await get(path, { Accept: accept });
+      expect(res.headers.get("content-type")).toBe("application/rss+xml; charset=utf-8");
+      expect(res.headers.get("etag")).toBe(etag);
+      expect(await res.text()).toBe(body);
+      expect((await get(path, { Accept: accept, "If-None-Match": etag })).status).toBe(304);
+      // The page's tag is not the feed's: a reader holding it gets the feed.
+      expect((await get(path, { Accept: accept, "If-None-Match": pageTag })).status).toBe(200);
+    }
+    expect(plain.headers.get("content-security-policy")).toContain("script-src 'self'"); // for the XSL
+  });
+});
+
+describe("fresh after a refresh", () => {
+  const newArticle = (name: string, title: string) => ({
+    name,
+    text: `---\ntitle: ${title}\ndate: 2026-01-02 09:30:00 +0800\ncategories: lijiangribao\ntags: 漓江日报新闻\n---\n<p>新闻正文。</p>\n`,
+  });
+
+  it("the edge copy carries only max-age, and lives no longer than that", async () => {
+    const path = "/category/lijiangribao/feed.xml";
+    await expire(path);
+    const res = await get(path);
+    expect(res.headers.get("cache-control")).toBe(
+      "public, max-age=300, stale-while-revalidate=900, stale-if-error=86400",
+    );
+    await res.text();
+    // cache.put runs after the response (waitUntil): wait for the copy to land.
+    const key = new Request(`${BASE}${path}?__variant=reader`);
+    let stored: Response | undefined;
+    for (let i = 0; i < 50 && !stored; i++) {
+      stored = await caches.default.match(key);
+      if (!stored) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(stored).toBeDefined();
+    expect(stored!.headers.get("cache-control")).toBe("public, max-age=300");
+    await stored!.text();
+    const fromEdge = await (async () => {
+      await evictFeed(`${BASE}${path}`, "reader", { memory: true });
+      return get(path);
+    })();
+    expect(fromEdge.headers.get("x-cache")).toBe("edge");
+    // Clients get the public policy back, and none of the edge's own bookkeeping.
+    expect(fromEdge.headers.get("cache-control")).toBe(
+      "public, max-age=300, stale-while-revalidate=900, stale-if-error=86400",
+    );
+    expect(fromEdge.headers.get("x-fresh-until")).toBeNull();
+    expect(fromEdge.headers.get("x-cache-control")).toBeNull();
+  });
+
+  it("a stored article is in the feeds and the page once max-age has passed, with no eviction", async () => {
+    const paths = ["/category/lijiangribao/feed.xml", "/category/lijiangribao/rss.xml", "/feed.json?limit=100"];
+    const before = await Promise.all(paths.map(async (p) => (await get(p)).text()));
+    const browserPage = await (await get(paths[1]!, { Accept: BROWSER_ACCEPT })).text();
+    expect((await get(paths[0]!)).headers.get("x-cache")).toBe("memory");
+    const title = "漓江沿岸新增三处观景平台";
+    expect(before.every((b) => !b.includes(title)) && !browserPage.includes(title)).toBe(true);
+    expect(
+      (await importPosts(db, [newArticle("fresh-1.txt", title)], { timeZone: "Asia/Shanghai", now: Date.now() }))
+        .imported,
+    ).toBe(1);
+    // Within max-age the cached copies may still be served (that is what max-age allows)…
+    expect(await (await get(paths[0]!)).text()).toBe(before[0]);
+    // …and once it has passed, none is: not from memory, not from the edge cache.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 301_000 });
+    try {
+      for (const p of paths) {
+        const res = await get(p);
+        expect(res.headers.get("x-cache"), p).toBeNull();
+        expect(await res.text(), p).toContain(title);
+      }
+      expect(await (await get(paths[1]!, { Accept: BROWSER_ACCEPT })).text()).toContain(title);
+      expect(await (await get("/category/lijiangribao.html")).text()).toContain(title);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("never answers 304 for a version that is gone", async () => {
+    const path = "/category/lijiangribao/rss.xml?limit=5";
+    const first = await get(path);
+    const etag = first.headers.get("etag")!;
+    const lastModified = first.headers.get("last-modified")!;
+    await first.text();
+    const title = "漓江夜游航线恢复运营";
+    const imported = await importPosts(db, [newArticle("fresh-2.txt", title)], {
+      timeZone: "Asia/Shanghai",
+      now: Date.now(),
     });
-    const reader = await get("/rss.xml", { Accept: "application/rss+xml, application/xml;q=0.9" });
-    expect(browser.headers.get("content-type")).toBe("application/xml; charset=utf-8");
-    expect(reader.headers.get("content-type")).toBe("application/rss+xml; charset=utf-8");
-    const [b, r] = [await browser.text(), await reader.text()];
-    expect(b).toBe(r);
-    expect(r).toContain('<?xml-stylesheet href="/assets/feed.xsl" type="text/xsl"?>');
-    expect(browser.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(imported.imported).toBe(1);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 301_000 });
+    try {
+      const res = await get(path, { "If-None-Match": etag, "If-Modified-Since": lastModified });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("etag")).not.toBe(etag);
+      expect(await res.text()).toContain(title);
+      // The new tag revalidates; the old one never again.
+      expect((await get(path, { "If-None-Match": res.headers.get("etag")! })).status).toBe(304);
+      expect((await get(path, { "If-None-Match": etag })).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
