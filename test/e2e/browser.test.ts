@@ -6,19 +6,21 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 const base = inject("baseUrl");
 let browser: Browser;
 
+const LAUNCH = {
+  // Debian's chromium here; CI elsewhere may point CHROMIUM_PATH at another Chromium build.
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+  ],
+};
+
 beforeAll(async () => {
-  browser = await chromium.launch({
-    // Debian's chromium here; CI elsewhere may point CHROMIUM_PATH at another Chromium build.
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await chromium.launch(LAUNCH);
 });
 afterAll(async () => browser?.close());
 
@@ -107,16 +109,36 @@ describe("reading the site in a browser", () => {
     await page.close();
   });
 
-  it("opens a feed as a readable page through its XSL stylesheet", async () => {
-    // Chromium still applies XSLT but has deprecated it and injects its own (inline-styled)
-    // warning banner, which our CSP blocks: console messages are not asserted here.
-    const { page } = await openPage();
-    const res = await page.goto(`${base}/category/guilinwanbao/feed.xml`);
-    expect(res!.headers()["content-type"]).toBe("application/xml; charset=utf-8");
-    expect(await page.textContent("h1")).toBe("桂林晚报新闻 - 本地新闻聚合");
-    expect(await page.locator("article.summary").count()).toBeGreaterThan(5);
-    expect(await page.textContent(".feed-notice")).toContain("RSS 阅读器");
-    await page.close();
+  it("opens a feed as a readable page, with XSLT switched off as Chrome does from version 158", async () => {
+    const noXslt = await chromium.launch({ ...LAUNCH, args: [...LAUNCH.args, "--disable-blink-features=XSLT"] });
+    try {
+      const page = await noXslt.newPage();
+      const problems: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+      });
+      for (const file of ["feed.xml", "rss.xml", "feed.json"]) {
+        const url = `${base}/category/guilinwanbao/${file}`;
+        const res = await page.goto(url);
+        expect(res!.status()).toBe(200);
+        expect(res!.headers()["content-type"]).toBe("text/html; charset=UTF-8");
+        expect(await page.textContent("h1")).toBe("桂林晚报新闻 - 本地新闻聚合");
+        expect(await page.textContent(".feed-notice")).toContain("给新闻阅读器读取的网址");
+        expect(await page.inputValue("#feed-url")).toBe(url);
+        const readers = await page.locator(".feeds a").allTextContents();
+        expect(readers).toEqual(["Feedly", "Inoreader", "NewsBlur", "The Old Reader"]);
+        expect(await page.locator("article.summary h2 a").count()).toBeGreaterThan(5);
+      }
+      // An item link leads to its article.
+      const first = page.locator("article.summary h2 a").first();
+      const title = await first.textContent();
+      await first.click();
+      await page.waitForURL(/\/guilinwanbao\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{16}\.html$/);
+      expect(await page.textContent("h1")).toBe(title);
+      expect(problems).toEqual([]);
+    } finally {
+      await noXslt.close();
+    }
   });
 
   it("searches from the header box and highlights the words, with no console errors", async () => {
