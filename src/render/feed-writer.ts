@@ -6,7 +6,8 @@
 // here), and the tokens are replaced by text we escaped ourselves in one pass over the output.
 // That sidesteps feed@6 / xml-js faults instead of patching around each:
 // - xml-js splits only the first "]]>" of a CDATA section: we split every one;
-// - Atom attribute values get "&" escaped but not "<" (malformed XML): we escape both;
+// - Atom attribute values get "&" escaped but not "<" (malformed XML), and attributes we add
+//   through extensions (RSS atom:link hrefs) get only '"' escaped: we escape all, URLs included;
 // - xml-js turns a literal "&amp;" in text into "&": our text keeps it;
 // - and xml-js no longer walks 5 KB bodies, which was most of the render time.
 // feed writes dates with toISOString()/toUTCString() (always UTC): OffsetDate prints the source's

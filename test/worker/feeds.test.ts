@@ -363,3 +363,37 @@ describe("cache keys", () => {
     expect(body).toContain(`<atom:link href="${BASE}${path}?limit=5" rel="self" type="application/rss+xml"/>`);
   });
 });
+
+describe("valid everywhere", () => {
+  it("every Atom <source> carries <updated>, the entry's own update", async () => {
+    const atom = await (await get("/category/guilinwanbao/feed.xml")).text();
+    const entries = atom.split("<entry>").slice(1);
+    expect(entries.length).toBeGreaterThan(2);
+    for (const e of entries) {
+      const updated = /<updated>([^<]+)<\/updated>/.exec(e)![1];
+      const source = /<source>[\s\S]*<\/source>/.exec(e)![0];
+      expect(source).toContain(`<updated>${updated}</updated>`);
+    }
+  });
+
+  it("an empty feed is dated when it was made, not 1970", async () => {
+    const q = encodeURIComponent("没有这样的文章zzqx");
+    const atom = await (await get(`/search/feed.xml?q=${q}`)).text();
+    expect(atom).not.toContain("<entry>");
+    const updated = Date.parse(/<updated>([^<]+)<\/updated>/.exec(atom)![1]!);
+    expect(Math.abs(updated - Date.now())).toBeLessThan(60_000);
+    expect(atom).toMatch(/<updated>[^<]+\+08:00<\/updated>/);
+    const rss = await (await get(`/search/rss.xml?q=${q}`)).text();
+    expect(Date.parse(/<lastBuildDate>([^<]+)<\/lastBuildDate>/.exec(rss)![1]!)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("a listing title with markup characters or a literal entity is the same text in every format", async () => {
+    const query = "&amp; <b>桂林</b>";
+    const q = encodeURIComponent(query);
+    const json = await (await get(`/search/feed.json?q=${q}`)).json<{ title: string }>();
+    expect(json.title).toBe(`搜索：${query} - 本地新闻聚合`);
+    const escaped = "搜索：&amp;amp; &lt;b&gt;桂林&lt;/b&gt; - 本地新闻聚合";
+    expect(await (await get(`/search/feed.xml?q=${q}`)).text()).toContain(`<title>${escaped}</title>`);
+    expect(await (await get(`/search/rss.xml?q=${q}`)).text()).toContain(`<title>${escaped}</title>`);
+  });
+});
