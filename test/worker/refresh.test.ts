@@ -534,9 +534,9 @@ describe("hashItem", () => {
     categories: ["乙"],
     image: null,
   };
-  const ctx = { base: "https://example.com/", xmlBase: null, label: "标签", timezone: "Asia/Shanghai" };
+  const ctx = { base: "https://example.com/", xmlBase: null, label: "标签", name: "来源", timezone: "Asia/Shanghai" };
 
-  it("is stable, and changes with the pipeline version, the base, xml:base, the label, the zone and every field", async () => {
+  it("is stable, and changes with the pipeline version, the base, xml:base, the label, the name, the zone and every field", async () => {
     const h = await hashItem(item, ctx);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
     expect(await hashItem({ ...item }, { ...ctx })).toBe(h);
@@ -546,6 +546,7 @@ describe("hashItem", () => {
       await hashItem(item, { ...ctx, base: "https://example.com/other/" }),
       await hashItem(item, { ...ctx, xmlBase: "https://example.com/" }),
       await hashItem(item, { ...ctx, label: "另一个" }),
+      await hashItem(item, { ...ctx, name: "另一个来源" }),
       await hashItem(item, { ...ctx, timezone: "Asia/Taipei" }),
       await hashItem({ ...item, content: "<p>y</p>" }, ctx),
       await hashItem({ ...item, contentIsText: true }, ctx),
