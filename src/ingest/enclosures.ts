@@ -72,9 +72,3 @@ export function normalizeEnclosures(list: readonly Enclosure[], base: string): E
   }
   return unique(out);
 }
-
-/** How the article page plays it: audio and video get a player, the rest a link. */
-export function playerOf(e: Enclosure): "audio" | "video" | null {
-  const kind = e.type?.split("/")[0];
-  return kind === "audio" || kind === "video" ? kind : null;
-}

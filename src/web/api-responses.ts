@@ -6,6 +6,7 @@ const nullableString = z.nullable(z.string());
 export const ARTICLE = z.object({
   id: z.string(),
   title: z.string(),
+  title_derived: z.boolean(),
   url: z.string(),
   original_url: nullableString,
   category: z.string(),
@@ -14,6 +15,7 @@ export const ARTICLE = z.object({
   summary: z.string(),
   author: nullableString,
   image: nullableString,
+  enclosures: z.array(z.object({ url: z.string(), type: nullableString, length: z.nullable(z.number()) })),
   published_at: z.string(),
   updated_at: z.string(),
   content_html: z.optional(z.string()),
