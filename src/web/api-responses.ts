@@ -30,6 +30,12 @@ export const CATEGORY = z.object({
   article_count: z.number(),
   latest_update: nullableString,
 });
+/** A source added by a web page's address: the feed chosen among those it advertises. */
+export const DISCOVERY = z.object({
+  requested_url: z.string(),
+  feed_url: z.string(),
+  other_feeds: z.array(z.string()),
+});
 export const TAG = z.object({ name: z.string(), url: z.string(), article_count: z.number() });
 export const PROBLEM = z.object({
   type: z.string(),
