@@ -18,31 +18,7 @@ export interface Decoded {
   readonly warning: string | null;
 }
 
-export const UNDECODABLE_WARNING =
-  "正文字节不符合任何已尝试的编码（UTF-8、GB18030、Big5），已按 UTF-8 读取，无法识别的字节显示为 �";
-
-// WHATWG maps these labels to windows-1252; some runtimes' decoders read them as true Latin-1
-// (0x80–0x9F as C1 controls), so the mapping is made here.
-const LATIN1_LABELS = new Set([
-  "ascii",
-  "us-ascii",
-  "ansi_x3.4-1968",
-  "cp819",
-  "csisolatin1",
-  "ibm819",
-  "iso-8859-1",
-  "iso-ir-100",
-  "iso8859-1",
-  "iso88591",
-  "iso_8859-1",
-  "iso_8859-1:1987",
-  "l1",
-  "latin1",
-  "us-ascii",
-  "windows-1252",
-  "cp1252",
-  "x-cp1252",
-]);
+export const UNDECODABLE_WARNING = "字节不是 UTF-8、GB18030 或 Big5，已按 UTF-8 读取（无法识别处为 �）";
 
 /** Strictly decode `bytes` as `encoding`; null when they are not valid in it. */
 function tryDecode(bytes: Uint8Array, encoding: string): string | null {
@@ -90,7 +66,7 @@ function normalizeLabel(label: string): string | null {
     .toLowerCase()
     .replace(/^["']|["']$/g, "");
   if (CHINESE_LABELS.has(l)) return "gb18030";
-  if (LATIN1_LABELS.has(l)) return "windows-1252";
+  // TextDecoder resolves labels by the WHATWG table: iso-8859-1, latin1, us-ascii … → windows-1252.
   try {
     return new TextDecoder(l).encoding;
   } catch {

@@ -30,7 +30,7 @@ export type Discovery =
   | { readonly kind: "none"; readonly page: string; readonly reason: string };
 
 export const NO_FEED_REASON =
-  '这个地址是网页而不是订阅源，网页里没有声明可用的订阅源（<link rel="alternate"> 的 RSS、Atom 或 JSON Feed），常见路径（/feed、/rss.xml、/atom.xml、/index.xml、/feed.xml）也不是订阅源';
+  '该地址是网页，未声明订阅源（<link rel="alternate">），常见路径（/feed、/rss.xml 等）也没有';
 
 /** The feeds a page advertises, absolute, in document order, without duplicates. */
 export async function advertisedFeeds(html: string, pageUrl: string): Promise<string[]> {

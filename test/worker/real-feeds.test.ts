@@ -325,7 +325,7 @@ describe("subscribing by a site's address", () => {
       feed_url: "https://none.example.org/",
     });
     expect(none.status).toBe(422);
-    expect(((await none.json()) as { detail: string }).detail).toContain("没有声明可用的订阅源");
+    expect(((await none.json()) as { detail: string }).detail).toContain("未声明订阅源");
     expect(requested).toContain("https://none.example.org/feed.xml");
     expect((await call("GET", "/api/v1/sources/none")).status).toBe(404);
     const dry = await call("POST", "/api/v1/sources/dry-run", { name: "无源", feed_url: "https://none.example.org/" });

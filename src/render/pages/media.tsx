@@ -24,10 +24,12 @@ export function ArticleMedia({ enclosures }: { readonly enclosures: readonly Enc
         return (
           <figure>
             {kind === "audio" ? (
+              // biome-ignore lint/a11y/useMediaCaption: upstream feeds send no caption track to link; the caption below names the file
               <audio controls preload="none" src={e.url}>
                 <a href={e.url}>下载音频</a>
               </audio>
             ) : kind === "video" ? (
+              // biome-ignore lint/a11y/useMediaCaption: upstream feeds send no caption track to link; the caption below names the file
               <video controls preload="none" src={e.url}>
                 <a href={e.url}>下载视频</a>
               </video>
