@@ -72,3 +72,25 @@ export function normalizeEnclosures(list: readonly Enclosure[], base: string): E
   }
   return unique(out);
 }
+
+const MEDIA_TAG = /<(video|audio|source)\b([^>]*)>/gi;
+const attr = (attrs: string, name: string) =>
+  new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, "i")
+    .exec(attrs)
+    ?.slice(1)
+    .find((v) => v !== undefined) ?? null;
+
+/** <video>, <audio> and <source> in an item's raw HTML: the sanitizer removes those elements, so
+ *  an item whose body is only a video keeps it as media. */
+export function mediaInHtml(html: string | null): Enclosure[] {
+  if (!html || !/<(?:video|audio|source)\b/i.test(html)) return [];
+  const out: Enclosure[] = [];
+  for (const m of html.matchAll(MEDIA_TAG)) {
+    const src = attr(m[2]!, "src");
+    const tag = m[1]!.toLowerCase();
+    const type = attr(m[2]!, "type") ?? (tag === "source" ? null : `${tag}/*`);
+    const e = src ? raw(src.replace(/&amp;/g, "&"), type, null) : null;
+    if (e) out.push(e);
+  }
+  return unique(out);
+}

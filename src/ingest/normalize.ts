@@ -4,7 +4,7 @@ import { sha256Hex } from "../core/ids";
 import { instantIn } from "../core/time";
 import { parseFeedDate } from "./dates";
 import type { ParsedItem } from "./parse";
-import { normalizeEnclosures } from "./enclosures";
+import { mediaInHtml, normalizeEnclosures } from "./enclosures";
 import { titleFromSourceAndTime, titleFromText } from "../core/derived-title";
 import { sanitizeHtml } from "./sanitize";
 import { htmlToText, sanitizedHtmlToText, stripXmlInvalid, summarize } from "../core/text";
@@ -87,7 +87,10 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
     absoluteHttpUrl(item.image, base) ??
     /<img [^>]*src="([^"]+)"/.exec(contentHtml)?.[1]?.replace(/&amp;/g, "&") ??
     null;
-  const enclosures = normalizeEnclosures(item.enclosures ?? [], base);
+  const enclosures = normalizeEnclosures(
+    [...(item.enclosures ?? []), ...(item.contentIsText ? [] : mediaInHtml(rawContent))],
+    ctx.xmlBase ?? link ?? base,
+  );
   if (!givenTitle && !text && !image && enclosures.length === 0 && !link) return null;
 
   const updated = parseFeedDate(item.updated, source.timezone);

@@ -95,8 +95,8 @@ const health = async (slug: string) =>
 describe("untitled items", () => {
   it("keeps every item that carries something, derives its title, skips the empty one and counts it", async () => {
     const r = await ingest("photos", "untitled.xml");
-    expect(r.outcome).toMatchObject({ status: "200", new: 5, empty: 1 });
-    expect(r.items).toHaveLength(5);
+    expect(r.outcome).toMatchObject({ status: "200", new: 6, empty: 1 });
+    expect(r.items).toHaveLength(6);
     expect(r.items.every((a) => a.title_derived)).toBe(true);
     // Text: its first sentence, cut on a character boundary at 40 characters.
     const note = r.items.find((a) => a.published_at === "2025-11-18T11:20:00+08:00")!;
@@ -112,10 +112,18 @@ describe("untitled items", () => {
     ]);
     const linkOnly = r.items.find((a) => a.original_url === "https://photo.example.com/p/5.html")!;
     expect(linkOnly.title).toBe("photos报 2025-11-18 13:00");
-    expect(await health("photos")).toMatchObject({ last_result: "200", last_counts: { new: 5, empty: 1 } });
+    // A body that is only a <video> (which the sanitizer removes): kept as its media.
+    const videoOnly = r.items.find((a) => a.published_at === "2025-11-18T12:30:00+08:00")!;
+    expect(videoOnly.enclosures).toEqual([
+      { url: "https://photo.example.com/v/7.webm", type: "video/webm", length: null },
+    ]);
+    expect(await (await SELF.fetch(videoOnly.url)).text()).toContain(
+      '<video controls="" preload="none" src="https://photo.example.com/v/7.webm">',
+    );
+    expect(await health("photos")).toMatchObject({ last_result: "200", last_counts: { new: 6, empty: 1 } });
 
     // RSS: no <title> where the upstream had none and a description stands in; a title else.
-    expect(r.rss).toHaveLength(5);
+    expect(r.rss).toHaveLength(6);
     const rssNote = r.rss.find((i) => String(i.description ?? "").includes("今天早上漓江"))!;
     expect(rssNote.title).toBeUndefined();
     expect(r.rss.filter((i) => i.title !== undefined).length).toBeGreaterThan(0); // items without a description
