@@ -87,11 +87,12 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
   const status = g.kind === "unchanged" && !g.sameBytes ? "304" : "200";
   const done = deps.now();
   const warning = g.kind === "items" ? g.decodeWarning : undefined;
+  // Written only when it changes: a body decoded this time, with a different outcome than before.
+  const warningChanged = warning !== undefined && warning !== (source.state.decodeWarning ?? null);
   await deps.db.batch([
     ...writes,
     ...g.pageWrites,
-    // Only a body decoded this time says anything about its encoding.
-    ...(warning !== undefined ? [recordDecodeWarningStatement(source.slug, warning)] : []),
+    ...(warningChanged ? [recordDecodeWarningStatement(source.slug, warning)] : []),
     recordSuccessStatement(source.slug, {
       status,
       etag: g.etag,

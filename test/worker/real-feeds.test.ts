@@ -278,6 +278,13 @@ describe("encodings", () => {
     const h = await health("broken");
     expect(String(h?.decode_warning)).toContain("UTF-8");
     expect(await (await SELF.fetch(`${BASE}/status`)).text()).toContain("编码警告");
+    // The next body that decodes clears it.
+    upstream["https://up.example.com/broken/feed"] = ["rss20.xml", "application/rss+xml"];
+    expect(await (await call("POST", "/api/v1/sources/broken/refresh")).json()).toMatchObject({
+      status: "200",
+      new: 3,
+    });
+    expect(await health("broken")).toMatchObject({ decode_warning: null });
   });
 });
 
