@@ -112,7 +112,11 @@ export function openApiDocument(): object {
           operationId: "listSources",
           summary: "Admin: every source",
           security: [{ bearer: [] }],
-          responses: { "200": { description: "Sources" }, "401": problemResponse("No valid token") },
+          responses: {
+            "200": { description: "Sources" },
+            "401": problemResponse("No valid token"),
+            "503": problemResponse("ADMIN_TOKEN is not set on the server"),
+          },
         },
         post: {
           operationId: "createSource",
@@ -136,6 +140,7 @@ export function openApiDocument(): object {
             "401": problemResponse("No valid token"),
             "409": problemResponse("Slug exists"),
             "422": problemResponse("The address is a web page that advertises no feed"),
+            "503": problemResponse("ADMIN_TOKEN is not set on the server"),
           },
         },
       },
@@ -169,6 +174,7 @@ export function openApiDocument(): object {
               description:
                 "The rules did not work on the live pages, or the address is a web page that advertises no feed; `error` says why",
             },
+            "503": problemResponse("ADMIN_TOKEN is not set on the server"),
           },
         },
       },

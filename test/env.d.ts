@@ -17,7 +17,8 @@ interface PostFile {
 
 declare module "vitest" {
   export interface ProvidedContext {
-    seedPost: PostFile;
+    /** The real seed post from ../shared; null when that is absent. */
+    seedPost: PostFile | null;
     samplePosts: PostFile[];
     migrationFiles: PostFile[];
     feedFixtures: Record<string, string>;

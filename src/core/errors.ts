@@ -8,7 +8,7 @@ export interface FieldError {
   readonly reason: string;
 }
 
-export type ErrorStatus = 400 | 401 | 404 | 409 | 422 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 404 | 409 | 422 | 429 | 500 | 503;
 
 export class AppError extends Error {
   constructor(
@@ -50,6 +50,13 @@ export class UnprocessableError extends AppError {
 export class TooManyRequestsError extends AppError {
   constructor(message: string) {
     super("too_many_requests", 429, message);
+  }
+}
+
+/** A required setting of the deployment is missing: the operator's mistake, not the caller's. */
+export class NotConfiguredError extends AppError {
+  constructor(message: string) {
+    super("not_configured", 503, message);
   }
 }
 

@@ -42,10 +42,13 @@ export function politeFetch(fetcher: typeof fetch, p: Politeness, now: () => num
       });
     }
     slot.active++;
-    const wait = slot.nextStart - now();
-    slot.nextStart = Math.max(now(), slot.nextStart) + p.minDelayMs;
     try {
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // The gap is kept between actual starts: a timer that fires late (a busy isolate) must not
+      // let the next request start early, so the start is claimed only once the wait is over.
+      for (let wait = slot.nextStart - now(); wait > 0; wait = slot.nextStart - now()) {
+        await new Promise((r) => setTimeout(r, wait));
+      }
+      slot.nextStart = now() + p.minDelayMs;
       signal?.throwIfAborted();
       return await fetcher(input, init);
     } finally {

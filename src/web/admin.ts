@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
+import { createMiddleware } from "hono/factory";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { validator } from "hono/validator";
 // zod's tree-shakable build: the classic `zod` import drags ~750 KB (every locale) into the Worker.
@@ -28,7 +29,7 @@ import { sourceHealthJson, sourceJson } from "../render/api";
 import { StatusPage } from "../render/pages/status";
 import type { AppEnv } from "./context";
 import { parseHttpUrl } from "../core/urls";
-import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from "../core/errors";
+import { BadRequestError, ConflictError, NotConfiguredError, NotFoundError, UnprocessableError } from "../core/errors";
 
 const isHttpUrl = (v: string) => (parseHttpUrl(v)?.hostname.length ?? 0) > 0;
 
@@ -87,8 +88,12 @@ function jsonBody<S extends z.ZodMiniType>(schema: S) {
   });
 }
 
-/** Bearer token, compared in constant time; missing, wrong, or not configured → 401, no hint. */
-const requireAdmin = bearerAuth({
+/** An unset ADMIN_TOKEN secret is the operator's mistake, not the caller's: 503 says which setting. */
+const ADMIN_TOKEN_NOT_SET = "ADMIN_TOKEN is not set：管理接口未启用，请用 wrangler secret put ADMIN_TOKEN 设置";
+const adminTokenSet = (env: { ADMIN_TOKEN?: string }) => (env.ADMIN_TOKEN ?? "").trim() !== "";
+
+/** Bearer token, compared in constant time; missing or wrong → 401, no hint. */
+const bearer = bearerAuth({
   verifyToken: async (token, c: Context<AppEnv>) => {
     const expected = c.env.ADMIN_TOKEN;
     if (typeof expected !== "string" || expected.length < 16) return false;
@@ -99,6 +104,10 @@ const requireAdmin = bearerAuth({
   noAuthenticationHeader: { message: () => new Response(null, { status: 401 }) },
   invalidAuthenticationHeader: { message: () => new Response(null, { status: 401 }) },
   invalidToken: { message: () => new Response(null, { status: 401 }) },
+});
+const requireAdmin = createMiddleware<AppEnv>((c, next) => {
+  if (!adminTokenSet(c.env)) throw new NotConfiguredError(ADMIN_TOKEN_NOT_SET);
+  return bearer(c, next);
 });
 
 /** The kind and rules a write leaves the source with, checked; a RuleError names the field. */
@@ -157,7 +166,7 @@ export const health = new Hono<AppEnv>()
     const sources = await listSourcesWithState(c.var.db);
     c.header("cache-control", "no-store");
     const nav = toNav([...sources].sort((a, b) => a.id - b.id));
-    return c.html(StatusPage({ config: c.var.config, nav, sources, now }));
+    return c.html(StatusPage({ config: c.var.config, nav, sources, now, adminTokenSet: adminTokenSet(c.env) }));
   });
 
 export const admin = new Hono<AppEnv>()

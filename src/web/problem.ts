@@ -11,6 +11,7 @@ const TITLES: Record<number, string> = {
   422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 export function problem(c: Context, status: ErrorStatus, detail: string, errors?: readonly FieldError[]): Response {

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeHTML } from "entities";
 import { describe, expect, inject, it } from "vitest";
-import { ROOT, SHARED, execFileP } from "./server";
+import { ATOM_SCHEMA, NEEDS_ATOM_SCHEMA, hasAtomSchema } from "../shared-material";
+import { ROOT, execFileP } from "./server";
 
 const base = inject("baseUrl");
-const ATOM_SCHEMA = join(SHARED, "schemas/atom-rfc4287.rnc");
 const dir = mkdtempSync(join(tmpdir(), "feeds-"));
 
 interface Parsed {
@@ -59,10 +59,13 @@ const LISTINGS = [
 describe.each(LISTINGS)("$name feeds", ({ prefix }) => {
   const q = "?limit=100";
 
-  it("Atom is well-formed, valid against the RFC 4287 schema, and parsed by feedparser as sent", async () => {
+  it.skipIf(!hasAtomSchema)(`Atom is valid against the RFC 4287 schema (${NEEDS_ATOM_SCHEMA})`, async () => {
+    await execFileP("jing", ["-c", ATOM_SCHEMA, await save(`${prefix}/feed.xml${q}`)]);
+  });
+
+  it("Atom is well-formed and parsed by feedparser as sent", async () => {
     const file = await save(`${prefix}/feed.xml${q}`);
     await execFileP("xmllint", ["--noout", file]);
-    await execFileP("jing", ["-c", ATOM_SCHEMA, file]);
 
     const json = (await (await fetch(`${base}${prefix}/feed.json${q}`)).json()) as JsonFeed;
     const atom = await feedparser(`${base}${prefix}/feed.xml${q}`);
@@ -183,7 +186,7 @@ describe("discovery documents are valid", () => {
 });
 
 describe("RFC 5005 archives, as feedparser reads them", () => {
-  it("walking prev-archive from the site feed reaches every article once; each archive is valid Atom", async () => {
+  it("walking prev-archive from the site feed reaches every article once", async () => {
     const total = ((await (await fetch(`${base}/feed.json?limit=100`)).json()) as JsonFeed).items.length;
     const current = await feedparser(`${base}/feed.xml?limit=5`);
     let url = current.links.find((l) => l.rel === "prev-archive")?.href;
@@ -193,12 +196,18 @@ describe("RFC 5005 archives, as feedparser reads them", () => {
       const parsed = await feedparser(url);
       expect(parsed.bozo_exception).toBe("");
       seen.push(...parsed.entries.map((e) => e.id));
-      if (archives === 0) await execFileP("jing", ["-c", ATOM_SCHEMA, await save(new URL(url).pathname)]);
       archives++;
       url = parsed.links.find((l) => l.rel === "prev-archive")?.href;
     }
     expect(archives).toBeGreaterThanOrEqual(3);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe(total);
+  });
+
+  it.skipIf(!hasAtomSchema)(`an archive page is valid against the RFC 4287 schema (${NEEDS_ATOM_SCHEMA})`, async () => {
+    const current = await feedparser(`${base}/feed.xml?limit=5`);
+    const url = current.links.find((l) => l.rel === "prev-archive")?.href;
+    expect(url).toBeDefined();
+    await execFileP("jing", ["-c", ATOM_SCHEMA, await save(new URL(url!).pathname)]);
   });
 });

@@ -1,16 +1,16 @@
-// One local site for every e2e test: fresh D1, migrations, our sample posts plus the real seed
-// post (through the import CLI), and one article from the last hour (for the news sitemap), served
-// by `wrangler dev`.
+// One local site for every e2e test: fresh D1, migrations, our sample posts (plus the real seed
+// post when ../shared is there), the hostile fixtures and one article from the last hour (for the
+// news sitemap), all through the import CLI, served by `wrangler dev`.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { SHARED, freshPersistDir, migrate, runImport, startDev } from "./server";
+import { SEED_FILE, hasSeed } from "../shared-material";
+import { freshPersistDir, migrate, runImport, startDev } from "./server";
 
 export default async function setup(project: TestProject) {
   const persistTo = freshPersistDir();
   await migrate(persistTo);
-  const seed = join(SHARED, "seed/000_fef703573001e7bd.txt");
   const recent = mkdtempSync(join(tmpdir(), "recent-"));
   const hourAgo = new Date(Date.now() - 3600_000 + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
   writeFileSync(
@@ -19,7 +19,7 @@ export default async function setup(project: TestProject) {
   );
   const imported = await runImport([
     "samples/posts",
-    seed,
+    ...(hasSeed ? [SEED_FILE] : []),
     "test/fixtures/hostile",
     recent,
     "--persist-to",

@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, SHARED, execFileP, freshPersistDir, migrate, runImport } from "./server";
+import { NEEDS_SEED, SEED_FILE, hasSeed } from "../shared-material";
+import { ROOT, execFileP, freshPersistDir, migrate, runImport } from "./server";
 
-const SEED = join(SHARED, "seed/000_fef703573001e7bd.txt");
+// A post shipped with the repository (the same paper as the seed post).
+const SAMPLE = join(ROOT, "samples/posts/001_b11998a70d4d8ed8.txt");
 
 async function query(persistTo: string, sql: string): Promise<Record<string, unknown>[]> {
   const { stdout } = await execFileP(
@@ -21,7 +23,7 @@ describe("npm run import", () => {
     const persistTo = freshPersistDir();
     await migrate(persistTo);
     const dir = mkdtempSync(join(tmpdir(), "posts-"));
-    writeFileSync(join(dir, "seed.txt"), readFileSync(SEED, "utf8"));
+    writeFileSync(join(dir, "post.txt"), readFileSync(SAMPLE, "utf8"));
     writeFileSync(join(dir, "broken.md"), "---\ntitle: 没有日期\ncategories: guilinwanbao\n---\n<p>x</p>\n");
     writeFileSync(join(dir, "README.md"), "# 这些是导出的文章\n"); // about the posts, not one: skipped
 
@@ -36,6 +38,45 @@ describe("npm run import", () => {
     );
     expect(rows).toEqual([
       {
+        title: "秀峰区一社区开办“家门口”招聘会 百余岗位供居民挑选",
+        published_at: Date.UTC(2025, 8, 2, 0, 35, 12),
+        published_offset: 480,
+        slug: "guilinwanbao",
+        name: "桂林晚报",
+        label: "桂林晚报新闻",
+      },
+    ]);
+
+    const again = await runImport([join(dir, "post.txt"), "--persist-to", persistTo]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("imported 0, updated 0, unchanged 1, rejected 0 (0 statements");
+
+    const text = readFileSync(SAMPLE, "utf8");
+    expect(text).toContain("<p>记者 莫凌云 通讯员 韦晓琳</p>");
+    writeFileSync(
+      join(dir, "post.txt"),
+      text.replace("<p>记者 莫凌云 通讯员 韦晓琳</p>", "<p>记者 莫凌云（更正）</p>"),
+    );
+    const edited = await runImport([join(dir, "post.txt"), "--persist-to", persistTo]);
+    expect(edited.stdout).toContain("imported 0, updated 1, unchanged 0");
+    const after = await query(persistTo, "SELECT id, content_html FROM articles");
+    expect(after).toHaveLength(1);
+    expect(String(after[0]!.content_html)).toContain("记者 莫凌云（更正）");
+  });
+
+  it.skipIf(!hasSeed)(`imports the real seed post with its date, offset and source (${NEEDS_SEED})`, async () => {
+    const persistTo = freshPersistDir();
+    await migrate(persistTo);
+    const r = await runImport([SEED_FILE, "--persist-to", persistTo]);
+    expect(r.stdout).toContain("imported 1, updated 0, unchanged 0, rejected 0");
+    expect(r.code).toBe(0);
+    expect(
+      await query(
+        persistTo,
+        "SELECT a.title, a.published_at, a.published_offset, s.slug, s.name, s.label FROM articles a JOIN sources s ON s.id = a.source_id",
+      ),
+    ).toEqual([
+      {
         title: "居民“家门口”实现充分就业",
         published_at: Date.UTC(2022, 1, 21, 2, 27, 50),
         published_offset: 480,
@@ -44,20 +85,6 @@ describe("npm run import", () => {
         label: "桂林晚报新闻",
       },
     ]);
-
-    const again = await runImport([join(dir, "seed.txt"), "--persist-to", persistTo]);
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain("imported 0, updated 0, unchanged 1, rejected 0 (0 statements");
-
-    writeFileSync(
-      join(dir, "seed.txt"),
-      readFileSync(SEED, "utf8").replace("<p>记者周子琪 </p>", "<p>记者周子琪（更正）</p>"),
-    );
-    const edited = await runImport([join(dir, "seed.txt"), "--persist-to", persistTo]);
-    expect(edited.stdout).toContain("imported 0, updated 1, unchanged 0");
-    const after = await query(persistTo, "SELECT id, content_html FROM articles");
-    expect(after).toHaveLength(1);
-    expect(String(after[0]!.content_html)).toContain("记者周子琪（更正）");
   });
 
   it("explains its usage instead of failing silently", async () => {

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 
 export const ROOT = join(import.meta.dirname, "../..");
-export const SHARED = process.env.SHARED_DIR ?? join(ROOT, "../shared");
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0", CI: "true" };

@@ -1,5 +1,6 @@
 // The sources admin API and the public health view, through the worker.
-import { SELF, env } from "cloudflare:test";
+import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createApp } from "../../src/app";
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 
 const TOKEN = env.ADMIN_TOKEN;
@@ -49,6 +50,50 @@ describe("authentication", () => {
       });
     }
     expect((await env.DB.prepare("SELECT count(*) AS n FROM sources").first<{ n: number }>())!.n).toBe(0);
+  });
+});
+
+describe("a missing ADMIN_TOKEN secret", () => {
+  // The Worker as deployed without `wrangler secret put ADMIN_TOKEN` (or with an empty one).
+  async function withoutToken(path: string, init: RequestInit = {}, token: string | undefined = undefined) {
+    const ctx = createExecutionContext();
+    const res = await createApp().fetch(new Request(`${BASE}${path}`, init), { ...env, ADMIN_TOKEN: token }, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+
+  it.each([
+    ["unset", undefined],
+    ["empty", ""],
+  ])("%s → every admin call is a 503 naming ADMIN_TOKEN, whatever the caller sends", async (_name, token) => {
+    for (const headers of [{}, auth, { authorization: "Bearer wrong-token-wrong-token" }]) {
+      const res = await withoutToken(
+        "/api/v1/sources",
+        { method: "POST", headers, body: JSON.stringify(valid) },
+        token,
+      );
+      expect(res.status).toBe(503);
+      expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      const body = await res.json<{ title: string; status: number; detail: string }>();
+      expect(body.title).toBe("Service Unavailable");
+      expect(body.status).toBe(503);
+      expect(body.detail).toMatch(/^ADMIN_TOKEN is not set/);
+      expect(body.detail).toContain("wrangler secret put ADMIN_TOKEN");
+    }
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM sources").first<{ n: number }>())!.n).toBe(0);
+  });
+
+  it("is shown on /status, which says nothing of it once the secret is set", async () => {
+    const without = await (await withoutToken("/status")).text();
+    expect(without).toContain("管理接口未启用：未设置 ADMIN_TOKEN 密钥");
+    const withToken = await (await call("GET", "/status", undefined, {})).text();
+    expect(withToken).toContain("来源状态");
+    expect(withToken).not.toContain("ADMIN_TOKEN");
+  });
+
+  it("a set token still answers a wrong one with 401, not 503", async () => {
+    const res = await call("GET", "/api/v1/sources", undefined, { authorization: "Bearer wrong-token-wrong-token" });
+    expect(res.status).toBe(401);
   });
 });
 

@@ -13,11 +13,14 @@ export function StatusPage({
   nav,
   sources,
   now,
+  adminTokenSet,
 }: {
   config: Config;
   nav: SiteNav;
   sources: readonly SourceWithState[];
   now: number;
+  /** False when the ADMIN_TOKEN secret is missing: the admin API is off, and the operator is told here. */
+  adminTokenSet: boolean;
 }) {
   return (
     <Layout
@@ -27,6 +30,11 @@ export function StatusPage({
     >
       <h1>来源状态</h1>
       <p class="intro">每个新闻来源最近一次抓取的结果与下次抓取时间。</p>
+      {adminTokenSet ? null : (
+        <p class="error">
+          管理接口未启用：未设置 ADMIN_TOKEN 密钥（ADMIN_TOKEN is not set）。请运行 wrangler secret put ADMIN_TOKEN。
+        </p>
+      )}
       <div class="table-wrap">
         <table class="status">
           <thead>
