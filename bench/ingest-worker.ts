@@ -197,7 +197,7 @@ async function stage(): Promise<NonNullable<typeof staged>> {
     for (const item of feed.items) {
       raw.set(
         `${SOURCE.slug}\n${item.guid}`,
-        await hashItem(item, { base, xmlBase: null, label: SOURCE.label, timezone: TIMEZONE }),
+        await hashItem(item, { base, xmlBase: null, label: SOURCE.label, name: SOURCE.name, timezone: TIMEZONE }),
       );
     }
     staged = { text, feed, base, inputs, known, raw };
@@ -229,7 +229,7 @@ const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> 
     staged!.feed.items.filter((item) => sanitizeHtml(item.content ?? "", item.link).length > 0).length,
   // What the skip adds to every changed feed: identities and raw hashes of its items.
   "cpu-rawhash": async () => {
-    const ctx = { base: staged!.base, xmlBase: null, label: SOURCE.label, timezone: TIMEZONE };
+    const ctx = { base: staged!.base, xmlBase: null, label: SOURCE.label, name: SOURCE.name, timezone: TIMEZONE };
     let n = 0;
     for (const item of staged!.feed.items)
       if ((await itemIdentity(item, staged!.base)) && (await hashItem(item, ctx))) n++;

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as z from "zod/mini";
 import { LIST_QUERY, PARAM_DOCS } from "../src/web/api";
-import { ARTICLE, ARTICLE_LIST, CATEGORY, PROBLEM, TAG } from "../src/web/api-responses";
+import { ARTICLE, ARTICLE_LIST, CATEGORY, DISCOVERY, PROBLEM, TAG } from "../src/web/api-responses";
 
 const schemaOf = (s: z.ZodMiniType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { target: "draft-2020-12", io: "input" }) as Record<
@@ -121,12 +121,25 @@ export function openApiDocument(): object {
         post: {
           operationId: "createSource",
           summary: "Admin: add a source",
+          description:
+            "A feed source's `feed_url` may be a web page's address: the feeds the page advertises (`<link rel=\"alternate\">` of RSS, Atom or JSON Feed), then /feed, /rss.xml, /atom.xml, /index.xml and /feed.xml, are tried in order and the first that parses is stored; `discovery` then says which was chosen and lists the others.",
           security: [{ bearer: [] }],
           responses: {
-            "201": { description: "Created" },
+            "201": {
+              description: "Created; `discovery` when the address was a web page",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: { feed_url: { type: "string" }, discovery: { $ref: "#/components/schemas/Discovery" } },
+                  },
+                },
+              },
+            },
             "400": problemResponse("Invalid body"),
             "401": problemResponse("No valid token"),
             "409": problemResponse("Slug exists"),
+            "422": problemResponse("The address is a web page that advertises no feed"),
             "503": problemResponse("ADMIN_TOKEN is not set on the server"),
           },
         },
@@ -138,10 +151,29 @@ export function openApiDocument(): object {
             "Admin: what a source's rules extract from the live pages, without saving (body as for createSource, slug optional)",
           security: [{ bearer: [] }],
           responses: {
-            "200": { description: "The extracted items and any pages the rules could not read" },
+            "200": {
+              description:
+                "The extracted items (`title_derived`, `enclosures`), `empty` (items with nothing to store, skipped), any pages the rules could not read, and `discovery` when the address was a web page",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: {
+                      error: { type: ["string", "null"] },
+                      empty: { type: "integer" },
+                      items: { type: "array", items: { type: "object" } },
+                      discovery: { $ref: "#/components/schemas/Discovery" },
+                    },
+                  },
+                },
+              },
+            },
             "400": problemResponse("Invalid body or rules"),
             "401": problemResponse("No valid token"),
-            "422": { description: "The rules did not work on the live pages; `error` says why" },
+            "422": {
+              description:
+                "The rules did not work on the live pages, or the address is a web page that advertises no feed; `error` says why",
+            },
             "503": problemResponse("ADMIN_TOKEN is not set on the server"),
           },
         },
@@ -190,6 +222,7 @@ export function openApiDocument(): object {
         Category: schemaOf(CATEGORY),
         Tag: schemaOf(TAG),
         Problem: schemaOf(PROBLEM),
+        Discovery: schemaOf(DISCOVERY),
       },
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" } },
     },

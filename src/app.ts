@@ -29,6 +29,8 @@ const CONTENT_SECURITY_POLICY = {
   connectSrc: ["'self'"],
   styleSrc: ["'self'"],
   imgSrc: ["'self'", "https:"],
+  // Podcast audio and video enclosures play from the papers' own servers (render/pages/media.tsx).
+  mediaSrc: ["'self'", "https:"],
   baseUri: ["'none'"],
   formAction: ["'self'"],
   frameAncestors: ["'none'"],

@@ -8,7 +8,7 @@ export interface FieldError {
   readonly reason: string;
 }
 
-export type ErrorStatus = 400 | 401 | 404 | 409 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 404 | 409 | 422 | 429 | 500 | 503;
 
 export class AppError extends Error {
   constructor(
@@ -37,6 +37,13 @@ export class BadRequestError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string) {
     super("conflict", 409, message);
+  }
+}
+
+/** Well-formed, but not something we can act on (a web page that advertises no feed). */
+export class UnprocessableError extends AppError {
+  constructor(message: string) {
+    super("unprocessable", 422, message);
   }
 }
 

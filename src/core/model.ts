@@ -34,6 +34,8 @@ export interface FetchState {
   readonly lastCounts: { readonly new: number; readonly updated: number; readonly unchanged: number } | null;
   /** Hash of the last body stored from (pipeline version + bytes). */
   readonly bodyHash: string | null;
+  /** The last body decoded only with replacement characters (no encoding fit its bytes). */
+  readonly decodeWarning?: string | null;
 }
 
 /** A source as the refresh reads it: how (kind and rules) and where it left off (state). */
@@ -69,6 +71,14 @@ export interface SourceRef {
 /** What a listing page shows of an article: its link, title, date, source, summary and tags. */
 export type ArticleBrief = Pick<Article, "id" | "pathDate" | "title" | "summary" | "published" | "source" | "tags">;
 
+/** A media file an item carries (podcast audio, video, images): absolute http(s) URL, its media
+ *  type and length in bytes when the feed gave them. */
+export interface Enclosure {
+  readonly url: string;
+  readonly type: string | null;
+  readonly length: number | null;
+}
+
 /** An article as ingest produces it, before it has a stored identity. */
 export interface ArticleInput {
   readonly guid: string;
@@ -88,6 +98,11 @@ export interface ArticleInput {
   /** Hash of the upstream item it was normalized from (ingest/refresh.ts `hashItem`), stored so
    *  an unchanged item is not normalized again; absent for imported posts. */
   readonly rawHash?: string | null;
+  /** The upstream item had no title: `title` was derived (core/derived-title.ts), and the feeds
+   *  write none where the format allows (RSS <title>, JSON Feed title). */
+  readonly titleDerived?: boolean;
+  /** Media of every type, in the feed's order. */
+  readonly enclosures?: readonly Enclosure[];
 }
 
 /** A stored article. `contentHtml` is empty on listings that did not ask for bodies. */

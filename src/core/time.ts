@@ -40,13 +40,15 @@ export function toRfc822(instant: Instant): string {
   );
 }
 
+/** "2022-02-21 10:27" — the wall-clock date and minute at the instant's own offset. */
+export function formatWallClock(instant: Instant): string {
+  const d = wallClock(instant);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+
 /** "2022-02-21 10:27 (+08:00)" — how pages show a date. */
 export function formatDisplay(instant: Instant): string {
-  const d = wallClock(instant);
-  return (
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} (${formatOffset(instant.offset)})`
-  );
+  return `${formatWallClock(instant)} (${formatOffset(instant.offset)})`;
 }
 
 /** "2022/02/21" — the date part of a permalink, in the source's offset. */

@@ -20,6 +20,9 @@ export function contentHash(a: ArticleInput): Promise<string> {
       a.image,
       a.originalUrl,
       a.tags,
+      // Added later: absent from the hash unless present, so stored hashes of other items stay.
+      ...(a.titleDerived ? ["title-derived"] : []),
+      ...(a.enclosures?.length ? [a.enclosures] : []),
     ]),
   );
 }
@@ -39,12 +42,14 @@ export function upsertArticleStatements(
       // "END ," (with the space): wrangler's SQL file splitter only closes a CASE at END followed
       // by whitespace or ";", and would otherwise run the whole import file as one statement.
       `INSERT INTO articles (id, source_id, guid, path_date, original_url, title, summary, content_html,
-         published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at, date_source, raw_hash)
-       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+         published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at, date_source, raw_hash,
+         title_derived, enclosures)
+       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
        ON CONFLICT (source_id, guid) DO UPDATE SET
          original_url = excluded.original_url, title = excluded.title, summary = excluded.summary,
          content_html = excluded.content_html, author = excluded.author, image = excluded.image,
          content_hash = excluded.content_hash, date_source = excluded.date_source, raw_hash = excluded.raw_hash,
+         title_derived = excluded.title_derived, enclosures = excluded.enclosures,
          published_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_at ELSE excluded.published_at END ,
          published_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_offset ELSE excluded.published_offset END ,
          updated_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_at ELSE excluded.updated_at END ,
@@ -67,6 +72,8 @@ export function upsertArticleStatements(
       now,
       a.undated ? "first_seen" : "feed",
       a.rawHash ?? null,
+      a.titleDerived ? 1 : 0,
+      a.enclosures?.length ? JSON.stringify(a.enclosures) : null,
     ),
   ];
   // A new article has no tags or index row to clear: three fewer statements per new item.

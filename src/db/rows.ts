@@ -1,5 +1,5 @@
 // Row ↔ model mappers (pure).
-import type { Article, ArticleBrief, FetchState, Source, SourceWithState } from "../core/model";
+import type { Article, ArticleBrief, Enclosure, FetchState, Source, SourceWithState } from "../core/model";
 
 export interface SourceRow {
   id: number;
@@ -41,6 +41,7 @@ export interface SourceStateRow extends SourceRow {
   last_duration_ms: number | null;
   last_counts: string | null;
   last_body_hash: string | null;
+  decode_warning?: string | null;
 }
 
 export function toSourceWithState(row: SourceStateRow): SourceWithState {
@@ -57,6 +58,7 @@ export function toSourceWithState(row: SourceStateRow): SourceWithState {
     lastDurationMs: row.last_duration_ms,
     lastCounts: row.last_counts ? (JSON.parse(row.last_counts) as FetchState["lastCounts"]) : null,
     bodyHash: row.last_body_hash,
+    decodeWarning: row.decode_warning ?? null,
   };
   return { ...toSource(row), kind: row.kind, rules: row.rules, state };
 }
@@ -81,6 +83,8 @@ export interface ArticleRow {
   source_name: string;
   source_label: string;
   tags_json: string | null;
+  title_derived?: number;
+  enclosures?: string | null;
 }
 
 /** The columns of a listing page's row (BRIEF_COLUMNS in db/articles.ts). */
@@ -126,5 +130,7 @@ export function toArticle(row: ArticleRow): Article {
     version: row.content_hash,
     source: { slug: row.source_slug, name: row.source_name, label: row.source_label },
     tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
+    ...(row.title_derived ? { titleDerived: true } : {}),
+    ...(row.enclosures ? { enclosures: JSON.parse(row.enclosures) as Enclosure[] } : {}),
   };
 }

@@ -70,7 +70,7 @@ export function ensureSourceStatement(source: SourceRef, timezone: string, now: 
 // --- fetch state (the refresh) -------------------------------------------------------------
 
 const STATE_COLUMNS = `${COLUMNS}, kind, rules, etag, last_modified, next_fetch_at, last_fetch_at, last_status, error_count,
-  last_error, paused_at, last_duration_ms, last_counts, last_body_hash`;
+  last_error, paused_at, last_duration_ms, last_counts, last_body_hash, decode_warning`;
 
 export async function listSourcesWithState(db: SqlRunner): Promise<SourceWithState[]> {
   return (await db.all<SourceStateRow>(sql(`SELECT ${STATE_COLUMNS} FROM sources ORDER BY slug`))).map(
@@ -130,7 +130,7 @@ export interface FetchSuccess {
   readonly nextFetchAt: number;
   readonly now: number;
   readonly durationMs: number;
-  readonly counts: { new: number; updated: number; unchanged: number };
+  readonly counts: { new: number; updated: number; unchanged: number; empty?: number };
   readonly bodyHash: string | null;
   /** What went wrong on the way without failing the refresh (pages the rules did not match). */
   readonly problem?: string | null;

@@ -3,12 +3,46 @@
 // (its superset: upstreams that say gb2312 routinely send GBK-only characters). Bytes that are
 // valid UTF-8 with multi-byte sequences are trusted over a label that says otherwise: a
 // mislabelled UTF-8 feed is common, a GBK feed that happens to be valid UTF-8 practically never.
+// ISO-8859-1 and US-ASCII labels decode as windows-1252, as the WHATWG Encoding standard says
+// (servers label cp1252 text with them; its “ ” ‘ ’ — … are bytes 0x80–0x9F). With no label at
+// all and bytes that are not UTF-8 (Chinese sites often send GBK or Big5 unlabelled), GB18030
+// and then Big5 are tried strictly; the first that decodes without error wins. Failing all, the
+// body is read as UTF-8 with replacement characters and `warning` says so (shown on the source).
 
 export interface Decoded {
   readonly text: string;
   readonly encoding: string;
   /** How the encoding was chosen, for the logs. */
-  readonly by: "bom" | "content-type" | "xml-declaration" | "default" | "utf-8-bytes";
+  readonly by: "bom" | "content-type" | "xml-declaration" | "default" | "utf-8-bytes" | "sniffed";
+  /** Set when no encoding fit the bytes and some were replaced (U+FFFD). */
+  readonly warning: string | null;
+}
+
+export const UNDECODABLE_WARNING = "字节不是 UTF-8、GB18030 或 Big5，已按 UTF-8 读取（无法识别处为 �）";
+
+/** Strictly decode `bytes` as `encoding`; null when they are not valid in it. */
+function tryDecode(bytes: Uint8Array, encoding: string): string | null {
+  try {
+    return new TextDecoder(encoding, { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** Unlabelled bytes: UTF-8, else GB18030, else Big5, else UTF-8 with replacement and a warning. */
+function sniff(bytes: Uint8Array): Decoded {
+  const utf8 = tryDecode(bytes, "utf-8");
+  if (utf8 !== null) return { text: utf8, encoding: "utf-8", by: "default", warning: null };
+  for (const encoding of ["gb18030", "big5"]) {
+    const text = tryDecode(bytes, encoding);
+    if (text !== null) return { text, encoding, by: "sniffed", warning: null };
+  }
+  return {
+    text: new TextDecoder("utf-8").decode(bytes),
+    encoding: "utf-8",
+    by: "default",
+    warning: UNDECODABLE_WARNING,
+  };
 }
 
 const CHINESE_LABELS = new Set([
@@ -32,6 +66,7 @@ function normalizeLabel(label: string): string | null {
     .toLowerCase()
     .replace(/^["']|["']$/g, "");
   if (CHINESE_LABELS.has(l)) return "gb18030";
+  // TextDecoder resolves labels by the WHATWG table: iso-8859-1, latin1, us-ascii … → windows-1252.
   try {
     return new TextDecoder(l).encoding;
   } catch {
@@ -62,12 +97,22 @@ function isMultibyteUtf8(bytes: Uint8Array): boolean {
 
 export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null): Decoded {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return { text: new TextDecoder("utf-8").decode(bytes.subarray(3)), encoding: "utf-8", by: "bom" };
+    return { text: new TextDecoder("utf-8").decode(bytes.subarray(3)), encoding: "utf-8", by: "bom", warning: null };
   }
   if (bytes[0] === 0xff && bytes[1] === 0xfe)
-    return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le", by: "bom" };
+    return {
+      text: new TextDecoder("utf-16le").decode(bytes.subarray(2)),
+      encoding: "utf-16le",
+      by: "bom",
+      warning: null,
+    };
   if (bytes[0] === 0xfe && bytes[1] === 0xff)
-    return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be", by: "bom" };
+    return {
+      text: new TextDecoder("utf-16be").decode(bytes.subarray(2)),
+      encoding: "utf-16be",
+      by: "bom",
+      warning: null,
+    };
 
   const fromHeader = charsetOf(contentType);
   const fromDecl = xmlDeclarationEncoding(bytes);
@@ -75,17 +120,20 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null): 
   const encoding = label ? normalizeLabel(label) : null;
   if (encoding && encoding !== "utf-8") {
     if (isMultibyteUtf8(bytes))
-      return { text: new TextDecoder("utf-8").decode(bytes), encoding: "utf-8", by: "utf-8-bytes" };
+      return { text: new TextDecoder("utf-8").decode(bytes), encoding: "utf-8", by: "utf-8-bytes", warning: null };
     return {
       text: new TextDecoder(encoding).decode(bytes),
       encoding,
       by: fromHeader ? "content-type" : "xml-declaration",
+      warning: null,
     };
   }
+  if (!encoding) return sniff(bytes);
   return {
     text: new TextDecoder("utf-8").decode(bytes),
     encoding: "utf-8",
-    by: encoding ? (fromHeader ? "content-type" : "xml-declaration") : "default",
+    by: fromHeader ? "content-type" : "xml-declaration",
+    warning: null,
   };
 }
 

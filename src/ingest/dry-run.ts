@@ -37,14 +37,17 @@ export async function previewSource(deps: RefreshDeps, fields: SourceFields & { 
   };
   try {
     const g = await gather(deps, source);
-    const inputs = g.kind === "items" ? await normalizeAll(source, g, now) : [];
+    const { inputs, empty } = g.kind === "items" ? await normalizeAll(source, g, now) : { inputs: [], empty: 0 };
     return {
       error: null,
       problems: g.kind === "items" ? g.problems : [],
+      empty,
       items: inputs.map((a) => ({
         guid: a.guid,
         url: a.originalUrl,
         title: a.title,
+        title_derived: a.titleDerived === true,
+        enclosures: a.enclosures ?? [],
         published: a.undated ? null : toRfc3339(a.published),
         author: a.author,
         image: a.image,
@@ -54,6 +57,6 @@ export async function previewSource(deps: RefreshDeps, fields: SourceFields & { 
       })),
     };
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e), problems: [], items: [] };
+    return { error: e instanceof Error ? e.message : String(e), problems: [], empty: 0, items: [] };
   }
 }

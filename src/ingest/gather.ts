@@ -47,6 +47,8 @@ export type Gathered =
       bodyHash: string | null;
       pageWrites: Stmt[];
       problems: string[];
+      /** The body's bytes fit no encoding: decoded as UTF-8 with replacement (decode.ts). */
+      decodeWarning?: string | null;
       /** Items whose raw hash is stored already are not normalized again (feeds and JSON; web
        *  pages skip unchanged pages by conditional GET instead). */
       skipUnchanged: boolean;
@@ -115,7 +117,7 @@ export async function gather(deps: RefreshDeps, source: SourceWithState): Promis
   if (bodyHash === source.state.bodyHash)
     return { kind: "unchanged", headers: h, ...validators, bodyHash, pageWrites: [], sameBytes: true };
 
-  const { text } = decodeFeedBytes(fetched.bytes, h.get("content-type"));
+  const { text, warning: decodeWarning } = decodeFeedBytes(fetched.bytes, h.get("content-type"));
   if (rules.kind === "json") {
     const items = itemsFromJson(parseJsonDocument(text), rules.json, source.timezone);
     return {
@@ -130,6 +132,7 @@ export async function gather(deps: RefreshDeps, source: SourceWithState): Promis
       pageWrites: [],
       problems: [],
       skipUnchanged: true,
+      decodeWarning,
     };
   }
   const feed = parseFeedText(text);
@@ -141,6 +144,7 @@ export async function gather(deps: RefreshDeps, source: SourceWithState): Promis
     headers: h,
     ttl: feed.ttlMinutes,
     skipUnchanged: true,
+    decodeWarning,
   } as const;
   if (!rules.fullText) return { ...common, items: feed.items, ...validators, bodyHash, pageWrites: [], problems: [] };
   // Summary-only feed: each new item's own page gives the full text (once per item). Items left
@@ -157,24 +161,24 @@ export async function gather(deps: RefreshDeps, source: SourceWithState): Promis
 }
 
 /** Normalize (and sanitize) parsed items; upstream duplicates are one article, the later wins.
- *  `rawHashes` (by item) is stored with each article; `skipped` items were left out as unchanged. */
+ *  `rawHashes` (by item) is stored with each article.
+ *  An item with nothing a reader could use is left out on its own and counted as `empty`. */
 export async function normalizeAll(
   source: SourceWithState,
   g: Extract<Gathered, { kind: "items" }>,
   now: number,
   items: readonly ParsedItem[] = g.items,
   rawHashes: ReadonlyMap<ParsedItem, string> = new Map(),
-  skipped = 0,
-): Promise<ArticleInput[]> {
+): Promise<{ inputs: ArticleInput[]; empty: number }> {
   const inputs = new Map<string, ArticleInput>();
+  let empty = 0;
   for (const item of items) {
     const article = await normalizeItem(item, { source, base: g.base, xmlBase: g.xmlBase, now });
     const rawHash = rawHashes.get(item);
     if (article) inputs.set(article.guid, rawHash ? { ...article, rawHash } : article);
+    else empty++;
   }
-  if (g.items.length > 0 && inputs.size === 0 && skipped === 0)
-    throw new RefreshError("the items have no title or content");
-  return [...inputs.values()];
+  return { inputs: [...inputs.values()], empty };
 }
 
 /** xml:base (itself relative to the feed's URL), else the feed's own link, else its URL. */

@@ -4,6 +4,8 @@ import { sha256Hex } from "../core/ids";
 import { instantIn } from "../core/time";
 import { parseFeedDate } from "./dates";
 import type { ParsedItem } from "./parse";
+import { mediaInHtml, normalizeEnclosures } from "./enclosures";
+import { titleFromSourceAndTime, titleFromText } from "../core/derived-title";
 import { sanitizeHtml } from "./sanitize";
 import { htmlToText, sanitizedHtmlToText, stripXmlInvalid, summarize } from "../core/text";
 import { parseHttpUrl } from "../core/urls";
@@ -14,7 +16,7 @@ export { htmlToText, stripXmlInvalid, summarize };
 // --- upstream items → ArticleInput -------------------------------------------------------
 
 export interface NormalizeContext {
-  readonly source: { readonly slug: string; readonly label: string; readonly timezone: string };
+  readonly source: { readonly slug: string; readonly label: string; readonly timezone: string; readonly name?: string };
   /** What relative links resolve against: the feed's xml:base, else its link, else its URL. */
   readonly base: string;
   /** xml:base, when the feed declares one: relative URLs inside content resolve against it
@@ -45,16 +47,27 @@ async function identityOf(item: ParsedItem, link: string | null, title: () => st
 /** The identity normalizeItem gives the item (its `guid`), without sanitizing anything; null
  *  when it would be a hash of a title taken from the body (no guid, link or title). */
 export async function itemIdentity(item: ParsedItem, base: string): Promise<string | null> {
-  const link = absoluteHttpUrl(item.link, base);
+  const link = linkOf(item, base);
   if (item.guid?.trim() || link) return identityOf(item, link, () => "");
   const title = titleOf(item);
   return title ? identityOf(item, null, () => title) : null;
 }
 
-/** One parsed item → the normalized article; null when it has nothing a reader could read. */
+/** The item's address: its link, else its guid when that is a permalink (RSS isPermaLink absent
+ *  or not "false") written as an absolute http(s) URL (parsed with no base: a relative guid is
+ *  an id, not an address). itemIdentity and normalizeItem both ask it, so full text and the
+ *  refresh agree on an item's identity. */
+function linkOf(item: ParsedItem, base: string): string | null {
+  const link = absoluteHttpUrl(item.link, base);
+  if (link || !item.guidIsPermaLink || !item.guid) return link;
+  return parseHttpUrl(item.guid.trim())?.href ?? null;
+}
+
+/** One parsed item → the normalized article; null when it has nothing a reader could use: no
+ *  text, no image, no media and no link (the refresh counts it as empty). */
 export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Promise<ArticleInput | null> {
   const { source, base } = ctx;
-  const link = absoluteHttpUrl(item.link, base);
+  const link = linkOf(item, base);
   const rawContent = item.content ?? item.summary ?? "";
   const contentHtml = sanitizeHtml(
     stripXmlInvalid(
@@ -69,22 +82,35 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
   );
   const text = sanitizedHtmlToText(contentHtml);
   // Titles are text, but many feeds put entities or markup in them.
-  let title = titleOf(item);
-  if (!title) title = summarize(text, 30);
-  if (!title) return null;
+  const givenTitle = titleOf(item);
+  const image =
+    absoluteHttpUrl(item.image, base) ??
+    /<img [^>]*src="([^"]+)"/.exec(contentHtml)?.[1]?.replace(/&amp;/g, "&") ??
+    null;
+  const enclosures = normalizeEnclosures(
+    [...(item.enclosures ?? []), ...(item.contentIsText ? [] : mediaInHtml(rawContent))],
+    ctx.xmlBase ?? link ?? base,
+  );
+  if (!givenTitle && !text && !image && enclosures.length === 0 && !link) return null;
 
   const updated = parseFeedDate(item.updated, source.timezone);
   const published = parseFeedDate(item.published, source.timezone) ?? updated;
   // An undated item is published when first seen: only it needs the zone's offset now.
   const publishedOrSeen = published ?? instantIn(source.timezone, ctx.now);
 
-  const guid = await identityOf(item, link, () => title);
+  // An untitled item's identity (when it has no guid or link) hashes what it carries, never the
+  // derived title: that may name the time it was first seen, which is not the item's own.
+  const guid = await identityOf(
+    item,
+    link,
+    () => givenTitle || summarize(text, 30) || enclosures[0]?.url || image || "",
+  );
+  const title =
+    givenTitle ||
+    titleFromText(text) ||
+    titleFromSourceAndTime(source.name ?? source.label, publishedOrSeen, source.timezone);
 
   const summarySource = item.summary && item.content ? htmlToText(stripXmlInvalid(item.summary)) : text;
-  const image =
-    absoluteHttpUrl(item.image, base) ??
-    /<img [^>]*src="([^"]+)"/.exec(contentHtml)?.[1]?.replace(/&amp;/g, "&") ??
-    null;
   const tags = [source.label, ...item.categories.map((c) => htmlToText(stripXmlInvalid(c)).slice(0, MAX_TAG_LENGTH))]
     .filter((t) => t.length > 0)
     .filter((t, i, all) => all.indexOf(t) === i)
@@ -108,5 +134,7 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
     tags,
     undated: published === null,
     plainText: text,
+    ...(givenTitle ? {} : { titleDerived: true }),
+    ...(enclosures.length ? { enclosures } : {}),
   };
 }

@@ -2,9 +2,17 @@
 // mapped onto one shape (pure). feedsmith expands no DTD entities (no bombs, no external
 // entities) and returns dates as the raw strings the feed wrote, which dates.ts then reads.
 import { parseFeed as parseWithFeedsmith } from "feedsmith";
+import { type Enclosure, atomEnclosures, jsonEnclosures, rssEnclosures } from "./enclosures";
+import { rewriteUncommonForms } from "./feed-forms";
+import { atomDates, rssDates } from "./item-dates";
+import { type Obj, arr, obj, str, strs } from "./feed-values";
+
+export type { Enclosure };
 
 export interface ParsedItem {
   readonly guid: string | null;
+  /** RSS: the guid is the item's address (isPermaLink absent or not "false"). */
+  readonly guidIsPermaLink?: boolean;
   readonly link: string | null;
   readonly title: string | null;
   /** HTML unless `contentIsText`. */
@@ -16,6 +24,8 @@ export interface ParsedItem {
   readonly authors: readonly string[];
   readonly categories: readonly string[];
   readonly image: string | null;
+  /** Media of every type (RSS enclosure, Media RSS content, Atom rel="enclosure", JSON attachments). */
+  readonly enclosures?: readonly Enclosure[];
 }
 
 export interface ParsedFeed {
@@ -33,21 +43,6 @@ export class FeedParseError extends Error {}
 /** Feeds bigger than this are cut to their newest-first head (a feed is not an archive). */
 export const MAX_ITEMS = 200;
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | null => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : null);
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
-function str(v: unknown): string | null {
-  if (typeof v === "string") return v.trim() || null;
-  if (typeof v === "number") return String(v);
-  const o = obj(v);
-  if (o && "value" in o) return str(o.value);
-  return null;
-}
-const strs = (v: unknown) =>
-  arr(v)
-    .map((x) => str(x) ?? str(obj(x)?.name) ?? str(obj(x)?.term))
-    .filter((x): x is string => x !== null);
-
 function rssItem(i: Obj): ParsedItem {
   const guid = obj(i.guid);
   const enclosure = arr(i.enclosures ?? i.enclosure)
@@ -55,18 +50,29 @@ function rssItem(i: Obj): ParsedItem {
     .find((e) => e && /^image\//.test(String(e.type ?? "")));
   const encoded = str(obj(i.content)?.encoded);
   const dc = obj(i.dc);
+  // No description: Media RSS's description (of the item, else of its first group) stands in.
+  const media = obj(i.media);
+  const description =
+    str(i.description) ??
+    str(obj(media?.description)) ??
+    arr(media?.groups)
+      .map((g) => str(obj(obj(g)?.description)))
+      .find((d) => d !== null) ??
+    null;
+  const mediaText = str(i.description) === null && description !== null;
   return {
     guid: str(guid?.value ?? i.guid) ?? str(obj(i.rdf)?.about),
+    guidIsPermaLink: guid !== null && guid.isPermaLink !== false,
     link: str(i.link),
     title: str(i.title) ?? str(arr(dc?.titles)[0]),
-    content: encoded ?? str(i.description),
-    contentIsText: false,
-    summary: encoded ? str(i.description) : null,
-    published: str(i.pubDate) ?? str(arr(dc?.dates)[0]),
-    updated: null,
+    content: encoded ?? description,
+    contentIsText: encoded === null && mediaText,
+    summary: encoded ? description : null,
+    ...rssDates(i),
     authors: [...strs(i.authors), ...strs(dc?.creators)],
     categories: strs(i.categories).concat(strs(dc?.subjects)),
     image: str(enclosure?.url),
+    enclosures: rssEnclosures(i),
   };
 }
 
@@ -80,18 +86,19 @@ function atomItem(e: Obj): ParsedItem {
   const type = String(content?.type ?? "html");
   return {
     guid: str(e.id),
+    guidIsPermaLink: false,
     link: str(alternate?.href),
     title: str(e.title),
     content: str(content),
     contentIsText: type === "text" || type === "text/plain",
     summary: str(e.summary),
-    published: str(e.published) ?? str(e.issued) ?? str(e.created),
-    updated: str(e.updated) ?? str(e.modified),
+    ...atomDates(e),
     authors: strs(e.authors),
     categories: arr(e.categories)
       .map((c) => str(obj(c)?.label) ?? str(obj(c)?.term))
       .filter((x): x is string => x !== null),
     image: str(enclosure?.href),
+    enclosures: atomEnclosures(links),
   };
 }
 
@@ -99,6 +106,7 @@ function jsonItem(i: Obj): ParsedItem {
   const html = str(i.content_html);
   return {
     guid: str(i.id),
+    guidIsPermaLink: false,
     link: str(i.url) ?? str(i.external_url),
     title: str(i.title),
     content: html ?? str(i.content_text),
@@ -109,13 +117,14 @@ function jsonItem(i: Obj): ParsedItem {
     authors: strs(i.authors ?? i.author),
     categories: strs(i.tags),
     image: str(i.image) ?? str(i.banner_image),
+    enclosures: jsonEnclosures(i),
   };
 }
 
 /** Parse a decoded feed. Throws FeedParseError with a reader-facing reason. */
 export function parseFeedText(text: string): ParsedFeed {
   const trimmed = text.trimStart();
-  let input: string | object = text;
+  let input: string | object = trimmed.startsWith("{") ? text : rewriteUncommonForms(text);
   if (trimmed.startsWith("{")) {
     try {
       input = JSON.parse(trimmed) as object;
@@ -160,7 +169,15 @@ export function parseFeedText(text: string): ParsedFeed {
     format,
     title: str(feed.title),
     link,
-    base: format === "atom" ? (/<feed\b[^>]*?\sxml:base\s*=\s*["']([^"']+)["']/.exec(text)?.[1] ?? null) : null,
+    base:
+      format === "atom"
+        ? (/<feed\b[^>]*?\sxml:base\s*=\s*["']([^"']+)["']/.exec(text)?.[1] ?? null)
+        : format === "rss"
+          ? // xml:base on <rss> (or <channel>): feedsmith reads it as the feed's `xml.base`.
+            (str(obj(feed.xml)?.base) ??
+            /<(?:rss|channel)\b[^>]*?\sxml:base\s*=\s*["']([^"']+)["']/.exec(text)?.[1] ??
+            null)
+          : null,
     ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
     items: items.slice(0, MAX_ITEMS),
   };

@@ -3,7 +3,7 @@ import type { ParsedItem } from "./parse";
 
 // Bump when decoding, parsing, normalizing or sanitizing changes what a feed's bytes become, so
 // sources whose bytes did not change are processed again once.
-export const PIPELINE_VERSION = "2026-11-26.1";
+export const PIPELINE_VERSION = "2026-12-06.1";
 
 /** The identity of a fetched body for this version of the pipeline. */
 export async function hashBody(bytes: Uint8Array): Promise<string> {
@@ -16,15 +16,23 @@ export async function hashBody(bytes: Uint8Array): Promise<string> {
 
 /** The identity of a parsed item for this version of the pipeline, with everything its
  *  normalized article depends on besides the item (the base URLs, the source's label, a tag,
- *  and zone, for dates): equal hashes mean normalizing it again would give the same article. */
+ *  its name, in an untitled item's derived title, and zone, for dates): equal hashes mean
+ *  normalizing it again would give the same article. */
 export async function hashItem(
   item: ParsedItem,
-  ctx: { readonly base: string; readonly xmlBase: string | null; readonly label: string; readonly timezone: string },
+  ctx: {
+    readonly base: string;
+    readonly xmlBase: string | null;
+    readonly label: string;
+    readonly name: string;
+    readonly timezone: string;
+  },
   version = PIPELINE_VERSION,
 ): Promise<string> {
   // Every field, named (a field added to ParsedItem must be added here), in a fixed order.
   const fields: { readonly [K in keyof Required<ParsedItem>]: ParsedItem[K] } = {
     guid: item.guid,
+    guidIsPermaLink: item.guidIsPermaLink,
     link: item.link,
     title: item.title,
     content: item.content,
@@ -35,6 +43,7 @@ export async function hashItem(
     authors: item.authors,
     categories: item.categories,
     image: item.image,
+    enclosures: item.enclosures,
   };
-  return sha256Hex(JSON.stringify([version, ctx.base, ctx.xmlBase, ctx.label, ctx.timezone, fields]));
+  return sha256Hex(JSON.stringify([version, ctx.base, ctx.xmlBase, ctx.label, ctx.name, ctx.timezone, fields]));
 }

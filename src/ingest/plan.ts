@@ -24,7 +24,13 @@ export async function planItems(
   const asked = new Set<string>();
   let skipped = 0;
   if (g.skipUnchanged) {
-    const ctx = { base: g.base, xmlBase: g.xmlBase, label: source.label, timezone: source.timezone };
+    const ctx = {
+      base: g.base,
+      xmlBase: g.xmlBase,
+      label: source.label,
+      name: source.name,
+      timezone: source.timezone,
+    };
     const identities = new Map<ParsedItem, string>();
     const last = new Map<string, ParsedItem>(); // the later of duplicates is the one stored
     for (const item of g.items) {
@@ -49,7 +55,7 @@ export async function planItems(
       });
     }
   }
-  const inputs = await normalizeAll(source, g, now, items, rawHashes, skipped);
+  const { inputs, empty } = await normalizeAll(source, g, now, items, rawHashes);
   const rest = inputs.map((a) => a.guid).filter((guid) => !asked.has(guid));
   if (rest.length > 0) {
     const more = await readKnownArticles(deps.db, new Map([[source.slug, rest]]));
@@ -61,6 +67,7 @@ export async function planItems(
     new: plan.inserted,
     updated: plan.updated,
     unchanged: plan.unchanged + skipped,
+    empty,
     statements: plan.statements,
   };
 }

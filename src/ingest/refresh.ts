@@ -6,6 +6,7 @@ import type { Stmt } from "../db/sql";
 import { recordFailureStatement, recordSuccessStatement } from "../db/sources";
 import { forEachLimited } from "../core/concurrency";
 import { RefreshError } from "./refresh-error";
+import { recordDecodeWarningStatement } from "../db/source-warnings";
 import { PAUSE_AFTER_FAILURES, nextFetchAt } from "./schedule";
 import { type RefreshDeps, gather } from "./gather";
 import { planItems } from "./plan";
@@ -16,6 +17,8 @@ export interface RefreshOutcome {
   readonly new: number;
   readonly updated: number;
   readonly unchanged: number;
+  /** Items with nothing a reader could use (no text, image, media or link), skipped one by one. */
+  readonly empty: number;
   readonly ms: number;
   readonly error?: string;
   readonly paused?: boolean;
@@ -55,6 +58,7 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
       new: 0,
       updated: 0,
       unchanged: 0,
+      empty: 0,
       ms: now - started,
       error: reason,
       paused: errorCount >= PAUSE_AFTER_FAILURES,
@@ -67,11 +71,11 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
 async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, started: number): Promise<RefreshOutcome> {
   const g = await gather(deps, source);
   const now = deps.now();
-  let counts = { new: 0, updated: 0, unchanged: 0 };
+  let counts = { new: 0, updated: 0, unchanged: 0, empty: 0 };
   let writes: Stmt[] = [];
   if (g.kind === "unchanged" && g.sameBytes && source.state.lastCounts) {
     const last = source.state.lastCounts;
-    counts = { new: 0, updated: 0, unchanged: last.new + last.updated + last.unchanged };
+    counts = { new: 0, updated: 0, unchanged: last.new + last.updated + last.unchanged, empty: 0 };
   }
   if (g.kind === "items") {
     const { statements, ...planned } = await planItems(deps, source, g, now);
@@ -82,9 +86,13 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
   const problem = problems.length ? `${problems.length} page(s) could not be read: ${problems.join("; ")}` : null;
   const status = g.kind === "unchanged" && !g.sameBytes ? "304" : "200";
   const done = deps.now();
+  const warning = g.kind === "items" ? g.decodeWarning : undefined;
+  // Written only when it changes: a body decoded this time, with a different outcome than before.
+  const warningChanged = warning !== undefined && warning !== (source.state.decodeWarning ?? null);
   await deps.db.batch([
     ...writes,
     ...g.pageWrites,
+    ...(warningChanged ? [recordDecodeWarningStatement(source.slug, warning)] : []),
     recordSuccessStatement(source.slug, {
       status,
       etag: g.etag,
@@ -104,6 +112,7 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
     }),
   ]);
   if (problem) deps.log({ level: "warn", msg: "refresh: pages not read", source: source.slug, problem });
+  if (warning) deps.log({ level: "warn", msg: "refresh: undecodable bytes", source: source.slug, warning });
   return { source: source.slug, status, ...counts, ms: done - started };
 }
 

@@ -22,6 +22,8 @@ export function sourceHealthJson(s: SourceWithState, now: number) {
     last_error: s.state.lastError,
     last_counts: s.state.lastCounts,
     last_duration_ms: s.state.lastDurationMs,
+    // The last body fit no encoding and was read with replacement characters (ingest/decode.ts).
+    decode_warning: s.state.decodeWarning ?? null,
     // Null when nothing is scheduled (disabled, paused, or no feed); else the next cron tick at
     // or after the stored time.
     next_attempt_at:
@@ -53,6 +55,8 @@ export function articleJson(a: Article, baseUrl: string, withContent: boolean) {
   return {
     id: a.id,
     title: a.title,
+    /** The upstream item had no title: `title` was derived from its text, or its source and time. */
+    title_derived: a.titleDerived === true,
     url: `${baseUrl}${articlePath(a)}`,
     original_url: a.originalUrl,
     category: a.source.slug,
@@ -61,6 +65,7 @@ export function articleJson(a: Article, baseUrl: string, withContent: boolean) {
     summary: a.summary,
     author: a.author,
     image: a.image ? (a.image.startsWith("/") ? `${baseUrl}${a.image}` : a.image) : null,
+    enclosures: (a.enclosures ?? []).map((e) => ({ url: e.url, type: e.type, length: e.length })),
     published_at: toRfc3339(a.published),
     updated_at: toRfc3339(a.updated),
     ...(withContent ? { content_html: absolutizeHtml(a.contentHtml, baseUrl) } : {}),

@@ -11,10 +11,11 @@
 // - xml-js turns a literal "&amp;" in text into "&": our text keeps it;
 // - and xml-js no longer walks 5 KB bodies, which was most of the render time.
 // feed writes dates with toISOString()/toUTCString() (always UTC): OffsetDate prints the source's
-// own offset. What feed has no field for (RFC 5005 links, Atom <source>, dc:creator) is spliced
+// own offset. What feed has no field for (RFC 5005 links, Atom <source>, dc:creator, an item's
+// several typed enclosures) is spliced
 // into its output by position, which is safe only while the output still holds tokens (no
 // upstream text): spliceAfter, the item splitting and assembleItems do that here and nowhere else.
-import type { Instant } from "../core/model";
+import type { Enclosure, Instant } from "../core/model";
 import { escapeAttr } from "../core/escape";
 import { stripXmlInvalid } from "../core/text";
 import { toRfc3339, toRfc822 } from "../core/time";
@@ -81,6 +82,27 @@ export function spliceAfter(xml: string, startsWith: string, markup: string): st
 /** The root element's start, `rootStart` (up to its last attribute), with `attributes` added. */
 export const extendRoot = (xml: string, rootStart: string, attributes: string) =>
   xml.replace(rootStart, `${rootStart}${attributes}`);
+
+/** An item's media, to write before its close (`beforeClose`). feed@6 writes one RSS <enclosure>
+ *  per item and derives an Atom enclosure's type from the URL's extension, ignoring the one given;
+ *  an item may carry several, typed by its upstream. RSS requires url, length and type: an unknown
+ *  length is 0 (the RSS Best Practices Profile), an unknown type application/octet-stream. The
+ *  values are upstream text (URLs re-serialized at ingest), so they are parked like the rest. */
+export function enclosureMarkup(format: "rss" | "atom", list: readonly Enclosure[], p: Parking): string {
+  if (format === "rss")
+    return list
+      .map(
+        (e) =>
+          `    <enclosure url="${p.text(e.url)}" length="${e.length ?? 0}" type="${p.text(e.type ?? "application/octet-stream")}"/>\n        `,
+      )
+      .join("");
+  return list
+    .map(
+      (e) =>
+        `    <link rel="enclosure" href="${p.text(e.url)}"${e.type ? ` type="${p.text(e.type)}"` : ""}${e.length ? ` length="${e.length}"` : ""}/>\n    `,
+    )
+    .join("");
+}
 
 /** An item's markup with `markup` written just before its closing `</tag>`. */
 export const beforeClose = (item: string, tag: string, markup: string) =>

@@ -15,6 +15,7 @@ import {
   Parking,
   assembleItems,
   beforeClose,
+  enclosureMarkup,
   extendRoot,
   spliceAfter,
   textNode,
@@ -61,8 +62,16 @@ function body(doc: FeedDocument, a: Article): string {
   return absolutizeHtml(a.contentHtml || `<p>${escapeAttr(a.summary || a.title)}</p>`, doc.baseUrl);
 }
 
+/** An article's own media (podcast audio, video), in the feed's order; when it has none, its image
+ *  stands in as the one enclosure. */
+const mediaOf = (a: Article) => a.enclosures ?? [];
+
+/** RSS 2.0 asks an item for a title or a description: an item whose upstream had no title is
+ *  written without one when its summary stands in, as the upstream sent it. */
+const rssOmitsTitle = (a: Article) => a.titleDerived === true && a.summary.length > 0;
+
 function enclosure(doc: FeedDocument, a: Article): Item["enclosure"] {
-  if (!a.image) return undefined;
+  if (!a.image || mediaOf(a).length > 0) return undefined;
   const url = absolute(doc, a.image);
   const type = imageType(url);
   return type ? { url, type, length: 0 } : undefined;
@@ -160,7 +169,7 @@ export function renderRss(doc: FeedDocument): string {
     if (kept[i] !== undefined) return;
     const published = new OffsetDate(a.published);
     feed.addItem({
-      title: p.cdata(a.title),
+      title: rssOmitsTitle(a) ? "" : p.cdata(a.title), // "": feed writes no <title>
       link: permalink(doc, a), // no id/guid given: feed writes <guid isPermaLink="true">
       date: published, // RSS has one date: feed writes pubDate from `published` over this one
       published,
@@ -178,14 +187,16 @@ export function renderRss(doc: FeedDocument): string {
   const finish = (item: string, a: Article) => {
     const creator = `<dc:creator>${p.text(a.author ?? a.source.name)}</dc:creator>`;
     const source = `<source url="${escapeAttr(sourceFeedUrl(doc, a))}">${p.text(a.source.name)}</source>`;
-    return beforeClose(item, "item", `    ${creator}\n            ${source}\n        `);
+    const media = enclosureMarkup("rss", mediaOf(a), p);
+    return beforeClose(item, "item", `${media}    ${creator}\n            ${source}\n        `);
   };
   return assembleItems(xml, "item", doc.items, kept, p, finish, (i, f) => rendered.set(keys[i]!, f));
 }
 
 /** Atom enclosure link, written here: feed@6 derives its type from the URL's extension and ignores
  *  the one given (`image/jpg`, `image/svg` are not media types), and writes length="0". */
-function atomEnclosure(doc: FeedDocument, a: Article): string {
+function atomEnclosure(doc: FeedDocument, a: Article, p: Parking): string {
+  if (mediaOf(a).length > 0) return enclosureMarkup("atom", mediaOf(a), p);
   const e = enclosure(doc, a);
   return e ? `    <link rel="enclosure" type="${e.type}" href="${escapeAttr(e.url)}"/>\n    ` : "";
 }
@@ -225,7 +236,7 @@ export function renderAtom(doc: FeedDocument): string {
     // <updated> (RFC 4287 §4.2.11 recommends keeping it): the source's feed changed no earlier
     // than this entry did, and that instant never moves while the entry's version stays.
     const source = `<source>\n            <id>${escapeAttr(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <updated>${toRfc3339(a.updated)}</updated>\n            <link rel="alternate" href="${escapeAttr(`${doc.baseUrl}${categoryPath(a.source.slug)}`)}"/>\n        </source>`;
-    return beforeClose(entry, "entry", `${atomEnclosure(doc, a)}    ${source}\n    `);
+    return beforeClose(entry, "entry", `${atomEnclosure(doc, a, p)}    ${source}\n    `);
   };
   return assembleItems(xml, "entry", doc.items, kept, p, finish, (i, f) => rendered.set(keys[i]!, f));
 }
@@ -245,7 +256,7 @@ export function renderJsonFeed(doc: FeedDocument): string {
       id: permalink(doc, a),
       url: permalink(doc, a),
       external_url: a.originalUrl ?? undefined,
-      title: a.title,
+      title: a.titleDerived ? undefined : a.title, // no title upstream: none here (optional in 1.1)
       content_html: body(doc, a),
       summary: a.summary || undefined,
       image: a.image ? absolute(doc, a.image) : undefined,
@@ -253,6 +264,14 @@ export function renderJsonFeed(doc: FeedDocument): string {
       date_modified: toRfc3339(a.updated),
       authors: [{ name: a.author ?? a.source.name }],
       tags: a.tags.length ? a.tags : undefined,
+      // mime_type is required in an attachment: an unknown type is application/octet-stream.
+      attachments: mediaOf(a).length
+        ? mediaOf(a).map((e) => ({
+            url: e.url,
+            mime_type: e.type ?? "application/octet-stream",
+            ...(e.length ? { size_in_bytes: e.length } : {}),
+          }))
+        : undefined,
       language: doc.language,
     })),
   });

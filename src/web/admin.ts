@@ -21,6 +21,7 @@ import {
 import { refreshDeps } from "../ingest/cron";
 import { previewSource } from "../ingest/dry-run";
 import { refreshSource } from "../ingest/refresh";
+import { type Discovery, discoverFeed } from "../ingest/discover";
 import { parseRules } from "../ingest/rules";
 import { forgetUnreadUpstreamPagesStatement } from "../db/upstream-pages";
 import { publishToSubscribers } from "../websub/wiring";
@@ -28,7 +29,7 @@ import { sourceHealthJson, sourceJson } from "../render/api";
 import { StatusPage } from "../render/pages/status";
 import type { AppEnv } from "./context";
 import { parseHttpUrl } from "../core/urls";
-import { BadRequestError, ConflictError, NotConfiguredError, NotFoundError } from "../core/errors";
+import { BadRequestError, ConflictError, NotConfiguredError, NotFoundError, UnprocessableError } from "../core/errors";
 
 const isHttpUrl = (v: string) => (parseHttpUrl(v)?.hostname.length ?? 0) > 0;
 
@@ -139,6 +140,17 @@ function toFields(body: z.infer<typeof patchBody>, base: SourceFields): SourceFi
   };
 }
 
+/** A feed source's address as given may be a web page: the feed it advertises (ingest/discover.ts). */
+async function discoverFor(c: Context<AppEnv>, kind: string | undefined, url: string): Promise<Discovery> {
+  if ((kind ?? "feed") !== "feed") return { kind: "feed", url };
+  const deps = refreshDeps(c.env, c.var.config);
+  return discoverFeed(deps.fetch, url, deps.limits);
+}
+
+/** What the response says about a page resolved to its feed: which was chosen, and the others. */
+const discoveryJson = (requested: string, d: Discovery) =>
+  d.kind === "page" ? { discovery: { requested_url: requested, feed_url: d.chosen, other_feeds: d.others } } : {};
+
 /** Admin writes and the reads that must see them go to the D1 primary. */
 const primary = (c: Context<AppEnv>) => d1Runner(c.env.DB.withSession("first-primary"));
 
@@ -167,33 +179,41 @@ export const admin = new Hono<AppEnv>()
   .post("/api/v1/sources", jsonBody(createBody), async (c) => {
     const body = c.req.valid("json");
     const db = primary(c);
+    const found = await discoverFor(c, body.kind, body.feed_url);
+    if (found.kind === "none") throw new UnprocessableError(found.reason);
+    const feedUrl = found.kind === "page" ? found.chosen : body.feed_url;
     const now = Date.now();
     const created = await db.all<{ id: number }>(
       createSourceStatement(
         body.slug,
-        toFields(body, {
-          name: body.name,
-          label: body.label ?? body.name,
-          feedUrl: body.feed_url,
-          homepage: null,
-          timezone: c.var.config.defaultTimezone,
-          intervalMinutes: c.var.config.refreshIntervalMinutes,
-          enabled: true,
-          kind: "feed",
-          rules: null,
-        }),
+        toFields(
+          { ...body, feed_url: feedUrl },
+          {
+            name: body.name,
+            label: body.label ?? body.name,
+            feedUrl,
+            homepage: found.kind === "page" ? found.page : null,
+            timezone: c.var.config.defaultTimezone,
+            intervalMinutes: c.var.config.refreshIntervalMinutes,
+            enabled: true,
+            kind: "feed",
+            rules: null,
+          },
+        ),
         now,
       ),
     );
     if (created.length === 0) throw new ConflictError(`a source with slug "${body.slug}" exists`);
     const source = await getSourceWithState(db, body.slug);
     c.header("location", `/api/v1/sources/${body.slug}`);
-    return c.json(sourceJson(source!, now), 201);
+    return c.json({ ...sourceJson(source!, now), ...discoveryJson(body.feed_url, found) }, 201);
   })
   // What the rules extract from the live pages, without saving anything.
   .post("/api/v1/sources/dry-run", jsonBody(dryRunBody), async (c) => {
     const body = c.req.valid("json");
     const { config } = c.var;
+    const found = await discoverFor(c, body.kind, body.feed_url);
+    if (found.kind === "none") return c.json({ error: found.reason, problems: [], empty: 0, items: [] }, 422);
     const fields = toFields(body, {
       name: body.name,
       label: body.label ?? body.name,
@@ -205,8 +225,9 @@ export const admin = new Hono<AppEnv>()
       kind: "feed",
       rules: null,
     });
-    const preview = await previewSource(refreshDeps(c.env, config), fields);
-    return c.json(preview, preview.error ? 422 : 200);
+    const feedUrl = found.kind === "page" ? found.chosen : fields.feedUrl;
+    const preview = await previewSource(refreshDeps(c.env, config), { ...fields, feedUrl });
+    return c.json({ ...preview, ...discoveryJson(body.feed_url, found) }, preview.error ? 422 : 200);
   })
   .get("/api/v1/sources/:slug", async (c) => {
     const source = await getSourceWithState(primary(c), c.req.param("slug"));

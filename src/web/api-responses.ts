@@ -6,6 +6,7 @@ const nullableString = z.nullable(z.string());
 export const ARTICLE = z.object({
   id: z.string(),
   title: z.string(),
+  title_derived: z.boolean(),
   url: z.string(),
   original_url: nullableString,
   category: z.string(),
@@ -14,6 +15,7 @@ export const ARTICLE = z.object({
   summary: z.string(),
   author: nullableString,
   image: nullableString,
+  enclosures: z.array(z.object({ url: z.string(), type: nullableString, length: z.nullable(z.number()) })),
   published_at: z.string(),
   updated_at: z.string(),
   content_html: z.optional(z.string()),
@@ -27,6 +29,12 @@ export const CATEGORY = z.object({
   feed_url: z.string(),
   article_count: z.number(),
   latest_update: nullableString,
+});
+/** A source added by a web page's address: the feed chosen among those it advertises. */
+export const DISCOVERY = z.object({
+  requested_url: z.string(),
+  feed_url: z.string(),
+  other_feeds: z.array(z.string()),
 });
 export const TAG = z.object({ name: z.string(), url: z.string(), article_count: z.number() });
 export const PROBLEM = z.object({

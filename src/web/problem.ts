@@ -8,6 +8,7 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   404: "Not Found",
   409: "Conflict",
+  422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",

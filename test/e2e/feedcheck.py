@@ -32,6 +32,10 @@ for url in sys.argv[1:]:
                 "tags": [t.get("term") for t in e.get("tags", [])],
                 "summary": e.get("summary"),
                 "content": [c.get("value") for c in e.get("content", [])],
+                "enclosures": [
+                    {"href": n.get("href"), "type": n.get("type"), "length": n.get("length")}
+                    for n in e.get("enclosures", [])
+                ],
             }
             for e in d.entries
         ],

@@ -44,11 +44,15 @@ const serve =
   () =>
     new Response(bytes(name), { headers: { "content-type": "application/xml", ...headers } });
 
-async function addSource(slug: string, feedUrl: string, extra: Partial<{ timezone: string; label: string }> = {}) {
+async function addSource(
+  slug: string,
+  feedUrl: string,
+  extra: Partial<{ timezone: string; label: string; name: string }> = {},
+) {
   await env.DB.prepare(
     "INSERT INTO sources (slug, name, label, feed_url, timezone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
   )
-    .bind(slug, `${slug}报`, extra.label ?? `${slug}新闻`, feedUrl, extra.timezone ?? "Asia/Shanghai")
+    .bind(slug, extra.name ?? `${slug}报`, extra.label ?? `${slug}新闻`, feedUrl, extra.timezone ?? "Asia/Shanghai")
     .run();
   return (await getSourceWithState(db, slug))!;
 }
@@ -432,7 +436,7 @@ ${numbers
     let body = rss(one);
     routes["https://inc.example.com/feed"] = () => new Response(body);
     routes["https://full.example.com/feed"] = () => new Response(rss([...one, 13], 5));
-    await addSource("inc", "https://inc.example.com/feed", { label: "同一标签" });
+    await addSource("inc", "https://inc.example.com/feed", { label: "同一标签", name: "同一来源" });
     expect(await refreshSource(deps(), (await getSourceWithState(db, "inc"))!)).toMatchObject({
       new: 13,
       updated: 0,
@@ -462,7 +466,7 @@ ${numbers
 
     // The same feed normalized in full, by a source that never saw the first version.
     clock += 3_600_000;
-    await addSource("full", "https://full.example.com/feed", { label: "同一标签" });
+    await addSource("full", "https://full.example.com/feed", { label: "同一标签", name: "同一来源" });
     expect(await refreshSource(deps(), (await getSourceWithState(db, "full"))!)).toMatchObject({ new: 14 });
     expect(withoutId(after)).toEqual(withoutId(await articles("full")));
     expect(await rawHashes("inc")).toEqual(await rawHashes("full"));
@@ -534,9 +538,9 @@ describe("hashItem", () => {
     categories: ["乙"],
     image: null,
   };
-  const ctx = { base: "https://example.com/", xmlBase: null, label: "标签", timezone: "Asia/Shanghai" };
+  const ctx = { base: "https://example.com/", xmlBase: null, label: "标签", name: "来源", timezone: "Asia/Shanghai" };
 
-  it("is stable, and changes with the pipeline version, the base, xml:base, the label, the zone and every field", async () => {
+  it("is stable, and changes with the pipeline version, the base, xml:base, the label, the name, the zone and every field", async () => {
     const h = await hashItem(item, ctx);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
     expect(await hashItem({ ...item }, { ...ctx })).toBe(h);
@@ -546,6 +550,7 @@ describe("hashItem", () => {
       await hashItem(item, { ...ctx, base: "https://example.com/other/" }),
       await hashItem(item, { ...ctx, xmlBase: "https://example.com/" }),
       await hashItem(item, { ...ctx, label: "另一个" }),
+      await hashItem(item, { ...ctx, name: "另一个来源" }),
       await hashItem(item, { ...ctx, timezone: "Asia/Taipei" }),
       await hashItem({ ...item, content: "<p>y</p>" }, ctx),
       await hashItem({ ...item, contentIsText: true }, ctx),

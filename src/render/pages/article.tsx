@@ -8,6 +8,7 @@ import { articlePath, categoryPath, feedPaths, homePath } from "../../core/urls"
 import { FeedLinks } from "./listing";
 import { Layout, absoluteUrl } from "./layout";
 import { TagList } from "./listing";
+import { ArticleMedia } from "./media";
 
 export interface ArticlePageProps {
   readonly config: Config;
@@ -65,6 +66,7 @@ export function ArticlePage({ config, nav, article: a, older, newer }: ArticlePa
           <TagList tags={a.tags} />
         </header>
         <div class="post-body">{raw(a.contentHtml)}</div>
+        <ArticleMedia enclosures={a.enclosures} />
         {a.originalUrl ? (
           <p class="original">
             <a href={a.originalUrl} rel="noopener noreferrer nofollow">

@@ -60,6 +60,7 @@ export function StatusPage({
                   <td>
                     {s.state.lastStatus ? RESULT[s.state.lastStatus] : "尚未抓取"}
                     {s.state.lastError ? <span class="error">：{s.state.lastError}</span> : null}
+                    {s.state.decodeWarning ? <span class="error">（编码警告：{s.state.decodeWarning}）</span> : null}
                   </td>
                   <td>{s.state.errorCount}</td>
                   <td>{scheduled ? when(Math.max(s.state.nextFetchAt, now), s.timezone) : "—"}</td>
