@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { parseConfig, type Config } from "./config";
 import { AppError, ConfigError } from "./core/errors";
+import { STRICT_POLICY } from "./core/outbound";
 import { RuleError } from "./ingest/rules";
 import { d1Runner } from "./db/sql";
 import { getNav } from "./db/sources";
@@ -56,6 +57,7 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     hostConcurrency: 2,
     hostMinDelayMs: 500,
     userAgent: "edge-news/1.0",
+    outbound: STRICT_POLICY,
   };
   return c.html(ErrorPage({ config, nav, status, message, path: new URL(c.req.url).pathname }), status);
 }
@@ -102,7 +104,12 @@ export function createApp() {
   app.route("/", feeds);
   app.route("/", websub);
   app.route("/", pages);
-  app.notFound((c) => renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"));
+  app.notFound((c) =>
+    // The API answers programs: an unknown endpoint is a problem document, like its other errors.
+    /^\/api\/v1(\/|$)/.test(c.req.path)
+      ? problem(c, 404, "no such API endpoint")
+      : renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"),
+  );
   app.onError(function handleError(err, c) {
     if (c.req.path.startsWith("/api/") && !(err instanceof ConfigError)) {
       if (err instanceof HTTPException) {

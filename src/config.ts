@@ -1,5 +1,6 @@
 // Wrangler vars → a validated Config, once per isolate (pure).
 import { ConfigError } from "./core/errors";
+import { type OutboundPolicy, parseOutboundAllowlist } from "./core/outbound";
 import { isTimeZone } from "./core/time";
 
 export interface Config {
@@ -25,6 +26,8 @@ export interface Config {
   readonly hostMinDelayMs: number;
   /** Sent on every upstream fetch: who we are and where to find us. */
   readonly userAgent: string;
+  /** Private hosts the worker may fetch (ALLOW_PRIVATE_HOSTS): local development and tests only. */
+  readonly outbound: OutboundPolicy;
 }
 
 export const DEFAULTS = {
@@ -57,7 +60,8 @@ type Vars = Partial<
     | "WEBSUB_MIN_LEASE_SECONDS"
     | "HOST_CONCURRENCY"
     | "HOST_MIN_DELAY_MS"
-    | "CONTACT_URL",
+    | "CONTACT_URL"
+    | "ALLOW_PRIVATE_HOSTS",
     string
   >
 >;
@@ -85,6 +89,16 @@ function contactUrl(raw: string | undefined, publicBase: string | null): string 
 
 const userAgentFor = (contact: string | null) => (contact ? `edge-news/1.0 (+${contact})` : "edge-news/1.0");
 
+function outboundPolicy(raw: string | undefined): OutboundPolicy {
+  try {
+    return parseOutboundAllowlist(raw);
+  } catch (e) {
+    throw new ConfigError(
+      `ALLOW_PRIVATE_HOSTS must be comma-separated "loopback", host or host:port entries: ${(e as Error).message}`,
+    );
+  }
+}
+
 /** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. */
 export function parseConfig(vars: Vars, requestOrigin: string): Config {
   const baseUrl = (vars.BASE_URL?.trim() || requestOrigin).replace(/\/+$/, "");
@@ -109,5 +123,6 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
     hostConcurrency: intVar(vars, "HOST_CONCURRENCY", DEFAULTS.HOST_CONCURRENCY, 1, 6),
     hostMinDelayMs: intVar(vars, "HOST_MIN_DELAY_MS", DEFAULTS.HOST_MIN_DELAY_MS, 0, 60_000),
     userAgent: userAgentFor(contactUrl(vars.CONTACT_URL, vars.BASE_URL?.trim() ? baseUrl : null)),
+    outbound: outboundPolicy(vars.ALLOW_PRIVATE_HOSTS),
   };
 }

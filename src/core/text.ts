@@ -55,3 +55,34 @@ export function summarize(text: string, max = 120): string {
   }
   return `${head.slice(0, max - 1).join("")}…`;
 }
+
+// --- titles, authors and tags: plain text that cannot deceive --------------------------------
+
+// Invisible characters that change how a label reads or compares without being seen: bidi
+// embeddings and overrides (U+202A–202E), isolates (U+2066–2069) and the marks LRM, RLM and ALM
+// (U+200E, U+200F, U+061C: a label is shown in a zh-CN page, where they only serve to disguise
+// text), DEL and the C1 controls, and zero-width characters (ZWSP, ZWNJ, word joiner, BOM,
+// Mongolian vowel separator). A ZWJ stays only where it joins emoji into one (👩‍💻, 🏳️‍🌈).
+const INVISIBLE = /[\u007F-\u009F\u061C\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
+const STRAY_ZWJ =
+  /(?<!\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+const MAYBE_INVISIBLE = /[\u007F-\u009F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
+
+/** A title, author or tag as stored: the invisible controls above removed, spaces collapsed.
+ *  The one place this is decided (ingest calls it on every title, author and tag). */
+export function plainLabel(text: string): string {
+  if (!MAYBE_INVISIBLE.test(text)) return text;
+  return text.replace(INVISIBLE, "").replace(STRAY_ZWJ, "").replace(/\s+/g, " ").trim();
+}
+
+/** A title for RSS 2.0, whose <title> readers show either as text or as HTML (the spec does not
+ *  say which). The characters that would differ between the two readings are written as their
+ *  full-width forms: "<" and ">" (which HTML would read as a tag) and an "&" that starts a
+ *  character reference. Both readings then show the same visible text and neither can ever hold
+ *  an element. Atom (type="html", escaped) and JSON Feed (plain text) keep the exact characters. */
+export function rssTitleText(title: string): string {
+  return title
+    .replace(/</g, "\uFF1C")
+    .replace(/>/g, "\uFF1E")
+    .replace(/&(?=[#A-Za-z0-9])/g, "\uFF06");
+}

@@ -41,6 +41,7 @@ export interface SourceStateRow extends SourceRow {
   last_duration_ms: number | null;
   last_counts: string | null;
   last_body_hash: string | null;
+  generation: number;
 }
 
 export function toSourceWithState(row: SourceStateRow): SourceWithState {
@@ -58,7 +59,7 @@ export function toSourceWithState(row: SourceStateRow): SourceWithState {
     lastCounts: row.last_counts ? (JSON.parse(row.last_counts) as FetchState["lastCounts"]) : null,
     bodyHash: row.last_body_hash,
   };
-  return { ...toSource(row), kind: row.kind, rules: row.rules, state };
+  return { ...toSource(row), kind: row.kind, rules: row.rules, generation: row.generation, state };
 }
 
 export interface ArticleRow {

@@ -1,11 +1,15 @@
 // Conditional GET of an upstream feed, within limits: a total timeout, a size cap enforced while
-// streaming, a bounded number of redirects, http(s) only (I/O: `fetch` is passed in).
+// streaming, a bounded number of redirects, and every hop screened by the outbound policy
+// (core/outbound.ts) before it is fetched (I/O: `fetch` is passed in).
+import { type OutboundPolicy, STRICT_POLICY, checkOutbound } from "../core/outbound";
 
 export interface FetchLimits {
   readonly userAgent: string;
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly maxRedirects: number;
+  /** Which private hosts may be fetched; none when absent (production). */
+  readonly outbound?: OutboundPolicy;
 }
 
 export const DEFAULT_LIMITS: FetchLimits = {
@@ -23,15 +27,6 @@ export type FetchOutcome =
 export interface Validators {
   readonly etag: string | null;
   readonly lastModified: string | null;
-}
-
-function isHttpUrl(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === "http:" || u.protocol === "https:";
-  } catch {
-    return false;
-  }
 }
 
 /** Read a body up to `max` bytes; past it, cancel the stream (never buffer a huge body).
@@ -105,7 +100,9 @@ export async function fetchUpstream(
   validators: Validators,
   limits: FetchLimits = DEFAULT_LIMITS,
 ): Promise<FetchOutcome> {
-  if (!isHttpUrl(url)) return { kind: "error", reason: "the feed URL is not http(s)" };
+  const policy = limits.outbound ?? STRICT_POLICY;
+  const first = checkOutbound(url, policy);
+  if (!first.ok) return { kind: "error", reason: first.reason };
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
   try {
@@ -125,8 +122,15 @@ export async function fetchUpstream(
         if (!location) return { kind: "error", reason: `HTTP ${res.status} without a Location`, status: res.status };
         if (hop >= limits.maxRedirects)
           return { kind: "error", reason: `more than ${limits.maxRedirects} redirects`, status: res.status };
-        current = new URL(location, current).href;
-        if (!isHttpUrl(current)) return { kind: "error", reason: "redirected to a non-http(s) URL" };
+        let next: string;
+        try {
+          next = new URL(location, current).href;
+        } catch {
+          return { kind: "error", reason: `HTTP ${res.status} with an invalid Location`, status: res.status };
+        }
+        const verdict = checkOutbound(next, policy);
+        if (!verdict.ok) return { kind: "error", reason: `redirected: ${verdict.reason}`, status: res.status };
+        current = next;
         continue;
       }
       if (res.status === 304) {

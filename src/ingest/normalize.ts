@@ -1,11 +1,12 @@
 // Upstream items → the normalized article (pure). The text helpers live in core/text.ts.
 import type { ArticleInput } from "../core/model";
 import { sha256Hex } from "../core/ids";
+import { redactUrl } from "../core/redact";
 import { zoneOffset } from "../core/time";
 import { parseFeedDate } from "./dates";
 import type { ParsedItem } from "./parse";
 import { sanitizeHtml } from "./sanitize";
-import { htmlToText, sanitizedHtmlToText, stripXmlInvalid, summarize } from "../core/text";
+import { htmlToText, plainLabel, sanitizedHtmlToText, stripXmlInvalid, summarize } from "../core/text";
 
 export { htmlToText, stripXmlInvalid, summarize };
 
@@ -37,7 +38,8 @@ function absoluteHttpUrl(raw: string | null, base: string): string | null {
 
 /** The title from the item's own title; empty when it has none (normalizeItem then takes one
  *  from the body, which needs sanitizing). */
-const titleOf = (item: ParsedItem) => htmlToText(stripXmlInvalid(item.title ?? "")).slice(0, MAX_TITLE_LENGTH);
+const titleOf = (item: ParsedItem) =>
+  plainLabel(htmlToText(stripXmlInvalid(item.title ?? ""))).slice(0, MAX_TITLE_LENGTH);
 
 // Identity: guid, else link, else a hash of title + date — never anything that changes when
 // the item is merely edited, so the permalink stays. `title` is only read for the hash.
@@ -60,8 +62,13 @@ const escapeText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;")
 
 /** One parsed item → the normalized article; null when it has nothing a reader could read. */
 export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Promise<ArticleInput | null> {
-  const { source, base } = ctx;
-  const link = absoluteHttpUrl(item.link, base);
+  const { source } = ctx;
+  // What readers see never carries the source's credentials: a link resolved against a list
+  // page at http://user:pw@host/ would inherit them (core/redact.ts). The identity keeps the
+  // link as fetched.
+  const base = redactUrl(ctx.base);
+  const fetchedLink = absoluteHttpUrl(item.link, ctx.base);
+  const link = fetchedLink && redactUrl(fetchedLink);
   const rawContent = item.content ?? item.summary ?? "";
   const contentHtml = sanitizeHtml(
     stripXmlInvalid(
@@ -72,12 +79,12 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
             .join("")
         : rawContent,
     ),
-    ctx.xmlBase ?? link ?? base,
+    ctx.xmlBase ? redactUrl(ctx.xmlBase) : (link ?? base),
   );
   const text = sanitizedHtmlToText(contentHtml);
   // Titles are text, but many feeds put entities or markup in them.
   let title = titleOf(item);
-  if (!title) title = summarize(text, 30);
+  if (!title) title = plainLabel(summarize(text, 30));
   if (!title) return null;
 
   const updated = parseFeedDate(item.updated, source.timezone);
@@ -85,20 +92,22 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
   // An undated item is published when first seen: only it needs the zone's offset now.
   const publishedOrSeen = published ?? { ms: ctx.now, offset: zoneOffset(source.timezone, ctx.now) ?? 0 };
 
-  const guid = await identityOf(item, link, () => title);
+  const guid = await identityOf(item, fetchedLink, () => title);
 
   const summarySource = item.summary && item.content ? htmlToText(stripXmlInvalid(item.summary)) : text;
-  const image =
-    absoluteHttpUrl(item.image, base) ??
-    /<img [^>]*src="([^"]+)"/.exec(contentHtml)?.[1]?.replace(/&amp;/g, "&") ??
-    null;
-  const tags = [source.label, ...item.categories.map((c) => htmlToText(stripXmlInvalid(c)).slice(0, MAX_TAG_LENGTH))]
+  const foundImage =
+    absoluteHttpUrl(item.image, base) ?? /<img [^>]*src="([^"]+)"/.exec(contentHtml)?.[1]?.replace(/&amp;/g, "&");
+  const image = foundImage ? redactUrl(foundImage) : null;
+  const tags = [
+    source.label,
+    ...item.categories.map((c) => plainLabel(htmlToText(stripXmlInvalid(c))).slice(0, MAX_TAG_LENGTH)),
+  ]
     .filter((t) => t.length > 0)
     .filter((t, i, all) => all.indexOf(t) === i)
     .slice(0, MAX_TAGS);
   const author =
     item.authors
-      .map((a) => htmlToText(stripXmlInvalid(a)))
+      .map((a) => plainLabel(htmlToText(stripXmlInvalid(a))))
       .filter(Boolean)
       .join("、") || null;
 

@@ -2,6 +2,7 @@
 // normalize → sanitize → store treat them alike: web pages (a list page → article pages), an
 // app's JSON API, and the item pages of summary-only feeds (full text).
 import type { SourceWithState } from "../core/model";
+import { normalizeHostname } from "../core/outbound";
 import { toRfc3339, zoneOffset } from "../core/time";
 import { readKnownHashes } from "../db/articles";
 import { type PageState, getPages, listRecentPages, recordPageStatement } from "../db/pages";
@@ -86,6 +87,13 @@ async function fetchPage(
   };
 }
 
+/** Links are followed only to the source's own host (its list page, or its feed for full text)
+ *  or to hosts its rules name: a list page cannot send the crawler anywhere else. */
+function onAllowedHost(url: string, own: string, hosts: readonly string[]): boolean {
+  const host = normalizeHostname(new URL(url).hostname);
+  return host === normalizeHostname(new URL(own).hostname) || hosts.includes(host);
+}
+
 const httpLink = (raw: string, base: string): string | null => {
   try {
     const u = new URL(raw.trim(), base);
@@ -145,14 +153,15 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
       const before = links.length;
       for (const raw of found.links!) {
         const url = httpLink(raw, page.url);
-        if (url && !links.includes(url)) links.push(url);
+        if (url && !links.includes(url) && onAllowedHost(url, listUrl, rules.hosts)) links.push(url);
       }
       if (n === 1 && links.length === before) {
         throw new RefreshError(
           `rules.list.links "${rules.list.links.selector}" matched no links on ${page.url}: the page no longer matches the rules`,
         );
       }
-      const next = found.next?.[0] ? httpLink(found.next[0], page.url) : null;
+      const nextLink = found.next?.[0] ? httpLink(found.next[0], page.url) : null;
+      const next = nextLink && onAllowedHost(nextLink, listUrl, rules.hosts) ? nextLink : null;
       page = null;
       if (next && n < rules.list.maxPages && budget > 0) {
         budget--;
@@ -327,9 +336,11 @@ export async function addFullText(
   base: string,
 ) {
   const linked = items.map((item) => {
-    const url = item.link ? httpLink(item.link, base) : null;
+    const link = item.link ? httpLink(item.link, base) : null;
+    // A page on another host is not read: the item keeps the feed's own text.
+    const url = link && source.feedUrl && onAllowedHost(link, source.feedUrl, rules.hosts) ? link : null;
     // The identity normalize.ts will give it (guid, else link); items without either are new.
-    return { item, url, identity: item.guid?.trim() || url };
+    return { item, url, identity: item.guid?.trim() || link };
   });
   const identities = linked.flatMap((l) => (l.identity ? [l.identity] : []));
   const stored = await readKnownHashes(deps.db, new Map([[source.slug, identities]])); // keys "slug\nguid"

@@ -4,9 +4,16 @@
 import type { ArticleInput, SourceWithState } from "../core/model";
 import { planUpsert, readKnownArticles } from "../db/articles";
 import type { SqlRunner, Stmt } from "../db/sql";
-import { type SourceFields, recordFailureStatement, recordSuccessStatement } from "../db/sources";
+import {
+  type SourceFields,
+  isSupersededError,
+  recordFailureStatement,
+  recordSuccessStatement,
+  refreshGuardStatement,
+} from "../db/sources";
 import { forEachLimited } from "../core/concurrency";
 import { sha256Hex, toHex } from "../core/ids";
+import { redactText } from "../core/redact";
 import { toRfc3339 } from "../core/time";
 import { decodeFeedBytes } from "./decode";
 import { type FetchLimits, fetchUpstream } from "./fetch-upstream";
@@ -28,7 +35,8 @@ export interface RefreshDeps {
 
 export interface RefreshOutcome {
   readonly source: string;
-  readonly status: "200" | "304" | "error";
+  /** "superseded": an admin changed or deleted the source while it ran; nothing was written. */
+  readonly status: "200" | "304" | "error" | "superseded";
   readonly new: number;
   readonly updated: number;
   readonly unchanged: number;
@@ -43,12 +51,14 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
   try {
     outcome = await refreshOrThrow(deps, source, started);
   } catch (e) {
+    if (isSupersededError(e)) return superseded(deps, source, started);
     const reason = e instanceof Error ? e.message : String(e);
     const now = deps.now();
     const errorCount = source.state.errorCount + 1;
     const retryAfter = e instanceof RefreshError ? e.headers?.get("retry-after") : null;
     try {
       await deps.db.batch([
+        refreshGuardStatement(source.slug, source.generation),
         recordFailureStatement(source.slug, {
           reason,
           nextFetchAt: nextFetchAt(now, { intervalMinutes: source.intervalMinutes, errorCount, retryAfter }),
@@ -58,6 +68,7 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
         }),
       ]);
     } catch (recordError) {
+      if (isSupersededError(recordError)) return superseded(deps, source, started);
       deps.log({
         level: "error",
         msg: "could not record a refresh failure",
@@ -76,8 +87,22 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
       paused: errorCount >= PAUSE_AFTER_FAILURES,
     };
   }
-  deps.log({ level: outcome.status === "error" ? "warn" : "info", msg: "refresh", ...outcome });
+  // Logs are below the admin's view: URLs in them are redacted.
+  deps.log({
+    level: outcome.status === "error" ? "warn" : "info",
+    msg: "refresh",
+    ...outcome,
+    ...(outcome.error ? { error: redactText(outcome.error) } : {}),
+  });
   return outcome;
+}
+
+/** The source changed under the refresh (an admin PATCH, or DELETE and create again): what the
+ *  refresh found is dropped, and the source keeps what the admin set. Recorded in the log. */
+function superseded(deps: RefreshDeps, source: SourceWithState, started: number): RefreshOutcome {
+  const ms = deps.now() - started;
+  deps.log({ level: "info", msg: "refresh superseded: the source changed while it ran", source: source.slug, ms });
+  return { source: source.slug, status: "superseded", new: 0, updated: 0, unchanged: 0, ms };
 }
 
 /** What reading a source produced, before anything is written. */
@@ -309,7 +334,9 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
   const problem = problems.length ? `${problems.length} page(s) could not be read: ${problems.join("; ")}` : null;
   const status = g.kind === "unchanged" && !g.sameBytes ? "304" : "200";
   const done = deps.now();
+  // The guard first: the whole batch is dropped if the source changed since it was read.
   await deps.db.batch([
+    refreshGuardStatement(source.slug, source.generation),
     ...writes,
     ...g.pageWrites,
     recordSuccessStatement(source.slug, {
@@ -330,7 +357,8 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
       }),
     }),
   ]);
-  if (problem) deps.log({ level: "warn", msg: "refresh: pages not read", source: source.slug, problem });
+  if (problem)
+    deps.log({ level: "warn", msg: "refresh: pages not read", source: source.slug, problem: redactText(problem) });
   return { source: source.slug, status, ...counts, ms: done - started };
 }
 
@@ -350,6 +378,7 @@ export async function previewSource(deps: RefreshDeps, fields: SourceFields & { 
     intervalMinutes: fields.intervalMinutes,
     kind: fields.kind,
     rules: fields.rules,
+    generation: 0,
     state: {
       etag: null,
       lastModified: null,

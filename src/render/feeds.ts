@@ -18,6 +18,7 @@ import { Feed, type Item } from "feed";
 import type { Article, FeedDocument, Instant } from "../core/model";
 import { toRfc3339, toRfc822 } from "../core/time";
 import { articlePath } from "../core/urls";
+import { rssTitleText } from "../core/text";
 import { stripXmlInvalid } from "../ingest/normalize";
 import { type Fragment, ITEM_CACHE_BYTES, ItemCache } from "./item-cache";
 
@@ -238,7 +239,7 @@ export function renderRss(doc: FeedDocument): string {
     if (kept[i] !== undefined) return;
     const published = new OffsetDate(a.published);
     feed.addItem({
-      title: p.cdata(a.title),
+      title: p.cdata(rssTitleText(a.title)), // the same visible text as text or as HTML
       link: permalink(doc, a), // no id/guid given: feed writes <guid isPermaLink="true">
       date: published, // RSS has one date: feed writes pubDate from `published` over this one
       published,

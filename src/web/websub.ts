@@ -2,7 +2,14 @@
 // with the subscriber's callback after the response (src/websub/hub.ts).
 import { Hono } from "hono";
 import { AppError, BadRequestError } from "../core/errors";
-import { TooManySubscriptionsError, acceptTopic, parseHubRequest, verifyAndApply } from "../websub/hub";
+import {
+  TooManySubscriptionsError,
+  acceptCallback,
+  acceptTopic,
+  limitHubRequest,
+  parseHubRequest,
+  verifyAndApply,
+} from "../websub/hub";
 import { hubDeps, websubQueue } from "../websub/wiring";
 import type { AppEnv } from "./context";
 import { HUB_PATH } from "./feeds";
@@ -20,13 +27,18 @@ websub.post(HUB_PATH, async function hubRequest(c) {
       if (k.startsWith("hub.") && typeof v === "string") fields[k] = v;
     const { config, db } = c.var;
     const req = parseHubRequest(fields, config.websubMinLeaseSeconds);
+    acceptCallback(req, config.outbound);
+    await limitHubRequest(db, req, c.req.header("cf-connecting-ip") ?? "unknown", Date.now());
     const topic = await acceptTopic(db, config, req, Date.now());
     c.executionCtx.waitUntil(verifyAndApply(hubDeps(c.env), { ...req, topic }));
     return c.text(`Accepted: the hub will confirm this ${req.mode} request with a GET to hub.callback.`, 202);
   } catch (e) {
     // A program is asking: a plain-text reason with the status (W3C WebSub §5.1.2).
     if (e instanceof AppError && e.status !== 500) return c.text(e.message, e.status);
-    if (e instanceof TooManySubscriptionsError) return c.text(e.message, 429);
+    if (e instanceof TooManySubscriptionsError) {
+      if (e.retryAfterSeconds !== null) c.header("retry-after", String(e.retryAfterSeconds));
+      return c.text(e.message, 429);
+    }
     throw e;
   }
 });

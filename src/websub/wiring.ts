@@ -20,6 +20,7 @@ export function hubDeps(env: Env, fetcher: typeof fetch = fetch): HubDeps {
     log: (line) => console.log(JSON.stringify(line)),
     configFor: (origin) => parseConfig(env, origin),
     userAgent: parseConfig(env, "http://localhost").userAgent,
+    outbound: parseConfig(env, "http://localhost").outbound,
   };
 }
 

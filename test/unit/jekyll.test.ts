@@ -106,3 +106,13 @@ describe("parseJekyllPost body safety", () => {
     );
   });
 });
+
+describe("line endings", () => {
+  it("imports the real post saved with CRLF (or CR) exactly as with LF", () => {
+    const lf = parseOk(seed.name, seed.text.replace(/\r\n?/g, "\n"));
+    const crlf = parseOk(seed.name, seed.text.replace(/\r\n?/g, "\n").replace(/\n/g, "\r\n"));
+    const cr = parseOk(seed.name, seed.text.replace(/\r\n?/g, "\n").replace(/\n/g, "\r"));
+    expect(crlf).toEqual(lf);
+    expect(cr).toEqual(lf);
+  });
+});

@@ -1,0 +1,196 @@
+// The one outbound address policy: which URLs the worker may fetch (upstream feeds and every
+// redirect hop, web pages, robots.txt, WebSub callbacks). Decided from the URL alone, before any
+// connection (pure). The WHATWG URL parser has already turned every IPv4 spelling (decimal
+// 2130706433, octal 0177.0.0.1, hex 0x7f.1, short 127.1, a trailing dot) into dotted decimal and
+// every IPv6 literal into its compressed hex form; this file only classifies what it produced.
+//
+// Names are not resolved (Workers has no DNS API): a public name that resolves to a private
+// address is not caught here. Cloudflare's network does not route Workers' fetch into private
+// ranges; this policy is what stops a runtime that can (wrangler dev, a self-hosted workerd).
+
+export interface OutboundPolicy {
+  /** localhost and every loopback literal are allowed (local development, tests). */
+  readonly loopback: boolean;
+  /** Allowed private hosts ("10.0.0.5") or host:port pairs ("10.0.0.5:8080"), normalised. */
+  readonly hosts: ReadonlySet<string>;
+}
+
+/** Production: nothing private. */
+export const STRICT_POLICY: OutboundPolicy = { loopback: false, hosts: new Set() };
+
+export type OutboundVerdict =
+  | { readonly ok: true; readonly url: URL }
+  | { readonly ok: false; readonly reason: string };
+
+/** A hostname as the cap and the allowlist compare it: lower case (URL did that, and IDNA),
+ *  no trailing dot, no brackets; every loopback spelling (localhost, *.localhost, 127/8, ::1,
+ *  ::ffff:127.x) is the one name "localhost". */
+export function normalizeHostname(hostname: string): string {
+  const h = hostname.toLowerCase().replace(/\.+$/, "");
+  const bare = h.startsWith("[") ? h.slice(1, -1) : h;
+  const cls = classifyHost(bare);
+  return cls === "loopback" ? "localhost" : bare;
+}
+
+/** "host[:port]" of a URL for caps and rate limits: the normalised hostname, and the port only
+ *  when it is not the scheme's default (URL dropped that already). */
+export function hostKey(url: URL, withPort = false): string {
+  const host = normalizeHostname(url.hostname);
+  return withPort && url.port ? `${host}:${url.port}` : host;
+}
+
+type HostClass =
+  | "public"
+  | "loopback"
+  | "private"
+  | "link-local"
+  | "cgnat"
+  | "unique-local"
+  | "multicast"
+  | "unspecified"
+  | "metadata"
+  | "reserved"
+  | "internal-name";
+
+const CLASS_TEXT: Record<Exclude<HostClass, "public">, string> = {
+  loopback: "回环地址（本机）",
+  private: "私有网络地址（RFC 1918）",
+  "link-local": "链路本地地址",
+  cgnat: "运营商级 NAT 地址（100.64.0.0/10）",
+  "unique-local": "IPv6 唯一本地地址（fc00::/7）",
+  multicast: "组播地址",
+  unspecified: "未指定地址",
+  metadata: "云元数据服务地址",
+  reserved: "保留地址",
+  "internal-name": "内部主机名",
+};
+
+function parseIpv4(host: string): number[] | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  return parts.every((p) => p <= 255) ? parts : null;
+}
+
+function classifyIpv4([a, b, c, d]: number[]): HostClass {
+  if (a === 169 && b === 254 && c === 169 && d === 254) return "metadata";
+  if (a === 100 && b === 100 && c === 100 && d === 200) return "metadata"; // Alibaba Cloud
+  if (a === 0) return a === 0 && b === 0 && c === 0 && d === 0 ? "unspecified" : "reserved";
+  if (a === 127) return "loopback";
+  if (a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168)) return "private";
+  if (a === 169 && b === 254) return "link-local";
+  if (a === 100 && b! >= 64 && b! <= 127) return "cgnat";
+  if (a! >= 224 && a! <= 239) return "multicast";
+  if (a! >= 240) return "reserved"; // 240/4 and the broadcast address
+  if (a === 192 && b === 0 && (c === 0 || c === 2)) return "reserved"; // IETF protocol, TEST-NET-1
+  if (a === 198 && (b === 18 || b === 19)) return "reserved"; // benchmarking
+  if ((a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return "reserved";
+  return "public";
+}
+
+/** An IPv6 literal (no brackets) → eight 16-bit groups; null when it is not one. */
+function parseIpv6(host: string): number[] | null {
+  if (!host.includes(":")) return null;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(host);
+  if (v4) {
+    // A dotted tail (::ffff:127.0.0.1) is the last two groups.
+    const p = parseIpv4(v4[1]!);
+    const head = p ? parseIpv6(`${host.slice(0, -v4[1]!.length)}0:0`) : null;
+    if (!p || !head) return null;
+    head[6] = (p[0]! << 8) | p[1]!;
+    head[7] = (p[2]! << 8) | p[3]!;
+    return head;
+  }
+  const text = host;
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const side = (s: string) => (s === "" ? [] : s.split(":"));
+  const left = side(halves[0]!);
+  const right = halves.length === 2 ? side(halves[1]!) : [];
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const groups = [...left, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...right];
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return null;
+  return groups.map((g) => Number.parseInt(g, 16));
+}
+
+function classifyIpv6(g: number[]): HostClass {
+  const v4 = () => [g[6]! >> 8, g[6]! & 255, g[7]! >> 8, g[7]! & 255];
+  const zeroTo = (n: number) => g.slice(0, n).every((x) => x === 0);
+  if (g.every((x) => x === 0)) return "unspecified";
+  if (zeroTo(7) && g[7] === 1) return "loopback";
+  if (zeroTo(5) && g[5] === 0xffff) return classifyIpv4(v4()); // IPv4-mapped ::ffff:a.b.c.d
+  if (zeroTo(6)) return classifyIpv4(v4()); // IPv4-compatible ::a.b.c.d (deprecated)
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return classifyIpv4(v4()); // NAT64
+  if (g[0] === 0x2002) return classifyIpv4([g[1]! >> 8, g[1]! & 255, g[2]! >> 8, g[2]! & 255]); // 6to4
+  if (g[0] === 0xfd00 && g[1] === 0x0ec2) return "metadata"; // AWS IMDS over IPv6 (fd00:ec2::254)
+  if ((g[0]! & 0xfe00) === 0xfc00) return "unique-local";
+  if ((g[0]! & 0xffc0) === 0xfe80 || (g[0]! & 0xffc0) === 0xfec0) return "link-local";
+  if ((g[0]! & 0xff00) === 0xff00) return "multicast";
+  if (g[0] === 0x2001 && g[1] === 0x0db8) return "reserved"; // documentation
+  return "public";
+}
+
+// Names that only mean something inside a network: never a newspaper's server.
+const INTERNAL_NAME = /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa)$/;
+
+function classifyHost(host: string): HostClass {
+  if (host === "localhost" || host.endsWith(".localhost")) return "loopback";
+  const v4 = parseIpv4(host);
+  if (v4) return classifyIpv4(v4);
+  const v6 = parseIpv6(host);
+  if (v6) return classifyIpv6(v6);
+  if (host === "metadata.google.internal" || host === "metadata") return "metadata";
+  if (!host.includes(".") || INTERNAL_NAME.test(host)) return "internal-name";
+  return "public";
+}
+
+/** May the worker fetch `raw`? http(s) only, and no private destination unless allowlisted. */
+export function checkOutbound(raw: string, policy: OutboundPolicy = STRICT_POLICY): OutboundVerdict {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: "出站地址无效：不是绝对 URL" };
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return { ok: false, reason: `出站地址被拒绝：只允许 http 和 https，不允许 ${url.protocol}` };
+  const host = url.hostname.toLowerCase().replace(/\.+$/, "");
+  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
+  const cls = classifyHost(bare);
+  if (cls === "public") return { ok: true, url };
+  if (cls === "loopback" && policy.loopback) return { ok: true, url };
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  if (policy.hosts.has(bare) || policy.hosts.has(`${bare}:${port}`)) return { ok: true, url };
+  return {
+    ok: false,
+    reason: `出站地址被拒绝：${url.hostname} 是${CLASS_TEXT[cls]}，未连接（如确需访问，请在 ALLOW_PRIVATE_HOSTS 中允许）`,
+  };
+}
+
+/** ALLOW_PRIVATE_HOSTS: comma-separated entries, each "loopback", a host, or host:port. An entry
+ *  that is not one of these throws (config.ts turns it into a ConfigError). */
+export function parseOutboundAllowlist(raw: string | undefined): OutboundPolicy {
+  let loopback = false;
+  const hosts = new Set<string>();
+  for (const entry of (raw ?? "").split(",").map((e) => e.trim().toLowerCase())) {
+    if (!entry) continue;
+    if (entry === "loopback") {
+      loopback = true;
+      continue;
+    }
+    let url: URL;
+    try {
+      url = new URL(`http://${entry}`);
+    } catch {
+      throw new Error(`"${entry}" is not a host or host:port`);
+    }
+    if (url.pathname !== "/" || url.search || url.username || url.password)
+      throw new Error(`"${entry}" is not a host or host:port`);
+    const host = url.hostname.replace(/\.+$/, "").replace(/^\[|\]$/g, "");
+    // URL drops port 80 as http's default: a written ":80" still means that port.
+    const port = url.port || (/:80$/.test(entry) ? "80" : "");
+    hosts.add(port ? `${host}:${port}` : host);
+  }
+  return { loopback, hosts };
+}

@@ -1,0 +1,50 @@
+// URLs as the public may see them (pure): no userinfo, and the values of secret-looking query
+// (and fragment) parameters replaced. Used by every public view of a source (/status, the
+// health JSON), by the logs, and at ingest for the article URLs a source's address is the base
+// of. The admin API, behind the token, shows the real values.
+//
+// Done on the text rather than through URL's serializer, so what is not a secret stays byte for
+// byte as written (URLSearchParams would re-encode every other parameter).
+
+/** What a secret value is replaced by. */
+export const REDACTED = "***";
+
+// A parameter whose name says it carries a credential: api keys, tokens, signatures, passwords,
+// sessions (signed URLs too: X-Amz-Signature, X-Amz-Security-Token, Azure's sig). Names such as
+// id or code are left alone: too many article links use them.
+const SECRET_NAME =
+  /^(?:.*[-_.])?(?:key|apikey|api[-_]?key|token|auth|authorization|secret|sig|signature|password|passwd|pwd|pass|session|sessionid|jwt|credential|credentials|ticket)$|token|secret|passw|apikey|api_key|signature|credential/i;
+
+const decodeName = (name: string) => {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, " "));
+  } catch {
+    return name;
+  }
+};
+
+export const isSecretParam = (name: string): boolean => SECRET_NAME.test(decodeName(name));
+
+// userinfo: everything before the last "@" of the authority (which ends at / ? # or a space).
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i;
+const PARAM = /([?&#;])([^=&#;\s]*)=([^&#;\s]*)/g;
+
+/** One URL (absolute or not) with its userinfo removed and secret parameter values replaced. */
+export function redactUrl(url: string): string {
+  return url
+    .replace(USERINFO, "$1")
+    .replace(PARAM, (all, sep: string, name: string, value: string) =>
+      value && isSecretParam(name) ? `${sep}${name}=${REDACTED}` : all,
+    );
+}
+
+// A URL inside prose: a scheme, "://", then anything up to a space, a quote or a bracket.
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]+/gi;
+
+/** Free text (an error message, a log line) with every URL in it redacted. */
+export function redactText(text: string): string;
+export function redactText(text: string | null): string | null;
+export function redactText(text: string | null): string | null {
+  if (text === null || !text.includes("://")) return text;
+  return text.replace(URL_IN_TEXT, redactUrl);
+}
