@@ -1,12 +1,7 @@
-// The one outbound address policy: which URLs the worker may fetch (upstream feeds and every
-// redirect hop, web pages, robots.txt, WebSub callbacks). Decided from the URL alone, before any
-// connection (pure). The WHATWG URL parser has already turned every IPv4 spelling (decimal
-// 2130706433, octal 0177.0.0.1, hex 0x7f.1, short 127.1, a trailing dot) into dotted decimal and
-// every IPv6 literal into its compressed hex form; this file only classifies what it produced.
-//
-// Names are not resolved (Workers has no DNS API): a public name that resolves to a private
-// address is not caught here. Cloudflare's network does not route Workers' fetch into private
-// ranges; this policy is what stops a runtime that can (wrangler dev, a self-hosted workerd).
+// The one outbound address policy for every fetch (pure: decided from the URL, before any
+// connection). The WHATWG URL parser has already canonicalised every IPv4 spelling (2130706433,
+// 0177.0.0.1, 0x7f.1, 127.1) and IPv6 literal; this only classifies. Names are not resolved
+// (no DNS API in Workers): SECURITY.md.
 
 export interface OutboundPolicy {
   /** localhost and every loopback literal are allowed (local development, tests). */
@@ -53,14 +48,14 @@ type HostClass =
   | "internal-name";
 
 const CLASS_TEXT: Record<Exclude<HostClass, "public">, string> = {
-  loopback: "回环地址（本机）",
-  private: "私有网络地址（RFC 1918）",
+  loopback: "回环地址",
+  private: "私有网络地址",
   "link-local": "链路本地地址",
-  cgnat: "运营商级 NAT 地址（100.64.0.0/10）",
-  "unique-local": "IPv6 唯一本地地址（fc00::/7）",
+  cgnat: "运营商级 NAT 地址",
+  "unique-local": "唯一本地地址",
   multicast: "组播地址",
   unspecified: "未指定地址",
-  metadata: "云元数据服务地址",
+  metadata: "元数据服务地址",
   reserved: "保留地址",
   "internal-name": "内部主机名",
 };
@@ -82,27 +77,16 @@ function classifyIpv4([a, b, c, d]: number[]): HostClass {
   if (a === 100 && b! >= 64 && b! <= 127) return "cgnat";
   if (a! >= 224 && a! <= 239) return "multicast";
   if (a! >= 240) return "reserved"; // 240/4 and the broadcast address
-  if (a === 192 && b === 0 && (c === 0 || c === 2)) return "reserved"; // IETF protocol, TEST-NET-1
+  if (a === 192 && b === 0 && c === 0) return "reserved"; // IETF protocol assignments
   if (a === 198 && (b === 18 || b === 19)) return "reserved"; // benchmarking
-  if ((a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return "reserved";
   return "public";
 }
 
-/** An IPv6 literal (no brackets) → eight 16-bit groups; null when it is not one. */
+/** An IPv6 literal (no brackets) as URL serializes it (hex only: a dotted tail such as
+ *  ::ffff:127.0.0.1 is already ::ffff:7f00:1) → eight 16-bit groups; null when not one. */
 function parseIpv6(host: string): number[] | null {
   if (!host.includes(":")) return null;
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(host);
-  if (v4) {
-    // A dotted tail (::ffff:127.0.0.1) is the last two groups.
-    const p = parseIpv4(v4[1]!);
-    const head = p ? parseIpv6(`${host.slice(0, -v4[1]!.length)}0:0`) : null;
-    if (!p || !head) return null;
-    head[6] = (p[0]! << 8) | p[1]!;
-    head[7] = (p[2]! << 8) | p[3]!;
-    return head;
-  }
-  const text = host;
-  const halves = text.split("::");
+  const halves = host.split("::");
   if (halves.length > 2) return null;
   const side = (s: string) => (s === "" ? [] : s.split(":"));
   const left = side(halves[0]!);

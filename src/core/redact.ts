@@ -1,10 +1,5 @@
-// URLs as the public may see them (pure): no userinfo, and the values of secret-looking query
-// (and fragment) parameters replaced. Used by every public view of a source (/status, the
-// health JSON), by the logs, and at ingest for the article URLs a source's address is the base
-// of. The admin API, behind the token, shows the real values.
-//
-// Done on the text rather than through URL's serializer, so what is not a secret stays byte for
-// byte as written (URLSearchParams would re-encode every other parameter).
+// URLs as the public may see them (pure): no userinfo, secret-looking parameter values replaced.
+// On the text, not through URL's serializer, so the rest stays byte for byte as written.
 
 /** What a secret value is replaced by. */
 export const REDACTED = "***";

@@ -160,11 +160,8 @@ export class TooManySubscriptionsError extends Error {
   }
 }
 
-/** Hub requests (subscribe and unsubscribe) per client and per callback host in a window: each
- *  request makes the hub send a GET to the callback, so a flood must not become one at a target.
- *  Counted in D1 (db/rate-limits.ts), not Cloudflare's Rate Limiting binding: that one is
- *  per location and eventually consistent (a burst spread over locations passes), and has no
- *  local or test implementation to prove it with; a D1 upsert is exact and runs everywhere. */
+/** Hub requests per client and per callback host a window (each makes the hub send a GET).
+ *  Counted in D1, not by the Rate Limiting binding: SECURITY.md says why. */
 export const RATE_WINDOW_MS = 60_000;
 export const MAX_REQUESTS_PER_CLIENT = 30;
 export const MAX_REQUESTS_PER_CALLBACK_HOST = 10;
@@ -183,11 +180,9 @@ export async function limitHubRequest(db: SqlRunner, req: HubRequest, client: st
     now,
   );
   if (verdict.exceeded === null) return;
-  const per = verdict.exceeded.startsWith("websub-client:")
-    ? `this client may send ${MAX_REQUESTS_PER_CLIENT}`
-    : `callbacks at ${host} may be the subject of ${MAX_REQUESTS_PER_CALLBACK_HOST}`;
+  const who = verdict.exceeded.startsWith("websub-client:") ? "from this client" : `for callbacks at ${host}`;
   throw new TooManySubscriptionsError(
-    `too many hub requests: ${per} per ${RATE_WINDOW_MS / 1000} s; try again in ${verdict.retryAfterSeconds} s`,
+    `too many hub requests ${who}; try again in ${verdict.retryAfterSeconds} s`,
     verdict.retryAfterSeconds,
   );
 }
@@ -196,7 +191,7 @@ export async function limitHubRequest(db: SqlRunner, req: HubRequest, client: st
  *  before anything is sent. */
 export function acceptCallback(req: HubRequest, policy: OutboundPolicy): void {
   const verdict = checkOutbound(req.callback, policy);
-  if (!verdict.ok) throw new BadRequestError(`hub.callback 不可用：${verdict.reason}`);
+  if (!verdict.ok) throw new BadRequestError(`hub.callback: ${verdict.reason}`);
 }
 
 /** §5.3: ask the callback to confirm the request; true only for a 2xx echoing the challenge. */
