@@ -69,8 +69,7 @@ function parseIpv4(host: string): number[] | null {
 
 function classifyIpv4([a, b, c, d]: number[]): HostClass {
   if (a === 169 && b === 254 && c === 169 && d === 254) return "metadata";
-  if (a === 100 && b === 100 && c === 100 && d === 200) return "metadata"; // Alibaba Cloud
-  if (a === 0) return a === 0 && b === 0 && c === 0 && d === 0 ? "unspecified" : "reserved";
+  if (a === 0) return b === 0 && c === 0 && d === 0 ? "unspecified" : "reserved";
   if (a === 127) return "loopback";
   if (a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168)) return "private";
   if (a === 169 && b === 254) return "link-local";
@@ -124,7 +123,6 @@ function classifyHost(host: string): HostClass {
   if (v4) return classifyIpv4(v4);
   const v6 = parseIpv6(host);
   if (v6) return classifyIpv6(v6);
-  if (host === "metadata.google.internal" || host === "metadata") return "metadata";
   if (!host.includes(".") || INTERNAL_NAME.test(host)) return "internal-name";
   return "public";
 }

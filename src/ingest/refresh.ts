@@ -101,7 +101,7 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
  *  refresh found is dropped, and the source keeps what the admin set. Recorded in the log. */
 function superseded(deps: RefreshDeps, source: SourceWithState, started: number): RefreshOutcome {
   const ms = deps.now() - started;
-  deps.log({ level: "info", msg: "refresh superseded: the source changed while it ran", source: source.slug, ms });
+  deps.log({ level: "info", msg: "refresh superseded", source: source.slug, ms });
   return { source: source.slug, status: "superseded", new: 0, updated: 0, unchanged: 0, ms };
 }
 

@@ -127,14 +127,14 @@ function hostList(raw: Raw, field: string): string[] {
   const v = raw.hosts;
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || v.length > 20 || !v.every((h) => typeof h === "string" && h.length <= 253))
-    throw new RuleError(field, 'must be a list of at most 20 host names, e.g. ["news.example.com"]');
+    throw new RuleError(field, "must be a list of at most 20 host names");
   return v.map((h: string) => {
     try {
       const url = new URL(`http://${h.trim()}`);
       if (url.port || url.pathname !== "/" || url.search || url.username) throw new Error("not a host");
       return normalizeHostname(url.hostname);
     } catch {
-      throw new RuleError(field, `has "${h}", which is not a host name`);
+      throw new RuleError(field, `has "${h}": not a host name`);
     }
   });
 }

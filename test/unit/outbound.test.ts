@@ -45,6 +45,7 @@ describe("checkOutbound", () => {
     ["metadata by name", "http://metadata.google.internal/computeMetadata/v1/"],
     ["CGNAT", "http://100.64.0.1/"],
     ["CGNAT top", "http://100.127.255.254/"],
+    ["Alibaba Cloud metadata (in CGNAT)", "http://100.100.100.200/latest/meta-data/"],
     ["unique-local", "http://[fc00::1]/"],
     ["unique-local fd", "http://[fd12:3456::1]/"],
     ["IPv6 link-local", "http://[fe80::1]/"],
