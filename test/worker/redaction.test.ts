@@ -223,3 +223,42 @@ describe("redaction of URLs in everything public", () => {
     expect(logs.length).toBeGreaterThan(0);
   });
 });
+
+describe("links followed only to the source's own host or the hosts its rules name", () => {
+  it("full text: an item page on another host is not read unless rules.full_text.hosts names it", async () => {
+    ROUTES[`${SITE}/offhost.xml`] = () =>
+      new Response(
+        rss(
+          `<item><title>外站的文章</title><link>https://sister.example/p/1.html</link><guid>x1</guid><description>摘要</description></item>`,
+        ),
+        { headers: { "content-type": "application/rss+xml" } },
+      );
+    ROUTES["https://sister.example/robots.txt"] = () => new Response("", { status: 404 });
+    ROUTES["https://sister.example/p/1.html"] = () =>
+      new Response(html('<div class="content"><p>姊妹站的全文</p></div>'), {
+        headers: { "content-type": "text/html" },
+      });
+    const source = { name: "外站报", kind: "feed", feed_url: `${SITE}/offhost.xml` };
+    await admin("POST", "/api/v1/sources", {
+      slug: "offhost",
+      ...source,
+      rules: { full_text: { body: "div.content" } },
+    });
+    expect(await (await admin("POST", "/api/v1/sources/offhost/refresh")).json()).toMatchObject({ new: 1 });
+    expect(fetched.some((u) => u.startsWith("https://sister.example/"))).toBe(false);
+    const body = async () =>
+      (await env.DB.prepare("SELECT content_html FROM articles WHERE guid = 'x1'").first<{ content_html: string }>())!
+        .content_html;
+    expect(await body()).not.toContain("姊妹站的全文");
+
+    await admin("DELETE", "/api/v1/sources/offhost");
+    await admin("POST", "/api/v1/sources", {
+      slug: "offhost",
+      ...source,
+      rules: { full_text: { body: "div.content", hosts: ["Sister.Example."] } },
+    });
+    expect(await (await admin("POST", "/api/v1/sources/offhost/refresh")).json()).toMatchObject({ new: 1 });
+    expect(fetched).toContain("https://sister.example/p/1.html");
+    expect(await body()).toContain("姊妹站的全文");
+  });
+});
