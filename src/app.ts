@@ -6,6 +6,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { parseConfig, type Config } from "./config";
 import { AppError, ConfigError } from "./core/errors";
 import { STRICT_POLICY } from "./core/outbound";
+import { redactText } from "./core/redact";
 import { RuleError } from "./ingest/rules";
 import { d1Runner } from "./db/sql";
 import { getNav } from "./db/sources";
@@ -120,7 +121,9 @@ export function createApp() {
       if (err instanceof RuleError)
         return problem(c, 400, `invalid request body: ${err.message}`, [{ field: err.field, reason: err.reason }]);
       if (err instanceof AppError && err.status !== 500) return problem(c, err.status, err.message);
-      console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err) }));
+      console.error(
+        JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: redactText(String(err)) }),
+      );
       return problem(c, 500, "internal error");
     }
     if (err instanceof ConfigError) {
@@ -137,8 +140,8 @@ export function createApp() {
         level: "error",
         msg: "unhandled",
         path: c.req.path,
-        error: String(err),
-        stack: (err as Error).stack,
+        error: redactText(String(err)),
+        stack: redactText((err as Error).stack ?? null),
       }),
     );
     return renderError(c, 500, "服务器暂时无法处理请求，请稍后再试。");
