@@ -2,7 +2,7 @@
 // against an in-memory upstream and the local D1, so the cost of one source refresh can be
 // measured from outside workerd (inside it, timers only advance on I/O). The `cpu-*` cases run
 // the same pipeline, or one stage of it, without any D1 call; the `d1-*` cases D1 calls alone.
-import { contentHash, planUpsert, readKnownHashes } from "../src/db/articles";
+import { contentHash, planUpsert, readKnownHashes } from "../src/db/article-writes";
 import { createSourceStatement, getSourceWithState } from "../src/db/sources";
 import { type SqlRunner, type Stmt, d1Runner, sql } from "../src/db/sql";
 import type { ArticleInput, SourceWithState } from "../src/core/model";
@@ -10,7 +10,9 @@ import { decodeFeedBytes } from "../src/ingest/decode";
 import { DEFAULT_LIMITS, fetchUpstream } from "../src/ingest/fetch-upstream";
 import { itemIdentity, normalizeItem } from "../src/ingest/normalize";
 import { type ParsedFeed, parseFeedText } from "../src/ingest/parse";
-import { type RefreshDeps, type RefreshOutcome, hashBody, hashItem, refreshSource } from "../src/ingest/refresh";
+import type { RefreshDeps } from "../src/ingest/gather";
+import { hashBody, hashItem } from "../src/ingest/pipeline-hash";
+import { type RefreshOutcome, refreshSource } from "../src/ingest/refresh";
 import { sanitizeHtml } from "../src/ingest/sanitize";
 import { BODY_BYTES, ITEMS, SOURCES, feedWithOneNew, generateFeed } from "./ingest-data";
 

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import type { ArticleInput, SourceRef } from "../src/core/model";
 import { articleId } from "../src/core/ids";
-import { contentHash, upsertArticleStatements } from "../src/db/articles";
+import { contentHash, upsertArticleStatements } from "../src/db/article-writes";
 import { ensureSourceStatement } from "../src/db/sources";
 import { inlineParams } from "../scripts/wrangler-runner";
 import { SOURCE_COUNT, generateArticle, sourceOf } from "./search-data";

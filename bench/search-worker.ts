@@ -4,7 +4,8 @@
 // the app's real read path (listArticles over d1Runner), so its cost can be timed from outside
 // workerd (inside it, timers only advance on I/O). The other ops check results and read sizes;
 // they are never timed.
-import { contentHash, listArticles, listStatement, upsertArticleStatements } from "../src/db/articles";
+import { contentHash, upsertArticleStatements } from "../src/db/article-writes";
+import { listArticles, listStatement } from "../src/db/articles";
 import { ensureSourceStatement } from "../src/db/sources";
 import { type Stmt, d1Runner, sql } from "../src/db/sql";
 import { articleId } from "../src/core/ids";

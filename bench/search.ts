@@ -27,6 +27,7 @@ const BUILT_FROM = [
   "src/core/search-tokens.ts",
   "src/db/search.ts",
   "src/db/articles.ts",
+  "src/db/article-writes.ts",
   "src/db/sources.ts",
 ];
 

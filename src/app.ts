@@ -3,8 +3,8 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import { parseConfig, type Config } from "./config";
-import { AppError, ConfigError } from "./core/errors";
+import { type Config, configFor } from "./config";
+import { AppError, ConfigError, TooManyRequestsError } from "./core/errors";
 import { STRICT_POLICY } from "./core/outbound";
 import { redactText } from "./core/redact";
 import { RuleError } from "./ingest/rules";
@@ -20,6 +20,7 @@ import { feeds } from "./web/feeds";
 import { problem } from "./web/problem";
 import { pages } from "./web/pages";
 import { websub } from "./web/websub";
+import { HUB_PATH } from "./core/urls";
 
 // Strict CSP: no script at all (pages need none), styles only from our own stylesheet, images
 // from us or any https origin (article bodies embed the papers' own pictures). connect-src 'self'
@@ -59,6 +60,7 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     hostMinDelayMs: 500,
     userAgent: "edge-news/1.0",
     outbound: STRICT_POLICY,
+    hubUrl: null,
   };
   return c.html(ErrorPage({ config, nav, status, message, path: new URL(c.req.url).pathname }), status);
 }
@@ -76,14 +78,6 @@ const feedHeaders = secureHeaders({
   ...SECURE_HEADERS,
   contentSecurityPolicy: { ...CONTENT_SECURITY_POLICY, scriptSrc: ["'self'"] },
 });
-
-// Vars do not change within an isolate: validate them once per env object and origin.
-let lastConfig: { env: object; origin: string; config: Config } | undefined;
-function configFor(env: Env, origin: string): Config {
-  if (lastConfig?.env !== env || lastConfig.origin !== origin)
-    lastConfig = { env, origin, config: parseConfig(env, origin) };
-  return lastConfig.config;
-}
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -112,6 +106,8 @@ export function createApp() {
       : renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"),
   );
   app.onError(function handleError(err, c) {
+    if (err instanceof TooManyRequestsError && err.retryAfterSeconds !== null)
+      c.header("retry-after", String(err.retryAfterSeconds));
     if (c.req.path.startsWith("/api/") && !(err instanceof ConfigError)) {
       if (err instanceof HTTPException) {
         const status = err.status === 401 || err.status === 404 || err.status === 409 ? err.status : 400;
@@ -120,7 +116,7 @@ export function createApp() {
       }
       if (err instanceof RuleError)
         return problem(c, 400, `invalid request body: ${err.message}`, [{ field: err.field, reason: err.reason }]);
-      if (err instanceof AppError && err.status !== 500) return problem(c, err.status, err.message);
+      if (err instanceof AppError && err.status !== 500) return problem(c, err.status, err.message, err.errors);
       console.error(
         JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: redactText(String(err)) }),
       );
@@ -131,8 +127,9 @@ export function createApp() {
       return c.text(`配置错误 (configuration error): ${err.message}`, 500);
     }
     if (err instanceof AppError && err.status !== 500) {
-      // Feeds are read by programs: a plain-text reason, not an HTML page.
-      if (/\.(xml|json|txt)$/.test(c.req.path)) return c.text(err.message, err.status);
+      // Feeds and the WebSub hub are used by programs: a plain-text reason with the status (W3C
+      // WebSub §5.1.2), not an HTML page.
+      if (/\.(xml|json|txt)$/.test(c.req.path) || c.req.path === HUB_PATH) return c.text(err.message, err.status);
       return renderError(c, err.status as 400 | 404, err.message);
     }
     console.error(

@@ -1,7 +1,11 @@
-// Wrangler vars → a validated Config, once per isolate (pure).
+// Wrangler vars → a validated Config (parseConfig is pure).
+//
+// Module state: the Config of the last env object and origin (one entry: vars do not change
+// within an isolate), forgotten by resetConfigCache() (src/state.ts).
 import { ConfigError } from "./core/errors";
 import { type OutboundPolicy, parseOutboundAllowlist } from "./core/outbound";
 import { isTimeZone } from "./core/time";
+import { HUB_PATH } from "./core/urls";
 
 export interface Config {
   readonly siteTitle: string;
@@ -28,6 +32,9 @@ export interface Config {
   readonly userAgent: string;
   /** Private hosts the worker may fetch (ALLOW_PRIVATE_HOSTS): local development and tests only. */
   readonly outbound: OutboundPolicy;
+  /** The WebSub hub that live feeds advertise; null when this deployment runs none (no
+   *  WEBSUB_QUEUE binding). */
+  readonly hubUrl: string | null;
 }
 
 export const DEFAULTS = {
@@ -89,18 +96,9 @@ function contactUrl(raw: string | undefined, publicBase: string | null): string 
 
 const userAgentFor = (contact: string | null) => (contact ? `edge-news/1.0 (+${contact})` : "edge-news/1.0");
 
-function outboundPolicy(raw: string | undefined): OutboundPolicy {
-  try {
-    return parseOutboundAllowlist(raw);
-  } catch (e) {
-    throw new ConfigError(
-      `ALLOW_PRIVATE_HOSTS must be comma-separated "loopback", host or host:port entries: ${(e as Error).message}`,
-    );
-  }
-}
-
-/** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. */
-export function parseConfig(vars: Vars, requestOrigin: string): Config {
+/** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. A WEBSUB_QUEUE
+ *  binding among them means this deployment runs the hub. */
+export function parseConfig(vars: Vars & { readonly WEBSUB_QUEUE?: unknown }, requestOrigin: string): Config {
   const baseUrl = (vars.BASE_URL?.trim() || requestOrigin).replace(/\/+$/, "");
   if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(baseUrl)) {
     throw new ConfigError(`BASE_URL must be an absolute http(s) URL, got ${JSON.stringify(vars.BASE_URL)}`);
@@ -123,6 +121,21 @@ export function parseConfig(vars: Vars, requestOrigin: string): Config {
     hostConcurrency: intVar(vars, "HOST_CONCURRENCY", DEFAULTS.HOST_CONCURRENCY, 1, 6),
     hostMinDelayMs: intVar(vars, "HOST_MIN_DELAY_MS", DEFAULTS.HOST_MIN_DELAY_MS, 0, 60_000),
     userAgent: userAgentFor(contactUrl(vars.CONTACT_URL, vars.BASE_URL?.trim() ? baseUrl : null)),
-    outbound: outboundPolicy(vars.ALLOW_PRIVATE_HOSTS),
+    outbound: parseOutboundAllowlist(vars.ALLOW_PRIVATE_HOSTS),
+    hubUrl: vars.WEBSUB_QUEUE ? `${baseUrl}${HUB_PATH}` : null,
   };
+}
+
+// Vars do not change within an isolate: validate them once per env object and origin.
+let lastConfig: { env: object; origin: string; config: Config } | undefined;
+
+/** parseConfig, remembered for the last env object and origin (every request asks). */
+export function configFor(env: Env, origin: string): Config {
+  if (lastConfig?.env !== env || lastConfig.origin !== origin)
+    lastConfig = { env, origin, config: parseConfig(env, origin) };
+  return lastConfig.config;
+}
+
+export function resetConfigCache(): void {
+  lastConfig = undefined;
 }

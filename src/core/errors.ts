@@ -1,10 +1,21 @@
-// Errors with a code and an HTTP status; mapped to responses in one place (app.ts onError).
+// Errors with a code and an HTTP status. Handlers throw them; app.ts onError is the one place
+// they become responses (an HTML page, a plain-text reason for feeds and the hub, or RFC 9457
+// problem details for the JSON API).
+
+/** One bad field of a request, named in the problem details' `errors`. */
+export interface FieldError {
+  readonly field: string;
+  readonly reason: string;
+}
+
+export type ErrorStatus = 400 | 401 | 404 | 409 | 429 | 500;
 
 export class AppError extends Error {
   constructor(
     readonly code: string,
-    readonly status: 400 | 401 | 404 | 409 | 500,
+    readonly status: ErrorStatus,
     message: string,
+    readonly errors?: readonly FieldError[],
   ) {
     super(message);
     this.name = "AppError";
@@ -18,8 +29,24 @@ export class NotFoundError extends AppError {
 }
 
 export class BadRequestError extends AppError {
+  constructor(message: string, errors?: readonly FieldError[]) {
+    super("bad_request", 400, message, errors);
+  }
+}
+
+export class ConflictError extends AppError {
   constructor(message: string) {
-    super("bad_request", 400, message);
+    super("conflict", 409, message);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(
+    message: string,
+    /** Seconds to wait, sent as Retry-After by onError; null when no wait would help (a cap). */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super("too_many_requests", 429, message);
   }
 }
 

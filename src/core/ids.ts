@@ -13,6 +13,12 @@ export async function sha256Hex(text: string): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
+/** A strong validator (HTTP ETag, WebSub topic version) from the parts that determine a
+ *  representation's bytes. */
+export async function strongEtag(parts: readonly unknown[]): Promise<string> {
+  return `"${(await sha256Hex(JSON.stringify(parts))).slice(0, 32)}"`;
+}
+
 /** The public id of an article: a function of its source and upstream identity only, so the
  *  permalink never changes when the item is edited upstream. */
 export async function articleId(sourceSlug: string, guid: string): Promise<string> {

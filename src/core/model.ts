@@ -118,7 +118,7 @@ export interface Cursor {
   readonly id: string;
 }
 
-export interface Page<T> {
+export interface Paged<T> {
   readonly items: readonly T[];
   readonly next: Cursor | null;
 }
@@ -154,4 +154,35 @@ export interface FeedDocument {
   readonly updated: Instant;
   /** Articles with bodies, newest first. */
   readonly items: readonly Article[];
+}
+
+// --- read models: what pages, sitemaps and the directory are given (db/ reads them) ----------
+
+/** The older or newer article beside one, in the same source. */
+export interface Neighbour {
+  readonly id: string;
+  readonly title: string;
+  readonly pathDate: string;
+}
+
+/** One article as a sitemap lists it. */
+export interface SitemapEntry {
+  readonly id: string;
+  readonly pathDate: string;
+  readonly sourceSlug: string;
+  readonly sourceName: string;
+  readonly title: string;
+  readonly published: number;
+  readonly publishedOffset: number;
+  readonly updated: number;
+}
+
+/** One source in the directory of all sources. */
+export interface DirectoryEntry extends NavSource {
+  readonly id: number;
+  readonly label: string;
+  readonly timezone: string;
+  readonly articleCount: number;
+  /** Newest update of any of its articles (ms), or null when it has none. */
+  readonly lastUpdated: number | null;
 }

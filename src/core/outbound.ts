@@ -2,6 +2,8 @@
 // connection). The WHATWG URL parser has already canonicalised every IPv4 spelling (2130706433,
 // 0177.0.0.1, 0x7f.1, 127.1) and IPv6 literal; this only classifies. Names are not resolved
 // (no DNS API in Workers): SECURITY.md.
+import { ConfigError } from "./errors";
+import { parseHttpUrl } from "./urls";
 
 export interface OutboundPolicy {
   /** localhost and every loopback literal are allowed (local development, tests). */
@@ -17,21 +19,19 @@ export type OutboundVerdict =
   | { readonly ok: true; readonly url: URL }
   | { readonly ok: false; readonly reason: string };
 
+/** Lower case, no trailing dot, an IPv6 literal without its brackets. */
+function bareHostname(hostname: string): string {
+  const h = hostname.toLowerCase().replace(/\.+$/, "");
+  return h.startsWith("[") ? h.slice(1, -1) : h;
+}
+
 /** A hostname as the cap and the allowlist compare it: lower case (URL did that, and IDNA),
  *  no trailing dot, no brackets; every loopback spelling (localhost, *.localhost, 127/8, ::1,
  *  ::ffff:127.x) is the one name "localhost". */
 export function normalizeHostname(hostname: string): string {
-  const h = hostname.toLowerCase().replace(/\.+$/, "");
-  const bare = h.startsWith("[") ? h.slice(1, -1) : h;
+  const bare = bareHostname(hostname);
   const cls = classifyHost(bare);
   return cls === "loopback" ? "localhost" : bare;
-}
-
-/** "host[:port]" of a URL for caps and rate limits: the normalised hostname, and the port only
- *  when it is not the scheme's default (URL dropped that already). */
-export function hostKey(url: URL, withPort = false): string {
-  const host = normalizeHostname(url.hostname);
-  return withPort && url.port ? `${host}:${url.port}` : host;
 }
 
 type HostClass =
@@ -51,7 +51,7 @@ const CLASS_TEXT: Record<Exclude<HostClass, "public">, string> = {
   loopback: "回环地址",
   private: "私有网络地址",
   "link-local": "链路本地地址",
-  cgnat: "运营商级 NAT 地址",
+  cgnat: "CGNAT 地址",
   "unique-local": "唯一本地地址",
   multicast: "组播地址",
   unspecified: "未指定地址",
@@ -60,12 +60,9 @@ const CLASS_TEXT: Record<Exclude<HostClass, "public">, string> = {
   "internal-name": "内部主机名",
 };
 
-function parseIpv4(host: string): number[] | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (!m) return null;
-  const parts = m.slice(1).map(Number);
-  return parts.every((p) => p <= 255) ? parts : null;
-}
+// Hosts here come from URL's parser, which writes every IPv4 address as four decimal parts ≤ 255.
+const parseIpv4 = (host: string): number[] | null =>
+  /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host.split(".").map(Number) : null;
 
 function classifyIpv4([a, b, c, d]: number[]): HostClass {
   if (a === 169 && b === 254 && c === 169 && d === 254) return "metadata";
@@ -129,16 +126,9 @@ function classifyHost(host: string): HostClass {
 
 /** May the worker fetch `raw`? http(s) only, and no private destination unless allowlisted. */
 export function checkOutbound(raw: string, policy: OutboundPolicy = STRICT_POLICY): OutboundVerdict {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { ok: false, reason: "出站地址无效：不是绝对 URL" };
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    return { ok: false, reason: `出站地址被拒绝：只允许 http 和 https，不允许 ${url.protocol}` };
-  const host = url.hostname.toLowerCase().replace(/\.+$/, "");
-  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
+  const url = parseHttpUrl(raw);
+  if (!url) return { ok: false, reason: "出站地址被拒绝：只允许绝对的 http 或 https 地址" };
+  const bare = bareHostname(url.hostname);
   const cls = classifyHost(bare);
   if (cls === "public") return { ok: true, url };
   if (cls === "loopback" && policy.loopback) return { ok: true, url };
@@ -146,12 +136,19 @@ export function checkOutbound(raw: string, policy: OutboundPolicy = STRICT_POLIC
   if (policy.hosts.has(bare) || policy.hosts.has(`${bare}:${port}`)) return { ok: true, url };
   return {
     ok: false,
-    reason: `出站地址被拒绝：${url.hostname} 是${CLASS_TEXT[cls]}，未连接（如确需访问，请在 ALLOW_PRIVATE_HOSTS 中允许）`,
+    reason: `出站地址被拒绝：${url.hostname} 是${CLASS_TEXT[cls]}，未连接（ALLOW_PRIVATE_HOSTS 可放行）`,
   };
 }
 
+/** "host" or "host:port" as written in configuration or rules → its URL; null when it is more
+ *  (a path, a query, userinfo) or not a host at all. */
+export function parseHostEntry(entry: string): URL | null {
+  const url = parseHttpUrl(`http://${entry.trim()}`);
+  return url && url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password ? url : null;
+}
+
 /** ALLOW_PRIVATE_HOSTS: comma-separated entries, each "loopback", a host, or host:port. An entry
- *  that is not one of these throws (config.ts turns it into a ConfigError). */
+ *  that is not one of these is a ConfigError naming it. */
 export function parseOutboundAllowlist(raw: string | undefined): OutboundPolicy {
   let loopback = false;
   const hosts = new Set<string>();
@@ -161,15 +158,9 @@ export function parseOutboundAllowlist(raw: string | undefined): OutboundPolicy 
       loopback = true;
       continue;
     }
-    let url: URL;
-    try {
-      url = new URL(`http://${entry}`);
-    } catch {
-      throw new Error(`"${entry}" is not a host or host:port`);
-    }
-    if (url.pathname !== "/" || url.search || url.username || url.password)
-      throw new Error(`"${entry}" is not a host or host:port`);
-    const host = url.hostname.replace(/\.+$/, "").replace(/^\[|\]$/g, "");
+    const url = parseHostEntry(entry);
+    if (!url) throw new ConfigError(`ALLOW_PRIVATE_HOSTS: "${entry}" is not "loopback", a host or host:port`);
+    const host = bareHostname(url.hostname);
     // URL drops port 80 as http's default: a written ":80" still means that port.
     const port = url.port || (/:80$/.test(entry) ? "80" : "");
     hosts.add(port ? `${host}:${port}` : host);

@@ -7,8 +7,10 @@ export const REDACTED = "***";
 // A parameter whose name says it carries a credential: api keys, tokens, signatures, passwords,
 // sessions (signed URLs too: X-Amz-Signature, X-Amz-Security-Token, Azure's sig). Names such as
 // id or code are left alone: too many article links use them.
+// Anywhere in the name: token, secret, passw…, api key, signature, credential; as the whole name
+// or its last part (after - _ .): key, auth, authorization, sig, pwd, pass, session(id), jwt, ticket.
 const SECRET_NAME =
-  /^(?:.*[-_.])?(?:key|apikey|api[-_]?key|token|auth|authorization|secret|sig|signature|password|passwd|pwd|pass|session|sessionid|jwt|credential|credentials|ticket)$|token|secret|passw|apikey|api_key|signature|credential/i;
+  /token|secret|passw|api[-_]?key|signature|credential|^(?:.*[-_.])?(?:key|auth|authorization|sig|pwd|pass|session|sessionid|jwt|ticket)$/i;
 
 const decodeName = (name: string) => {
   try {

@@ -3,6 +3,9 @@
 // with the final unigram so that a single-character query finds every occurrence by prefix);
 // other letters and digits become lowercase words. Queries are built from the same tokens and
 // always quoted, so FTS5 syntax in user input ("*", NEAR, parentheses, quotes) is only text.
+//
+// Module state: a class per BMP code point (64 KiB) and one reused token buffer (at most
+// 4 × MAX_INDEXED_CHARS code units): pure memo tables, never stale, never reset (src/state.ts).
 
 const HAN = /\p{Script=Han}/u;
 const RUNS = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
@@ -93,6 +96,13 @@ export interface SearchQuery {
 }
 
 export const MAX_QUERY_CHARS = 100;
+
+/** The one rule for a visitor's search words (pages, feeds, the API): at most MAX_QUERY_CHARS
+ *  characters, with something searchable. The query, or what is wrong with it. */
+export function checkSearchQuery(q: string): SearchQuery | "too-long" | "no-words" {
+  if (q.length > MAX_QUERY_CHARS) return "too-long";
+  return buildSearchQuery(q) ?? "no-words";
+}
 const MAX_TERMS = 8;
 
 /** The FTS5 query for free text: every whitespace-separated word must occur; null when the

@@ -1,19 +1,27 @@
 // What each HTML page reads, as one batch: the page's own rows and the header's sources travel
 // in a single round trip to D1 (a round trip costs more than the rows it carries).
-import type { Article, ArticleBrief, NavSource, Page, SiteNav, Source } from "../core/model";
+import type {
+  Article,
+  ArticleBrief,
+  DirectoryEntry,
+  NavSource,
+  Neighbour,
+  Paged,
+  SiteNav,
+  Source,
+} from "../core/model";
 import {
   BRIEF_COLUMNS,
   type ListOptions,
   type ListScope,
-  type Neighbour,
   articleStatement,
   listStatement,
   neighbourStatements,
-  tagExistsStatement,
-  toPage,
+  toPaged,
 } from "./articles";
+import { tagExistsStatement } from "./tags";
 import { type ArticleBriefRow, type ArticleRow, type SourceRow, toArticle, toArticleBrief, toSource } from "./rows";
-import { type DirectoryEntry, directoryStatement, navStatement, sourceBySlugStatement, toNav } from "./sources";
+import { directoryStatement, navStatement, sourceBySlugStatement, toNav } from "./sources";
 import type { SqlRunner, Stmt } from "./sql";
 
 type Rows = readonly unknown[];
@@ -27,7 +35,7 @@ export interface ListingPageData<T> {
   readonly source: Source | null;
   /** False when the page's source or tag does not exist. */
   readonly exists: boolean;
-  readonly page: Page<T>;
+  readonly page: Paged<T>;
 }
 
 /** A home, category or tag page: the header's sources, the page's source or tag, and its
@@ -70,7 +78,7 @@ async function readListing<R extends ArticleBriefRow & { search_rowid?: number |
     nav: toNav(nav as NavSource[]),
     source,
     exists: subjectRows === undefined || subjectRows.length > 0,
-    page: toPage(rows, limit, scope, map),
+    page: toPaged(rows, limit, scope, map),
   };
 }
 

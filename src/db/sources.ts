@@ -47,15 +47,6 @@ export async function getNav(db: SqlRunner): Promise<SiteNav> {
   return toNav(await db.all<NavSource>(navStatement()));
 }
 
-export interface DirectoryEntry extends NavSource {
-  readonly id: number;
-  readonly label: string;
-  readonly timezone: string;
-  readonly articleCount: number;
-  /** Newest update of any of its articles (ms), or null when it has none. */
-  readonly lastUpdated: number | null;
-}
-
 /** A page of the directory of all sources, in the header's order, after source id `after`. */
 export function directoryStatement(after: number, limit: number): Stmt {
   return sql(

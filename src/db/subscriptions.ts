@@ -1,6 +1,6 @@
 // Every SQL statement about WebSub: verified subscriptions, and the version of each topic last
 // announced to its subscribers.
-import { hostKey } from "../core/outbound";
+import { normalizeHostname } from "../core/outbound";
 import { purgeRateLimitsStatement } from "./rate-limits";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
@@ -40,7 +40,7 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
 
 /** The host a callback counts against for the per-host cap: normalised (case, IDNA, trailing
  *  dot), without the port, every loopback spelling one host (core/outbound.ts). */
-export const callbackHost = (callback: string) => hostKey(new URL(callback));
+export const callbackHost = (callback: string) => normalizeHostname(new URL(callback).hostname);
 
 /** A verified subscription, new or renewed: a renewal takes the new lease and secret and starts
  *  with a clean failure count (W3C WebSub §5.1: the subscriber asked again, and proved it). A

@@ -8,7 +8,8 @@ import { claimDueSources, getSourceWithState } from "../db/sources";
 import { forEachLimited, sendInBatches } from "../core/concurrency";
 import { DEFAULT_LIMITS } from "./fetch-upstream";
 import { politeFetch } from "./manners";
-import { type RefreshDeps, type RefreshOutcome, refreshAll, refreshSource } from "./refresh";
+import type { RefreshDeps } from "./gather";
+import { type RefreshOutcome, refreshAll, refreshSource } from "./refresh";
 
 /** What the cron puts on the refresh queue: one message a source. */
 export interface RefreshMessage {

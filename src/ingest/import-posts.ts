@@ -1,7 +1,7 @@
 // Jekyll posts → D1: parse every file, read what is stored in one round trip, then per source
 // atomic batches of inserts and updates. Unchanged posts write nothing.
 import type { SqlRunner } from "../db/sql";
-import { planUpsert, readKnownHashes } from "../db/articles";
+import { planUpsert, readKnownHashes } from "../db/article-writes";
 import { ensureSourceStatement } from "../db/sources";
 import { type JekyllPost, parseJekyllPost } from "./jekyll";
 

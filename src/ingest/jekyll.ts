@@ -4,7 +4,7 @@
 import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 import type { ArticleInput } from "../core/model";
-import { parseIsoLikeDate } from "./dates";
+import { parseIsoLikeDate } from "../core/time";
 import { plainLabel } from "../core/text";
 import { htmlToText, stripXmlInvalid, summarize } from "./normalize";
 import { sanitizeHtml, safeUrl } from "./sanitize";

@@ -1,8 +1,13 @@
 // Manners toward the papers' servers: at most N requests in flight per host and a minimum gap
 // between their starts, and robots.txt honoured for pages (not for feeds, which are published
 // to be polled). Both are per isolate: separate queue consumers do not coordinate.
+//
+// Module state: robots.txt per origin (an LruCache of at most ROBOTS_MAX_ORIGINS, each kept an
+// hour, or ten minutes when unreachable), forgotten by resetManners() (src/state.ts). Host slots
+// live in each politeFetch, one per invocation, never in the module.
 import robotsParser from "robots-parser";
 import { fetchUpstream, type FetchLimits } from "./fetch-upstream";
+import { LruCache } from "../core/lru";
 
 export interface Politeness {
   readonly perHostConcurrency: number;
@@ -54,7 +59,11 @@ const ROBOTS_TTL_MS = 3_600_000;
 /** An unreachable robots.txt is asked again soon: it says "not now", not "never". */
 const ROBOTS_UNREACHABLE_TTL_MS = 600_000;
 const ROBOTS_MAX_BYTES = 512 * 1024; // Google reads the first 500 KiB
-const robotsCache = new Map<string, { robots: ReturnType<typeof robotsParser> | null; until: number }>();
+const ROBOTS_MAX_ORIGINS = 1000;
+const robotsCache = new LruCache<{ robots: ReturnType<typeof robotsParser> | null; until: number }>(
+  ROBOTS_MAX_ORIGINS,
+  () => 1,
+);
 
 export type RobotsVerdict = "allowed" | "disallowed" | "unreachable";
 

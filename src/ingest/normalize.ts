@@ -2,11 +2,13 @@
 import type { ArticleInput } from "../core/model";
 import { sha256Hex } from "../core/ids";
 import { redactUrl } from "../core/redact";
-import { zoneOffset } from "../core/time";
+import { instantIn } from "../core/time";
 import { parseFeedDate } from "./dates";
 import type { ParsedItem } from "./parse";
 import { sanitizeHtml } from "./sanitize";
 import { htmlToText, plainLabel, sanitizedHtmlToText, stripXmlInvalid, summarize } from "../core/text";
+import { parseHttpUrl } from "../core/urls";
+import { escapeText } from "../core/escape";
 
 export { htmlToText, stripXmlInvalid, summarize };
 
@@ -26,15 +28,8 @@ const MAX_TAGS = 10;
 const MAX_TAG_LENGTH = 40;
 const MAX_TITLE_LENGTH = 500;
 
-function absoluteHttpUrl(raw: string | null, base: string): string | null {
-  if (!raw) return null;
-  try {
-    const url = new URL(raw.trim(), base);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-  } catch {
-    return null;
-  }
-}
+const absoluteHttpUrl = (raw: string | null, base: string): string | null =>
+  raw ? (parseHttpUrl(raw.trim(), base)?.href ?? null) : null;
 
 /** The title from the item's own title; empty when it has none (normalizeItem then takes one
  *  from the body, which needs sanitizing). */
@@ -57,8 +52,6 @@ export async function itemIdentity(item: ParsedItem, base: string): Promise<stri
   const title = titleOf(item);
   return title ? identityOf(item, null, () => title) : null;
 }
-
-const escapeText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** One parsed item → the normalized article; null when it has nothing a reader could read. */
 export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Promise<ArticleInput | null> {
@@ -90,7 +83,7 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
   const updated = parseFeedDate(item.updated, source.timezone);
   const published = parseFeedDate(item.published, source.timezone) ?? updated;
   // An undated item is published when first seen: only it needs the zone's offset now.
-  const publishedOrSeen = published ?? { ms: ctx.now, offset: zoneOffset(source.timezone, ctx.now) ?? 0 };
+  const publishedOrSeen = published ?? instantIn(source.timezone, ctx.now);
 
   const guid = await identityOf(item, fetchedLink, () => title);
 

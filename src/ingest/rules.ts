@@ -2,7 +2,7 @@
 // mapping for JSON APIs, a body selector for summary-only feeds. Parsed and checked here (pure,
 // apart from asking HTMLRewriter whether it accepts a selector).
 import { AppError } from "../core/errors";
-import { normalizeHostname } from "../core/outbound";
+import { normalizeHostname, parseHostEntry } from "../core/outbound";
 
 export type SourceKind = "feed" | "html" | "json";
 
@@ -129,13 +129,9 @@ function hostList(raw: Raw, field: string): string[] {
   if (!Array.isArray(v) || v.length > 20 || !v.every((h) => typeof h === "string" && h.length <= 253))
     throw new RuleError(field, "must be a list of at most 20 host names");
   return v.map((h: string) => {
-    try {
-      const url = new URL(`http://${h.trim()}`);
-      if (url.port || url.pathname !== "/" || url.search || url.username) throw new Error("not a host");
-      return normalizeHostname(url.hostname);
-    } catch {
-      throw new RuleError(field, `has "${h}": not a host name`);
-    }
+    const url = parseHostEntry(h);
+    if (!url || url.port) throw new RuleError(field, `has "${h}": not a host name`);
+    return normalizeHostname(url.hostname);
   });
 }
 

@@ -1,6 +1,7 @@
 // Untrusted upstream HTML → safe HTML, through the `xss` allowlist sanitizer (pure).
 // The allowlist is a data table; anything not in it is removed, never escaped into visible text.
 import { FilterXSS, type IFilterXSSOptions, parseAttr } from "../core/xss";
+import { escapeAttr as escapeAttrValue } from "../core/escape";
 
 const ALLOWED: Record<string, string[]> = {
   p: ["class"],
@@ -67,14 +68,9 @@ const DROP_WITH_CONTENT = [
 // Lazy-loading markup keeps the real address in one of these; it becomes `src`.
 const LAZY_SRC_ATTRIBUTES = ["data-src", "data-original", "data-lazy-src", "data-actualsrc"];
 
-// The address relative URLs in the fragment being sanitized resolve against (an upstream
-// article's or feed's URL); null keeps them site-relative (Jekyll posts). Set only for the
-// duration of one synchronous sanitizeHtml call.
-let currentBase: string | null = null;
-
 /** http(s), mailto and site-relative URLs only: no javascript:, data:, vbscript:, or protocol tricks.
  *  Relative URLs resolve against `base` when one is given. */
-export function safeUrl(raw: string, allowMailto = false, base: string | null = currentBase): string | null {
+export function safeUrl(raw: string, allowMailto = false, base: string | null = null): string | null {
   const value = raw.trim();
   if (value === "") return null;
   if (base === null) {
@@ -92,8 +88,8 @@ export function safeUrl(raw: string, allowMailto = false, base: string | null = 
   return null;
 }
 
-const escapeAttr = (v: string) =>
-  /[&"<>]/.test(v) ? v.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;") : v;
+// One scan first: most attribute values need no escaping.
+const escapeAttr = (v: string) => (/[&"<>]/.test(v) ? escapeAttrValue(v) : v);
 
 function isTrackingPixel(attrs: Record<string, string>): boolean {
   return attrs.width?.trim() === "1" && attrs.height?.trim() === "1";
@@ -122,9 +118,9 @@ function decodeAttr(value: string): string {
     .replace(/&amp;/g, "&");
 }
 
-function renderImg(attrs: Record<string, string>): string {
-  const lazy = LAZY_SRC_ATTRIBUTES.map((name) => attrs[name]).find((v) => v && safeUrl(v));
-  const src = safeUrl(lazy ?? attrs.src ?? "");
+function renderImg(attrs: Record<string, string>, base: string | null): string {
+  const lazy = LAZY_SRC_ATTRIBUTES.map((name) => attrs[name]).find((v) => v && safeUrl(v, false, base));
+  const src = safeUrl(lazy ?? attrs.src ?? "", false, base);
   if (src === null || isTrackingPixel(attrs)) return "";
   const out = [`src="${escapeAttr(src)}"`];
   for (const name of ["alt", "title", "width", "height"]) {
@@ -137,8 +133,8 @@ function renderImg(attrs: Record<string, string>): string {
   return `<img ${out.join(" ")}>`;
 }
 
-function renderAnchorOpen(attrs: Record<string, string>): string {
-  const href = attrs.href === undefined ? null : safeUrl(attrs.href, true);
+function renderAnchorOpen(attrs: Record<string, string>, base: string | null): string {
+  const href = attrs.href === undefined ? null : safeUrl(attrs.href, true, base);
   const out: string[] = [];
   if (href !== null) out.push(`href="${escapeAttr(href)}"`);
   if (attrs.title !== undefined) out.push(`title="${escapeAttr(attrs.title)}"`);
@@ -177,7 +173,9 @@ function bareStartTag(tag: string, html: string): string | undefined {
   return last > space && html[last] === "/" ? bare.selfClosed : bare.open;
 }
 
-const OPTIONS: IFilterXSSOptions = {
+/** The sanitizer's options; `base` is what relative URLs in the fragment resolve against (an
+ *  upstream article's or feed's URL); null keeps them site-relative (Jekyll posts). */
+const optionsFor = (base: string | null): IFilterXSSOptions => ({
   whiteList: ALLOWED,
   stripIgnoreTag: true,
   stripIgnoreTagBody: DROP_WITH_CONTENT,
@@ -188,25 +186,24 @@ const OPTIONS: IFilterXSSOptions = {
     text.indexOf("<") === -1 && text.indexOf(">") === -1 ? text : text.replace(/</g, "&lt;").replace(/>/g, "&gt;"),
   onTag(tag, html, info) {
     if (info.isClosing) return undefined;
-    if (tag === "img") return renderImg(readAttributes(html));
-    if (tag === "a") return renderAnchorOpen(readAttributes(html));
+    if (tag === "img") return renderImg(readAttributes(html), base);
+    if (tag === "a") return renderAnchorOpen(readAttributes(html), base);
     return info.isWhite ? bareStartTag(tag, html) : undefined;
   },
   safeAttrValue(_tag, name, value) {
-    if (name === "cite") return escapeAttr(safeUrl(decodeAttr(value)) ?? "");
+    if (name === "cite") return escapeAttr(safeUrl(decodeAttr(value), false, base) ?? "");
     if (name === "class") return /^[\w -]{1,64}$/.test(value) ? value : "";
     return escapeAttr(decodeAttr(value));
   },
-};
+});
 
-const filter = new FilterXSS(OPTIONS);
+// Site-relative posts share one filter; a fragment with a base gets its own (a FilterXSS is a
+// shallow copy of its options: constructing one costs far less than processing a body).
+const siteRelative = new FilterXSS(optionsFor(null));
 
-/** Sanitize an HTML fragment from upstream. Run once, at ingest. */
+/** Sanitize an HTML fragment from upstream, relative URLs resolved against `baseUrl` (null:
+ *  kept site-relative). Run once, at ingest. */
 export function sanitizeHtml(html: string, baseUrl: string | null = null): string {
-  currentBase = baseUrl;
-  try {
-    return filter.process(html).trim();
-  } finally {
-    currentBase = null;
-  }
+  const filter = baseUrl === null ? siteRelative : new FilterXSS(optionsFor(baseUrl));
+  return filter.process(html).trim();
 }

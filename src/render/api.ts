@@ -3,11 +3,11 @@ import type { Article, SourceWithState } from "../core/model";
 import { redactText } from "../core/redact";
 import { articlePath } from "../core/urls";
 import { absolutizeHtml } from "./feeds";
-import { toRfc3339, zoneOffset } from "../core/time";
+import { instantIn, toRfc3339 } from "../core/time";
 
 function instantJson(ms: number | null, timeZone: string): string | null {
   if (ms === null || ms <= 0) return null;
-  return toRfc3339({ ms, offset: zoneOffset(timeZone, ms) ?? 0 });
+  return toRfc3339(instantIn(timeZone, ms));
 }
 
 /** Public health of a source: no feed URL, no validators (a URL may carry a key), and URLs in

@@ -1,12 +1,12 @@
 // Discovery documents (pure): robots.txt, the sitemap index, monthly and news sitemaps
 // (sitemaps.org 0.9 and Google News), and OPML 2.0 of every category's feed. Small, fixed shapes
 // written directly; every value is escaped.
-import type { SitemapEntry } from "../db/articles";
+import type { SitemapEntry } from "../core/model";
 import { toRfc3339 } from "../core/time";
-import { articlePath } from "../core/urls";
+import { articlePath, categoryPath, feedPaths } from "../core/urls";
+import { escapeXml } from "../core/escape";
 
-const esc = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+const esc = escapeXml;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 const entryUrl = (base: string, e: SitemapEntry) =>
   `${base}${articlePath({ id: e.id, pathDate: e.pathDate, source: { slug: e.sourceSlug } })}`;
@@ -76,7 +76,7 @@ export function renderOpml(
   const outlines = sources
     .map(
       (s) =>
-        `    <outline type="rss" text="${esc(s.label)}" title="${esc(s.name)}" xmlUrl="${esc(`${base}/category/${s.slug}/rss.xml`)}" htmlUrl="${esc(`${base}/category/${s.slug}.html`)}"/>`,
+        `    <outline type="rss" text="${esc(s.label)}" title="${esc(s.name)}" xmlUrl="${esc(`${base}${feedPaths({ kind: "source", slug: s.slug }).rss}`)}" htmlUrl="${esc(`${base}${categoryPath(s.slug)}`)}"/>`,
     )
     .join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?>

@@ -1,79 +1,31 @@
-// FeedDocument → RSS 2.0 and Atom 1.0 (through the `feed` package) and JSON Feed 1.1 (pure).
+// FeedDocument → RSS 2.0 and Atom 1.0 (through the `feed` package, adapted in feed-writer.ts) and
+// JSON Feed 1.1 (pure, written here: feed's json1() writes JSON Feed 1.0).
 //
-// `feed` builds the document; every untrusted string reaches it only as an opaque token
-// (U+FFFE n U+FFFE — U+FFFE can never be in our data, stripXmlInvalid removes it at ingest and
-// here), and the tokens are replaced by text we escaped ourselves in one pass over the output.
-// That sidesteps feed@6 / xml-js faults instead of patching around each:
-// - xml-js splits only the first "]]>" of a CDATA section: we split every one;
-// - Atom attribute values get "&" escaped but not "<" (malformed XML): we escape both;
-// - xml-js turns a literal "&amp;" in text into "&": our text keeps it;
-// - and xml-js no longer walks 5 KB bodies, which was most of the render time.
-// Two faults are fixed at the input instead: feed writes dates with toISOString()/toUTCString()
-// (always UTC), so items get an OffsetDate that prints the source's own offset; and json1()
-// writes JSON Feed 1.0, so JSON Feed 1.1 is written here, by hand.
-//
-// Each rendered item is kept in isolate memory (item-cache.ts) under a key naming all it is made
-// of; a later render gives `feed` only the items it has not seen and puts the kept ones in place.
+// Module state: each rendered item is kept in isolate memory (an LruCache of ITEM_CACHE_BYTES)
+// under a key naming all it is made of; a later render gives `feed` only the items it has not seen
+// and puts the kept ones in place. clearRenderedItems() empties it (src/state.ts).
 import { Feed, type Item } from "feed";
-import type { Article, FeedDocument, Instant } from "../core/model";
-import { toRfc3339, toRfc822 } from "../core/time";
-import { articlePath } from "../core/urls";
-import { rssTitleText } from "../core/text";
-import { stripXmlInvalid } from "../ingest/normalize";
-import { type Fragment, ITEM_CACHE_BYTES, ItemCache } from "./item-cache";
+import type { Article, FeedDocument } from "../core/model";
+import { toRfc3339 } from "../core/time";
+import { articlePath, categoryPath, feedPaths } from "../core/urls";
+import { LruCache } from "../core/lru";
+import {
+  type Fragment,
+  OffsetDate,
+  Parking,
+  assembleItems,
+  beforeClose,
+  extendRoot,
+  spliceAfter,
+  textNode,
+} from "./feed-writer";
+import { escapeAttr } from "../core/escape";
+import { rssTitleText, stripXmlInvalid } from "../core/text";
 
 export const FEED_STYLESHEET_PATH = "/assets/feed.xsl";
 const GENERATOR = "edge-news";
 
-/** A Date that prints itself in the source's offset wherever `feed` formats it. */
-class OffsetDate extends Date {
-  constructor(private readonly instant: Instant) {
-    super(instant.ms);
-  }
-  /** Only atom1() calls this, and puts the result in as an element's content. A string there costs
-   *  xml-js a `for…in` over the string (V8's slow path, ~5 µs each, three per entry); an xml-js
-   *  text node writes the same bytes without it. */
-  override toISOString(): string {
-    return textNode(toRfc3339(this.instant));
-  }
-  override toUTCString(): string {
-    return toRfc822(this.instant);
-  }
-}
-
-/** An xml-js compact text node, where `feed` types the field as a string (see OffsetDate). */
-const textNode = (text: string) => ({ _text: text }) as unknown as string;
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const clean = (s: string) => stripXmlInvalid(s);
-
-const TOKEN = "\uFFFE";
-
-/** Untrusted strings parked outside the XML writer, restored as escaped text afterwards. */
-class Parking {
-  private readonly values: string[] = [];
-  /** For a CDATA section: every "]]>" is split across two sections. */
-  cdata(text: string): string {
-    return this.park(clean(text).replaceAll("]]>", "]]]]><![CDATA[>"));
-  }
-  /** For an attribute value or element text: XML-escaped. */
-  text(text: string): string {
-    return this.park(escapeHtml(clean(text)));
-  }
-  private park(value: string): string {
-    this.values.push(value);
-    return `${TOKEN}${this.values.length - 1}${TOKEN}`;
-  }
-  /** `xml` with every token replaced, appended to `out` as pieces (joined once, by the caller). */
-  restore(xml: string, out: string[]): string[] {
-    // "a<T>0<T>b<T>1<T>c" splits into text, index, text, index, text.
-    const parts = xml.split(TOKEN);
-    out.push(parts[0]!);
-    for (let i = 1; i < parts.length; i += 2) out.push(this.values[Number(parts[i])]!, parts[i + 1]!);
-    return out;
-  }
-}
 
 /** Root-relative src/href in a stored body (our sanitizer writes them as `attr="/…"`) → absolute. */
 export function absolutizeHtml(html: string, baseUrl: string): string {
@@ -106,7 +58,7 @@ function permalink(doc: FeedDocument, a: Article): string {
 }
 
 function body(doc: FeedDocument, a: Article): string {
-  return absolutizeHtml(a.contentHtml || `<p>${escapeHtml(a.summary || a.title)}</p>`, doc.baseUrl);
+  return absolutizeHtml(a.contentHtml || `<p>${escapeAttr(a.summary || a.title)}</p>`, doc.baseUrl);
 }
 
 function enclosure(doc: FeedDocument, a: Article): Item["enclosure"] {
@@ -148,9 +100,16 @@ function historyLinks(doc: FeedDocument): [string, string][] {
 }
 
 /** Where an item came from (RSS <source>, Atom <source>): the source's own feed here. */
-const sourceFeedUrl = (doc: FeedDocument, a: Article) => `${doc.baseUrl}/category/${a.source.slug}/rss.xml`;
+const sourceFeedUrl = (doc: FeedDocument, a: Article) =>
+  `${doc.baseUrl}${feedPaths({ kind: "source", slug: a.source.slug }).rss}`;
 
-const rendered = new ItemCache(ITEM_CACHE_BYTES);
+/** What the item cache may hold, counted as UTF-16 (2 bytes a character). */
+const ITEM_CACHE_BYTES = 4 * 1024 * 1024;
+
+const rendered = new LruCache<Fragment>(
+  ITEM_CACHE_BYTES,
+  (key, value) => 2 * value.reduce((n, s) => n + s.length, key.length),
+);
 
 /** Forget every rendered item (the benchmark's cold figure; tests). */
 export function clearRenderedItems(): void {
@@ -173,47 +132,6 @@ function placeholder(doc: FeedDocument): Item {
     date: new OffsetDate(doc.updated),
     content: doc.items.length > 0 ? "-" : undefined,
   };
-}
-
-/** The markup before, of each, and after the `tag` elements (each with the line break and indent
- *  before it). Only for a document still holding tokens: no upstream text, so found by position. */
-function splitItems(xml: string, tag: string): { head: string; items: string[]; tail: string } {
-  const open = `<${tag}>`;
-  const close = `</${tag}>`;
-  const items: string[] = [];
-  const headEnd = xml.lastIndexOf("\n", xml.indexOf(open));
-  let at = headEnd;
-  for (let o = xml.indexOf(open, at); o >= 0; o = xml.indexOf(open, at)) {
-    const end = xml.indexOf(close, o) + close.length;
-    items.push(xml.slice(xml.lastIndexOf("\n", o), end));
-    at = end;
-  }
-  return { head: xml.slice(0, headEnd), items, tail: xml.slice(at) };
-}
-
-/** The document: `feed`'s head and tail, and each item either kept or the next one it wrote
- *  (completed by `finish`, restored, and kept). */
-function assemble(
-  xml: string,
-  tag: string,
-  doc: FeedDocument,
-  keys: string[],
-  kept: (Fragment | undefined)[],
-  p: Parking,
-  finish: (markup: string, a: Article) => string,
-): string {
-  const { head, items, tail } = splitItems(xml, tag);
-  const out = p.restore(head, []);
-  let next = 1; // items[0] is the placeholder
-  doc.items.forEach((a, i) => {
-    let item = kept[i];
-    if (item === undefined) {
-      item = p.restore(finish(items[next++]!, a), []);
-      rendered.set(keys[i]!, item);
-    }
-    for (const s of item) out.push(s);
-  });
-  return p.restore(tail, out).join("");
 }
 
 export function renderRss(doc: FeedDocument): string {
@@ -243,29 +161,30 @@ export function renderRss(doc: FeedDocument): string {
       link: permalink(doc, a), // no id/guid given: feed writes <guid isPermaLink="true">
       date: published, // RSS has one date: feed writes pubDate from `published` over this one
       published,
-      description: a.summary ? p.cdata(escapeHtml(a.summary)) : undefined,
+      description: a.summary ? p.cdata(escapeAttr(a.summary)) : undefined,
       content: p.cdata(body(doc, a)),
       category: a.tags.map((t) => ({ name: p.text(t) })),
       enclosure: enclosure(doc, a),
     });
   });
   let xml = feed.rss2();
-  if (doc.history) xml = xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${FH}"`);
+  if (doc.history) xml = extendRoot(xml, '<rss version="2.0"', ` xmlns:fh="${FH}"`);
   // dc:creator and <source> have no field in feed; given to it as extensions they cost xml-js
   // as much as the rest of the item, so they are written here, last in the item, where xml-js put
   // them, byte for byte as it did.
-  return assemble(xml, "item", doc, keys, kept, p, (item, a) => {
+  const finish = (item: string, a: Article) => {
     const creator = `<dc:creator>${p.text(a.author ?? a.source.name)}</dc:creator>`;
-    const source = `<source url="${escapeHtml(sourceFeedUrl(doc, a))}">${p.text(a.source.name)}</source>`;
-    return `${item.slice(0, -"</item>".length)}    ${creator}\n            ${source}\n        </item>`;
-  });
+    const source = `<source url="${escapeAttr(sourceFeedUrl(doc, a))}">${p.text(a.source.name)}</source>`;
+    return beforeClose(item, "item", `    ${creator}\n            ${source}\n        `);
+  };
+  return assembleItems(xml, "item", doc.items, kept, p, finish, (i, f) => rendered.set(keys[i]!, f));
 }
 
 /** Atom enclosure link, written here: feed@6 derives its type from the URL's extension and ignores
  *  the one given (`image/jpg`, `image/svg` are not media types), and writes length="0". */
 function atomEnclosure(doc: FeedDocument, a: Article): string {
   const e = enclosure(doc, a);
-  return e ? `    <link rel="enclosure" type="${e.type}" href="${escapeHtml(e.url)}"/>\n    ` : "";
+  return e ? `    <link rel="enclosure" type="${e.type}" href="${escapeAttr(e.url)}"/>\n    ` : "";
 }
 
 export function renderAtom(doc: FeedDocument): string {
@@ -278,11 +197,11 @@ export function renderAtom(doc: FeedDocument): string {
     if (kept[i] !== undefined) return;
     feed.addItem({
       // type="html": the title is HTML, so plain text is escaped once for it.
-      title: p.cdata(escapeHtml(a.title)),
+      title: p.cdata(escapeAttr(a.title)),
       link: permalink(doc, a),
       date: new OffsetDate(a.updated),
       published: new OffsetDate(a.published),
-      description: a.summary ? p.cdata(escapeHtml(a.summary)) : undefined,
+      description: a.summary ? p.cdata(escapeAttr(a.summary)) : undefined,
       content: p.cdata(body(doc, a)),
       author: [{ name: textNode(p.text(a.author ?? a.source.name)) }], // a text node: see OffsetDate
       category: a.tags.map((t) => ({ term: p.text(t), name: p.text(t) })),
@@ -293,23 +212,17 @@ export function renderAtom(doc: FeedDocument): string {
   // the enclosure and <source> closing each entry.
   let xml = feed.atom1();
   const extra = historyLinks(doc)
-    .map(([rel, href]) => `\n    <link rel="${rel}" href="${escapeHtml(href)}"/>`)
+    .map(([rel, href]) => `\n    <link rel="${rel}" href="${escapeAttr(href)}"/>`)
     .join("");
   const history = doc.history ? `\n    <fh:${doc.history}/>` : "";
-  if (extra || history) {
-    const self = xml.indexOf('<link rel="self"');
-    const end = xml.indexOf("/>", self) + 2;
-    xml = `${xml.slice(0, end)}${extra}${history}${xml.slice(end)}`;
-  }
+  if (extra || history) xml = spliceAfter(xml, '<link rel="self"', `${extra}${history}`);
   const ns = doc.history ? ` xmlns:fh="${FH}"` : "";
-  xml = xml.replace(
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
-    `<feed xmlns="http://www.w3.org/2005/Atom"${ns} xml:lang="${doc.language}">`,
-  );
-  return assemble(xml, "entry", doc, keys, kept, p, (entry, a) => {
-    const source = `<source>\n            <id>${escapeHtml(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <link rel="alternate" href="${escapeHtml(`${doc.baseUrl}/category/${a.source.slug}.html`)}"/>\n        </source>`;
-    return `${entry.slice(0, -"</entry>".length)}${atomEnclosure(doc, a)}    ${source}\n    </entry>`;
-  });
+  xml = extendRoot(xml, '<feed xmlns="http://www.w3.org/2005/Atom"', `${ns} xml:lang="${doc.language}"`);
+  const finish = (entry: string, a: Article) => {
+    const source = `<source>\n            <id>${escapeAttr(sourceFeedUrl(doc, a))}</id>\n            <title>${p.text(a.source.name)}</title>\n            <link rel="alternate" href="${escapeAttr(`${doc.baseUrl}${categoryPath(a.source.slug)}`)}"/>\n        </source>`;
+    return beforeClose(entry, "entry", `${atomEnclosure(doc, a)}    ${source}\n    `);
+  };
+  return assembleItems(xml, "entry", doc.items, kept, p, finish, (i, f) => rendered.set(keys[i]!, f));
 }
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */

@@ -18,23 +18,18 @@ import {
   toNav,
 } from "../db/sources";
 import { refreshDeps } from "../ingest/cron";
-import { previewSource, refreshSource } from "../ingest/refresh";
+import { previewSource } from "../ingest/dry-run";
+import { refreshSource } from "../ingest/refresh";
 import { parseRules } from "../ingest/rules";
-import { forgetUnreadPagesStatement } from "../db/pages";
+import { forgetUnreadUpstreamPagesStatement } from "../db/upstream-pages";
 import { publishToSubscribers } from "../websub/wiring";
 import { sourceHealthJson, sourceJson } from "../render/api";
 import { StatusPage } from "../render/pages/status";
 import type { AppEnv } from "./context";
-import { problem } from "./problem";
+import { parseHttpUrl } from "../core/urls";
+import { BadRequestError, ConflictError, NotFoundError } from "../core/errors";
 
-const isHttpUrl = (v: string) => {
-  try {
-    const u = new URL(v);
-    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0;
-  } catch {
-    return false;
-  }
-};
+const isHttpUrl = (v: string) => (parseHttpUrl(v)?.hostname.length ?? 0) > 0;
 
 const slug = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be 1–64 lowercase letters, digits, - or _"));
 const text = z
@@ -84,7 +79,10 @@ function jsonBody<S extends z.ZodMiniType>(schema: S) {
               : `must be a ${i.expected}`
             : i.message,
     }));
-    return problem(c, 400, `invalid request body: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`, errors);
+    throw new BadRequestError(
+      `invalid request body: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`,
+      errors,
+    );
   });
 }
 
@@ -178,7 +176,7 @@ export const admin = new Hono<AppEnv>()
         now,
       ),
     );
-    if (created.length === 0) return problem(c, 409, `a source with slug "${body.slug}" exists`);
+    if (created.length === 0) throw new ConflictError(`a source with slug "${body.slug}" exists`);
     const source = await getSourceWithState(db, body.slug);
     c.header("location", `/api/v1/sources/${body.slug}`);
     return c.json(sourceJson(source!, now), 201);
@@ -203,33 +201,34 @@ export const admin = new Hono<AppEnv>()
   })
   .get("/api/v1/sources/:slug", async (c) => {
     const source = await getSourceWithState(primary(c), c.req.param("slug"));
-    return source ? c.json(sourceJson(source, Date.now())) : problem(c, 404, "no such source");
+    if (!source) throw new NotFoundError("no such source");
+    return c.json(sourceJson(source, Date.now()));
   })
   .patch("/api/v1/sources/:slug", jsonBody(patchBody), async (c) => {
     const db = primary(c);
     const slugParam = c.req.param("slug");
     const existing = await getSourceWithState(db, slugParam);
-    if (!existing) return problem(c, 404, "no such source");
+    if (!existing) throw new NotFoundError("no such source");
     const body = c.req.valid("json");
     const fields = toFields(body, existing);
     const rulesChanged = fields.kind !== existing.kind || fields.rules !== existing.rules;
     await db.batch([
       updateSourceStatement(slugParam, fields, body.enabled === true),
-      ...(rulesChanged ? [forgetUnreadPagesStatement(slugParam)] : []),
+      ...(rulesChanged ? [forgetUnreadUpstreamPagesStatement(slugParam)] : []),
     ]);
     return c.json(sourceJson((await getSourceWithState(db, slugParam))!, Date.now()));
   })
   .delete("/api/v1/sources/:slug", async (c) => {
     const db = primary(c);
     const slugParam = c.req.param("slug");
-    if (!(await getSourceWithState(db, slugParam))) return problem(c, 404, "no such source");
+    if (!(await getSourceWithState(db, slugParam))) throw new NotFoundError("no such source");
     await db.batch(deleteSourceStatements(slugParam));
     return c.body(null, 204);
   })
   .post("/api/v1/sources/:slug/refresh", async (c) => {
     const deps = refreshDeps(c.env, c.var.config);
     const source = await getSourceWithState(deps.db, c.req.param("slug"));
-    if (!source) return problem(c, 404, "no such source");
+    if (!source) throw new NotFoundError("no such source");
     const outcome = await refreshSource(deps, source);
     if (outcome.new + outcome.updated > 0) c.executionCtx.waitUntil(publishToSubscribers(c.env));
     return c.json(outcome);

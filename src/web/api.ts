@@ -8,18 +8,19 @@ import * as z from "zod/mini";
 import { decodeCursor, encodeCursor, isArticleId } from "../core/ids";
 import type { Scope } from "../core/model";
 import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
-import { toRfc3339, zoneOffset } from "../core/time";
-import { categoryPath, tagPath } from "../core/urls";
-import { type ListFilters, getArticle, listArticles, listCategoryStats, listTagStats } from "../db/articles";
+import { instantIn, parseIsoLikeDate, toRfc3339 } from "../core/time";
+import { categoryPath, feedPaths, tagPath } from "../core/urls";
+import { type ListFilters, getArticle, listArticles } from "../db/articles";
+import { listCategoryStats } from "../db/stats";
+import { listTagStats } from "../db/tags";
 import { getSourceBySlug } from "../db/sources";
-import { parseFeedDate } from "../ingest/dates";
 import { articleJson } from "../render/api";
 import { cacheControl, cachePolicy } from "./caching";
 import type { AppEnv } from "./context";
-import { problem } from "./problem";
+import { BadRequestError, NotFoundError } from "../core/errors";
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
-const instantOf = (v: string) => (RFC3339.test(v) ? parseFeedDate(v, "UTC") : null);
+const instantOf = (v: string) => (RFC3339.test(v) ? parseIsoLikeDate(v, "UTC") : null);
 
 // --- schemas: they validate, and they are the OpenAPI document -----------------------------
 
@@ -66,15 +67,15 @@ export const PARAM_DOCS: Record<keyof typeof LIST_QUERY, string> = {
   include: "`content` adds content_html to each item.",
 };
 
-/** 400 problem naming each bad parameter, or the parsed query. */
-function parseQuery(c: Context<AppEnv>): z.infer<typeof listQuery> | Response {
+/** The parsed query; a 400 problem (BadRequestError) names each bad parameter. */
+function parseQuery(c: Context<AppEnv>): z.infer<typeof listQuery> {
   const result = z.safeParse(listQuery, c.req.query());
   if (result.success) return result.data;
   const errors = result.error.issues.map((i) => ({
     field: i.path.join("."),
     reason: i.code === "invalid_value" ? "must be one of: content" : i.message,
   }));
-  return problem(c, 400, `invalid query: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`, errors);
+  throw new BadRequestError(`invalid query: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`, errors);
 }
 
 // --- routes ---------------------------------------------------------------------------------
@@ -96,13 +97,12 @@ export const api = new Hono<AppEnv>()
   })
   .get("/api/v1/articles", async (c) => {
     const query = parseQuery(c);
-    if (query instanceof Response) return query;
     const { db, config } = c.var;
     const filters: { -readonly [K in keyof ListFilters]: ListFilters[K] } = {};
     if (query.category !== undefined) {
       const source = await getSourceBySlug(db, query.category);
       if (!source)
-        return problem(c, 400, "invalid query: category no such category", [
+        throw new BadRequestError("invalid query: category no such category", [
           { field: "category", reason: "no such category" },
         ]);
       filters.sourceId = source.id;
@@ -110,7 +110,7 @@ export const api = new Hono<AppEnv>()
     if (query.since) filters.sinceMs = instantOf(query.since)!.ms;
     if (query.until) filters.untilMs = instantOf(query.until)!.ms;
     if (filters.sinceMs !== undefined && filters.untilMs !== undefined && filters.sinceMs >= filters.untilMs) {
-      return problem(c, 400, "invalid query: until must be later than since", [
+      throw new BadRequestError("invalid query: until must be later than since", [
         { field: "until", reason: "must be later than since" },
       ]);
     }
@@ -138,7 +138,7 @@ export const api = new Hono<AppEnv>()
   .get("/api/v1/articles/:id", async (c) => {
     const id = c.req.param("id");
     const article = isArticleId(id) ? await getArticle(c.var.db, id) : null;
-    if (!article) return problem(c, 404, `no article with id ${JSON.stringify(id.slice(0, 40))}`);
+    if (!article) throw new NotFoundError(`no article with id ${JSON.stringify(id.slice(0, 40))}`);
     return c.json(articleJson(article, c.var.config.baseUrl, true));
   })
   .get("/api/v1/categories", async (c) => {
@@ -150,12 +150,9 @@ export const api = new Hono<AppEnv>()
         name: s.name,
         label: s.label,
         url: `${base}${categoryPath(s.slug)}`,
-        feed_url: `${base}/category/${s.slug}/feed.xml`,
+        feed_url: `${base}${feedPaths({ kind: "source", slug: s.slug }).atom}`,
         article_count: s.articleCount,
-        latest_update:
-          s.latestUpdate === null
-            ? null
-            : toRfc3339({ ms: s.latestUpdate, offset: zoneOffset(s.timezone, s.latestUpdate) ?? 0 }),
+        latest_update: s.latestUpdate === null ? null : toRfc3339(instantIn(s.timezone, s.latestUpdate)),
       })),
     });
   })

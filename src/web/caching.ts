@@ -1,12 +1,6 @@
 // HTTP validators and cache policy (pure): strong ETags, RFC 9110 conditional requests, and the
 // Cache-Control every cacheable response carries. Written by hand because hono's etag middleware
 // hashes the rendered body, and the feed 304 path must answer without rendering anything.
-import { sha256Hex } from "../core/ids";
-
-/** A strong validator from the parts that determine a representation's bytes. */
-export async function strongEtag(parts: readonly unknown[]): Promise<string> {
-  return `"${(await sha256Hex(JSON.stringify(parts))).slice(0, 32)}"`;
-}
 
 /** RFC 9110 §13.1.2: If-None-Match uses the weak comparison; "*" matches any current representation. */
 export function matchesIfNoneMatch(header: string | null | undefined, etag: string): boolean {

@@ -1,7 +1,7 @@
 // robots.txt, sitemaps and OPML: how crawlers and readers find everything.
 import { Hono } from "hono";
 import { NotFoundError } from "../core/errors";
-import { listArticleMonths, listMonthEntries, listRecentEntries } from "../db/articles";
+import { listArticleMonths, listMonthEntries, listRecentEntries } from "../db/months";
 import { listSources } from "../db/sources";
 import {
   NEWS_MAX_URLS,

@@ -2,7 +2,7 @@
 // subscription requests (§5.1), intent verification (§5.3), change detection, and content
 // distribution with signatures (§7, §8). Pure decisions here take values; I/O comes in `deps`.
 import type { Config } from "../config";
-import { AppError, BadRequestError, NotFoundError } from "../core/errors";
+import { AppError, BadRequestError, NotFoundError, TooManyRequestsError } from "../core/errors";
 import { toHex } from "../core/ids";
 import { type OutboundPolicy, checkOutbound } from "../core/outbound";
 import { redactUrl } from "../core/redact";
@@ -26,8 +26,9 @@ import {
   touchTopicStatement,
   upsertSubscriptionStatement,
 } from "../db/subscriptions";
-import { readCapped } from "../ingest/fetch-upstream";
-import { HUB_PATH, matchTopicUrl, renderTopic, resolveTopic, topicVersion } from "../web/feeds";
+import { readCapped } from "../core/read-capped";
+import { matchTopicUrl, renderTopic, resolveTopic, topicVersion } from "../feeds/routes";
+import { HUB_PATH, parseHttpUrl } from "../core/urls";
 
 export interface HubDeps {
   readonly db: SqlRunner;
@@ -85,14 +86,8 @@ export interface HubRequest {
 function httpUrl(name: string, value: string | undefined): URL {
   if (!value) throw new BadRequestError(`${name} is required`);
   if (value.length > MAX_URL_CHARS) throw new BadRequestError(`${name} must be at most ${MAX_URL_CHARS} characters`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new BadRequestError(`${name} must be an absolute http(s) URL`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new BadRequestError(`${name} must be an absolute http(s) URL`);
+  const url = parseHttpUrl(value);
+  if (!url) throw new BadRequestError(`${name} must be an absolute http(s) URL`);
   return url;
 }
 
@@ -149,16 +144,9 @@ export async function acceptTopic(db: SqlRunner, config: Config, req: HubRequest
   return url.href;
 }
 
-/** 429: the subscription would exceed the hub's caps, or the requests their rate limits. */
-export class TooManySubscriptionsError extends Error {
-  constructor(
-    message: string,
-    /** Seconds to wait (Retry-After), for a rate limit; a cap has no time to give. */
-    readonly retryAfterSeconds: number | null = null,
-  ) {
-    super(message);
-  }
-}
+/** 429: the subscription would exceed the hub's caps (no Retry-After), or the requests their
+ *  rate limits (with one). */
+export class TooManySubscriptionsError extends TooManyRequestsError {}
 
 /** Hub requests per client and per callback host a window (each makes the hub send a GET).
  *  Counted in D1, not by the Rate Limiting binding: SECURITY.md says why. */
@@ -173,16 +161,16 @@ export async function limitHubRequest(db: SqlRunner, req: HubRequest, client: st
   const verdict = await hitRateLimits(
     db,
     [
-      { key: `websub-client:${client}`, limit: MAX_REQUESTS_PER_CLIENT },
-      { key: `websub-host:${host}`, limit: MAX_REQUESTS_PER_CALLBACK_HOST },
+      { key: `client:${client}`, limit: MAX_REQUESTS_PER_CLIENT },
+      { key: `host:${host}`, limit: MAX_REQUESTS_PER_CALLBACK_HOST },
     ],
     RATE_WINDOW_MS,
     now,
   );
   if (verdict.exceeded === null) return;
-  const who = verdict.exceeded.startsWith("websub-client:") ? "from this client" : `for callbacks at ${host}`;
+  // The key names what is over its limit: "client:<address>" or "host:<callback host>".
   throw new TooManySubscriptionsError(
-    `too many hub requests ${who}; try again in ${verdict.retryAfterSeconds} s`,
+    `too many hub requests for ${verdict.exceeded}; try again in ${verdict.retryAfterSeconds} s`,
     verdict.retryAfterSeconds,
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Article, FeedDocument } from "../../src/core/model";
-import { absolutizeHtml, clearRenderedItems, renderAtom, renderJsonFeed, renderRss } from "../../src/render/feeds";
+import { absolutizeHtml, renderAtom, renderJsonFeed, renderRss } from "../../src/render/feeds";
+import { resetIsolateState } from "../../src/state";
 
 const T = Date.UTC(2022, 1, 21, 2, 27, 50); // 2022-02-21 10:27:50 +08:00
 
@@ -77,9 +78,9 @@ describe.each([
     expect(outside).not.toContain("<![CDATA[");
     // Adjacent CDATA sections read back as one text: the title's two "]]>" are both there.
     const text = xml.replace(/\]\]><!\[CDATA\[/g, "");
-    // RSS titles write ">" full-width (core/text.ts rssTitleText); Atom titles are type="html",
-    // so theirs is escaped once.
-    expect(text).toMatch(/坏\]\](＞|&gt;)标题\]\](＞|&gt;)二/);
+    // RSS titles keep ">" (it starts no markup: core/text.ts rssTitleText); Atom titles are
+    // type="html", so theirs is escaped once.
+    expect(text).toMatch(/坏\]\](>|&gt;)标题\]\](>|&gt;)二/);
     expect(text).toContain("<p>一 ]]> 二 ]]> 三");
   });
 
@@ -258,14 +259,14 @@ describe("rendered items kept in isolate memory", () => {
     ["RSS", renderRss],
     ["Atom", renderAtom],
   ])("%s: the same bytes from kept items, from fresh ones, and from a mix", (_name, render) => {
-    clearRenderedItems();
+    resetIsolateState();
     const cold = render(doc(items));
     expect(render(doc(items))).toBe(cold);
-    clearRenderedItems();
+    resetIsolateState();
     render(doc([items[1]!]));
     expect(render(doc(items))).toBe(cold);
     expect(render({ ...doc(items), items: [items[2]!, items[0]!] })).toBe(
-      (clearRenderedItems(), render({ ...doc(items), items: [items[2]!, items[0]!] })),
+      (resetIsolateState(), render({ ...doc(items), items: [items[2]!, items[0]!] })),
     );
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readCapped } from "../../src/ingest/fetch-upstream";
+import { readCapped } from "../../src/core/read-capped";
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7) % 251);
 const same = (a: Uint8Array | null, b: Uint8Array) =>

@@ -1,13 +1,8 @@
 // The outbound address policy, decided from the URL alone: every spelling of a private address
 // is refused, the allowlist lets exactly what it names through, public hosts pass.
 import { describe, expect, it } from "vitest";
-import {
-  STRICT_POLICY,
-  checkOutbound,
-  hostKey,
-  normalizeHostname,
-  parseOutboundAllowlist,
-} from "../../src/core/outbound";
+import { STRICT_POLICY, checkOutbound, normalizeHostname, parseOutboundAllowlist } from "../../src/core/outbound";
+import { callbackHost } from "../../src/db/subscriptions";
 import { fetchUpstream } from "../../src/ingest/fetch-upstream";
 
 const refused = (url: string, policy = STRICT_POLICY) => !checkOutbound(url, policy).ok;
@@ -119,13 +114,13 @@ describe("ALLOW_PRIVATE_HOSTS", () => {
 
 describe("host keys (the WebSub per-host cap)", () => {
   it("compare after case, IDNA, trailing dot and default port; loopback spellings are one host", () => {
-    const key = (u: string) => hostKey(new URL(u));
+    const key = callbackHost;
     expect(key("http://127.0.0.1:8102/cb")).toBe(key("http://localhost:8103/cb"));
     expect(key("http://[::1]/")).toBe("localhost");
     expect(key("http://0x7f.1/")).toBe("localhost");
     expect(key("https://Sub.Example./cb")).toBe(key("https://sub.example/cb"));
     expect(key("https://例子.测试/cb")).toBe(key("https://xn--fsqu00a.xn--0zwm56d/cb"));
-    expect(hostKey(new URL("https://sub.example:443/"), true)).toBe("sub.example");
+    expect(key("https://sub.example:8443/")).toBe("sub.example");
     expect(normalizeHostname("EXAMPLE.com.")).toBe("example.com");
   });
 });

@@ -5,7 +5,8 @@
 import { SELF, createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import worker from "../../src/index";
-import { politeFetch, resetManners } from "../../src/ingest/manners";
+import { politeFetch } from "../../src/ingest/manners";
+import { resetIsolateState } from "../../src/state";
 
 const BASE = "https://news.test";
 const TOKEN = env.ADMIN_TOKEN;
@@ -23,7 +24,7 @@ async function etagOf(bytes: Uint8Array): Promise<string> {
 }
 
 beforeEach(async () => {
-  resetManners();
+  resetIsolateState();
   requests = [];
   files = new Map();
   const map: Record<string, string> = {
@@ -341,14 +342,18 @@ describe("a json source", () => {
   });
 });
 
+/** The summary-only feed, its item pages completed by full_text rules. */
+const addQuanzhou = () =>
+  admin("POST", "/api/v1/sources", {
+    slug: "quanzhou",
+    name: "全州日报",
+    feed_url: "https://quanzhou.example.com/feed.xml",
+    rules: { full_text: { body: "div.article-body" } },
+  });
+
 describe("full text for a summary-only feed", () => {
   it("fetches each new item's page once and stores its body", async () => {
-    await admin("POST", "/api/v1/sources", {
-      slug: "quanzhou",
-      name: "全州日报",
-      feed_url: "https://quanzhou.example.com/feed.xml",
-      rules: { full_text: { body: "div.article-body" } },
-    });
+    await addQuanzhou();
     await tick();
     const stored = await articles("quanzhou");
     expect(stored).toHaveLength(2);
@@ -400,6 +405,35 @@ describe("full text for a summary-only feed", () => {
     await tick();
     const more = await articles("quanzhou");
     expect(more.find((a) => a.guid === "qz-4")?.content_html).toContain("今年全县禾花鱼养殖面积超过十万亩");
+  });
+});
+
+describe("full text: item identity", () => {
+  it("fetches the page of a guid-less item whose link has a #fragment once across two refreshes", async () => {
+    const feed = (extra: string) =>
+      new TextEncoder().encode(
+        `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>全州日报</title><link>https://quanzhou.example.com/</link><description>摘要源</description>${extra}<item><title>全州县禾花鱼丰收</title><link>https://quanzhou.example.com/full/1.html#top</link><pubDate>Fri, 21 Nov 2025 09:00:00 +0800</pubDate><description>全州县禾花鱼迎来丰收……</description></item></channel></rss>`,
+      );
+    files.set("https://quanzhou.example.com/feed.xml", feed(""));
+    await addQuanzhou();
+    await tick();
+    expect((await articles("quanzhou"))[0]!.guid).toBe("https://quanzhou.example.com/full/1.html#top");
+    // The feed changes (a new item), so the second refresh reads every item again.
+    files.set(
+      "https://quanzhou.example.com/feed.xml",
+      feed(
+        "<item><title>研学活动</title><link>https://quanzhou.example.com/full/2.html</link><guid>qz-2</guid><description>研学。</description></item>",
+      ),
+    );
+    await makeDue();
+    await tick();
+    const pageReads = requests.map((r) => r.url).filter((u) => u.includes("/full/1.html"));
+    expect(pageReads).toEqual(["https://quanzhou.example.com/full/1.html"]);
+    const stored = await articles("quanzhou");
+    expect(stored).toHaveLength(2);
+    expect(stored.find((a) => a.guid === "https://quanzhou.example.com/full/1.html#top")!.content_html).toContain(
+      "今年全县禾花鱼养殖面积超过十万亩",
+    );
   });
 });
 

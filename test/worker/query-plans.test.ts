@@ -6,6 +6,9 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Article, Scope, Source } from "../../src/core/model";
 import * as articles from "../../src/db/articles";
+import * as months from "../../src/db/months";
+import * as stats from "../../src/db/stats";
+import * as writes from "../../src/db/article-writes";
 import * as pageReads from "../../src/db/page-reads";
 import { indexMissing } from "../../src/db/search";
 import * as sources from "../../src/db/sources";
@@ -117,9 +120,9 @@ describe("query plans of the hot paths", () => {
         const month = article.pathDate.slice(0, 7);
         await articles.listArticles(db, { kind: "month", month, source: null }, { limit: 2000, withContent: true });
         await articles.listArticles(db, { kind: "month", month, source }, { limit: 2000, withContent: true });
-        await articles.getArchiveNeighbours(db, month, null);
-        await articles.getArchiveNeighbours(db, month, source.id);
-        await articles.getArchiveNeighbours(db, null, source.id);
+        await months.getArchiveNeighbours(db, month, null);
+        await months.getArchiveNeighbours(db, month, source.id);
+        await months.getArchiveNeighbours(db, null, source.id);
       },
     ],
     [
@@ -145,10 +148,10 @@ describe("query plans of the hot paths", () => {
     [
       "sitemaps (the index, a month, the news sitemap) and the categories",
       async (db) => {
-        await articles.listArticleMonths(db);
-        await articles.listCategoryStats(db);
-        await articles.listMonthEntries(db, article.pathDate.slice(0, 7), 50_000);
-        await articles.listRecentEntries(db, 0, 1000);
+        await months.listArticleMonths(db);
+        await stats.listCategoryStats(db);
+        await months.listMonthEntries(db, article.pathDate.slice(0, 7), 50_000);
+        await months.listRecentEntries(db, 0, 1000);
       },
     ],
     [
@@ -157,7 +160,7 @@ describe("query plans of the hot paths", () => {
         await sources.claimDueSources(db, 0, 8, 0);
         await sources.listDueSources(db, 0, 8);
         await sources.getSourceWithState(db, source.slug);
-        await articles.readKnownHashes(db, new Map([[source.slug, [article.guid ?? "x", "other-guid"]]]));
+        await writes.readKnownHashes(db, new Map([[source.slug, [article.guid ?? "x", "other-guid"]]]));
         await indexMissing(db, 100);
       },
     ],

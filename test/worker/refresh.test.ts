@@ -7,7 +7,9 @@ import { d1Runner } from "../../src/db/sql";
 import { getSourceWithState } from "../../src/db/sources";
 import { refreshDueSources } from "../../src/ingest/cron";
 import type { ParsedItem } from "../../src/ingest/parse";
-import { PIPELINE_VERSION, type RefreshDeps, hashItem, refreshSource } from "../../src/ingest/refresh";
+import type { RefreshDeps } from "../../src/ingest/gather";
+import { PIPELINE_VERSION, hashItem } from "../../src/ingest/pipeline-hash";
+import { refreshSource } from "../../src/ingest/refresh";
 import { PAUSE_AFTER_FAILURES } from "../../src/ingest/schedule";
 
 const fixtures = inject("feedFixtures");

@@ -2,7 +2,7 @@
 import { raw } from "hono/html";
 import type { Config } from "../../config";
 import type { Article, SiteNav } from "../../core/model";
-import type { Neighbour } from "../../db/articles";
+import type { Neighbour } from "../../core/model";
 import { formatDisplay, toRfc3339 } from "../../core/time";
 import { articlePath, categoryPath, feedPaths, homePath } from "../../core/urls";
 import { FeedLinks } from "./listing";

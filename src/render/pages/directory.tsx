@@ -2,8 +2,8 @@
 // page at a time — the header links only the first few.
 import type { Config } from "../../config";
 import type { SiteNav } from "../../core/model";
-import type { DirectoryEntry } from "../../db/sources";
-import { formatDisplay, zoneOffset } from "../../core/time";
+import type { DirectoryEntry } from "../../core/model";
+import { formatDisplay, instantIn } from "../../core/time";
 import { DIRECTORY_PATH, categoryPath, withQuery } from "../../core/urls";
 import { Layout } from "./layout";
 import { Pager } from "./listing";
@@ -40,9 +40,7 @@ export function DirectoryPage({ config, nav, entries, next, isFirstPage }: Direc
               <span class="meta">
                 {" "}
                 {e.articleCount} 篇
-                {e.lastUpdated
-                  ? `，最近更新 ${formatDisplay({ ms: e.lastUpdated, offset: zoneOffset(e.timezone, e.lastUpdated) ?? 0 })}`
-                  : ""}
+                {e.lastUpdated ? `，最近更新 ${formatDisplay(instantIn(e.timezone, e.lastUpdated))}` : ""}
               </span>
             </li>
           ))}

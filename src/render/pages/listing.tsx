@@ -1,7 +1,7 @@
 // A listing page: home, a category or a tag — newest first, keyset-paginated.
 import { html, raw } from "hono/html";
 import type { Config } from "../../config";
-import type { ArticleBrief, NavSource, Page, SiteNav } from "../../core/model";
+import type { ArticleBrief, NavSource, Paged, SiteNav } from "../../core/model";
 import { encodeCursor } from "../../core/ids";
 import { formatDisplay, toRfc3339 } from "../../core/time";
 import { type FeedPaths, articlePath, categoryPath, tagPath, withQuery } from "../../core/urls";
@@ -14,7 +14,7 @@ export interface ListingProps {
   readonly heading: string;
   readonly intro?: string;
   readonly current?: NavSource;
-  readonly page: Page<ArticleBrief>;
+  readonly page: Paged<ArticleBrief>;
   /** Path of the listing's first page; pagination links are built on it. */
   readonly basePath: string;
   readonly isFirstPage: boolean;

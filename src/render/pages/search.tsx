@@ -1,11 +1,11 @@
 // /search: a form, and the matches newest first with the words highlighted.
 import type { Config } from "../../config";
-import type { Article, Page, SiteNav } from "../../core/model";
+import type { Article, Paged, SiteNav } from "../../core/model";
 import { encodeCursor } from "../../core/ids";
 import { snippet } from "../../core/snippet";
 import { htmlToText } from "../../core/text";
 import { formatDisplay, toRfc3339 } from "../../core/time";
-import { articlePath, categoryPath, withQuery } from "../../core/urls";
+import { articlePath, categoryPath, feedPaths, withQuery } from "../../core/urls";
 import { Layout } from "./layout";
 import { FeedLinks, Pager, TagList } from "./listing";
 
@@ -14,16 +14,12 @@ export interface SearchPageProps {
   readonly nav: SiteNav;
   readonly query: string;
   readonly terms: readonly string[];
-  readonly page: Page<Article> | null;
+  readonly page: Paged<Article> | null;
   readonly isFirstPage: boolean;
   readonly error?: string;
 }
 
-const searchFeeds = (q: string) => ({
-  atom: withQuery("/search/feed.xml", "q", q),
-  rss: withQuery("/search/rss.xml", "q", q),
-  json: withQuery("/search/feed.json", "q", q),
-});
+const searchFeeds = (query: string) => feedPaths({ kind: "search", query });
 
 function Highlighted({ text, terms, radius }: { text: string; terms: readonly string[]; radius: number }) {
   return <>{snippet(text, terms, radius).map((p) => (p.hit ? <mark>{p.text}</mark> : p.text))}</>;

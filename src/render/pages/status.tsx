@@ -2,12 +2,11 @@
 import type { Config } from "../../config";
 import type { SiteNav, SourceWithState } from "../../core/model";
 import { redactText } from "../../core/redact";
-import { formatDisplay, zoneOffset } from "../../core/time";
+import { formatDisplay, instantIn } from "../../core/time";
 import { categoryPath } from "../../core/urls";
 import { Layout } from "./layout";
 
-const when = (ms: number | null, tz: string) =>
-  ms && ms > 0 ? formatDisplay({ ms, offset: zoneOffset(tz, ms) ?? 0 }) : "—";
+const when = (ms: number | null, tz: string) => (ms && ms > 0 ? formatDisplay(instantIn(tz, ms)) : "—");
 const RESULT: Record<string, string> = { "200": "成功（有内容）", "304": "成功（未变化）", error: "失败" };
 
 export function StatusPage({

@@ -2,7 +2,7 @@
 // of summary-only feeds that a refresh fetched, with their validators and outcome.
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
-export interface PageState {
+export interface UpstreamPageState {
   readonly url: string;
   readonly etag: string | null;
   readonly lastModified: string | null;
@@ -12,7 +12,7 @@ export interface PageState {
   readonly checkedAt: number;
 }
 
-interface PageRow {
+interface UpstreamPageRow {
   url: string;
   etag: string | null;
   last_modified: string | null;
@@ -21,7 +21,7 @@ interface PageRow {
   first_seen: number;
   checked_at: number;
 }
-const toPage = (r: PageRow): PageState => ({
+const toUpstreamPage = (r: UpstreamPageRow): UpstreamPageState => ({
   url: r.url,
   etag: r.etag,
   lastModified: r.last_modified,
@@ -32,36 +32,36 @@ const toPage = (r: PageRow): PageState => ({
 });
 
 /** What we know of these pages of a source (unknown URLs are absent from the map). */
-export async function getPages(
+export async function getUpstreamPages(
   db: SqlRunner,
   sourceId: number,
   urls: readonly string[],
-): Promise<Map<string, PageState>> {
-  const out = new Map<string, PageState>();
+): Promise<Map<string, UpstreamPageState>> {
+  const out = new Map<string, UpstreamPageState>();
   // D1 binds at most 100 parameters per statement.
   for (let i = 0; i < urls.length; i += 90) {
     const chunk = urls.slice(i, i + 90);
-    const rows = await db.all<PageRow>(
+    const rows = await db.all<UpstreamPageRow>(
       sql(
         `SELECT url, etag, last_modified, status, attempts, first_seen, checked_at FROM source_pages WHERE source_id = ?1 AND url IN (${chunk.map((_, j) => `?${j + 2}`).join(", ")})`,
         sourceId,
         ...chunk,
       ),
     );
-    for (const r of rows) out.set(r.url, toPage(r));
+    for (const r of rows) out.set(r.url, toUpstreamPage(r));
   }
   return out;
 }
 
 /** Pages of a source first seen since `since`, least recently checked first (to revisit). */
-export async function listRecentPages(
+export async function listRecentUpstreamPages(
   db: SqlRunner,
   sourceId: number,
   since: number,
   limit: number,
-): Promise<PageState[]> {
+): Promise<UpstreamPageState[]> {
   return (
-    await db.all<PageRow>(
+    await db.all<UpstreamPageRow>(
       sql(
         `SELECT url, etag, last_modified, status, attempts, first_seen, checked_at FROM source_pages
          WHERE source_id = ?1 AND first_seen >= ?2 AND status = 'ok' ORDER BY checked_at LIMIT ?3`,
@@ -70,10 +70,10 @@ export async function listRecentPages(
         limit,
       ),
     )
-  ).map(toPage);
+  ).map(toUpstreamPage);
 }
 
-export interface PageVisit {
+export interface UpstreamPageVisit {
   readonly url: string;
   readonly etag: string | null;
   readonly lastModified: string | null;
@@ -82,7 +82,7 @@ export interface PageVisit {
 }
 
 /** Record a visit; an error adds an attempt, anything else resets the count. */
-export function recordPageStatement(sourceId: number, v: PageVisit, now: number): Stmt {
+export function recordUpstreamPageStatement(sourceId: number, v: UpstreamPageVisit, now: number): Stmt {
   return sql(
     `INSERT INTO source_pages (source_id, url, etag, last_modified, status, error, attempts, first_seen, checked_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?5 = 'error' THEN 1 ELSE 0 END, ?7, ?7)
@@ -101,7 +101,7 @@ export function recordPageStatement(sourceId: number, v: PageVisit, now: number)
 }
 
 /** New rules deserve a new look at pages the old ones could not read. */
-export function forgetUnreadPagesStatement(slug: string): Stmt {
+export function forgetUnreadUpstreamPagesStatement(slug: string): Stmt {
   return sql(
     "DELETE FROM source_pages WHERE status != 'ok' AND source_id = (SELECT id FROM sources WHERE slug = ?1)",
     slug,

@@ -1,0 +1,20 @@
+// Every SQL statement about tags: whether one exists, and every tag in use with its article count.
+import { type SqlRunner, type Stmt, sql } from "./sql";
+
+export function tagExistsStatement(name: string): Stmt {
+  return sql("SELECT 1 FROM tags WHERE name = ?1", name);
+}
+
+export async function tagExists(db: SqlRunner, name: string): Promise<boolean> {
+  return (await db.all(tagExistsStatement(name))).length > 0;
+}
+
+/** Every tag in use with its article count, most used first. */
+export async function listTagStats(db: SqlRunner): Promise<{ name: string; articleCount: number }[]> {
+  const rows = await db.all<{ name: string; n: number }>(
+    sql(
+      `SELECT t.name, (SELECT count(*) FROM article_tags k WHERE k.tag_id = t.id) AS n FROM tags t ORDER BY n DESC, t.name`,
+    ),
+  );
+  return rows.filter((r) => r.n > 0).map((r) => ({ name: r.name, articleCount: r.n }));
+}

@@ -1,0 +1,101 @@
+// The feed document of a listing: its items read from D1, RFC 5005 paging and archive links, the
+// WebSub hub when one is advertised, serialized in one of three formats. No HTTP, no caches.
+import type { Config } from "../config";
+import { encodeCursor } from "../core/ids";
+import type { Cursor, FeedDocument } from "../core/model";
+import { type FeedFormat, archiveFeedPath, feedFiles, withQuery } from "../core/urls";
+import { getArchiveNeighbours } from "../db/months";
+import { listArticles, versionOfArticles } from "../db/articles";
+import type { SqlRunner } from "../db/sql";
+import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
+import type { FeedListing } from "./listings";
+
+export const FEED_FORMATS: Record<FeedFormat, { type: string; render: (d: FeedDocument) => string }> = {
+  atom: { type: "application/atom+xml; charset=utf-8", render: renderAtom },
+  rss: { type: "application/rss+xml; charset=utf-8", render: renderRss },
+  json: { type: "application/feed+json; charset=utf-8", render: renderJsonFeed },
+};
+
+/** Bumped when rendering changes, so validators issued by an older renderer stop matching. */
+export const RENDER_VERSION = 3;
+
+/** An archive document holds a whole month; past this it is cut (and says so in the logs). */
+export const ARCHIVE_MAX_ITEMS = 2000;
+
+const archiveUrl = (base: string, prefix: string, month: string, format: FeedFormat) =>
+  `${base}${archiveFeedPath(prefix, month, format)}`;
+
+/** The archive chain around this document: for a month its older and newer months, for the first
+ *  page of a listing with archives the newest month. Index seeks only. */
+export async function archiveNeighbours(db: SqlRunner, listing: FeedListing, before: Cursor | null) {
+  const { scope } = listing;
+  if (scope.kind === "month") return getArchiveNeighbours(db, scope.month, scope.source?.id ?? null);
+  if (listing.archivePrefix === undefined || before !== null) return null;
+  return getArchiveNeighbours(db, null, scope.kind === "source" ? scope.source.id : null);
+}
+
+export interface RenderRequest {
+  /** The feed's canonical URL (canonicalFeedUrl). */
+  readonly requested: URL;
+  readonly limit: number;
+  readonly before: Cursor | null;
+  readonly archives: Awaited<ReturnType<typeof archiveNeighbours>>;
+  readonly hubUrl: string | undefined;
+}
+
+/** One listing's feed document, rendered (no caches, no validators). */
+/** The hub, on feeds that are WebSub topics: live listings, not archives or older pages. */
+export function hubUrlFor(config: Config, listing: FeedListing, before: Cursor | null): string | undefined {
+  if (config.hubUrl === null) return undefined;
+  return listing.scope.kind === "month" || before !== null ? undefined : config.hubUrl;
+}
+
+export async function renderListingFeed(
+  db: SqlRunner,
+  config: Config,
+  format: FeedFormat,
+  listing: FeedListing,
+  r: RenderRequest,
+) {
+  const { requested, limit, before, archives } = r;
+  const isArchive = listing.scope.kind === "month";
+  const page = await listArticles(db, listing.scope, { limit, before, withContent: true });
+  // RFC 5005: paging links, and the archive chain.
+  const pageBase = new URL(requested);
+  pageBase.searchParams.delete("before");
+  const first = `${config.baseUrl}${pageBase.pathname}${pageBase.search}`;
+  const complete = !isArchive && before === null && page.next === null;
+  const prefix = listing.archivePrefix ?? "";
+  const links: NonNullable<FeedDocument["links"]> = isArchive
+    ? {
+        current: `${config.baseUrl}${feedFiles(prefix)[format]}`,
+        prevArchive: archives?.older ? archiveUrl(config.baseUrl, prefix, archives.older, format) : undefined,
+        nextArchive: archives?.newer ? archiveUrl(config.baseUrl, prefix, archives.newer, format) : undefined,
+      }
+    : {
+        first: complete ? undefined : first,
+        next: page.next ? withQuery(first, "before", encodeCursor(page.next)) : undefined,
+        prevArchive:
+          !complete && archives?.older ? archiveUrl(config.baseUrl, prefix, archives.older, format) : undefined,
+      };
+  const requestedPath = `${pageBase.pathname}${pageBase.searchParams.has("q") ? `?q=${encodeURIComponent(pageBase.searchParams.get("q")!)}` : ""}`;
+  const doc: FeedDocument = {
+    title: listing.title,
+    description: listing.description,
+    homePageUrl: `${config.baseUrl}${listing.homePath}`,
+    selfUrl: `${config.baseUrl}${requested.pathname}${requested.search}`,
+    id: `${config.baseUrl}${requestedPath}`,
+    links,
+    history: isArchive ? "archive" : complete ? "complete" : undefined,
+    hubUrl: r.hubUrl,
+    baseUrl: config.baseUrl,
+    language: "zh-CN",
+    ttlMinutes: config.refreshIntervalMinutes,
+    updated: page.items.reduce(
+      (u, a) => (a.updated.ms > u.ms ? a.updated : u),
+      page.items[0]?.updated ?? { ms: 0, offset: 0 },
+    ),
+    items: page.items,
+  };
+  return { body: FEED_FORMATS[format].render(doc), version: versionOfArticles(page.items) };
+}
