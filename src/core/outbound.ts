@@ -55,7 +55,7 @@ const CLASS_TEXT: Record<Exclude<HostClass, "public">, string> = {
   "unique-local": "唯一本地地址",
   multicast: "组播地址",
   unspecified: "未指定地址",
-  metadata: "元数据服务地址",
+  metadata: "元数据地址",
   reserved: "保留地址",
   "internal-name": "内部主机名",
 };
@@ -105,7 +105,7 @@ function classifyIpv6(g: number[]): HostClass {
   if (g[0] === 0x2002) return classifyIpv4([g[1]! >> 8, g[1]! & 255, g[2]! >> 8, g[2]! & 255]); // 6to4
   if (g[0] === 0xfd00 && g[1] === 0x0ec2) return "metadata"; // AWS IMDS over IPv6 (fd00:ec2::254)
   if ((g[0]! & 0xfe00) === 0xfc00) return "unique-local";
-  if ((g[0]! & 0xffc0) === 0xfe80 || (g[0]! & 0xffc0) === 0xfec0) return "link-local";
+  if ((g[0]! & 0xff80) === 0xfe80) return "link-local"; // fe80::/10, and the old site-local fec0::/10
   if ((g[0]! & 0xff00) === 0xff00) return "multicast";
   if (g[0] === 0x2001 && g[1] === 0x0db8) return "reserved"; // documentation
   return "public";
@@ -127,13 +127,17 @@ function classifyHost(host: string): HostClass {
 /** May the worker fetch `raw`? http(s) only, and no private destination unless allowlisted. */
 export function checkOutbound(raw: string, policy: OutboundPolicy = STRICT_POLICY): OutboundVerdict {
   const url = parseHttpUrl(raw);
-  if (!url) return { ok: false, reason: "出站地址被拒绝：只允许绝对的 http 或 https 地址" };
+  if (!url) return { ok: false, reason: "出站地址被拒绝：只允许 http(s) 地址" };
   const bare = bareHostname(url.hostname);
   const cls = classifyHost(bare);
-  if (cls === "public") return { ok: true, url };
-  if (cls === "loopback" && policy.loopback) return { ok: true, url };
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  if (policy.hosts.has(bare) || policy.hosts.has(`${bare}:${port}`)) return { ok: true, url };
+  if (
+    cls === "public" ||
+    (cls === "loopback" && policy.loopback) ||
+    policy.hosts.has(bare) ||
+    policy.hosts.has(`${bare}:${port}`)
+  )
+    return { ok: true, url };
   return {
     ok: false,
     reason: `出站地址被拒绝：${url.hostname} 是${CLASS_TEXT[cls]}，未连接（ALLOW_PRIVATE_HOSTS 可放行）`,
@@ -144,7 +148,7 @@ export function checkOutbound(raw: string, policy: OutboundPolicy = STRICT_POLIC
  *  (a path, a query, userinfo) or not a host at all. */
 export function parseHostEntry(entry: string): URL | null {
   const url = parseHttpUrl(`http://${entry.trim()}`);
-  return url && url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password ? url : null;
+  return url?.href === `http://${url?.host}/` ? url : null;
 }
 
 /** ALLOW_PRIVATE_HOSTS: comma-separated entries, each "loopback", a host, or host:port. An entry

@@ -25,11 +25,8 @@ export async function hitRateLimits(
   const results = (await db.allMany(
     limits.map((l) =>
       sql(
-        `INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
-         ON CONFLICT (key) DO UPDATE SET
-           count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END,
-           window_start = excluded.window_start
-         RETURNING count`,
+        `INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1) ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN window_start = ?2 THEN count + 1 ELSE 1 END, window_start = ?2 RETURNING count`,
         l.key,
         windowStart,
       ),

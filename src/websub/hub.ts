@@ -234,7 +234,7 @@ export async function verifyAndApply(deps: HubDeps, req: HubRequest): Promise<bo
   ]);
   if (!applied || applied.length === 0) {
     // Others took the last places while this one was being verified: the caps hold.
-    deps.log({ level: "warn", msg: "websub subscription refused: cap reached", callback: redactUrl(req.callback) });
+    deps.log({ level: "warn", msg: "websub cap reached", callback: redactUrl(req.callback) });
     return false;
   }
   return true;

@@ -148,6 +148,6 @@ describe("fetchUpstream screens every hop before connecting", () => {
       { etag: null, lastModified: null },
     );
     expect(asked).toEqual(["https://paper.example/feed.xml"]);
-    expect(out.kind === "error" && out.reason).toContain("元数据服务地址");
+    expect(out.kind === "error" && out.reason).toContain("元数据地址");
   });
 });
