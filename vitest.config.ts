@@ -55,6 +55,8 @@ export default defineConfig({
                 ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
                 // Manners stay on, with a short gap so the fixture site's pages do not take seconds.
                 HOST_MIN_DELAY_MS: "20",
+                // The tests' own servers listen on loopback; nothing else private is fetched.
+                ALLOW_PRIVATE_HOSTS: "loopback",
               },
             },
           })),

@@ -154,6 +154,7 @@ function cpuSource(state: Partial<SourceWithState["state"]>): SourceWithState {
     intervalMinutes: SOURCE.intervalMinutes,
     kind: "feed",
     rules: null,
+    generation: 0,
     state: {
       etag: null,
       lastModified: null,

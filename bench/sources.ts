@@ -56,7 +56,13 @@ async function main() {
         scriptPath: buildWorker(),
         ...COMPAT,
         d1Databases: { DB: "sources-db" },
-        bindings: { BASE_URL: "https://news.test", REFRESH_ENQUEUE_MAX: "10000", REFRESH_CONCURRENCY: "4" },
+        // The local upstream listens on 127.0.0.1: allowed as local development allows it.
+        bindings: {
+          BASE_URL: "https://news.test",
+          REFRESH_ENQUEUE_MAX: "10000",
+          REFRESH_CONCURRENCY: "4",
+          ALLOW_PRIVATE_HOSTS: "loopback",
+        },
         // As staging and production have it (wrangler.toml), with a short batch timeout.
         queueProducers: { REFRESH_QUEUE: { queueName: "refresh" } },
         queueConsumers: {

@@ -4,7 +4,9 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { type Config, configFor } from "./config";
-import { AppError, ConfigError } from "./core/errors";
+import { AppError, ConfigError, TooManyRequestsError } from "./core/errors";
+import { STRICT_POLICY } from "./core/outbound";
+import { redactText } from "./core/redact";
 import { RuleError } from "./ingest/rules";
 import { d1Runner } from "./db/sql";
 import { getNav } from "./db/sources";
@@ -59,6 +61,7 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     hostConcurrency: 2,
     hostMinDelayMs: 500,
     userAgent: "edge-news/1.0",
+    outbound: STRICT_POLICY,
     hubUrl: null,
   };
   return c.html(ErrorPage({ config, nav, status, message, path: new URL(c.req.url).pathname }), status);
@@ -100,8 +103,15 @@ export function createApp() {
   app.route("/", feeds);
   app.route("/", websub);
   app.route("/", pages);
-  app.notFound((c) => renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"));
+  app.notFound((c) =>
+    // The API answers programs: an unknown endpoint is a problem document, like its other errors.
+    /^\/api\/v1(\/|$)/.test(c.req.path)
+      ? problem(c, 404, "no such API endpoint")
+      : renderError(c, 404, "您访问的页面不存在，可能已被移动或删除。"),
+  );
   app.onError(function handleError(err, c) {
+    if (err instanceof TooManyRequestsError && err.retryAfterSeconds !== null)
+      c.header("retry-after", String(err.retryAfterSeconds));
     if (c.req.path.startsWith("/api/") && !(err instanceof ConfigError)) {
       if (err instanceof HTTPException) {
         const status = err.status === 401 || err.status === 404 || err.status === 409 ? err.status : 400;
@@ -111,7 +121,9 @@ export function createApp() {
       if (err instanceof RuleError)
         return problem(c, 400, `invalid request body: ${err.message}`, [{ field: err.field, reason: err.reason }]);
       if (err instanceof AppError && err.status !== 500) return problem(c, err.status, err.message, err.errors);
-      console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err) }));
+      console.error(
+        JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: redactText(String(err)) }),
+      );
       return problem(c, 500, "internal error");
     }
     if (err instanceof ConfigError) {
@@ -129,8 +141,8 @@ export function createApp() {
         level: "error",
         msg: "unhandled",
         path: c.req.path,
-        error: String(err),
-        stack: (err as Error).stack,
+        error: redactText(String(err)),
+        stack: redactText((err as Error).stack ?? null),
       }),
     );
     return renderError(c, 500, "服务器暂时无法处理请求，请稍后再试。");

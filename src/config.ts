@@ -3,6 +3,7 @@
 // Module state: the Config of the last env object and origin (one entry: vars do not change
 // within an isolate), forgotten by resetConfigCache() (src/state.ts).
 import { ConfigError } from "./core/errors";
+import { type OutboundPolicy, parseOutboundAllowlist } from "./core/outbound";
 import { isTimeZone } from "./core/time";
 import { HUB_PATH } from "./core/urls";
 
@@ -29,6 +30,8 @@ export interface Config {
   readonly hostMinDelayMs: number;
   /** Sent on every upstream fetch: who we are and where to find us. */
   readonly userAgent: string;
+  /** Private hosts the worker may fetch (ALLOW_PRIVATE_HOSTS): local development and tests only. */
+  readonly outbound: OutboundPolicy;
   /** The WebSub hub that live feeds advertise; null when this deployment runs none (no
    *  WEBSUB_QUEUE binding). */
   readonly hubUrl: string | null;
@@ -64,7 +67,8 @@ type Vars = Partial<
     | "WEBSUB_MIN_LEASE_SECONDS"
     | "HOST_CONCURRENCY"
     | "HOST_MIN_DELAY_MS"
-    | "CONTACT_URL",
+    | "CONTACT_URL"
+    | "ALLOW_PRIVATE_HOSTS",
     string
   >
 >;
@@ -117,6 +121,7 @@ export function parseConfig(vars: Vars & { readonly WEBSUB_QUEUE?: unknown }, re
     hostConcurrency: intVar(vars, "HOST_CONCURRENCY", DEFAULTS.HOST_CONCURRENCY, 1, 6),
     hostMinDelayMs: intVar(vars, "HOST_MIN_DELAY_MS", DEFAULTS.HOST_MIN_DELAY_MS, 0, 60_000),
     userAgent: userAgentFor(contactUrl(vars.CONTACT_URL, vars.BASE_URL?.trim() ? baseUrl : null)),
+    outbound: parseOutboundAllowlist(vars.ALLOW_PRIVATE_HOSTS),
     hubUrl: vars.WEBSUB_QUEUE ? `${baseUrl}${HUB_PATH}` : null,
   };
 }

@@ -48,7 +48,11 @@ export class UnprocessableError extends AppError {
 }
 
 export class TooManyRequestsError extends AppError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Seconds to wait, sent as Retry-After by onError; null when no wait would help (a cap). */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
     super("too_many_requests", 429, message);
   }
 }

@@ -36,7 +36,9 @@ export function encodeCursor(cursor: Cursor): string {
   return `${cursor.ms.toString(36)}-${cursor.id}`;
 }
 
-/** Token → cursor, or null when the token is not one we issued. */
+/** Token → cursor, or null when the token is malformed. A cursor is a position in the listing's
+ *  order, not a credential: a well-formed one we never issued names the articles older than it
+ *  (possibly none), so it answers 200, and only a malformed token is a 400. */
 export function decodeCursor(token: string): Cursor | null {
   const match = /^(-?[0-9a-z]{1,12})-([0-9a-f]{16})$/.exec(token);
   if (!match) return null;

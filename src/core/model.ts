@@ -44,6 +44,8 @@ export interface SourceWithState extends Source {
   readonly kind: "feed" | "html" | "json";
   /** The rules as stored (JSON), checked by parseRules when the refresh runs. */
   readonly rules: string | null;
+  /** Moved on by every admin change: a refresh writes only if it is unchanged (db/sources.ts). */
+  readonly generation: number;
   readonly state: FetchState;
 }
 

@@ -55,3 +55,37 @@ export function summarize(text: string, max = 120): string {
   }
   return `${head.slice(0, max - 1).join("")}…`;
 }
+
+// --- titles, authors and tags: plain text that cannot deceive --------------------------------
+
+// Invisible characters that change how a label reads or compares without being seen: bidi
+// embeddings and overrides (U+202A–202E), isolates (U+2066–2069) and the marks LRM, RLM and ALM
+// (U+200E, U+200F, U+061C: a label is shown in a zh-CN page, where they only serve to disguise
+// text), DEL and the C1 controls, and zero-width characters (ZWSP, ZWNJ, word joiner, BOM,
+// Mongolian vowel separator). A ZWJ stays only where it joins emoji into one (👩‍💻, 🏳️‍🌈).
+const INVISIBLE = /[\u007F-\u009F\u061C\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
+const STRAY_ZWJ =
+  /(?<!\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+
+/** A title, author or tag as stored: the invisible controls above removed, spaces collapsed.
+ *  The one place this is decided (ingest calls it on every title, author and tag). */
+export function plainLabel(text: string): string {
+  // search() ignores the /g state; most labels have none of these and are returned as they are.
+  if (text.search(INVISIBLE) < 0 && !text.includes("\u200D")) return text;
+  return text.replace(INVISIBLE, "").replace(STRAY_ZWJ, "").replace(/\s+/g, " ").trim();
+}
+
+// RSS 2.0 does not say whether <title> is text or HTML, and readers do either. A title is written
+// as itself except where the two readings would differ, and only there with the full-width form:
+// a "<" that HTML would start markup with (followed by an ASCII letter, "/", "!" or "?": a tag,
+// an end tag, a comment or a bogus comment) becomes ＜, and an "&" that HTML would start a
+// character reference with becomes ＆ (decided by the HTML decoder itself: the "&" is one when
+// decoding the text up to the next "&" changes it, so &lt; &#60; and &copy without ";" count).
+// Every other "<", ">" and "&" ("A < B", "AT&T", "C++ & 测试") is text in both readings and stays:
+// the title reads the same in RSS as in Atom, JSON Feed and the pages, and never holds an element.
+/** A title for RSS 2.0 <title>: the same visible text read as text or as HTML (the rule above). */
+export function rssTitleText(title: string): string {
+  return title
+    .replace(/<(?=[A-Za-z/!?])/g, "\uFF1C")
+    .replace(/&[^&]*/g, (run) => (decodeHTML(run) === run ? run : `\uFF06${run.slice(1)}`));
+}

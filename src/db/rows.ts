@@ -42,6 +42,7 @@ export interface SourceStateRow extends SourceRow {
   last_counts: string | null;
   last_body_hash: string | null;
   decode_warning?: string | null;
+  generation: number;
 }
 
 export function toSourceWithState(row: SourceStateRow): SourceWithState {
@@ -60,7 +61,7 @@ export function toSourceWithState(row: SourceStateRow): SourceWithState {
     bodyHash: row.last_body_hash,
     decodeWarning: row.decode_warning ?? null,
   };
-  return { ...toSource(row), kind: row.kind, rules: row.rules, state };
+  return { ...toSource(row), kind: row.kind, rules: row.rules, generation: row.generation, state };
 }
 
 export interface ArticleRow {

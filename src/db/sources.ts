@@ -6,6 +6,10 @@ import { type SqlRunner, type Stmt, sql } from "./sql";
 
 const COLUMNS = "id, slug, name, label, homepage, feed_url, timezone, enabled, interval_minutes";
 
+// A new source's generation: random (53 bits, a safe JS integer), so a source created again under
+// a deleted one's slug never matches a refresh of the old one.
+const FRESH_GENERATION = "(random() & 9007199254740991)";
+
 export async function listSources(db: SqlRunner): Promise<Source[]> {
   return (await db.all<SourceRow>(sql(`SELECT ${COLUMNS} FROM sources ORDER BY id`))).map(toSource);
 }
@@ -57,7 +61,7 @@ export function directoryStatement(after: number, limit: number): Stmt {
 /** Create the source if it is new; an existing source keeps its own settings. */
 export function ensureSourceStatement(source: SourceRef, timezone: string, now: number): Stmt {
   return sql(
-    `INSERT INTO sources (slug, name, label, timezone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+    `INSERT INTO sources (slug, name, label, timezone, created_at, generation) VALUES (?1, ?2, ?3, ?4, ?5, ${FRESH_GENERATION})
      ON CONFLICT (slug) DO NOTHING`,
     source.slug,
     source.name,
@@ -70,7 +74,7 @@ export function ensureSourceStatement(source: SourceRef, timezone: string, now: 
 // --- fetch state (the refresh) -------------------------------------------------------------
 
 const STATE_COLUMNS = `${COLUMNS}, kind, rules, etag, last_modified, next_fetch_at, last_fetch_at, last_status, error_count,
-  last_error, paused_at, last_duration_ms, last_counts, last_body_hash, decode_warning`;
+  last_error, paused_at, last_duration_ms, last_counts, last_body_hash, decode_warning, generation`;
 
 export async function listSourcesWithState(db: SqlRunner): Promise<SourceWithState[]> {
   return (await db.all<SourceStateRow>(sql(`SELECT ${STATE_COLUMNS} FROM sources ORDER BY slug`))).map(
@@ -193,11 +197,26 @@ export interface SourceFields {
   readonly enabled: boolean;
 }
 
+/** The first statement of every refresh write batch: it fails (CHECK "superseded"), rolling the
+ *  whole batch back, unless the source is still at `generation` (an admin change or a delete
+ *  since the refresh read it wins). */
+export function refreshGuardStatement(slug: string, generation: number): Stmt {
+  return sql(
+    `INSERT INTO refresh_guard (id, current) VALUES (1, (SELECT count(*) FROM sources WHERE slug = ?1 AND generation = ?2))
+     ON CONFLICT (id) DO UPDATE SET current = excluded.current`,
+    slug,
+    generation,
+  );
+}
+
+/** Whether a batch failed because refreshGuardStatement found the source changed. */
+export const isSupersededError = (e: unknown): boolean => /superseded/.test(String(e));
+
 /** Insert a new source, due at once; returns no row when the slug exists. */
 export function createSourceStatement(slug: string, f: SourceFields, now: number): Stmt {
   return sql(
-    `INSERT INTO sources (slug, name, label, feed_url, homepage, timezone, interval_minutes, enabled, kind, rules, next_fetch_at, created_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, 0, ?9) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+    `INSERT INTO sources (slug, name, label, feed_url, homepage, timezone, interval_minutes, enabled, kind, rules, next_fetch_at, created_at, generation)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, 0, ?9, ${FRESH_GENERATION}) ON CONFLICT (slug) DO NOTHING RETURNING id`,
     slug,
     f.name,
     f.label,
@@ -225,7 +244,7 @@ export function updateSourceStatement(slug: string, f: SourceFields, resume: boo
        next_fetch_at = CASE WHEN ?9 = 1 OR feed_url IS NOT ?4 OR kind IS NOT ?10 OR rules IS NOT ?11 THEN 0 ELSE next_fetch_at END ,
        paused_at = CASE WHEN ?9 = 1 THEN NULL ELSE paused_at END ,
        error_count = CASE WHEN ?9 = 1 THEN 0 ELSE error_count END ,
-       feed_url = ?4, kind = ?10, rules = ?11
+       feed_url = ?4, kind = ?10, rules = ?11, generation = generation + 1
      WHERE slug = ?1`,
     slug,
     f.name,
@@ -269,8 +288,10 @@ export function deleteSourceStatements(slug: string): Stmt[] {
 /** Create a source with a feed, or give an existing one its feed URL if it has none (samples). */
 export function ensureSourceFeedStatement(source: SourceRef, feedUrl: string, timezone: string, now: number): Stmt {
   return sql(
-    `INSERT INTO sources (slug, name, label, feed_url, timezone, next_fetch_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
-     ON CONFLICT (slug) DO UPDATE SET feed_url = COALESCE(sources.feed_url, excluded.feed_url)`,
+    `INSERT INTO sources (slug, name, label, feed_url, timezone, next_fetch_at, created_at, generation)
+     VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ${FRESH_GENERATION})
+     ON CONFLICT (slug) DO UPDATE SET feed_url = COALESCE(sources.feed_url, excluded.feed_url),
+       generation = CASE WHEN sources.feed_url IS NULL THEN sources.generation + 1 ELSE sources.generation END`,
     source.slug,
     source.name,
     source.label,

@@ -1,5 +1,7 @@
 // Every SQL statement about WebSub: verified subscriptions, and the version of each topic last
 // announced to its subscribers.
+import { normalizeHostname } from "../core/outbound";
+import { purgeRateLimitsStatement } from "./rate-limits";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 export interface Subscription {
@@ -36,25 +38,39 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
   failingSince: r.failing_since,
 });
 
+/** The host a callback counts against for the per-host cap: normalised (case, IDNA, trailing
+ *  dot), without the port, every loopback spelling one host (core/outbound.ts). */
+export const callbackHost = (callback: string) => normalizeHostname(new URL(callback).hostname);
+
 /** A verified subscription, new or renewed: a renewal takes the new lease and secret and starts
- *  with a clean failure count (W3C WebSub §5.1: the subscriber asked again, and proved it). */
+ *  with a clean failure count (W3C WebSub §5.1: the subscriber asked again, and proved it). A
+ *  new one is inserted only while its callback's host holds fewer than `caps.perHost` live
+ *  subscriptions and the hub fewer than `caps.total`: counted and inserted in this one statement,
+ *  so concurrent verifications cannot race past the caps. RETURNING id: no row, not applied. */
 export function upsertSubscriptionStatement(
   s: { topic: string; callback: string; secret: string | null; leaseSeconds: number },
   now: number,
+  caps: { perHost: number; total: number },
 ): Stmt {
   return sql(
     `INSERT INTO websub_subscriptions (topic, callback, callback_host, secret, lease_seconds, expires_at, created_at, verified_at)
-     VALUES (?1, ?2, ?7, ?3, ?4, ?5, ?6, ?6)
+     SELECT ?1, ?2, ?7, ?3, ?4, ?5, ?6, ?6
+     WHERE EXISTS (SELECT 1 FROM websub_subscriptions WHERE topic = ?1 AND callback = ?2)
+        OR ((SELECT count(*) FROM websub_subscriptions WHERE callback_host = ?7 AND expires_at > ?6) < ?8
+            AND (SELECT count(*) FROM websub_subscriptions WHERE expires_at > ?6) < ?9)
      ON CONFLICT (topic, callback) DO UPDATE SET
        secret = excluded.secret, lease_seconds = excluded.lease_seconds, expires_at = excluded.expires_at,
-       verified_at = excluded.verified_at, failures = 0, failing_since = NULL`,
+       verified_at = excluded.verified_at, failures = 0, failing_since = NULL
+     RETURNING id`,
     s.topic,
     s.callback,
     s.secret,
     s.leaseSeconds,
     now + s.leaseSeconds * 1000,
     now,
-    new URL(s.callback).host,
+    callbackHost(s.callback),
+    caps.perHost,
+    caps.total,
   );
 }
 
@@ -71,7 +87,7 @@ export async function countSubscriptions(
       `SELECT (SELECT count(*) FROM websub_subscriptions WHERE expires_at > ?2) AS total,
               (SELECT count(*) FROM websub_subscriptions WHERE callback_host = ?1 AND expires_at > ?2) AS host,
               (SELECT count(*) FROM websub_subscriptions WHERE topic = ?3 AND callback = ?4) AS existing`,
-      new URL(callback).host,
+      callbackHost(callback),
       now,
       topic,
       callback,
@@ -201,5 +217,6 @@ export function purgeExpiredStatements(now: number): Stmt[] {
   return [
     sql("DELETE FROM websub_subscriptions WHERE expires_at <= ?1", now),
     sql("DELETE FROM websub_topics WHERE topic NOT IN (SELECT topic FROM websub_subscriptions)"),
+    purgeRateLimitsStatement(now - 3_600_000),
   ];
 }

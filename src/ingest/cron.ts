@@ -27,7 +27,7 @@ export function refreshDeps(env: Env, config: Config, fetcher: typeof fetch = fe
     // Manners toward the papers' servers: per-host concurrency and spacing (manners.ts).
     fetch: politeFetch(fetcher, { perHostConcurrency: config.hostConcurrency, minDelayMs: config.hostMinDelayMs }),
     now: () => Date.now(),
-    limits: { ...DEFAULT_LIMITS, userAgent: config.userAgent },
+    limits: { ...DEFAULT_LIMITS, userAgent: config.userAgent, outbound: config.outbound },
     log: (line) => console.log(JSON.stringify(line)),
   };
 }

@@ -21,6 +21,7 @@ export async function previewSource(deps: RefreshDeps, fields: SourceFields & { 
     intervalMinutes: fields.intervalMinutes,
     kind: fields.kind,
     rules: fields.rules,
+    generation: 0,
     state: {
       etag: null,
       lastModified: null,

@@ -1,5 +1,8 @@
 // Conditional GET of an upstream feed, within limits: a total timeout, a size cap enforced while
-// streaming, a bounded number of redirects, http(s) only (I/O: `fetch` is passed in).
+// streaming, a bounded number of redirects, and every hop screened by the outbound policy
+// (core/outbound.ts: http(s) only, no private address) before it is fetched (I/O: `fetch` is
+// passed in).
+import { type OutboundPolicy, STRICT_POLICY, checkOutbound } from "../core/outbound";
 import { readCapped } from "../core/read-capped";
 import { parseHttpUrl } from "../core/urls";
 
@@ -8,6 +11,8 @@ export interface FetchLimits {
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly maxRedirects: number;
+  /** Which private hosts may be fetched; none when absent (production). */
+  readonly outbound?: OutboundPolicy;
 }
 
 export const DEFAULT_LIMITS: FetchLimits = {
@@ -27,15 +32,15 @@ export interface Validators {
   readonly lastModified: string | null;
 }
 
-const isHttpUrl = (url: string) => parseHttpUrl(url) !== null;
-
 export async function fetchUpstream(
   fetcher: typeof fetch,
   url: string,
   validators: Validators,
   limits: FetchLimits = DEFAULT_LIMITS,
 ): Promise<FetchOutcome> {
-  if (!isHttpUrl(url)) return { kind: "error", reason: "the feed URL is not http(s)" };
+  const policy = limits.outbound ?? STRICT_POLICY;
+  const first = checkOutbound(url, policy);
+  if (!first.ok) return { kind: "error", reason: first.reason };
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
   try {
@@ -55,8 +60,11 @@ export async function fetchUpstream(
         if (!location) return { kind: "error", reason: `HTTP ${res.status} without a Location`, status: res.status };
         if (hop >= limits.maxRedirects)
           return { kind: "error", reason: `more than ${limits.maxRedirects} redirects`, status: res.status };
-        current = new URL(location, current).href;
-        if (!isHttpUrl(current)) return { kind: "error", reason: "redirected to a non-http(s) URL" };
+        // Resolved against the hop it came from; one that is not http(s) is refused below.
+        const next = parseHttpUrl(location, current)?.href ?? location;
+        const verdict = checkOutbound(next, policy);
+        if (!verdict.ok) return { kind: "error", reason: `redirected: ${verdict.reason}`, status: res.status };
+        current = next;
         continue;
       }
       if (res.status === 304) {

@@ -7,7 +7,14 @@ import { extractFromHtml } from "./extract-html";
 import { itemIdentity } from "./normalize";
 import type { ParsedItem } from "./parse";
 import type { FullTextRules } from "./rules";
-import { type PageDeps, PAGE_FETCHES_PER_REFRESH, MAX_PAGE_ATTEMPTS, fetchPage, httpLink } from "./upstream-page";
+import {
+  type PageDeps,
+  PAGE_FETCHES_PER_REFRESH,
+  MAX_PAGE_ATTEMPTS,
+  fetchPage,
+  httpLink,
+  onAllowedHost,
+} from "./upstream-page";
 
 /** Summary-only feed items → full text from each item's own page, fetched once per item.
  *  Items already stored are left out (their full text is stored); a new item's page is fetched
@@ -23,10 +30,12 @@ export async function addFullText(
 ) {
   const linked = await Promise.all(
     items.map(async (item) => {
-      const url = item.link ? httpLink(item.link, base) : null;
+      const link = item.link ? httpLink(item.link, base) : null;
+      // A page on another host is not read: the item keeps the feed's own text.
+      const url = link && source.feedUrl && onAllowedHost(link, source.feedUrl, rules.hosts) ? link : null;
       // The identity normalizeItem will give it (guid, else link with its #fragment: itemIdentity);
       // items without a guid or a link are new.
-      return { item, url, identity: item.guid?.trim() || url ? await itemIdentity(item, base) : null };
+      return { item, url, identity: item.guid?.trim() || link ? await itemIdentity(item, base) : null };
     }),
   );
   const identities = linked.flatMap((l) => (l.identity ? [l.identity] : []));

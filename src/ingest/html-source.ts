@@ -15,7 +15,14 @@ import { robotsVerdict } from "./manners";
 import type { ParsedItem } from "./parse";
 import { RefreshError } from "./refresh-error";
 import { type HtmlRules, applyDateFormat } from "./rules";
-import { type PageDeps, PAGE_FETCHES_PER_REFRESH, MAX_PAGE_ATTEMPTS, fetchPage, httpLink } from "./upstream-page";
+import {
+  type PageDeps,
+  PAGE_FETCHES_PER_REFRESH,
+  MAX_PAGE_ATTEMPTS,
+  fetchPage,
+  httpLink,
+  onAllowedHost,
+} from "./upstream-page";
 
 /** Known article pages are revisited (conditional GET) while this young, to catch edits. */
 const REVISIT_WITHIN_MS = 2 * 86_400_000;
@@ -88,14 +95,15 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
       const before = links.length;
       for (const raw of found.links!) {
         const url = httpLink(raw, page.url);
-        if (url && !links.includes(url)) links.push(url);
+        if (url && !links.includes(url) && onAllowedHost(url, listUrl, rules.hosts)) links.push(url);
       }
       if (n === 1 && links.length === before) {
         throw new RefreshError(
           `rules.list.links "${rules.list.links.selector}" matched no links on ${page.url}: the page no longer matches the rules`,
         );
       }
-      const next = found.next?.[0] ? httpLink(found.next[0], page.url) : null;
+      const nextLink = found.next?.[0] ? httpLink(found.next[0], page.url) : null;
+      const next = nextLink && onAllowedHost(nextLink, listUrl, rules.hosts) ? nextLink : null;
       page = null;
       if (next && n < rules.list.maxPages && budget > 0) {
         budget--;

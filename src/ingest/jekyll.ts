@@ -5,6 +5,7 @@ import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 import type { ArticleInput } from "../core/model";
 import { parseIsoLikeDate } from "../core/time";
+import { plainLabel } from "../core/text";
 import { htmlToText, stripXmlInvalid, summarize } from "./normalize";
 import { sanitizeHtml, safeUrl } from "./sanitize";
 
@@ -42,9 +43,12 @@ function asStringList(value: unknown): string[] | null {
 }
 
 /** Parse one post. `timeZone` applies when the date carries no offset. */
-export function parseJekyllPost(file: string, text: string, timeZone: string): JekyllResult {
+export function parseJekyllPost(file: string, raw: string, timeZone: string): JekyllResult {
   const fail = (reason: string): JekyllResult => ({ ok: false, file, reason });
-  if (!/^\uFEFF?---\r?\n/.test(text)) return fail("no front matter (the file must start with ---)");
+  // A post saved with Windows (CRLF) or old Mac (CR) line endings is the same post: gray-matter
+  // and the YAML parser would otherwise see a stray "\r" at the end of every line.
+  const text = raw.replace(/\r\n?/g, "\n");
+  if (!/^\uFEFF?---\n/.test(text)) return fail("no front matter (the file must start with ---)");
   let fm: { data: Record<string, unknown>; content: string };
   try {
     // A fresh options object disables gray-matter's cache, which would hand back stale data.
@@ -55,7 +59,9 @@ export function parseJekyllPost(file: string, text: string, timeZone: string): J
   const data = fm.data;
 
   const title =
-    typeof data.title === "string" || typeof data.title === "number" ? stripXmlInvalid(String(data.title)).trim() : "";
+    typeof data.title === "string" || typeof data.title === "number"
+      ? plainLabel(stripXmlInvalid(String(data.title))).trim()
+      : "";
   if (!title) return fail("no title");
 
   const rawDate = typeof data.date === "string" ? data.date : "";
@@ -68,8 +74,9 @@ export function parseJekyllPost(file: string, text: string, timeZone: string): J
   const slug = categories[0]!;
   if (!SLUG.test(slug)) return fail(`bad category slug: ${JSON.stringify(slug)}`);
 
-  const tags = asStringList(data.tags);
-  if (tags === null) return fail("tags must be a string or a list of strings");
+  const listed = asStringList(data.tags);
+  if (listed === null) return fail("tags must be a string or a list of strings");
+  const tags = listed.map(plainLabel).filter(Boolean);
 
   let originalUrl: string | null = null;
   let navLabel: string | null = null;
@@ -108,7 +115,7 @@ export function parseJekyllPost(file: string, text: string, timeZone: string): J
         contentHtml,
         published,
         updated: published,
-        author: typeof data.author === "string" ? data.author : null,
+        author: typeof data.author === "string" ? plainLabel(data.author) || null : null,
         image,
         tags: [...new Set(tags)],
         plainText: plain,

@@ -1,13 +1,14 @@
 // Upstream items → the normalized article (pure). The text helpers live in core/text.ts.
 import type { ArticleInput } from "../core/model";
 import { sha256Hex } from "../core/ids";
+import { redactUrl } from "../core/redact";
 import { instantIn } from "../core/time";
 import { parseFeedDate } from "./dates";
 import type { ParsedItem } from "./parse";
 import { mediaInHtml, normalizeEnclosures } from "./enclosures";
 import { titleFromSourceAndTime, titleFromText } from "../core/derived-title";
 import { sanitizeHtml } from "./sanitize";
-import { htmlToText, sanitizedHtmlToText, stripXmlInvalid, summarize } from "../core/text";
+import { htmlToText, plainLabel, sanitizedHtmlToText, stripXmlInvalid, summarize } from "../core/text";
 import { parseHttpUrl } from "../core/urls";
 import { escapeText } from "../core/escape";
 
@@ -34,7 +35,8 @@ const absoluteHttpUrl = (raw: string | null, base: string): string | null =>
 
 /** The title from the item's own title; empty when it has none (normalizeItem then takes one
  *  from the body, which needs sanitizing). */
-const titleOf = (item: ParsedItem) => htmlToText(stripXmlInvalid(item.title ?? "")).slice(0, MAX_TITLE_LENGTH);
+const titleOf = (item: ParsedItem) =>
+  plainLabel(htmlToText(stripXmlInvalid(item.title ?? ""))).slice(0, MAX_TITLE_LENGTH);
 
 // Identity: guid, else link, else a hash of title + date — never anything that changes when
 // the item is merely edited, so the permalink stays. `title` is only read for the hash.
@@ -66,8 +68,13 @@ function linkOf(item: ParsedItem, base: string): string | null {
 /** One parsed item → the normalized article; null when it has nothing a reader could use: no
  *  text, no image, no media and no link (the refresh counts it as empty). */
 export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Promise<ArticleInput | null> {
-  const { source, base } = ctx;
-  const link = linkOf(item, base);
+  const { source } = ctx;
+  // What readers see never carries the source's credentials: a link resolved against a list
+  // page at http://user:pw@host/ would inherit them (core/redact.ts). The identity keeps the
+  // link as fetched.
+  const base = redactUrl(ctx.base);
+  const fetchedLink = linkOf(item, ctx.base);
+  const link = fetchedLink && redactUrl(fetchedLink);
   const rawContent = item.content ?? item.summary ?? "";
   const contentHtml = sanitizeHtml(
     stripXmlInvalid(
@@ -78,18 +85,17 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
             .join("")
         : rawContent,
     ),
-    ctx.xmlBase ?? link ?? base,
+    ctx.xmlBase ? redactUrl(ctx.xmlBase) : (link ?? base),
   );
   const text = sanitizedHtmlToText(contentHtml);
   // Titles are text, but many feeds put entities or markup in them.
   const givenTitle = titleOf(item);
-  const image =
-    absoluteHttpUrl(item.image, base) ??
-    /<img [^>]*src="([^"]+)"/.exec(contentHtml)?.[1]?.replace(/&amp;/g, "&") ??
-    null;
+  const foundImage =
+    absoluteHttpUrl(item.image, base) ?? /<img [^>]*src="([^"]+)"/.exec(contentHtml)?.[1]?.replace(/&amp;/g, "&");
+  const image = foundImage ? redactUrl(foundImage) : null;
   const enclosures = normalizeEnclosures(
     [...(item.enclosures ?? []), ...(item.contentIsText ? [] : mediaInHtml(rawContent))],
-    ctx.xmlBase ?? link ?? base,
+    ctx.xmlBase ? redactUrl(ctx.xmlBase) : (link ?? base),
   );
   if (!givenTitle && !text && !image && enclosures.length === 0 && !link) return null;
 
@@ -102,22 +108,25 @@ export async function normalizeItem(item: ParsedItem, ctx: NormalizeContext): Pr
   // derived title: that may name the time it was first seen, which is not the item's own.
   const guid = await identityOf(
     item,
-    link,
+    fetchedLink,
     () => givenTitle || summarize(text, 30) || enclosures[0]?.url || image || "",
   );
   const title =
     givenTitle ||
-    titleFromText(text) ||
+    plainLabel(titleFromText(text)) ||
     titleFromSourceAndTime(source.name ?? source.label, publishedOrSeen, source.timezone);
 
   const summarySource = item.summary && item.content ? htmlToText(stripXmlInvalid(item.summary)) : text;
-  const tags = [source.label, ...item.categories.map((c) => htmlToText(stripXmlInvalid(c)).slice(0, MAX_TAG_LENGTH))]
+  const tags = [
+    source.label,
+    ...item.categories.map((c) => plainLabel(htmlToText(stripXmlInvalid(c))).slice(0, MAX_TAG_LENGTH)),
+  ]
     .filter((t) => t.length > 0)
     .filter((t, i, all) => all.indexOf(t) === i)
     .slice(0, MAX_TAGS);
   const author =
     item.authors
-      .map((a) => htmlToText(stripXmlInvalid(a)))
+      .map((a) => plainLabel(htmlToText(stripXmlInvalid(a))))
       .filter(Boolean)
       .join("、") || null;
 

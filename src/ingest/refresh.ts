@@ -3,8 +3,14 @@
 // error, and the articles already stored are untouched.
 import type { SourceWithState } from "../core/model";
 import type { Stmt } from "../db/sql";
-import { recordFailureStatement, recordSuccessStatement } from "../db/sources";
+import {
+  isSupersededError,
+  recordFailureStatement,
+  recordSuccessStatement,
+  refreshGuardStatement,
+} from "../db/sources";
 import { forEachLimited } from "../core/concurrency";
+import { redactText } from "../core/redact";
 import { RefreshError } from "./refresh-error";
 import { recordDecodeWarningStatement } from "../db/source-warnings";
 import { PAUSE_AFTER_FAILURES, nextFetchAt } from "./schedule";
@@ -13,7 +19,8 @@ import { planItems } from "./plan";
 
 export interface RefreshOutcome {
   readonly source: string;
-  readonly status: "200" | "304" | "error";
+  /** "superseded": an admin changed or deleted the source while it ran; nothing was written. */
+  readonly status: "200" | "304" | "error" | "superseded";
   readonly new: number;
   readonly updated: number;
   readonly unchanged: number;
@@ -30,12 +37,14 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
   try {
     outcome = await refreshOrThrow(deps, source, started);
   } catch (e) {
+    if (isSupersededError(e)) return superseded(deps, source, started);
     const reason = e instanceof Error ? e.message : String(e);
     const now = deps.now();
     const errorCount = source.state.errorCount + 1;
     const retryAfter = e instanceof RefreshError ? e.headers?.get("retry-after") : null;
     try {
       await deps.db.batch([
+        refreshGuardStatement(source.slug, source.generation),
         recordFailureStatement(source.slug, {
           reason,
           nextFetchAt: nextFetchAt(now, { intervalMinutes: source.intervalMinutes, errorCount, retryAfter }),
@@ -45,6 +54,7 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
         }),
       ]);
     } catch (recordError) {
+      if (isSupersededError(recordError)) return superseded(deps, source, started);
       deps.log({
         level: "error",
         msg: "could not record a refresh failure",
@@ -64,8 +74,22 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
       paused: errorCount >= PAUSE_AFTER_FAILURES,
     };
   }
-  deps.log({ level: outcome.status === "error" ? "warn" : "info", msg: "refresh", ...outcome });
+  // Logs are below the admin's view: URLs in them are redacted.
+  deps.log({
+    level: outcome.status === "error" ? "warn" : "info",
+    msg: "refresh",
+    ...outcome,
+    ...(outcome.error ? { error: redactText(outcome.error) } : {}),
+  });
   return outcome;
+}
+
+/** The source changed under the refresh (an admin PATCH, or DELETE and create again): what the
+ *  refresh found is dropped, and the source keeps what the admin set. Recorded in the log. */
+function superseded(deps: RefreshDeps, source: SourceWithState, started: number): RefreshOutcome {
+  const ms = deps.now() - started;
+  deps.log({ level: "info", msg: "refresh superseded", source: source.slug, ms });
+  return { source: source.slug, status: "superseded", new: 0, updated: 0, unchanged: 0, empty: 0, ms };
 }
 
 async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, started: number): Promise<RefreshOutcome> {
@@ -89,7 +113,9 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
   const warning = g.kind === "items" ? g.decodeWarning : undefined;
   // Written only when it changes: a body decoded this time, with a different outcome than before.
   const warningChanged = warning !== undefined && warning !== (source.state.decodeWarning ?? null);
+  // The guard first: the whole batch is dropped if the source changed since it was read.
   await deps.db.batch([
+    refreshGuardStatement(source.slug, source.generation),
     ...writes,
     ...g.pageWrites,
     ...(warningChanged ? [recordDecodeWarningStatement(source.slug, warning)] : []),
@@ -111,7 +137,8 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
       }),
     }),
   ]);
-  if (problem) deps.log({ level: "warn", msg: "refresh: pages not read", source: source.slug, problem });
+  if (problem)
+    deps.log({ level: "warn", msg: "refresh: pages not read", source: source.slug, problem: redactText(problem) });
   if (warning) deps.log({ level: "warn", msg: "refresh: undecodable bytes", source: source.slug, warning });
   return { source: source.slug, status, ...counts, ms: done - started };
 }

@@ -2,6 +2,7 @@
 // mapping for JSON APIs, a body selector for summary-only feeds. Parsed and checked here (pure,
 // apart from asking HTMLRewriter whether it accepts a selector).
 import { AppError } from "../core/errors";
+import { normalizeHostname, parseHostEntry } from "../core/outbound";
 
 export type SourceKind = "feed" | "html" | "json";
 
@@ -32,6 +33,8 @@ export interface HtmlRules {
   /** When the page writes a bare local time in an unusual shape: tokens YYYY MM DD HH mm ss,
    *  e.g. "YYYY年MM月DD日 HH:mm". The zone is the source's timezone. */
   readonly dateFormat: string | null;
+  /** Hosts besides the list page's own that links may lead to (normalised hostnames). */
+  readonly hosts: readonly string[];
 }
 
 export interface JsonRules {
@@ -50,6 +53,8 @@ export interface JsonRules {
 export interface FullTextRules {
   /** Where the article body is on an item's own page. */
   readonly body: Pick;
+  /** Hosts besides the feed's own that item pages may be read from (normalised hostnames). */
+  readonly hosts: readonly string[];
 }
 
 export type SourceRules =
@@ -116,6 +121,20 @@ function dotPath(raw: Raw, key: string, field: string, required: boolean): strin
   return v;
 }
 
+/** `hosts`: the other hosts a source's links may lead to (a paper whose articles live on a
+ *  sister domain). Links elsewhere are not followed. */
+function hostList(raw: Raw, field: string): string[] {
+  const v = raw.hosts;
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.length > 20 || !v.every((h) => typeof h === "string" && h.length <= 253))
+    throw new RuleError(field, "must be a list of at most 20 host names");
+  return v.map((h: string) => {
+    const url = parseHostEntry(h);
+    if (!url || url.port) throw new RuleError(field, `has "${h}": not a host name`);
+    return normalizeHostname(url.hostname);
+  });
+}
+
 /** `kind` + the `rules` JSON of a source → checked rules (RuleError names the bad field). */
 export function parseRules(kind: SourceKind, raw: unknown): SourceRules {
   if (raw !== undefined && raw !== null && !isObj(raw)) throw new RuleError("rules", "must be an object");
@@ -124,8 +143,14 @@ export function parseRules(kind: SourceKind, raw: unknown): SourceRules {
     allowOnly(r, ["full_text"], "rules.");
     if (r.full_text === undefined || r.full_text === null) return { kind, fullText: null };
     if (!isObj(r.full_text)) throw new RuleError("rules.full_text", "must be an object with a body selector");
-    allowOnly(r.full_text, ["body"], "rules.full_text.");
-    return { kind, fullText: { body: pick(r.full_text, "body", "rules.full_text.body", true) } };
+    allowOnly(r.full_text, ["body", "hosts"], "rules.full_text.");
+    return {
+      kind,
+      fullText: {
+        body: pick(r.full_text, "body", "rules.full_text.body", true),
+        hosts: hostList(r.full_text, "rules.full_text.hosts"),
+      },
+    };
   }
   if (kind === "json") {
     allowOnly(r, ["items", "id", "title", "date", "body", "summary", "link", "author", "image"], "rules.");
@@ -145,7 +170,7 @@ export function parseRules(kind: SourceKind, raw: unknown): SourceRules {
     if (!json.body && !json.summary) throw new RuleError("rules.body", "or rules.summary is required");
     return { kind, json };
   }
-  allowOnly(r, ["list", "article", "date_format"], "rules.");
+  allowOnly(r, ["list", "article", "date_format", "hosts"], "rules.");
   if (!isObj(r.list)) throw new RuleError("rules.list", "is required: { links, next?, max_pages? }");
   if (!isObj(r.article)) throw new RuleError("rules.article", "is required: { title, body, date?, author?, image? }");
   allowOnly(r.list, ["links", "next", "max_pages"], "rules.list.");
@@ -177,6 +202,7 @@ export function parseRules(kind: SourceKind, raw: unknown): SourceRules {
         image: pick(r.article, "image", "rules.article.image", false),
       },
       dateFormat,
+      hosts: hostList(r, "rules.hosts"),
     },
   };
 }

@@ -3,6 +3,7 @@ import type { SqlRunner } from "../db/sql";
 import { decodeHtmlBytes } from "./decode";
 import { type FetchLimits, fetchUpstream } from "./fetch-upstream";
 import { robotsVerdict } from "./manners";
+import { normalizeHostname } from "../core/outbound";
 import { parseHttpUrl } from "../core/urls";
 
 export interface PageDeps {
@@ -54,6 +55,16 @@ export async function fetchPage(
     etag: got.headers.get("etag"),
     lastModified: got.headers.get("last-modified"),
   };
+}
+
+/** Links are followed only to the source's own host (its list page, or its feed for full text)
+ *  or to hosts its rules name: a list page cannot send the crawler anywhere else. */
+export function onAllowedHost(url: string, own: string, hosts: readonly string[]): boolean {
+  const host = parseHttpUrl(url)?.hostname;
+  const ownHost = parseHttpUrl(own)?.hostname;
+  if (host === undefined || ownHost === undefined) return false;
+  const normalized = normalizeHostname(host);
+  return normalized === normalizeHostname(ownHost) || hosts.includes(normalized);
 }
 
 /** An item's page address: http(s), without its #fragment (one page, however it is linked to). */

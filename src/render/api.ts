@@ -1,5 +1,6 @@
 // Model → the public JSON shapes of the API (pure). Field names are stable and documented.
 import type { Article, SourceWithState } from "../core/model";
+import { redactText } from "../core/redact";
 import { articlePath } from "../core/urls";
 import { absolutizeHtml } from "./feeds";
 import { instantIn, toRfc3339 } from "../core/time";
@@ -9,8 +10,9 @@ function instantJson(ms: number | null, timeZone: string): string | null {
   return toRfc3339(instantIn(timeZone, ms));
 }
 
-/** Public health of a source: no feed URL, no validators (a URL may carry a key). */
-export function sourceHealthJson(s: SourceWithState, now: number) {
+/** Public health of a source: no feed URL, no validators (a URL may carry a key), and URLs in
+ *  its error redacted; `reveal` (the admin API, behind the token) keeps the error as recorded. */
+export function sourceHealthJson(s: SourceWithState, now: number, reveal = false) {
   return {
     slug: s.slug,
     name: s.name,
@@ -19,7 +21,7 @@ export function sourceHealthJson(s: SourceWithState, now: number) {
     last_fetch_at: instantJson(s.state.lastFetchAt, s.timezone),
     last_result: s.state.lastStatus,
     error_streak: s.state.errorCount,
-    last_error: s.state.lastError,
+    last_error: reveal ? s.state.lastError : redactText(s.state.lastError),
     last_counts: s.state.lastCounts,
     last_duration_ms: s.state.lastDurationMs,
     // The last body fit no encoding and was read with replacement characters (ingest/decode.ts).
@@ -46,7 +48,7 @@ export function sourceJson(s: SourceWithState, now: number) {
     timezone: s.timezone,
     interval_minutes: s.intervalMinutes,
     enabled: s.enabled,
-    health: sourceHealthJson(s, now),
+    health: sourceHealthJson(s, now, true),
   };
 }
 

@@ -21,7 +21,7 @@ import {
   textNode,
 } from "./feed-writer";
 import { escapeAttr } from "../core/escape";
-import { stripXmlInvalid } from "../core/text";
+import { rssTitleText, stripXmlInvalid } from "../core/text";
 
 export const FEED_STYLESHEET_PATH = "/assets/feed.xsl";
 const GENERATOR = "edge-news";
@@ -169,7 +169,7 @@ export function renderRss(doc: FeedDocument): string {
     if (kept[i] !== undefined) return;
     const published = new OffsetDate(a.published);
     feed.addItem({
-      title: rssOmitsTitle(a) ? "" : p.cdata(a.title), // "": feed writes no <title>
+      title: rssOmitsTitle(a) ? "" : p.cdata(rssTitleText(a.title)), // "": no <title>; else the same visible text as text or HTML
       link: permalink(doc, a), // no id/guid given: feed writes <guid isPermaLink="true">
       date: published, // RSS has one date: feed writes pubDate from `published` over this one
       published,

@@ -49,7 +49,7 @@ export const LIST_QUERY = {
   cursor: z.optional(
     z
       .string()
-      .check(z.refine((v) => decodeCursor(v) !== null, "is not a cursor this API issued (use next_cursor as given)")),
+      .check(z.refine((v) => decodeCursor(v) !== null, "is not a well-formed cursor (use next_cursor as given)")),
   ),
   limit: z.optional(limit),
   include: z.optional(z.enum(["content"])),

@@ -4,10 +4,14 @@
 import type { Config } from "../config";
 import { AppError, BadRequestError, NotFoundError, TooManyRequestsError } from "../core/errors";
 import { toHex } from "../core/ids";
+import { type OutboundPolicy, checkOutbound } from "../core/outbound";
+import { redactUrl } from "../core/redact";
 import type { SqlRunner } from "../db/sql";
+import { hitRateLimits } from "../db/rate-limits";
 import {
   type Subscription,
   advanceTopic,
+  callbackHost,
   countSubscriptions,
   deleteSubscriptionStatement,
   deleteTopicStatements,
@@ -34,6 +38,16 @@ export interface HubDeps {
   /** The site's configuration as seen from a topic's origin (BASE_URL, or that origin). */
   readonly configFor: (origin: string) => Config;
   readonly userAgent: string;
+  /** The outbound policy every callback request passes first (core/outbound.ts). */
+  readonly outbound: OutboundPolicy;
+}
+
+/** A request to a subscriber's callback, screened by the outbound policy before connecting (the
+ *  policy may have changed since the subscription was accepted). */
+async function callbackFetch(deps: HubDeps, url: string, init: RequestInit): Promise<Response> {
+  const verdict = checkOutbound(url, deps.outbound);
+  if (!verdict.ok) throw new Error(verdict.reason);
+  return deps.fetch(url, init);
 }
 
 /** One content distribution: the current feed of `topic` to one subscription. */
@@ -123,16 +137,50 @@ export async function acceptTopic(db: SqlRunner, config: Config, req: HubRequest
   if (!count.exists && (count.host >= MAX_SUBSCRIPTIONS_PER_HOST || count.total >= MAX_SUBSCRIPTIONS)) {
     throw new TooManySubscriptionsError(
       count.host >= MAX_SUBSCRIPTIONS_PER_HOST
-        ? `${new URL(req.callback).host} has ${MAX_SUBSCRIPTIONS_PER_HOST} subscriptions, the most one callback host may hold; unsubscribe from some first`
+        ? `${callbackHost(req.callback)} has ${MAX_SUBSCRIPTIONS_PER_HOST} subscriptions, the most one callback host may hold; unsubscribe from some first`
         : "the hub holds as many subscriptions as it takes; try again later",
     );
   }
   return url.href;
 }
 
-/** 429: the subscription would exceed the hub's caps. */
-/** The hub's subscription caps are reached: 429, the subscriber may try later. */
+/** 429: the subscription would exceed the hub's caps (no Retry-After), or the requests their
+ *  rate limits (with one). */
 export class TooManySubscriptionsError extends TooManyRequestsError {}
+
+/** Hub requests per client and per callback host a window (each makes the hub send a GET).
+ *  Counted in D1, not by the Rate Limiting binding: SECURITY.md says why. */
+export const RATE_WINDOW_MS = 60_000;
+export const MAX_REQUESTS_PER_CLIENT = 30;
+export const MAX_REQUESTS_PER_CALLBACK_HOST = 10;
+
+/** Count a hub request against its client and its callback's host; 429 with Retry-After past
+ *  either limit. `client` is the caller's address (CF-Connecting-IP). */
+export async function limitHubRequest(db: SqlRunner, req: HubRequest, client: string, now: number): Promise<void> {
+  const host = callbackHost(req.callback);
+  const verdict = await hitRateLimits(
+    db,
+    [
+      { key: `client:${client}`, limit: MAX_REQUESTS_PER_CLIENT },
+      { key: `host:${host}`, limit: MAX_REQUESTS_PER_CALLBACK_HOST },
+    ],
+    RATE_WINDOW_MS,
+    now,
+  );
+  if (verdict.exceeded === null) return;
+  // The key names what is over its limit: "client:<address>" or "host:<callback host>".
+  throw new TooManySubscriptionsError(
+    `too many hub requests for ${verdict.exceeded}; try again in ${verdict.retryAfterSeconds} s`,
+    verdict.retryAfterSeconds,
+  );
+}
+
+/** The callback must be an address the hub may send to (core/outbound.ts): 400 otherwise,
+ *  before anything is sent. */
+export function acceptCallback(req: HubRequest, policy: OutboundPolicy): void {
+  const verdict = checkOutbound(req.callback, policy);
+  if (!verdict.ok) throw new BadRequestError(`hub.callback: ${verdict.reason}`);
+}
 
 /** §5.3: ask the callback to confirm the request; true only for a 2xx echoing the challenge. */
 export async function verifyIntent(deps: HubDeps, req: HubRequest): Promise<boolean> {
@@ -142,7 +190,7 @@ export async function verifyIntent(deps: HubDeps, req: HubRequest): Promise<bool
   if (req.mode === "subscribe") ours.set("hub.lease_seconds", String(req.leaseSeconds));
   const url = `${req.callback}${req.callback.includes("?") ? "&" : "?"}${ours}`;
   try {
-    const res = await deps.fetch(url, {
+    const res = await callbackFetch(deps, url, {
       headers: { "user-agent": deps.userAgent },
       redirect: "manual",
       signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
@@ -150,7 +198,12 @@ export async function verifyIntent(deps: HubDeps, req: HubRequest): Promise<bool
     const body = res.ok ? await readCapped(res.body, 1024) : (await res.body?.cancel(), null);
     return res.ok && body !== null && new TextDecoder().decode(body) === challenge;
   } catch (e) {
-    deps.log({ level: "warn", msg: "websub verification failed", callback: req.callback, error: String(e) });
+    deps.log({
+      level: "warn",
+      msg: "websub verification failed",
+      callback: redactUrl(req.callback),
+      error: String(e),
+    });
     return false;
   }
 }
@@ -163,7 +216,7 @@ export async function verifyAndApply(deps: HubDeps, req: HubRequest): Promise<bo
     msg: "websub verification",
     mode: req.mode,
     topic: req.topic,
-    callback: req.callback,
+    callback: redactUrl(req.callback),
     verified,
   });
   if (!verified) return false; // §5.3: an unconfirmed request changes nothing
@@ -175,7 +228,15 @@ export async function verifyAndApply(deps: HubDeps, req: HubRequest): Promise<bo
   const topic = await resolveTopic(deps.db, deps.configFor(new URL(req.topic).origin), req.topic);
   if (!topic) return false;
   const version = await topicVersion(deps.db, topic);
-  await deps.db.batch([upsertSubscriptionStatement(req, now), initTopicStatement(req.topic, version, now)]);
+  const [applied] = await deps.db.allMany([
+    upsertSubscriptionStatement(req, now, { perHost: MAX_SUBSCRIPTIONS_PER_HOST, total: MAX_SUBSCRIPTIONS }),
+    initTopicStatement(req.topic, version, now),
+  ]);
+  if (!applied || applied.length === 0) {
+    // Others took the last places while this one was being verified: the caps hold.
+    deps.log({ level: "warn", msg: "websub cap reached", callback: redactUrl(req.callback) });
+    return false;
+  }
   return true;
 }
 
@@ -248,7 +309,7 @@ export async function deliver(deps: HubDeps, message: DeliveryMessage, attempt: 
   let status: string;
   let ok = false;
   try {
-    const res = await deps.fetch(sub.callback, {
+    const res = await callbackFetch(deps, sub.callback, {
       method: "POST",
       headers: await deliveryHeaders(sub, config, contentType, body, deps.userAgent),
       body,
@@ -261,7 +322,7 @@ export async function deliver(deps: HubDeps, message: DeliveryMessage, attempt: 
     // §7: "If the response code is 410 Gone, the hub MUST terminate the subscription".
     if (res.status === 410) {
       await deps.db.batch([deleteSubscriptionStatement(sub.topic, sub.callback)]);
-      deps.log({ level: "info", msg: "websub subscriber gone", callback: sub.callback, topic: sub.topic });
+      deps.log({ level: "info", msg: "websub subscriber gone", callback: redactUrl(sub.callback), topic: sub.topic });
       return "dropped";
     }
   } catch (e) {
@@ -281,13 +342,13 @@ export async function deliver(deps: HubDeps, message: DeliveryMessage, attempt: 
     deps.log({
       level: "warn",
       msg: "websub subscriber dropped after a day of failures",
-      callback: sub.callback,
+      callback: redactUrl(sub.callback),
       topic: sub.topic,
       failures: sub.failures + 1,
     });
     return "dropped";
   }
-  deps.log({ level: "warn", msg: "websub delivery failed", callback: sub.callback, status, attempt });
+  deps.log({ level: "warn", msg: "websub delivery failed", callback: redactUrl(sub.callback), status, attempt });
   return attempt < MAX_DELIVERY_ATTEMPTS ? "retry" : "failed";
 }
 

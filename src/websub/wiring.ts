@@ -11,6 +11,7 @@ export function websubQueue(env: Env): Queue<DeliveryMessage> | null {
 }
 
 export function hubDeps(env: Env, fetcher: typeof fetch = fetch): HubDeps {
+  const local = parseConfig(env, "http://localhost");
   return {
     // Subscriptions and topic versions are written and read-to-decide at the primary.
     db: d1Runner(env.DB.withSession("first-primary")),
@@ -19,7 +20,8 @@ export function hubDeps(env: Env, fetcher: typeof fetch = fetch): HubDeps {
     now: () => Date.now(),
     log: (line) => console.log(JSON.stringify(line)),
     configFor: (origin) => parseConfig(env, origin),
-    userAgent: parseConfig(env, "http://localhost").userAgent,
+    userAgent: local.userAgent,
+    outbound: local.outbound,
   };
 }
 

@@ -110,3 +110,15 @@ describe("parseJekyllPost body safety", () => {
     );
   });
 });
+
+describe("line endings", () => {
+  it("imports every sample post saved with CRLF (or CR) exactly as with LF", () => {
+    for (const post of inject("samplePosts")) {
+      const lf = parseOk(post.name, post.text.replace(/\r\n?/g, "\n"));
+      const crlf = parseOk(post.name, post.text.replace(/\r\n?/g, "\n").replace(/\n/g, "\r\n"));
+      const cr = parseOk(post.name, post.text.replace(/\r\n?/g, "\n").replace(/\n/g, "\r"));
+      expect(crlf).toEqual(lf);
+      expect(cr).toEqual(lf);
+    }
+  });
+});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { htmlToText, itemIdentity, normalizeItem, stripXmlInvalid, summarize } from "../../src/ingest/normalize";
 import type { ParsedItem } from "../../src/ingest/parse";
+import { decodeHTML } from "entities";
+import { plainLabel, rssTitleText } from "../../src/core/text";
 
 describe("stripXmlInvalid", () => {
   it("removes what XML 1.0 forbids and keeps everything it allows", () => {
@@ -103,4 +105,74 @@ describe("itemIdentity", () => {
     expect(await itemIdentity(untitled, ctx.base)).toBeNull();
     expect((await normalizeItem(untitled, ctx))!.guid).toMatch(/^hash:/);
   });
+});
+
+describe("plain labels: titles, authors and tags", () => {
+  it("drops bidi controls, DEL, C1 controls and stray zero-width characters, keeping emoji ZWJ sequences", () => {
+    expect(plainLabel("\u202Egnp.exe\u202C 通知")).toBe("gnp.exe 通知");
+    expect(plainLabel("a\u2066b\u2069c\u200Ed\u200Fe")).toBe("abcde");
+    expect(plainLabel("删\u007F除\u0085控\u009F制")).toBe("删除控制");
+    expect(plainLabel("零\u200B宽\uFEFF字\u2060符\u200D")).toBe("零宽字符");
+    expect(plainLabel("程序员 👩\u200D💻 和 🏳\uFE0F\u200D🌈")).toBe("程序员 👩\u200D💻 和 🏳\uFE0F\u200D🌈");
+    expect(plainLabel("  \u200B  ")).toBe("");
+    expect(plainLabel("普通标题")).toBe("普通标题");
+  });
+
+  it("are applied at ingest to the title, author and tags of an item", async () => {
+    const a = await normalizeItem(
+      {
+        guid: "g",
+        link: null,
+        title: "\u202E标题&#x202E;\u200B一",
+        content: "<p>正文</p>",
+        contentIsText: false,
+        summary: null,
+        published: null,
+        updated: null,
+        authors: ["记\u202D者"],
+        categories: ["标\u2067签"],
+        image: null,
+      },
+      { source: { slug: "s", label: "本地", timezone: "Asia/Shanghai" }, base: "https://x.example/", now: 0 },
+    );
+    expect(a!.title).toBe("标题一");
+    expect(a!.author).toBe("记者");
+    expect(a!.tags).toEqual(["本地", "标签"]);
+  });
+});
+
+describe("RSS titles", () => {
+  // A reader that treats the title as HTML: workerd's HTMLRewriter (lol-html, an HTML tokenizer)
+  // counts the elements the title would make and collects its text, whose character references
+  // entities' decodeHTML resolves as a browser does (&copy without ";" included).
+  async function readAsHtml(title: string): Promise<{ elements: number; text: string }> {
+    let elements = 0;
+    let raw = "";
+    await new HTMLRewriter()
+      .on("#t *", { element: () => void elements++ })
+      .on("#t", { text: (t) => void (raw += t.text) })
+      .transform(new Response(`<div id="t">${title}</div>`))
+      .text();
+    return { elements, text: decodeHTML(raw) };
+  }
+
+  it.each([
+    ["<img src=x onerror=alert(1)>", "＜img src=x onerror=alert(1)>"],
+    ["&lt;script&gt;alert(1)&lt;/script&gt;", "＆lt;script＆gt;alert(1)＆lt;/script＆gt;"],
+    ["&#60;b&#62;粗&#60;/b&#62; &#x3C;i>", "＆#60;b＆#62;粗＆#60;/b＆#62; ＆#x3C;i>"],
+    ["</p><!-- x --><?php ?>", "＜/p>＜!-- x -->＜?php ?>"],
+    ["&copy 2024 &amp x &notit", "＆copy 2024 ＆amp x ＆notit"],
+  ])("%s reads the same as text and as HTML, with no element", async (title, rss) => {
+    const out = rssTitleText(title);
+    expect(out).toBe(rss);
+    expect(await readAsHtml(out)).toEqual({ elements: 0, text: out });
+  });
+
+  it.each(["A < B", "AT&T", "C++ & 测试", "a <= b > c, 1<2", "Q&A: R&D, H&M", "<中文> & #1", "&# &x"])(
+    "%s is written as it is: it is text both ways, as in Atom, JSON Feed and the pages",
+    async (title) => {
+      expect(rssTitleText(title)).toBe(title);
+      expect(await readAsHtml(title)).toEqual({ elements: 0, text: title });
+    },
+  );
 });

@@ -315,3 +315,22 @@ describe("query plans", () => {
     }
   });
 });
+
+describe("API edges", () => {
+  it.each(["/api/v1/nope", "/api/v1/articles/extra/path", "/api/v1"])(
+    "%s → 404 application/problem+json",
+    async (path) => {
+      const res = await SELF.fetch(`https://news.test${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(((await res.json()) as { status: number }).status).toBe(404);
+    },
+  );
+
+  it("a well-formed cursor never issued is a position: 200 with the articles older than it (here none)", async () => {
+    const res = await SELF.fetch("https://news.test/api/v1/articles?cursor=1-0000000000000000");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ items: [], next_cursor: null });
+    expect((await SELF.fetch("https://news.test/api/v1/articles?cursor=not-a-cursor")).status).toBe(400);
+  });
+});

@@ -39,7 +39,11 @@ beforeAll(async () => {
 beforeEach(async () => {
   calls = [];
   answer = { verify: "echo", push: 204 };
-  await env.DB.batch([env.DB.prepare("DELETE FROM websub_subscriptions"), env.DB.prepare("DELETE FROM websub_topics")]);
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM websub_subscriptions"),
+    env.DB.prepare("DELETE FROM websub_topics"),
+    env.DB.prepare("DELETE FROM rate_limits"),
+  ]);
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const req = new Request(input, init);
     const call = { method: req.method, url: new URL(req.url), headers: req.headers, body: await req.text() };

@@ -1,6 +1,7 @@
 // /status: the health of every source, for people (the same data as /api/v1/sources/health).
 import type { Config } from "../../config";
 import type { SiteNav, SourceWithState } from "../../core/model";
+import { redactText } from "../../core/redact";
 import { formatDisplay, instantIn } from "../../core/time";
 import { categoryPath } from "../../core/urls";
 import { Layout } from "./layout";
@@ -59,7 +60,7 @@ export function StatusPage({
                   <td>{when(s.state.lastFetchAt, s.timezone)}</td>
                   <td>
                     {s.state.lastStatus ? RESULT[s.state.lastStatus] : "尚未抓取"}
-                    {s.state.lastError ? <span class="error">：{s.state.lastError}</span> : null}
+                    {s.state.lastError ? <span class="error">：{redactText(s.state.lastError)}</span> : null}
                     {s.state.decodeWarning ? <span class="error">（编码警告：{s.state.decodeWarning}）</span> : null}
                   </td>
                   <td>{s.state.errorCount}</td>
