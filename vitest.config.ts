@@ -36,6 +36,13 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
+              // Tests never reach the internet: a request that no test stubbed answers 502 here,
+              // before any name is resolved; loopback servers a test starts stay reachable.
+              outboundService: (request: Request) => {
+                const host = new URL(request.url).hostname;
+                if (host === "127.0.0.1" || host === "localhost" || host === "[::1]") return fetch(request);
+                return new Response(`outbound request blocked in tests: ${host}`, { status: 502 });
+              },
               // An empty database for the migration test, apart from the one tests share.
               d1Databases: { MIGRATION_DB: "migration-test-db" },
               // The queue fan-out path, as production has it (local development refreshes inline).

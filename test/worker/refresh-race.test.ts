@@ -18,6 +18,9 @@ const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><l
  *  resolved from another's context (the test's), so a shared promise would hang. */
 let askedFlag = false;
 let released = false;
+/** Only the refresh is held: creating a source fetches its address too (feed discovery), and
+ *  that answers at once. */
+let holding = false;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const release = () => {
   released = true;
@@ -27,6 +30,7 @@ async function untilAsked(): Promise<void> {
   expect(askedFlag).toBe(true);
 }
 async function slowAnswer(): Promise<void> {
+  if (!holding) return;
   askedFlag = true;
   for (let i = 0; i < 500 && !released; i++) await sleep(10);
 }
@@ -37,6 +41,7 @@ beforeEach(async () => {
   );
   askedFlag = false;
   released = false;
+  holding = false;
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const req = new Request(input, init);
     if (req.url !== OLD) return new Response("not found", { status: 404 });
@@ -62,6 +67,7 @@ const articleCount = async () => (await env.DB.prepare("SELECT count(*) AS n FRO
 describe("an admin change during a refresh wins", () => {
   it("PATCH of feed_url: the source stays due at once, with no old hash, counts or articles", async () => {
     expect((await admin("POST", "/api/v1/sources", { slug: "slow", name: "慢报", feed_url: OLD })).status).toBe(201);
+    holding = true;
     const refreshing = admin("POST", "/api/v1/sources/slow/refresh");
     await untilAsked(); // the refresh has read the source and is waiting on the old URL
     const patched = await admin("PATCH", "/api/v1/sources/slow", { feed_url: NEW });
@@ -84,6 +90,7 @@ describe("an admin change during a refresh wins", () => {
 
   it("DELETE then POST of the same slug: the new source inherits nothing", async () => {
     expect((await admin("POST", "/api/v1/sources", { slug: "slow", name: "慢报", feed_url: OLD })).status).toBe(201);
+    holding = true;
     const refreshing = admin("POST", "/api/v1/sources/slow/refresh");
     await untilAsked();
     expect((await admin("DELETE", "/api/v1/sources/slow")).status).toBe(204);
@@ -97,6 +104,7 @@ describe("an admin change during a refresh wins", () => {
 
   it("without a change the same refresh stores its articles (the guard lets it through)", async () => {
     expect((await admin("POST", "/api/v1/sources", { slug: "slow", name: "慢报", feed_url: OLD })).status).toBe(201);
+    holding = true;
     const refreshing = admin("POST", "/api/v1/sources/slow/refresh");
     await untilAsked();
     release();
@@ -111,6 +119,7 @@ describe("an admin change during a refresh wins", () => {
       return new Response("down", { status: 503 });
     });
     expect((await admin("POST", "/api/v1/sources", { slug: "slow", name: "慢报", feed_url: OLD })).status).toBe(201);
+    holding = true;
     const refreshing = admin("POST", "/api/v1/sources/slow/refresh");
     await untilAsked();
     expect((await admin("PATCH", "/api/v1/sources/slow", { feed_url: NEW })).status).toBe(200);
