@@ -20,6 +20,9 @@ import { SignInPage } from "../render/pages/console/sign-in";
 import { DeletePage, type FieldError, type SourceForm, SourcePage, sourceForm } from "../render/pages/console/source";
 import { SourcesPage, sourcePath } from "../render/pages/console/sources";
 import { renderSourcesOpml } from "../render/sources-opml";
+import { ApiDocsPage, type OpenApiDocument } from "../render/pages/api-docs";
+// Bundled at build time: the page renders without a request to the static assets.
+import openapi from "../../public/api/v1/openapi.json";
 import {
   checkBody,
   createBody,
@@ -111,6 +114,11 @@ const refuseForgery: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 export const console_ = new Hono<AppEnv>()
+  // The API's documentation is public, like the document it renders.
+  .get("/api/v1/docs", (c) => {
+    c.header("cache-control", "public, max-age=300");
+    return c.html(ApiDocsPage({ config: c.var.config, doc: openapi as OpenApiDocument }));
+  })
   .use("/admin", refuseForgery)
   .use("/admin/*", refuseForgery)
   .use("/admin", async (c, next) => {

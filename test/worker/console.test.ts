@@ -330,3 +330,24 @@ describe("OPML import", () => {
     expect(exported).toContain('text="Guilin Daily"');
   });
 });
+
+describe("API documentation", () => {
+  it("/api/v1/docs renders every operation of the OpenAPI document as HTML, with no script", async () => {
+    const doc = await import("../../public/api/v1/openapi.json");
+    const res = await get("/api/v1/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).not.toContain("<script");
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(item)) {
+        expect(html, `${method} ${path}`).toContain(
+          `${method.toUpperCase()} /api/v1${path.replace(/[{}]/g, (b) => b)}`,
+        );
+      }
+    }
+    expect(html).toContain("需要令牌");
+    // Linked from every page's footer.
+    expect(await (await get("/")).text()).toContain('href="/api/v1/docs"');
+  });
+});
