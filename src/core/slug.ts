@@ -13,19 +13,25 @@ function asciiSlug(text: string): string {
 }
 
 /** ASCII from the name when it has some (≥ 3 characters), else from the host without "www."
- *  and its last label ("www.gxnews.com.cn" → "gxnews-com"), else "source". */
+ *  and its last label ("www.gxnews.com.cn" → "gxnews-com"), else (an IP address) from the last
+ *  path segment ("/feed.xml" → "feed"), else "source". */
 export function suggestSlug(name: string, address: string | null): string {
   const fromName = asciiSlug(name);
   if (fromName.length >= 3 && SLUG.test(fromName)) return fromName;
-  let host = "";
+  let url: URL | null = null;
   try {
-    host = address ? new URL(address).hostname : "";
+    url = address ? new URL(address) : null;
   } catch {
     // not an address: fall through
   }
-  const labels = host.replace(/^www\./, "").split(".");
-  const fromHost = asciiSlug((labels.length > 1 ? labels.slice(0, -1) : labels).join("-"));
-  return SLUG.test(fromHost) ? fromHost : "source";
+  const host = url?.hostname ?? "";
+  if (host && !/^[\d.]+$|^\[/.test(host)) {
+    const labels = host.replace(/^www\./, "").split(".");
+    const fromHost = asciiSlug((labels.length > 1 ? labels.slice(0, -1) : labels).join("-"));
+    if (SLUG.test(fromHost)) return fromHost;
+  }
+  const fromPath = asciiSlug((url?.pathname.split("/").filter(Boolean).at(-1) ?? "").replace(/\.[a-z]+$/i, ""));
+  return SLUG.test(fromPath) ? fromPath : "source";
 }
 
 /** `slug`, or `slug-2`, `slug-3`… the first that `taken` does not hold. */

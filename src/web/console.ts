@@ -24,6 +24,7 @@ import { ApiDocsPage, type OpenApiDocument } from "../render/pages/api-docs";
 // Bundled at build time: the page renders without a request to the static assets.
 import openapi from "../../public/api/v1/openapi.json";
 import {
+  ADMIN_TOKEN_NOT_SET,
   checkBody,
   createBody,
   dryRunBody,
@@ -139,7 +140,7 @@ export const console_ = new Hono<AppEnv>()
         ? "令牌不正确"
         : result === "limited"
           ? `登录失败次数过多（${SIGNIN_MAX_FAILURES} 次），请 15 分钟后再试。`
-          : "服务器未配置管理令牌（ADMIN_TOKEN）。";
+          : ADMIN_TOKEN_NOT_SET;
     return c.html(
       SignInPage({ config: c.var.config, error }),
       result === "limited" ? 429 : result === "unconfigured" ? 503 : 401,
