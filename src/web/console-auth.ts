@@ -9,6 +9,7 @@ import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { clearSignInFailuresStatement, recordSignInFailureStatements, signInFailures } from "../db/console";
 import { primary } from "./admin";
+import { hasAccessJwt } from "./console-access";
 import type { AppEnv } from "./context";
 
 export const SESSION_COOKIE = "console_session";
@@ -52,9 +53,10 @@ export async function hasSession(c: Context<AppEnv>): Promise<boolean> {
   return Number.isFinite(expires) && expires > Date.now();
 }
 
-/** Pages of the console: without a session, to the sign-in form (303). */
+/** Pages of the console: a session, or a valid Cloudflare Access JWT when Access is
+ *  configured; otherwise to the sign-in form (303). */
 export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (await hasSession(c)) return next();
+  if ((await hasSession(c)) || (await hasAccessJwt(c))) return next();
   return c.redirect(SIGNIN_PATH, 303);
 };
 
