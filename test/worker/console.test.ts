@@ -1,6 +1,9 @@
 // The operator's console through the worker: sign-in, the session cookie, forgery, paging.
 import { SELF, env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { d1Runner } from "../../src/db/sql";
+import { getSourceWithState } from "../../src/db/sources";
+import { refreshSource } from "../../src/ingest/refresh";
 
 const TOKEN = env.ADMIN_TOKEN;
 const BASE = "https://news.test";
@@ -349,5 +352,45 @@ describe("API documentation", () => {
     expect(html).toContain("需要令牌");
     // Linked from every page's footer.
     expect(await (await get("/")).text()).toContain('href="/api/v1/docs"');
+  });
+});
+
+describe("the fetch log", () => {
+  it("each refresh adds one row, the newest 20 are kept, and the source's page shows them in Chinese", async () => {
+    await env.DB.prepare(
+      "INSERT INTO sources (slug, name, label, feed_url, created_at) VALUES ('flaky', '不稳定', '不稳定', 'https://u.example/rss', 0)",
+    ).run();
+    const db = d1Runner(env.DB);
+    let clock = Date.UTC(2026, 11, 6, 2, 0);
+    for (let i = 0; i < 25; i++) {
+      clock += 60_000;
+      const source = (await getSourceWithState(db, "flaky"))!;
+      await refreshSource(
+        {
+          db,
+          fetch: async () => new Response("down", { status: 503 }),
+          now: () => clock,
+          limits: { userAgent: "edge-news-test", timeoutMs: 300, maxBytes: 1024, maxRedirects: 3 },
+          log: () => undefined,
+        },
+        source,
+      );
+    }
+    const rows = await env.DB.prepare("SELECT fetched_at, status, error FROM source_fetches ORDER BY id DESC").all<{
+      fetched_at: number;
+      status: string;
+      error: string;
+    }>();
+    expect(rows.results).toHaveLength(20);
+    expect(rows.results[0]).toEqual({ fetched_at: clock, status: "error", error: "HTTP 503" });
+    expect(rows.results[19]!.fetched_at).toBe(clock - 19 * 60_000);
+    const cookie = await signIn();
+    const html = await (await get("/admin/sources/flaky", { cookie })).text();
+    expect(html).toContain("最近 20 次抓取");
+    expect(html).toContain("对方网站出错");
+    expect(html).toContain("HTTP 503");
+    // Deleting the source takes its log with it.
+    await post("/admin/sources/flaky/delete", {}, { cookie });
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM source_fetches").first<{ n: number }>())!.n).toBe(0);
   });
 });
