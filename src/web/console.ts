@@ -26,6 +26,7 @@ import openapi from "../../public/api/v1/openapi.json";
 import {
   ADMIN_TOKEN_NOT_SET,
   checkBody,
+  discoverFor,
   createBody,
   dryRunBody,
   newSourceFields,
@@ -197,29 +198,37 @@ export const console_ = new Hono<AppEnv>()
       extra: { errors?: FieldError[]; preview?: PreviewView; message?: string },
       status: 200 | 400 | 409 | 422,
     ) => c.html(NewSourcePage({ config, form, errors: extra.errors ?? [], ...extra }), status);
-    // FEED DISCOVERY: the address is read as the feed itself. When ingest/discover.ts lands, this
-    // is the one call to replace: resolve a site's address to its advertised feed(s) here, and
-    // show the chosen one in the preview.
-    const feedUrl = address;
-    const checked = checkBody(dryRunBody, { name: name || "preview", feed_url: feedUrl });
+    const checked = checkBody(dryRunBody, { name: name || "preview", feed_url: address });
     if (checked.errors) return page({ errors: checked.errors.map((e) => ({ ...e, field: "feed_url" })) }, 400);
-    const preview = await previewSource(refreshDeps(c.env, config), newSourceFields(checked.data, config));
+    // A site's address is resolved to the feed it advertises (ingest/discover.ts), as the API does.
+    const found = await discoverFor(c, "feed", address);
+    const feedUrl = found.kind === "page" ? found.chosen : address;
+    const homepage = found.kind === "feed" ? null : found.page;
+    const preview =
+      found.kind === "none"
+        ? { error: found.reason, items: [] }
+        : await previewSource(
+            refreshDeps(c.env, config),
+            newSourceFields({ ...checked.data, feed_url: feedUrl }, config, homepage),
+          );
     const view: PreviewView = {
       feedUrl,
+      page: found.kind === "page" ? found.page : null,
+      others: found.kind === "page" ? found.others : [],
       error: preview.error,
       items: preview.items.slice(0, 5).map((i) => ({ title: i.title, published: i.published, url: i.url })),
       timezone: config.defaultTimezone,
     };
     if (!name) name = new URL(feedUrl).hostname;
-    const slug = form.slug || suggestSlug(name, feedUrl);
+    const slug = form.slug || suggestSlug(name, homepage ?? feedUrl);
     const shownForm = { address, name, slug };
     if (field("action") !== "save" || preview.error) {
       return c.html(NewSourcePage({ config, form: shownForm, errors: [], preview: view }), preview.error ? 422 : 200);
     }
-    const body = checkBody(createBody, { slug, name, feed_url: feedUrl });
+    const body = checkBody(createBody, { slug, name, feed_url: feedUrl, ...(homepage ? { homepage } : {}) });
     if (body.errors) return c.html(NewSourcePage({ config, form: shownForm, errors: body.errors, preview: view }), 400);
     const created = await primary(c).all<{ id: number }>(
-      createSourceStatement(body.data.slug, newSourceFields(body.data, config), Date.now()),
+      createSourceStatement(body.data.slug, newSourceFields(body.data, config, homepage), Date.now()),
     );
     if (created.length === 0) {
       return c.html(

@@ -25,6 +25,11 @@ beforeAll(async () => {
     (_, i) =>
       `<item><title>灵川新闻第${i + 1}条</title><link>https://lingchuan.example.com/${i + 1}.html</link><pubDate>Thu, 20 Nov 2025 0${i}:10:00 +0800</pubDate><description>第${i + 1}条的正文。</description></item>`,
   ).join("");
+  // The paper's site: a page that advertises its feed.
+  writeFileSync(
+    join(dir, "site.html"),
+    `<!DOCTYPE html><html><head><title>灵川日报</title><link rel="alternate" type="application/rss+xml" href="/feed-0.xml"></head><body>首页</body></html>`,
+  );
   writeFileSync(
     join(dir, "feed-0.xml"),
     `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>灵川日报</title><link>https://lingchuan.example.com/</link><description>d</description>${items}</channel></rss>`,
@@ -83,14 +88,16 @@ describe("the operator's console in a browser", () => {
     await press(page, 'a[href="/admin/new"] >> nth=0');
     await page.waitForURL(`${site.url}/admin/new`);
     await page.focus("#n-address");
-    await page.keyboard.type(`${upstream.url}/feed-0.xml`);
+    await page.keyboard.type(`${upstream.url}/site.html`);
     await page.keyboard.press("Tab");
     await page.keyboard.type("灵川日报");
     await page.keyboard.press("Enter");
     await page.waitForSelector("#preview");
     expect(await page.locator("section ol li").count()).toBe(5);
     expect(await page.locator("section ol li .date").first().textContent()).toBe("2025-11-20 00:10（+08:00）");
-    expect(await page.inputValue("#n-slug")).toBe("feed-0");
+    expect(await page.textContent("#preview + p code")).toBe(`${upstream.url}/feed-0.xml`);
+    expect(await page.textContent("main")).toContain("该地址是网页，已选用它提供的订阅源");
+    expect(await page.inputValue("#n-slug")).toBe("site");
     await page.fill("#n-slug", "lingchuan");
     await press(page, 'button[value="save"]');
     await page.waitForURL(`${site.url}/admin/sources/lingchuan`);

@@ -12,6 +12,9 @@ export interface NewSourceForm {
 export interface PreviewView {
   /** The feed the preview read (the address itself, or the one the page advertised). */
   readonly feedUrl: string;
+  /** The page the address was, when the feed was found on it; the other feeds it advertises. */
+  readonly page: string | null;
+  readonly others: readonly string[];
   readonly error: string | null;
   readonly items: readonly { title: string; published: string | null; url: string | null }[];
   readonly timezone: string;
@@ -66,6 +69,19 @@ export function NewSourcePage(props: {
             <p>
               订阅源：<code>{preview.feedUrl}</code>（日期按 {preview.timezone} 显示）
             </p>
+            {preview.page ? (
+              <p>
+                该地址是网页，已选用它提供的订阅源。
+                {preview.others.length ? (
+                  <>
+                    其他订阅源：
+                    {preview.others.map((o) => (
+                      <code class="detail">{o}</code>
+                    ))}
+                  </>
+                ) : null}
+              </p>
+            ) : null}
             {preview.error ? (
               <Notice kind="error">
                 该地址既不是订阅源，也没有找到可用的订阅源，未保存。
