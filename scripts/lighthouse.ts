@@ -1,5 +1,6 @@
 // npm run lighthouse — Lighthouse 12 (the last major that runs on Node 20) with Debian's chromium on
-// the home, a category, an article and the sources directory page of a local site (fresh D1, the sample posts, `wrangler
+// the home, a category, an article, the sources directory, the API reference and the operator's
+// console (signed in) of a local site (fresh D1, the sample posts, `wrangler
 // dev`), printing performance, accessibility, best practices and SEO per page. Exit code 1 when any
 // score is under the target. Options: --form-factor mobile|desktop (default mobile, Lighthouse's
 // default: a mid-range phone on slow 4G, simulated), --keep (write each page's HTML report to
@@ -24,7 +25,9 @@ const persistTo = freshPersistDir();
 await migrate(persistTo);
 const imported = await runImport(["samples/posts", "--persist-to", persistTo, "--quiet"]);
 if (imported.code !== 0) throw new Error(`sample import failed:\n${imported.stdout}\n${imported.stderr}`);
-const server = await startDev(persistTo);
+// A token so the operator's console can be measured signed in.
+const TOKEN = "lighthouse-console-token-0123456789";
+const server = await startDev(persistTo, { ADMIN_TOKEN: TOKEN });
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
@@ -35,15 +38,39 @@ try {
   const home = await (await fetch(`${server.url}/`)).text();
   const article = /<article class="summary">[\s\S]*?<a href="([^"]+)"/.exec(home)?.[1];
   if (!article) throw new Error("no article link on the home page");
-  const pages = { home: "/", category: "/category/guilinwanbao.html", article, directory: "/category/" };
+  const pages: Record<string, string> = {
+    home: "/",
+    category: "/category/guilinwanbao.html",
+    article,
+    directory: "/category/",
+    "api-docs": "/api/v1/docs",
+    "console-sign-in": "/admin/sign-in",
+    console: "/admin",
+    "console-source": "/admin/sources/guilinwanbao",
+    "console-new": "/admin/new",
+    "console-opml": "/admin/opml",
+  };
+  // The console's pages are measured signed in: the session cookie from the sign-in form.
+  const signIn = await fetch(`${server.url}/admin/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: server.url },
+    body: new URLSearchParams({ token: TOKEN }),
+  });
+  const cookie = signIn.headers.get("set-cookie")?.split(";")[0];
+  if (!cookie) throw new Error(`sign-in failed: ${signIn.status}`);
   const rows: Record<string, string | number>[] = [];
   for (const [name, path] of Object.entries(pages)) {
     const url = `${server.url}${path}`;
     // One unmeasured load first, so wrangler dev's first-request compile is not in the score.
-    await fetch(url).then((r) => r.arrayBuffer());
+    const isConsole = path.startsWith("/admin/") || path === "/admin";
+    const extraHeaders = isConsole ? { cookie } : undefined;
+    // The console is noindex on purpose: SEO ("is-crawlable") does not apply to it.
+    const categories = isConsole ? CATEGORIES.filter((c) => c !== "seo") : [...CATEGORIES];
+    await fetch(url, { headers: extraHeaders }).then((r) => r.arrayBuffer());
     const result = await lighthouse(
       url,
-      { port: chrome.port, output: "html", logLevel: "error", onlyCategories: [...CATEGORIES] },
+      { port: chrome.port, output: "html", logLevel: "error", onlyCategories: categories, extraHeaders },
       formFactor === "desktop" ? desktopConfig : undefined,
     );
     if (!result) throw new Error(`lighthouse returned nothing for ${url}`);
@@ -51,6 +78,10 @@ try {
     if (lhr.runtimeError) throw new Error(`${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const row: Record<string, string | number> = { page: name, path };
     for (const c of CATEGORIES) {
+      if (!categories.includes(c)) {
+        row[c] = "—";
+        continue;
+      }
       const score = Math.round((lhr.categories[c]?.score ?? 0) * 100);
       row[c] = score;
       if (score < TARGET) {

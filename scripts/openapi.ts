@@ -100,6 +100,13 @@ export function openApiDocument(): object {
           },
         },
       },
+      "/docs": {
+        get: {
+          operationId: "apiReference",
+          summary: "This reference as a readable HTML page",
+          responses: { "200": { description: "The reference", content: { "text/html": {} } } },
+        },
+      },
       "/sources/health": {
         get: {
           operationId: "sourcesHealth",

@@ -15,6 +15,7 @@ import type { SiteNav } from "./core/model";
 import type { AppEnv } from "./web/context";
 import { admin, health } from "./web/admin";
 import { api } from "./web/api";
+import { console_ } from "./web/console";
 import { discovery } from "./web/discovery";
 import { feedVariant, feeds } from "./web/feeds";
 import { problem } from "./web/problem";
@@ -98,6 +99,7 @@ export function createApp() {
   });
   app.route("/", health);
   app.route("/", admin);
+  app.route("/", console_);
   app.route("/", api);
   app.route("/", discovery);
   app.route("/", feeds);

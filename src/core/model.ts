@@ -201,3 +201,44 @@ export interface DirectoryEntry extends NavSource {
   /** Newest update of any of its articles (ms), or null when it has none. */
   readonly lastUpdated: number | null;
 }
+
+// --- the operator's console (read models shared by db/console.ts and render/pages/console) ---
+
+/** One refresh of a source, as its fetch log keeps it. */
+export interface FetchLogEntry {
+  readonly at: number;
+  readonly status: "200" | "304" | "error";
+  readonly new: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly durationMs: number | null;
+  readonly error: string | null;
+}
+
+/** The console's filter on a source's fetch state. */
+export type ConsoleSourceState = "all" | "failing" | "paused" | "never";
+
+/** A row of the console's sources table. */
+export interface ConsoleSourceRow {
+  readonly id: number;
+  readonly slug: string;
+  readonly name: string;
+  readonly kind: "feed" | "html" | "json";
+  readonly timezone: string;
+  readonly enabled: boolean;
+  readonly hasFeed: boolean;
+  readonly lastFetchAt: number | null;
+  readonly lastStatus: "200" | "304" | "error" | null;
+  readonly errorCount: number;
+  readonly lastError: string | null;
+  readonly pausedAt: number | null;
+  readonly nextFetchAt: number;
+  /** New articles per day, oldest first (SPARK_DAYS entries; the last is the 24 h before now). */
+  readonly perDay: readonly number[];
+}
+
+/** A page of the console's sources table; `next` is the id to continue after, if any. */
+export interface ConsoleSourcePage {
+  readonly rows: readonly ConsoleSourceRow[];
+  readonly next: number | null;
+}

@@ -6,7 +6,7 @@ export const categoryPath = (slug: string) => `/category/${slug}.html`;
 export const tagPath = (tag: string) => `/tag/${encodeURIComponent(tag)}`;
 export const articlePath = (a: Pick<Article, "id" | "pathDate"> & { source: { slug: string } }) =>
   `/${a.source.slug}/${a.pathDate}/${a.id}.html`;
-export const STYLESHEET_PATH = "/assets/site.css?v=2";
+export const STYLESHEET_PATH = "/assets/site.css?v=3";
 export const FAVICON_PATH = "/assets/favicon.svg";
 /** The directory of every source (the categories), beside each category's own page. */
 export const DIRECTORY_PATH = "/category/";

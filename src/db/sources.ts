@@ -281,6 +281,7 @@ export function deleteSourceStatements(slug: string): Stmt[] {
     sql("DELETE FROM month_stats WHERE article_count <= 0"),
     sql(`DELETE FROM source_pages WHERE source_id = ${id}`, slug),
     sql(`DELETE FROM source_stats WHERE source_id = ${id}`, slug),
+    sql(`DELETE FROM source_fetches WHERE source_id = ${id}`, slug),
     sql("DELETE FROM sources WHERE slug = ?1", slug),
   ];
 }

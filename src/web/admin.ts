@@ -8,7 +8,9 @@ import { validator } from "hono/validator";
 // zod's tree-shakable build: the classic `zod` import drags ~750 KB (every locale) into the Worker.
 import * as z from "zod/mini";
 import { isTimeZone } from "../core/time";
-import { d1Runner } from "../db/sql";
+import { type SqlRunner, d1Runner } from "../db/sql";
+import type { SourceWithState } from "../core/model";
+import type { Config } from "../config";
 import {
   type SourceFields,
   createSourceStatement,
@@ -20,7 +22,7 @@ import {
 } from "../db/sources";
 import { refreshDeps } from "../ingest/cron";
 import { previewSource } from "../ingest/dry-run";
-import { refreshSource } from "../ingest/refresh";
+import { type RefreshOutcome, refreshSource } from "../ingest/refresh";
 import { type Discovery, discoverFeed } from "../ingest/discover";
 import { parseRules } from "../ingest/rules";
 import { forgetUnreadUpstreamPagesStatement } from "../db/upstream-pages";
@@ -61,16 +63,19 @@ const fields = {
   kind: z.optional(z.enum(["feed", "html", "json"])),
   rules: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
 };
-const createBody = z.strictObject({ slug, ...fields });
-const dryRunBody = z.strictObject({ ...fields, slug: z.optional(slug) });
-const patchBody = z.partial(z.strictObject(fields));
+export const createBody = z.strictObject({ slug, ...fields });
+export const dryRunBody = z.strictObject({ ...fields, slug: z.optional(slug) });
+export const patchBody = z.partial(z.strictObject(fields));
 
-/** Validate a JSON body with a schema; a 400 problem names each field and its reason. */
-function jsonBody<S extends z.ZodMiniType>(schema: S) {
-  return validator("json", (value, c) => {
-    const result = z.safeParse(schema, value);
-    if (result.success) return result.data as z.infer<S>;
-    const errors = result.error.issues.map((i) => ({
+/** A body checked against a schema: its data, or each failing field with its reason. */
+export function checkBody<S extends z.ZodMiniType>(
+  schema: S,
+  value: unknown,
+): { data: z.infer<S>; errors?: undefined } | { data?: undefined; errors: { field: string; reason: string }[] } {
+  const result = z.safeParse(schema, value);
+  if (result.success) return { data: result.data as z.infer<S> };
+  return {
+    errors: result.error.issues.map((i) => ({
       field: i.path.join(".") || (i.code === "unrecognized_keys" ? i.keys.join(", ") : "(body)"),
       reason:
         i.code === "unrecognized_keys"
@@ -80,7 +85,15 @@ function jsonBody<S extends z.ZodMiniType>(schema: S) {
               ? "is required"
               : `must be a ${i.expected}`
             : i.message,
-    }));
+    })),
+  };
+}
+
+/** Validate a JSON body with a schema; a 400 problem names each field and its reason. */
+function jsonBody<S extends z.ZodMiniType>(schema: S) {
+  return validator("json", (value) => {
+    const { data, errors } = checkBody(schema, value);
+    if (!errors) return data;
     throw new BadRequestError(
       `invalid request body: ${errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`,
       errors,
@@ -89,7 +102,7 @@ function jsonBody<S extends z.ZodMiniType>(schema: S) {
 }
 
 /** An unset ADMIN_TOKEN secret is the operator's mistake, not the caller's: 503 says which setting. */
-const ADMIN_TOKEN_NOT_SET = "ADMIN_TOKEN is not set：管理接口未启用，请用 wrangler secret put ADMIN_TOKEN 设置";
+export const ADMIN_TOKEN_NOT_SET = "ADMIN_TOKEN is not set：管理接口未启用，请用 wrangler secret put ADMIN_TOKEN 设置";
 const adminTokenSet = (env: { ADMIN_TOKEN?: string }) => (env.ADMIN_TOKEN ?? "").trim() !== "";
 
 /** Bearer token, compared in constant time; missing or wrong → 401, no hint. */
@@ -127,7 +140,7 @@ function checkedRules(
   return { kind, rules: raw === null ? null : JSON.stringify(raw) };
 }
 
-function toFields(body: z.infer<typeof patchBody>, base: SourceFields): SourceFields {
+export function toFields(body: z.infer<typeof patchBody>, base: SourceFields): SourceFields {
   return {
     ...checkedRules(body, base),
     name: body.name ?? base.name,
@@ -141,7 +154,7 @@ function toFields(body: z.infer<typeof patchBody>, base: SourceFields): SourceFi
 }
 
 /** A feed source's address as given may be a web page: the feed it advertises (ingest/discover.ts). */
-async function discoverFor(c: Context<AppEnv>, kind: string | undefined, url: string): Promise<Discovery> {
+export async function discoverFor(c: Context<AppEnv>, kind: string | undefined, url: string): Promise<Discovery> {
   if ((kind ?? "feed") !== "feed") return { kind: "feed", url };
   const deps = refreshDeps(c.env, c.var.config);
   return discoverFeed(deps.fetch, url, deps.limits);
@@ -151,8 +164,45 @@ async function discoverFor(c: Context<AppEnv>, kind: string | undefined, url: st
 const discoveryJson = (requested: string, d: Discovery) =>
   d.kind === "page" ? { discovery: { requested_url: requested, feed_url: d.chosen, other_feeds: d.others } } : {};
 
+/** A new source's settings: the body over the site's defaults. */
+export function newSourceFields(
+  body: z.infer<typeof dryRunBody>,
+  config: Config,
+  homepage: string | null = null,
+): SourceFields {
+  return toFields(body, {
+    name: body.name,
+    label: body.label ?? body.name,
+    feedUrl: body.feed_url,
+    homepage,
+    timezone: config.defaultTimezone,
+    intervalMinutes: config.refreshIntervalMinutes,
+    enabled: true,
+    kind: "feed",
+    rules: null,
+  });
+}
+
+/** Apply a (checked) change to a source; a RuleError names the bad rules field. Resuming
+ *  (`enabled: true`) clears a pause; changed rules forget the pages read under the old ones. */
+export async function updateSource(db: SqlRunner, existing: SourceWithState, body: z.infer<typeof patchBody>) {
+  const fields = toFields(body, existing);
+  const rulesChanged = fields.kind !== existing.kind || fields.rules !== existing.rules;
+  await db.batch([
+    updateSourceStatement(existing.slug, fields, body.enabled === true),
+    ...(rulesChanged ? [forgetUnreadUpstreamPagesStatement(existing.slug)] : []),
+  ]);
+}
+
+/** Refresh one source now; subscribers hear of what changed after the answer. */
+export async function refreshNow(c: Context<AppEnv>, source: SourceWithState): Promise<RefreshOutcome> {
+  const outcome = await refreshSource(refreshDeps(c.env, c.var.config), source);
+  if (outcome.new + outcome.updated > 0) c.executionCtx.waitUntil(publishToSubscribers(c.env));
+  return outcome;
+}
+
 /** Admin writes and the reads that must see them go to the D1 primary. */
-const primary = (c: Context<AppEnv>) => d1Runner(c.env.DB.withSession("first-primary"));
+export const primary = (c: Context<AppEnv>) => d1Runner(c.env.DB.withSession("first-primary"));
 
 export const health = new Hono<AppEnv>()
   .get("/api/v1/sources/health", async (c) => {
@@ -186,20 +236,7 @@ export const admin = new Hono<AppEnv>()
     const created = await db.all<{ id: number }>(
       createSourceStatement(
         body.slug,
-        toFields(
-          { ...body, feed_url: feedUrl },
-          {
-            name: body.name,
-            label: body.label ?? body.name,
-            feedUrl,
-            homepage: found.kind === "page" ? found.page : null,
-            timezone: c.var.config.defaultTimezone,
-            intervalMinutes: c.var.config.refreshIntervalMinutes,
-            enabled: true,
-            kind: "feed",
-            rules: null,
-          },
-        ),
+        newSourceFields({ ...body, feed_url: feedUrl }, c.var.config, found.kind === "page" ? found.page : null),
         now,
       ),
     );
@@ -214,17 +251,7 @@ export const admin = new Hono<AppEnv>()
     const { config } = c.var;
     const found = await discoverFor(c, body.kind, body.feed_url);
     if (found.kind === "none") return c.json({ error: found.reason, problems: [], empty: 0, items: [] }, 422);
-    const fields = toFields(body, {
-      name: body.name,
-      label: body.label ?? body.name,
-      feedUrl: body.feed_url,
-      homepage: null,
-      timezone: config.defaultTimezone,
-      intervalMinutes: config.refreshIntervalMinutes,
-      enabled: true,
-      kind: "feed",
-      rules: null,
-    });
+    const fields = newSourceFields(body, config);
     const feedUrl = found.kind === "page" ? found.chosen : fields.feedUrl;
     const preview = await previewSource(refreshDeps(c.env, config), { ...fields, feedUrl });
     return c.json({ ...preview, ...discoveryJson(body.feed_url, found) }, preview.error ? 422 : 200);
@@ -239,13 +266,7 @@ export const admin = new Hono<AppEnv>()
     const slugParam = c.req.param("slug");
     const existing = await getSourceWithState(db, slugParam);
     if (!existing) throw new NotFoundError("no such source");
-    const body = c.req.valid("json");
-    const fields = toFields(body, existing);
-    const rulesChanged = fields.kind !== existing.kind || fields.rules !== existing.rules;
-    await db.batch([
-      updateSourceStatement(slugParam, fields, body.enabled === true),
-      ...(rulesChanged ? [forgetUnreadUpstreamPagesStatement(slugParam)] : []),
-    ]);
+    await updateSource(db, existing, c.req.valid("json"));
     return c.json(sourceJson((await getSourceWithState(db, slugParam))!, Date.now()));
   })
   .delete("/api/v1/sources/:slug", async (c) => {
@@ -259,7 +280,5 @@ export const admin = new Hono<AppEnv>()
     const deps = refreshDeps(c.env, c.var.config);
     const source = await getSourceWithState(deps.db, c.req.param("slug"));
     if (!source) throw new NotFoundError("no such source");
-    const outcome = await refreshSource(deps, source);
-    if (outcome.new + outcome.updated > 0) c.executionCtx.waitUntil(publishToSubscribers(c.env));
-    return c.json(outcome);
+    return c.json(await refreshNow(c, source));
   });

@@ -197,7 +197,10 @@ describe("sources", () => {
     const page = await (await SELF.fetch(`${BASE}/status`)).text();
     expect(page).toContain("<h1>来源状态</h1>");
     expect(page).toContain("成功（有内容）");
-    expect(page).toContain('失败<span class="error">：HTTP 410</span>');
+    // The meaning in Chinese, the technical detail beside it.
+    expect(page).toContain(
+      '失败<span class="error">：订阅地址不存在（已删除或已移动）<code class="detail">HTTP 410</code></span>',
+    );
     expect(await (await SELF.fetch(`${BASE}/category/lingchuan.html`)).text()).toContain("漓江游船冬季班次调整");
   });
 });

@@ -74,5 +74,5 @@ export function Layout({ config, meta, nav, current, children }: LayoutProps) {
     nav.more
       ? html`<li><a href="${DIRECTORY_PATH}"${meta.path === DIRECTORY_PATH ? raw(' aria-current="page"') : ""}>全部来源</a></li>`
       : ""
-  }</ul></nav><form class="site-search" action="/search" method="get" role="search"><input name="q" type="search" aria-label="搜索本站" placeholder="搜索" maxlength="100"/><button type="submit">搜索</button></form></header><main id="main">${children}</main><footer class="site-footer"><p>${config.siteDescription}。文章版权归原作者及原发布媒体所有，每篇文章均注明来源并链接原文。</p></footer></body></html>`;
+  }</ul></nav><form class="site-search" action="/search" method="get" role="search"><input name="q" type="search" aria-label="搜索本站" placeholder="搜索" maxlength="100"/><button type="submit">搜索</button></form></header><main id="main">${children}</main><footer class="site-footer"><p>${config.siteDescription}。文章版权归原作者及原发布媒体所有，每篇文章均注明来源并链接原文。 <a href="/api/v1/docs">API 文档</a></p></footer></body></html>`;
 }

@@ -5,6 +5,7 @@ import { redactText } from "../../core/redact";
 import { formatDisplay, instantIn } from "../../core/time";
 import { categoryPath } from "../../core/urls";
 import { Layout } from "./layout";
+import { errorMeaning } from "./console/fetch-error";
 
 const when = (ms: number | null, tz: string) => (ms && ms > 0 ? formatDisplay(instantIn(tz, ms)) : "—");
 const RESULT: Record<string, string> = { "200": "成功（有内容）", "304": "成功（未变化）", error: "失败" };
@@ -60,7 +61,12 @@ export function StatusPage({
                   <td>{when(s.state.lastFetchAt, s.timezone)}</td>
                   <td>
                     {s.state.lastStatus ? RESULT[s.state.lastStatus] : "尚未抓取"}
-                    {s.state.lastError ? <span class="error">：{redactText(s.state.lastError)}</span> : null}
+                    {s.state.lastError ? (
+                      <span class="error">
+                        ：{errorMeaning(s.state.lastError)}
+                        <code class="detail">{redactText(s.state.lastError)}</code>
+                      </span>
+                    ) : null}
                     {s.state.decodeWarning ? <span class="error">（编码警告：{s.state.decodeWarning}）</span> : null}
                   </td>
                   <td>{s.state.errorCount}</td>
