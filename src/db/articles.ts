@@ -138,14 +138,13 @@ export async function listArticles(db: SqlRunner, scope: ListScope, opts: ListOp
   return toPaged(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, scope, toArticle);
 }
 
-/** What a listing's first page is made of, without bodies: enough to answer a conditional
- *  request (ETag, Last-Modified) without rendering. */
+/** What a listing's first page is made of, without bodies: enough to answer If-None-Match
+ *  without rendering. */
 export interface ListingVersion {
   readonly parts: readonly (string | number)[];
-  readonly lastModified: number | null;
 }
 
-const VERSION_COLUMNS = "a.id, a.content_hash, a.updated_at, s.name AS source_name, s.label AS source_label";
+const VERSION_COLUMNS = "a.id, a.content_hash, s.name AS source_name, s.label AS source_label";
 
 export async function getListingVersion(
   db: SqlRunner,
@@ -156,7 +155,6 @@ export async function getListingVersion(
   const rows = await db.all<{
     id: string;
     content_hash: string;
-    updated_at: number;
     source_name: string;
     source_label: string;
   }>(
@@ -167,7 +165,6 @@ export async function getListingVersion(
     rows.map((r) => ({
       id: r.id,
       version: r.content_hash,
-      updated: r.updated_at,
       source: [r.source_name, r.source_label],
     })),
   );
@@ -179,17 +176,13 @@ export function versionOfArticles(items: readonly Article[]): ListingVersion {
     items.map((a) => ({
       id: a.id,
       version: a.version,
-      updated: a.updated.ms,
       source: [a.source.name, a.source.label],
     })),
   );
 }
 
-function versionOf(items: { id: string; version: string; updated: number; source: string[] }[]): ListingVersion {
-  return {
-    parts: items.flatMap((i) => [i.id, i.version, ...i.source]),
-    lastModified: items.length ? Math.max(...items.map((i) => i.updated)) : null,
-  };
+function versionOf(items: { id: string; version: string; source: string[] }[]): ListingVersion {
+  return { parts: items.flatMap((i) => [i.id, i.version, ...i.source]) };
 }
 
 export function articleStatement(id: string): Stmt {

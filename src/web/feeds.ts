@@ -226,25 +226,26 @@ async function serveFeed(
   const pastArchive =
     isArchive && listing.scope.kind === "month" && listing.scope.month < monthIn(config.defaultTimezone, now);
   const maxAge = pastArchive ? ARCHIVE_MAX_AGE : policy.maxAge;
-  const headersFor = (etag: string, lastModified: number | null) => {
+  const headersFor = (etag: string, renderedAt: number | null) => {
     const h = new Headers({
       "content-type": variant === "page" ? "text/html; charset=UTF-8" : FEED_FORMATS[format].type,
       etag,
       "cache-control": pastArchive ? ARCHIVE_CACHE : cacheControl(policy),
       vary: VARY,
     });
-    if (lastModified !== null) h.set("last-modified", httpDate(lastModified));
+    if (renderedAt !== null) h.set("last-modified", httpDate(renderedAt));
     // WebSub discovery (W3C WebSub §4): the hub and the topic URL, also as HTTP Link headers.
     if (hubUrl && variant === "reader") h.set("link", `<${hubUrl}>; rel="hub", <${selfUrl}>; rel="self"`);
     return h;
   };
 
-  // A conditional request is answered from the listing's version alone: ids and content hashes
-  // of its rows, read without bodies. Nothing is rendered on this path.
-  if (reqHeaders.has("if-none-match") || reqHeaders.has("if-modified-since")) {
+  // If-None-Match is answered from the listing's version alone: ids and content hashes of its
+  // rows, read without bodies. Nothing is rendered on this path, so it has no Last-Modified to
+  // offer and If-Modified-Since alone is never answered here (the client keeps its stored date).
+  if (reqHeaders.has("if-none-match")) {
     const v = await getListingVersion(db, listing.scope, limit, before);
     const etag = await etagFor(v.parts);
-    if (isNotModified(reqHeaders, etag, v.lastModified)) return notModified(headersFor(etag, v.lastModified));
+    if (isNotModified(reqHeaders, etag, null)) return notModified(headersFor(etag, null));
   }
 
   const request = { requested, limit, before, archives, hubUrl };
@@ -261,7 +262,14 @@ async function serveFeed(
   } else {
     ({ body, version: v } = await renderListingFeed(db, config, format, listing, request));
   }
-  const headers = headersFor(await etagFor(v.parts), v.lastModified);
+  // Last-Modified is the instant this representation was rendered, read after D1 was: never
+  // earlier than the last change of what it shows, whatever that change was (an item dated in
+  // the past, an edit that kept its date, a deleted source: none moves an item date forward, so
+  // the newest item's date would be a false "not modified"). The cached copies keep this header,
+  // and answer If-Modified-Since against it; a miss renders anew. HTTP dates have one-second
+  // resolution: two renders of different content within one second share a date (RFC 9110
+  // §8.8.2.2 calls that validator weak); If-None-Match is exact.
+  const headers = headersFor(await etagFor(v.parts), Date.now());
   const freshUntil = now + maxAge * 1000;
   memory.set(key.url, { body, headers: [...headers], expiresAt: freshUntil });
   c.executionCtx.waitUntil(cache.put(key, new Response(body, { headers: forEdge(headers, maxAge, freshUntil) })));

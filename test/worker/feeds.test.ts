@@ -81,35 +81,54 @@ describe("feed endpoints", () => {
 });
 
 describe("conditional GET, as an RSS reader polls", () => {
-  it("200 → 304 by ETag → 304 by date → new article → 200 with a new ETag", async () => {
+  it("200 → 304 by ETag or by date from the cached copy → expired: 304 by ETag, 200 by date → new article → 200", async () => {
     const path = "/category/yangshuoshibao/rss.xml";
+    await expire(path);
     const first = await get(path);
     expect(first.status).toBe(200);
     const etag = first.headers.get("etag")!;
     const lastModified = first.headers.get("last-modified")!;
+    const body = await first.text();
+    // Last-Modified is when this copy was rendered, never an item's upstream date.
+    expect(Math.abs(Date.parse(lastModified) - Date.now())).toBeLessThan(60_000);
 
-    for (const fromEdge of [true, false]) {
-      if (!fromEdge) await expire(path);
-      const byTag = await get(path, { "If-None-Match": etag });
-      expect(byTag.status).toBe(304);
-      expect(await byTag.text()).toBe("");
-      expect(byTag.headers.get("etag")).toBe(etag);
-      expect(byTag.headers.get("cache-control")).toContain("max-age=");
+    // While the copy is cached, both validators answer from it.
+    const byTag = await get(path, { "If-None-Match": etag });
+    expect(byTag.status).toBe(304);
+    expect(await byTag.text()).toBe("");
+    expect(byTag.headers.get("etag")).toBe(etag);
+    expect(byTag.headers.get("last-modified")).toBe(lastModified);
+    expect(byTag.headers.get("cache-control")).toContain("max-age=");
+    expect((await get(path, { "If-None-Match": `W/${etag}, "other"` })).status).toBe(304);
+    // "Modified since" compares instants: a later date in another format still means unchanged.
+    const later = new Date(Date.parse(lastModified) + 60_000).toUTCString();
+    expect((await get(path, { "If-Modified-Since": lastModified })).status).toBe(304);
+    expect((await get(path, { "If-Modified-Since": later })).status).toBe(304);
+    const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString();
+    expect((await get(path, { "If-Modified-Since": earlier })).status).toBe(200);
+    // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
+    expect((await get(path, { "If-None-Match": '"stale"', "If-Modified-Since": later })).status).toBe(200);
+    // The same from the edge cache.
+    await evictFeed(`${BASE}${path}`, "reader", { memory: true });
+    const edge304 = await get(path, { "If-Modified-Since": lastModified });
+    expect(edge304.status).toBe(304);
+    expect(edge304.headers.get("last-modified")).toBe(lastModified);
 
-      expect((await get(path, { "If-None-Match": `W/${etag}, "other"` })).status).toBe(304);
-      // "Modified since" compares instants: a later date in another format still means unchanged.
-      const later = new Date(Date.parse(lastModified) + 60_000).toUTCString();
-      expect((await get(path, { "If-Modified-Since": lastModified })).status).toBe(304);
-      expect((await get(path, { "If-Modified-Since": later })).status).toBe(304);
-      const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString();
-      expect((await get(path, { "If-Modified-Since": earlier })).status).toBe(200);
-      // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
-      expect((await get(path, { "If-None-Match": '"stale"', "If-Modified-Since": later })).status).toBe(200);
-    }
-
+    // Both copies expired: the tag is checked against the listing's version without rendering…
     await expire(path);
-    const again = await get(path);
-    expect(again.headers.get("etag")).toBe(etag); // re-rendered, same content, same tag
+    const byVersion = await get(path, { "If-None-Match": etag });
+    expect(byVersion.status).toBe(304);
+    expect(byVersion.headers.get("etag")).toBe(etag);
+    expect(byVersion.headers.get("last-modified")).toBeNull(); // nothing was rendered to date
+    expect((await get(path, { "If-None-Match": `W/${etag}, "other"` })).status).toBe(304);
+    // …but a date alone cannot be checked without a rendered copy: the feed is rendered, 200,
+    // the same bytes and tag, dated anew.
+    const byDate = await get(path, { "If-Modified-Since": later });
+    expect(byDate.status).toBe(200);
+    expect(byDate.headers.get("x-cache")).toBeNull();
+    expect(byDate.headers.get("etag")).toBe(etag);
+    expect(await byDate.text()).toBe(body);
+    expect(Date.parse(byDate.headers.get("last-modified")!)).toBeGreaterThanOrEqual(Date.parse(lastModified));
 
     const fresh = {
       name: "new.txt",
@@ -121,7 +140,7 @@ describe("conditional GET, as an RSS reader polls", () => {
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
     expect(await changed.text()).toContain("阳朔新开一条骑行绿道");
-    expect(Date.parse(changed.headers.get("last-modified")!)).toBeGreaterThan(Date.parse(lastModified));
+    expect(Date.parse(changed.headers.get("last-modified")!)).toBeGreaterThanOrEqual(Date.parse(lastModified));
   });
 
   it("serves repeated requests from the isolate's memory, then from the edge cache, without D1", async () => {
@@ -313,6 +332,72 @@ describe("fresh after a refresh", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe("a reader sending only If-Modified-Since", () => {
+  const post = (name: string, title: string, date: string, category: string) => ({
+    name,
+    text: `---\ntitle: ${title}\ndate: ${date}\ncategories: ${category}\ntags: ${category}\n---\n<p>新闻正文。</p>\n`,
+  });
+  const admin = (method: string, path: string) =>
+    SELF.fetch(`${BASE}${path}`, { method, headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } });
+
+  /** Fetch `path` as a reader, change the listing, let the cached copy expire, and poll again with
+   *  only the date the reader was given: it must get the changed feed, never a 304. */
+  async function pollAcross(path: string, change: () => Promise<void>): Promise<{ before: string; after: string }> {
+    await expire(path);
+    const first = await get(path);
+    expect(first.status).toBe(200);
+    const since = first.headers.get("last-modified")!;
+    const before = await first.text();
+    // The change happens after the second the reader's copy is dated (HTTP dates have one-second
+    // resolution; within one second only If-None-Match can tell two renders apart).
+    await new Promise((r) => setTimeout(r, 1001 - (Date.now() % 1000)));
+    await change();
+    await expire(path);
+    const res = await get(path, { "If-Modified-Since": since });
+    expect(res.status).toBe(200);
+    const after = await res.text();
+    expect(after).not.toBe(before);
+    const renewed = res.headers.get("last-modified")!;
+    expect(Date.parse(renewed)).toBeGreaterThan(Date.parse(since));
+    // The new copy is cached: another reader still holding the old date gets it too, and a
+    // reader holding the new date is told it is unchanged.
+    const cached = await get(path, { "If-Modified-Since": since });
+    expect(cached.headers.get("x-cache")).toBe("memory");
+    expect(cached.status).toBe(200);
+    expect((await get(path, { "If-Modified-Since": renewed })).status).toBe(304);
+    return { before, after };
+  }
+
+  it("never gets 304 after an article dated in the past is added to the listing", async () => {
+    const path = "/category/guilinwanbao/feed.json?limit=100";
+    const title = "桂林旧闻补录：二〇一九年的一场春雨";
+    const { before, after } = await pollAcross(path, async () => {
+      const imported = await importPosts(
+        db,
+        [post("old-dated.txt", title, "2019-03-01 08:00:00 +0800", "guilinwanbao")],
+        { timeZone: "Asia/Shanghai", now: Date.now() },
+      );
+      expect(imported.imported).toBe(1);
+    });
+    expect(before).not.toContain(title);
+    expect(after).toContain(title);
+  });
+
+  it("never gets 304 after a source with articles in the site feed is deleted through the admin API", async () => {
+    const title = "即将删除的来源发布的新闻";
+    const imported = await importPosts(db, [post("gone.txt", title, "2026-03-01 08:00:00 +0800", "lmgone")], {
+      timeZone: "Asia/Shanghai",
+      now: Date.now(),
+    });
+    expect(imported.imported).toBe(1);
+    const { before, after } = await pollAcross("/feed.xml", async () => {
+      expect((await admin("DELETE", "/api/v1/sources/lmgone")).status).toBe(204);
+    });
+    expect(before).toContain(title);
+    expect(after).not.toContain(title);
   });
 });
 
