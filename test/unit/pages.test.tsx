@@ -366,3 +366,93 @@ describe("StatusPage", () => {
     expect(html).toContain("<title>来源状态 - 测试站</title>");
   });
 });
+
+describe("what each page puts in <head>", () => {
+  it("a search page is never indexed, titles itself by the query and offers its feeds", async () => {
+    const html = await render(
+      SearchPage({ config, nav, query: "就业", terms: ["就业"], page: { items: [], next: null }, isFirstPage: true }),
+    );
+    expect(html).toContain('<meta name="robots" content="noindex"/>');
+    expect(html).toContain('<meta name="description" content="“就业”的搜索结果"/>');
+    expect(html).toContain("<h1>搜索：就业</h1>");
+    expect(html).toContain(
+      '<link rel="alternate" type="application/atom+xml" title="搜索：就业 (Atom)" href="https://news.test/search/feed.xml?q=%E5%B0%B1%E4%B8%9A"/>',
+    );
+    expect(html).toContain(
+      '<link rel="alternate" type="application/feed+json" title="搜索：就业 (JSON Feed)" href="https://news.test/search/feed.json?q=%E5%B0%B1%E4%B8%9A"/>',
+    );
+    const form = await render(SearchPage({ config, nav, query: "", terms: [], page: null, isFirstPage: true }));
+    expect(form).toContain("<h1>搜索</h1>");
+    expect(form).not.toContain("搜索： (Atom)");
+  });
+
+  it("an article page offers its source's feeds, in <head> and as links", async () => {
+    const html = await render(ArticlePage({ config, nav, article, older: null, newer: null }));
+    expect(html).toContain(
+      '<link rel="alternate" type="application/rss+xml" title="桂林晚报新闻 (RSS)" href="https://news.test/category/gl/rss.xml"/>',
+    );
+    expect(html).toContain('<a href="/category/gl/feed.json" type="application/feed+json">');
+  });
+
+  it("the directory and status pages are titled and described; status is never indexed", async () => {
+    const dir = await render(DirectoryPage({ config, nav, entries: [], next: null, isFirstPage: true }));
+    expect(dir).toContain("<title>全部来源 - 测试站</title>");
+    expect(dir).toContain('<meta name="description" content="测试站收录的全部新闻来源"/>');
+    expect(dir).not.toContain('rel="next"');
+    const status = await render(StatusPage({ config, nav, now: T, adminTokenSet: true, sources: [] }));
+    expect(status).toContain('<meta name="description" content="各新闻来源的抓取状态"/>');
+    expect(status).toContain('<meta name="robots" content="noindex"/>');
+  });
+
+  it("writes nothing in place of what a page lacks (no stray text between head elements)", async () => {
+    const html = await render(Layout({ config, nav, meta: { title: "t", description: "d", path: "/" } }));
+    expect(html).toContain('<meta name="description" content="d"/><link rel="canonical"');
+    expect(html).toContain('content="https://news.test/"/><link rel="icon"');
+    expect(html).toContain('<link rel="stylesheet" href="/assets/site.css?v=2"/></head>');
+    expect(html).toContain('</a></li></ul></nav><form class="site-search"');
+  });
+
+  it("puts a page's own feeds in <head> first, then the whole site's", async () => {
+    const html = await render(
+      Layout({
+        config,
+        nav,
+        meta: {
+          title: "t",
+          description: "d",
+          path: "/tag/x",
+          feeds: { title: "标签", paths: { atom: "/a", rss: "/r", json: "/j" } },
+        },
+      }),
+    );
+    const titles = [...html.matchAll(/<link rel="alternate" type="[^"]+" title="([^"]+)"/g)].map((m) => m[1]);
+    expect(titles).toEqual([
+      "标签 (Atom)",
+      "标签 (RSS)",
+      "标签 (JSON Feed)",
+      "测试站 (Atom)",
+      "测试站 (RSS)",
+      "测试站 (JSON Feed)",
+    ]);
+  });
+
+  it("marks the current source among several without adding it twice; absolute URLs only when they start so", async () => {
+    const two = {
+      sources: [
+        { slug: "gl", name: "桂林晚报" },
+        { slug: "lz", name: "柳州日报" },
+      ],
+      more: false,
+    };
+    const html = await render(
+      Layout({
+        config,
+        nav: two,
+        current: { slug: "lz", name: "柳州日报" },
+        meta: { title: "t", description: "d", path: "/a" },
+      }),
+    );
+    expect(html.match(/href="\/category\/lz.html"/g)).toHaveLength(1);
+    expect(absoluteUrl(config, "/go?u=https://x.example/")).toBe("https://news.test/go?u=https://x.example/");
+  });
+});

@@ -139,6 +139,16 @@ describe("parseRules: web pages", () => {
     },
   );
 
+  it.each([
+    [html({}, { next: 5 }), "rules.list.next"],
+    [html({}, {}, { title: undefined }), "rules.article.title"],
+    [html({}, {}, { author: "" }), "rules.article.author"],
+    [html({}, {}, { image: [] }), "rules.article.image"],
+    [html({}, {}, { date: {} }), "rules.article.date"],
+  ])("names the field of a bad optional or missing selector: %j", (raw, field) => {
+    expect(refusal("html", raw).field).toBe(field);
+  });
+
   it("accepts a selector of exactly 300 characters and the bounds of max_pages", () => {
     const long = `div${" ".repeat(290)}p.content`.slice(0, 300);
     expect(long).toHaveLength(300);
@@ -180,6 +190,13 @@ describe("parseRules: JSON APIs", () => {
       json: { id: null, link: "url", body: null, summary: "s" },
     });
   });
+
+  it.each(["id", "date", "body", "summary", "link", "author", "image"])(
+    "names rules.%s when its path is bad",
+    (key) => {
+      expect(refusal("json", json({ link: "url", [key]: "a..b" })).field).toBe(`rules.${key}`);
+    },
+  );
 
   it.each([
     [{ title: "t", id: "i", body: "b" }, "rules.items", "is required"],
