@@ -1,7 +1,16 @@
 // core/: the URL map, identities and cursors, instants in their own offset, fan-out, errors.
 import { describe, expect, it } from "vitest";
 import { forEachLimited, sendInBatches } from "../../src/core/concurrency";
-import { AppError, BadRequestError, ConfigError, NotFoundError } from "../../src/core/errors";
+import {
+  AppError,
+  BadRequestError,
+  ConfigError,
+  ConflictError,
+  NotConfiguredError,
+  NotFoundError,
+  TooManyRequestsError,
+} from "../../src/core/errors";
+import { LIST_LIMIT, readListLimit } from "../../src/core/list-limit";
 import { articleId, decodeCursor, encodeCursor, isArticleId, sha256Hex, toHex } from "../../src/core/ids";
 import {
   formatDisplay,
@@ -203,5 +212,36 @@ describe("errors", () => {
     expect(new NotFoundError("没有这篇文章。").message).toBe("没有这篇文章。");
     expect(new BadRequestError("坏")).toMatchObject({ code: "bad_request", status: 400, message: "坏" });
     expect(new ConfigError("x")).toMatchObject({ code: "bad_config", status: 500, message: "x" });
+  });
+});
+
+describe("list limits and the remaining errors", () => {
+  it.each([
+    ["1", 1],
+    ["20", 20],
+    ["100", 100],
+    ["0", null],
+    ["101", null],
+    ["007", 7],
+    ["1000", null],
+    ["-1", null],
+    ["1.5", null],
+    ["1e2", null],
+    [" 5", null],
+    ["", null],
+  ])("reads the limit %j as %j", (raw, n) => {
+    expect(readListLimit(raw)).toBe(n);
+  });
+
+  it("has the documented bounds", () => {
+    expect(LIST_LIMIT).toEqual({ min: 1, max: 100, default: 20 });
+  });
+
+  it("each error carries its code and status", () => {
+    expect(new ConflictError("已存在")).toMatchObject({ code: "conflict", status: 409, message: "已存在" });
+    expect(new TooManyRequestsError("太快")).toMatchObject({ code: "too_many_requests", status: 429 });
+    expect(new NotConfiguredError("缺少 ADMIN_TOKEN")).toMatchObject({ code: "not_configured", status: 503 });
+    const bad = new BadRequestError("坏", [{ field: "limit", reason: "must be 1–100" }]);
+    expect(bad.errors).toEqual([{ field: "limit", reason: "must be 1–100" }]);
   });
 });

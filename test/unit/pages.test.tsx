@@ -2,10 +2,11 @@
 // the pages through the worker on real data; these pin what each component decides.
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config";
-import type { Article, ArticleBrief, SourceWithState } from "../../src/core/model";
+import type { Article, ArticleBrief, FeedDocument, SourceWithState } from "../../src/core/model";
 import { ArticlePage } from "../../src/render/pages/article";
 import { DirectoryPage } from "../../src/render/pages/directory";
 import { ErrorPage } from "../../src/render/pages/error";
+import { FeedPage } from "../../src/render/pages/feed-page";
 import { Layout, absoluteUrl } from "../../src/render/pages/layout";
 import { Listing, Pager, TagList } from "../../src/render/pages/listing";
 import { SearchPage } from "../../src/render/pages/search";
@@ -454,5 +455,67 @@ describe("what each page puts in <head>", () => {
     );
     expect(html.match(/href="\/category\/lz.html"/g)).toHaveLength(1);
     expect(absoluteUrl(config, "/go?u=https://x.example/")).toBe("https://news.test/go?u=https://x.example/");
+  });
+});
+
+describe("FeedPage (a feed opened in a browser)", () => {
+  const feedDoc = (over: Partial<FeedDocument> = {}): FeedDocument => ({
+    title: "桂林晚报新闻 - 测试站",
+    description: "桂林晚报的最新本地新闻",
+    homePageUrl: "https://news.test/category/gl.html",
+    selfUrl: "https://news.test/category/gl/rss.xml",
+    baseUrl: "https://news.test",
+    language: "zh-CN",
+    ttlMinutes: 15,
+    updated: { ms: T, offset: 480 },
+    items: [article],
+    ...over,
+  });
+  const page = (format: "atom" | "rss" | "json", doc = feedDoc()) =>
+    render(FeedPage({ config, nav, format, doc, path: "/category/gl/rss.xml" }));
+
+  it("says what a feed is, gives its address to copy and subscribe links, and lists its items", async () => {
+    const html = await page("rss");
+    expect(html).toContain("这是一个RSS 2.0");
+    expect(html).toContain(
+      '<input id="feed-url" type="url" readonly="" value="https://news.test/category/gl/rss.xml"/>',
+    );
+    const feedUrl = encodeURIComponent("https://news.test/category/gl/rss.xml");
+    expect(html).toContain(
+      `<a href="https://feedly.com/i/subscription/feed%2F${feedUrl}" rel="nofollow noopener">Feedly</a>` +
+        `<span aria-hidden="true"> · </span><a href="https://www.inoreader.com/?add_feed=${feedUrl}" rel="nofollow noopener">Inoreader</a>` +
+        `<span aria-hidden="true"> · </span><a href="https://www.newsblur.com/?url=${feedUrl}" rel="nofollow noopener">NewsBlur</a>` +
+        `<span aria-hidden="true"> · </span><a href="https://theoldreader.com/feeds/subscribe?url=${feedUrl}" rel="nofollow noopener">The Old Reader</a>`,
+    );
+    expect(html).toContain('<a href="/category/gl.html">在网站上浏览 »</a>');
+    expect(html).toContain("<h1>桂林晚报新闻 - 测试站</h1>");
+    expect(html).toContain('<p class="intro">桂林晚报的最新本地新闻</p>');
+    expect(html).toContain("<title>订阅源：桂林晚报新闻 - 测试站 - 测试站</title>");
+    expect(html).toContain('<meta name="robots" content="noindex"/>');
+    expect(html).toContain('<a href="/gl/2022/02/21/0123456789abcdef.html">居民&lt;家门口&gt;就业</a>');
+    expect(html).toContain('<nav class="pager" aria-label="分页"></nav>');
+    expect(await page("atom")).toContain("这是一个Atom");
+    expect(await page("json")).toContain("这是一个JSON Feed");
+  });
+
+  it("pages with site-relative links, back to the first page only when this is not it", async () => {
+    const html = await page(
+      "atom",
+      feedDoc({
+        items: [],
+        selfUrl: "https://news.test/feed.xml?before=b",
+        links: { first: "https://news.test/feed.xml", next: "https://news.test/feed.xml?before=c" },
+      }),
+    );
+    expect(html).toContain('<p class="empty">暂无文章。</p>');
+    expect(html).toContain('<a href="/feed.xml">« 最新文章</a>');
+    expect(html).toContain('<a rel="next" href="/feed.xml?before=c">更早的文章 »</a>');
+    const first = await page(
+      "atom",
+      feedDoc({ selfUrl: "https://news.test/feed.xml", links: { first: "https://news.test/feed.xml" } }),
+    );
+    expect(first).not.toContain("« 最新文章");
+    const elsewhere = await page("atom", feedDoc({ links: { next: "https://other.example/feed.xml?p=2" } }));
+    expect(elsewhere).toContain('<a rel="next" href="https://other.example/feed.xml?p=2">');
   });
 });
