@@ -57,6 +57,11 @@ Every mutant the unit tests let live in the last full \`npm run test:mutation\`,
 stay (docs/mutation-testing.md says how to read one). Regenerate after a run with
 \`node test/mutation/survivors.mjs\`: reasons are kept for the same mutant, new ones say "${TO_REVIEW}".
 
+Reasons: **equivalent** (the program behaves the same: fast paths, caches, sizes, inputs already
+trimmed), **defensive** (guards against shapes a library never returns), **Node run only** (an
+artefact of running in Node instead of workerd), **gap** (behaviour no unit test pins yet; each
+says what, so a test can be written; several are covered by the worker or e2e tests instead).
+
 ${total} survivors, ${open} to review.
 
 `;
