@@ -6,7 +6,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { defineConfig } from "vitest/config";
 import { SHARED_DIR, missingShared } from "./test/shared-material.ts";
 import { SkippedReporter } from "./test/skipped-reporter.ts";
-import { feedFixtures, seedPost, siteFixtures } from "./test/provide.ts";
+import { feedFixtures, samplePosts, seedPost, siteFixtures } from "./test/provide.ts";
 
 // Material from outside the repository (../shared or SHARED_DIR): tests that need it are skipped,
 // each naming why, when it is absent; REQUIRE_SHARED=1 makes its absence an error instead.
@@ -19,15 +19,6 @@ if (missing.length > 0) {
   console.warn(`shared material not found; the tests that need it are skipped (set SHARED_DIR to run them):\n${list}`);
 }
 process.env.SHARED_DIR = SHARED_DIR;
-const SAMPLES = join(import.meta.dirname, "samples/posts");
-
-function readPosts(dir: string) {
-  return readdirSync(dir)
-    .filter((f) => /\.(txt|md|markdown|html)$/.test(f))
-    .sort()
-    .map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
-}
-
 export default defineConfig({
   test: {
     reporters: ["default", new SkippedReporter()],
@@ -76,7 +67,7 @@ export default defineConfig({
           provide: {
             // null without ../shared: the tests that need it skip themselves (test/needs-shared.ts).
             seedPost: seedPost(),
-            samplePosts: readPosts(SAMPLES),
+            samplePosts: samplePosts(),
             // Upstream fixtures and the local fixture site, as base64 (test/provide.ts).
             feedFixtures: feedFixtures(),
             siteFixtures: siteFixtures(),

@@ -322,6 +322,7 @@ describe("StatusPage", () => {
     intervalMinutes: 15,
     kind: "feed",
     rules: null,
+    generation: 0,
     ...over,
     state: {
       etag: null,

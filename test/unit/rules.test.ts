@@ -28,10 +28,10 @@ const html = (
 
 describe("parseRules: feed sources", () => {
   it("needs no rules, or a full-text body selector", () => {
-    expect(parseRules("feed", undefined)).toEqual({ kind: "feed", fullText: null });
-    expect(parseRules("feed", null)).toEqual({ kind: "feed", fullText: null });
-    expect(parseRules("feed", { full_text: null })).toEqual({ kind: "feed", fullText: null });
-    expect(parseRules("feed", { full_text: { body: " div.article@Data-Body " } })).toEqual({
+    expect(parseRules("feed", undefined)).toMatchObject({ kind: "feed", fullText: null });
+    expect(parseRules("feed", null)).toMatchObject({ kind: "feed", fullText: null });
+    expect(parseRules("feed", { full_text: null })).toMatchObject({ kind: "feed", fullText: null });
+    expect(parseRules("feed", { full_text: { body: " div.article@Data-Body " } })).toMatchObject({
       kind: "feed",
       fullText: { body: { selector: "div.article", attr: "data-body" } },
     });
@@ -52,7 +52,7 @@ describe("parseRules: feed sources", () => {
 
 describe("parseRules: web pages", () => {
   it("reads selectors with optional attributes, defaults and a date format", () => {
-    expect(parseRules("html", html())).toEqual({
+    expect(parseRules("html", html())).toMatchObject({
       kind: "html",
       html: {
         list: { links: { selector: "ul.news a", attr: null }, next: null, maxPages: 1 },
