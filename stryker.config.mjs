@@ -29,5 +29,5 @@ export default {
   thresholds: { high: 90, low: 85, break: null },
   concurrency: 2,
   tempDirName: ".stryker-tmp",
-  ignorePatterns: ["bench", "samples", "public", "reports", ".wrangler"],
+  ignorePatterns: ["bench", "public", "reports", ".wrangler"],
 };

@@ -1,6 +1,6 @@
 // Writes test/mutation-survivors.md from the last Stryker report (reports/mutation/mutation.json):
 // every surviving mutant, one row each, keeping the reason already written for the same mutant
-// (file, line, mutator, replacement) and marking new ones "to review". Run after
+// (file, mutator and change, at the same line or a moved one) and marking new ones "to review". Run after
 // `npm run test:mutation`: node test/mutation/survivors.mjs
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,13 +15,19 @@ const key = (file, line, mutator, change) => `${file}\t${line}\t${mutator}\t${ch
 
 // Reasons already given: rows "| line | mutator | `change` | reason |" under "## <file>".
 const reasons = new Map();
+// The same mutant after lines moved above it: file, mutator and change without the line.
+const moved = new Map();
 if (existsSync(LIST)) {
   let file = "";
   for (const row of readFileSync(LIST, "utf8").split("\n")) {
     const heading = /^## (\S+)/.exec(row);
     if (heading) file = heading[1];
-    const m = /^\| (\d+) \| (\w+) \| `(.*)` \| (.*) \|$/.exec(row);
-    if (m && m[4] !== TO_REVIEW) reasons.set(key(file, m[1], m[2], m[3]), m[4]);
+    // Tolerant of the padding a formatter adds to the table.
+    const m = /^\|\s*(\d+)\s*\|\s*(\w+)\s*\|\s*`(.*)`\s*\|\s*(.*?)\s*\|$/.exec(row);
+    if (m && m[4] !== TO_REVIEW) {
+      reasons.set(key(file, m[1], m[2], m[3]), m[4]);
+      moved.set(key(file, "", m[2], m[3]), m[4]);
+    }
   }
 }
 
@@ -43,7 +49,10 @@ for (const [file, { source, mutants }] of Object.entries(report.files).sort()) {
     const change = cell(`${original.slice(column - 1, end - 1)} → ${m.replacement ?? ""}`)
       .replace(/`/g, "'")
       .slice(0, 160);
-    const reason = reasons.get(key(file, String(line), m.mutatorName, change)) ?? TO_REVIEW;
+    const reason =
+      reasons.get(key(file, String(line), m.mutatorName, change)) ??
+      moved.get(key(file, "", m.mutatorName, change)) ??
+      TO_REVIEW;
     if (reason === TO_REVIEW) open++;
     total++;
     out.push(`| ${line} | ${m.mutatorName} | \`${change}\` | ${reason} |`);
