@@ -4,8 +4,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { SEED_FILE, SHARED_DIR, hasSeed, missingShared } from "./test/shared-material.ts";
+import { SHARED_DIR, missingShared } from "./test/shared-material.ts";
 import { SkippedReporter } from "./test/skipped-reporter.ts";
+import { feedFixtures, samplePosts, seedPost, siteFixtures } from "./test/provide.ts";
 
 // Material from outside the repository (../shared or SHARED_DIR): tests that need it are skipped,
 // each naming why, when it is absent; REQUIRE_SHARED=1 makes its absence an error instead.
@@ -18,15 +19,6 @@ if (missing.length > 0) {
   console.warn(`shared material not found; the tests that need it are skipped (set SHARED_DIR to run them):\n${list}`);
 }
 process.env.SHARED_DIR = SHARED_DIR;
-const SAMPLES = join(import.meta.dirname, "samples/posts");
-
-function readPosts(dir: string) {
-  return readdirSync(dir)
-    .filter((f) => /\.(txt|md|markdown|html)$/.test(f))
-    .sort()
-    .map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
-}
-
 export default defineConfig({
   test: {
     reporters: ["default", new SkippedReporter()],
@@ -74,20 +66,11 @@ export default defineConfig({
           setupFiles: ["./test/worker/apply-migrations.ts"],
           provide: {
             // null without ../shared: the tests that need it skip themselves (test/needs-shared.ts).
-            seedPost: hasSeed ? { name: "000_fef703573001e7bd.txt", text: readFileSync(SEED_FILE, "utf8") } : null,
-            samplePosts: readPosts(SAMPLES),
-            // Upstream fixtures as base64: some are not UTF-8 on purpose.
-            feedFixtures: Object.fromEntries(
-              readdirSync(join(import.meta.dirname, "test/fixtures/feeds"))
-                .filter((f) => !f.endsWith(".md"))
-                .map((f) => [f, readFileSync(join(import.meta.dirname, "test/fixtures/feeds", f)).toString("base64")]),
-            ),
-            // The local fixture site for page sources (a GBK page among them), path → base64.
-            siteFixtures: Object.fromEntries(
-              (readdirSync(join(import.meta.dirname, "test/fixtures/site"), { recursive: true }) as string[])
-                .filter((f) => /\.(html|json|xml|txt)$/.test(f))
-                .map((f) => [f, readFileSync(join(import.meta.dirname, "test/fixtures/site", f)).toString("base64")]),
-            ),
+            seedPost: seedPost(),
+            samplePosts: samplePosts(),
+            // Upstream fixtures and the local fixture site, as base64 (test/provide.ts).
+            feedFixtures: feedFixtures(),
+            siteFixtures: siteFixtures(),
             migrationFiles: readdirSync(join(import.meta.dirname, "migrations"))
               .filter((f) => f.endsWith(".sql"))
               .sort()

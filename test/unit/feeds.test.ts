@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Article, FeedDocument } from "../../src/core/model";
 import { absolutizeHtml, renderAtom, renderJsonFeed, renderRss } from "../../src/render/feeds";
 import { resetIsolateState } from "../../src/state";
@@ -66,7 +66,11 @@ describe.each([
   ["RSS", renderRss],
   ["Atom", renderAtom],
 ])("%s with hostile content", (_name, render) => {
-  const xml = render(doc([hostile, article()]));
+  // Rendered in a hook, not while the tests are collected, so it runs under each test run's code.
+  let xml = "";
+  beforeAll(() => {
+    xml = render(doc([hostile, article()]));
+  });
 
   it("never contains characters XML 1.0 forbids", () => {
     expect(xml).not.toMatch(FORBIDDEN);
@@ -106,7 +110,10 @@ describe.each([
 });
 
 describe("RSS specifics", () => {
-  const xml = renderRss(doc([article({ author: "记者 周某" }), hostile]));
+  let xml = "";
+  beforeAll(() => {
+    xml = renderRss(doc([article({ author: "记者 周某" }), hostile]));
+  });
   it("has content:encoded, a permalink guid, dc:creator, categories, ttl, language, self link and an enclosure", () => {
     expect(xml).toContain("<content:encoded><![CDATA[<p>正文</p>]]></content:encoded>");
     expect(xml).toContain(
@@ -127,7 +134,10 @@ describe("RSS specifics", () => {
 });
 
 describe("Atom specifics", () => {
-  const xml = renderAtom(doc([article(), hostile]));
+  let xml = "";
+  beforeAll(() => {
+    xml = renderAtom(doc([article(), hostile]));
+  });
   it("has xml:lang, self and alternate links, published and updated with the offset, HTML-escaped titles", () => {
     expect(xml).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">');
     expect(xml).toContain('<link rel="self" href="https://news.test/feed.xml"/>');
@@ -153,7 +163,10 @@ describe("Atom specifics", () => {
 });
 
 describe("JSON Feed 1.1", () => {
-  const feed = JSON.parse(renderJsonFeed(doc([article({ image: "https://img.example/a.jpg" }), hostile])));
+  let feed: Record<string, unknown> & { items: Record<string, unknown>[] } = { items: [] };
+  beforeAll(() => {
+    feed = JSON.parse(renderJsonFeed(doc([article({ image: "https://img.example/a.jpg" }), hostile])));
+  });
   it("declares version 1.1 and the required top-level fields", () => {
     expect(feed.version).toBe("https://jsonfeed.org/version/1.1");
     expect(feed.title).toBe("站点 & <测试>");
@@ -178,9 +191,9 @@ describe("JSON Feed 1.1", () => {
       authors: [{ name: "桂林晚报" }],
       tags: ["桂林晚报新闻"],
     });
-    expect(b.summary).toBeUndefined();
-    expect(b.image).toBe("https://news.test/assets/samples/bus.svg");
-    expect(typeof b.content_html).toBe("string");
+    expect(b!.summary).toBeUndefined();
+    expect(b!.image).toBe("https://news.test/assets/samples/bus.svg");
+    expect(typeof b!.content_html).toBe("string");
   });
 });
 
@@ -286,5 +299,106 @@ describe("rendered items kept in isolate memory", () => {
     const full = renderAtom(doc([items[0]!]));
     expect(full).toContain("<p>正文</p>");
     expect(renderAtom(doc([{ ...items[0]!, contentHtml: "" }]))).not.toContain("<p>正文</p>");
+  });
+});
+
+describe("what each item carries, in every format", () => {
+  it('escapes <, > and " in text and attributes: author, tag, source name', () => {
+    resetIsolateState();
+    const a = article({
+      author: 'A <b> "c"',
+      tags: ['<t> "q"'],
+      source: { slug: "gl", name: '报<纸> "甲"', label: "x" },
+    });
+    const rss = renderRss(doc([a]));
+    expect(rss).toContain("<dc:creator>A &lt;b&gt; &quot;c&quot;</dc:creator>");
+    expect(rss).toContain("<category>&lt;t&gt; &quot;q&quot;</category>");
+    expect(rss).toContain('<source url="https://news.test/category/gl/rss.xml">报&lt;纸&gt; &quot;甲&quot;</source>');
+    const atom = renderAtom(doc([a]));
+    expect(atom).toContain("<name>A &lt;b&gt; &quot;c&quot;</name>");
+    expect(atom).toContain('<category label="&lt;t&gt; &quot;q&quot;" term="&lt;t&gt; &quot;q&quot;"/>');
+    expect(atom).toContain("<title>报&lt;纸&gt; &quot;甲&quot;</title>");
+    expect(atom).toContain('<link rel="alternate" href="https://news.test/category/gl.html"/>');
+    expect(JSON.parse(renderJsonFeed(doc([a]))).items[0].authors).toEqual([{ name: 'A <b> "c"' }]);
+  });
+
+  it("splits every ]]> in a title across two CDATA sections", () => {
+    resetIsolateState();
+    const rss = renderRss(doc([article({ title: "甲]]>乙" })]));
+    expect(rss).toContain("<title><![CDATA[甲]]]]><![CDATA[>乙]]></title>");
+  });
+
+  it("falls back to the summary, else the title, as a paragraph when there is no body", () => {
+    resetIsolateState();
+    const rss = renderRss(doc([article({ contentHtml: "", summary: "摘 <要>" })]));
+    expect(rss).toContain("<content:encoded><![CDATA[<p>摘 &lt;要&gt;</p>]]></content:encoded>");
+    const json = JSON.parse(renderJsonFeed(doc([article({ contentHtml: "", summary: "", title: "只有 & 标题" })])));
+    expect(json.items[0].content_html).toBe("<p>只有 &amp; 标题</p>");
+  });
+
+  it.each([
+    ["https://img.example/a.JPG?x=1", "image/jpeg"],
+    ["https://img.example/a.jpeg#f", "image/jpeg"],
+    ["https://img.example/p/a.png", "image/png"],
+    ["https://img.example/a.gif", "image/gif"],
+    ["https://img.example/a.webp", "image/webp"],
+    ["https://img.example/a.avif", "image/avif"],
+    ["https://img.example/a.svg", "image/svg+xml"],
+    ["/assets/a.png", "image/png"],
+  ])("gives the image %s an enclosure of type %s", (image, type) => {
+    resetIsolateState();
+    const url = image.startsWith("/") ? `https://news.test${image}` : image;
+    expect(renderRss(doc([article({ image })]))).toContain(`<enclosure length="0" type="${type}" url="${url}"/>`);
+    expect(renderAtom(doc([article({ image })]))).toContain(`<link rel="enclosure" type="${type}" href="${url}"/>`);
+  });
+
+  it.each([
+    "https://img.example/a.bmp",
+    "https://img.example/noext",
+    "https://img.example/dir.png/file",
+    "https://img.example.png",
+    "//img.example/a.png",
+    "ftp1://img.example/a",
+  ])("gives the image %s no enclosure (no known image type)", (image) => {
+    resetIsolateState();
+    expect(renderRss(doc([article({ image })]))).not.toContain("<enclosure");
+    expect(renderAtom(doc([article({ image })]))).not.toContain('rel="enclosure"');
+  });
+
+  it("JSON Feed: hubs, no external_url, summary or tags when there are none, and the author over the source", () => {
+    const json = JSON.parse(
+      renderJsonFeed({
+        ...doc([article({ originalUrl: null, summary: "", tags: [], author: "记者", image: null })]),
+        hubUrl: "https://news.test/websub",
+      }),
+    );
+    expect(json.hubs).toEqual([{ type: "WebSub", url: "https://news.test/websub" }]);
+    expect(json.next_url).toBeUndefined();
+    const [item] = json.items;
+    for (const k of ["external_url", "summary", "tags", "image"]) expect(item).not.toHaveProperty(k);
+    expect(item.authors).toEqual([{ name: "记者" }]);
+    expect(item.language).toBe("zh-CN");
+    expect(JSON.parse(renderJsonFeed(doc([]))).hubs).toBeUndefined();
+  });
+
+  it("RSS without history links writes one self link and the hub", () => {
+    resetIsolateState();
+    const rss = renderRss({ ...doc([article()]), hubUrl: "https://news.test/websub" });
+    expect(rss.match(/<atom:link /g)).toHaveLength(2);
+    expect(rss).toContain('<atom:link href="https://news.test/websub" rel="hub"/>');
+    expect(rss).not.toContain("fh:");
+    const atom = renderAtom(doc([article()]));
+    expect(atom).not.toContain("fh:");
+    expect(atom).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">');
+  });
+
+  it("a document of no items still has its channel or feed, and no item", () => {
+    const rss = renderRss(doc([]));
+    expect(rss).not.toContain("<item>");
+    expect(rss).toContain("<title>站点 &amp; &lt;测试&gt;</title>");
+    expect(rss).toMatch(/<\/channel>\s*<\/rss>\s*$/);
+    const atom = renderAtom(doc([]));
+    expect(atom).not.toContain("<entry>");
+    expect(atom).toMatch(/<\/feed>\s*$/);
   });
 });

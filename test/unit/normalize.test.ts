@@ -96,6 +96,8 @@ describe("itemIdentity", () => {
     ["a relative link", item({ link: "/2025/a.html" })],
     ["a title with markup", item({ title: "<b>粗</b> &amp; 标题" })],
     ["XML-invalid characters in the guid", item({ guid: "g\u0001-2" })],
+    ["a blank guid and no link", item({ guid: "   " })],
+    ["a blank guid beside a link", item({ guid: " ", link: "/b.html" })],
   ])("is the guid normalizeItem gives, without sanitizing: %s", async (_, it) => {
     expect(await itemIdentity(it, ctx.base)).toBe((await normalizeItem(it, ctx))!.guid);
   });

@@ -89,3 +89,201 @@ describe("sanitizedHtmlToText", () => {
     }
   });
 });
+
+describe("sanitizeHtml, links and images", () => {
+  const s = (html: string, base: string | null = "https://ex.com/a/") => sanitizeHtml(html, base);
+
+  it.each([
+    ['<a href="x.html">甲</a>', '<a href="https://ex.com/a/x.html" rel="noopener noreferrer">甲</a>'],
+    [
+      '<a href=" https://ex.org/y " title="说&quot;明">甲</a>',
+      '<a href="https://ex.org/y" title="说&quot;明" rel="noopener noreferrer">甲</a>',
+    ],
+    ['<a href="mailto:ed@ex.com">信</a>', '<a href="mailto:ed@ex.com" rel="noopener noreferrer">信</a>'],
+    ['<a href="javascript:alert(1)">甲</a>', "<a>甲</a>"],
+    ['<a href="JaVaScRiPt&#58;alert(1)">甲</a>', "<a>甲</a>"],
+    ['<a href="java&#x73;cript:alert(1)">甲</a>', "<a>甲</a>"],
+    ['<a href="&#106;avascript:alert(1)">甲</a>', "<a>甲</a>"],
+    ['<a href="data:text/html,x">甲</a>', "<a>甲</a>"],
+    ['<a href="vbscript:x" title="t">甲</a>', '<a title="t">甲</a>'],
+    ['<a href="">甲</a>', "<a>甲</a>"],
+    ['<a href="http://[::1">甲</a>', "<a>甲</a>"],
+    [
+      '<a href="/x?a=1&amp;b=&quot;2&quot;&lt;&gt;">甲</a>',
+      '<a href="https://ex.com/x?a=1&amp;b=%222%22%3C%3E" rel="noopener noreferrer">甲</a>',
+    ],
+  ])("%j → %j", (html, safe) => {
+    expect(s(html)).toBe(safe);
+  });
+
+  it("keeps site-relative links of Jekyll posts (no base) as written, and gives // links https", () => {
+    expect(s('<a href="/tag/x">甲</a>', null)).toBe('<a href="/tag/x" rel="noopener noreferrer">甲</a>');
+    expect(s('<a href="//ex.org/y">甲</a>', null)).toBe('<a href="https://ex.org/y" rel="noopener noreferrer">甲</a>');
+    expect(s('<a href="x.html">甲</a>', null)).toBe("<a>甲</a>");
+    expect(s('<img src="/i.png">', null)).toBe('<img src="/i.png" loading="lazy" referrerpolicy="no-referrer">');
+    expect(s('<img src="mailto:ed@ex.com">', null)).toBe("");
+  });
+
+  it.each([
+    [
+      '<img src="i.png" alt="图" title="说明" width="640" height=" 480 ">',
+      '<img src="https://ex.com/a/i.png" alt="图" title="说明" width="640" height="480" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    [
+      '<img src="i.png" width="100%" height="x1">',
+      '<img src="https://ex.com/a/i.png" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    [
+      '<img src="i.png" width="123456">',
+      '<img src="https://ex.com/a/i.png" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    [
+      '<img src="i.png" alt="a&quot;b<c>&amp;" onerror="x()">',
+      '<img src="https://ex.com/a/i.png" alt="a&quot;b&lt;c&gt;&amp;" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    [
+      '<img src="i.png" alt="&#x4e2d;&#25991;&#65&apos;">',
+      '<img src="https://ex.com/a/i.png" alt="中文A\'" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    [
+      '<img src="i.png" alt="&#x4e2d&#25991">',
+      '<img src="https://ex.com/a/i.png" alt="中文" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    [
+      '<img src="data:image/gif;base64,R0lGODlh" data-src="real.jpg">',
+      '<img src="https://ex.com/a/real.jpg" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    [
+      '<img src="x.gif" data-original="o.jpg">',
+      '<img src="https://ex.com/a/o.jpg" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    ['<img data-lazy-src="l.jpg">', '<img src="https://ex.com/a/l.jpg" loading="lazy" referrerpolicy="no-referrer">'],
+    ['<img data-actualsrc="s.jpg">', '<img src="https://ex.com/a/s.jpg" loading="lazy" referrerpolicy="no-referrer">'],
+    [
+      '<img src="ok.jpg" data-src="javascript:x">',
+      '<img src="https://ex.com/a/ok.jpg" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    ['<IMG SRC="i.png"/>', '<img src="https://ex.com/a/i.png" loading="lazy" referrerpolicy="no-referrer">'],
+    ['<img src="javascript:alert(1)">', ""],
+    ["<img>", ""],
+    ['<img src="p.gif" width="1" height="1">', ""],
+    ['<img src="p.gif" width=" 1 " height="1 ">', ""],
+    [
+      '<img src="p.gif" width="1" height="2">',
+      '<img src="https://ex.com/a/p.gif" width="1" height="2" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    [
+      '<img src="p.gif" width="2" height="1">',
+      '<img src="https://ex.com/a/p.gif" width="2" height="1" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+    [
+      '<img src="p.gif" height="1">',
+      '<img src="https://ex.com/a/p.gif" height="1" loading="lazy" referrerpolicy="no-referrer">',
+    ],
+  ])("%j → %j", (html, safe) => {
+    expect(s(html)).toBe(safe);
+  });
+
+  it("drops whole elements whose content is no text for a reader, content and all", () => {
+    for (const tag of [
+      "script",
+      "style",
+      "iframe",
+      "object",
+      "embed",
+      "noscript",
+      "template",
+      "svg",
+      "math",
+      "form",
+      "textarea",
+      "select",
+      "button",
+    ]) {
+      expect(s(`<p>前</p><${tag}>内容 alert(1)</${tag}><p>后</p>`), tag).toBe("<p>前</p><p>后</p>");
+    }
+  });
+
+  it("keeps the allowed table and quotation attributes, cite only as a safe URL", () => {
+    expect(s('<th colspan="2" rowspan="3" scope="col" style="x">甲</th>')).toBe(
+      '<th colspan="2" rowspan="3" scope="col">甲</th>',
+    );
+    expect(s('<q cite="/src" title="x">甲</q>')).toBe('<q cite="https://ex.com/src">甲</q>');
+    expect(s('<blockquote cite="https://ex.org/a?b=1&amp;c=2">甲</blockquote>')).toBe(
+      '<blockquote cite="https://ex.org/a?b=1&amp;c=2">甲</blockquote>',
+    );
+    expect(s('<p class="lead" id="x">甲</p>')).toBe('<p class="lead">甲</p>');
+    expect(s(`<p class="${"a".repeat(65)}">甲</p>`)).toBe("<p class>甲</p>");
+    expect(s('<td colspan="2&quot; onclick=&quot;x">甲</td>')).toBe('<td colspan="2&quot; onclick=&quot;x">甲</td>');
+  });
+
+  it("writes a tag bare when an allowed attribute name only appears inside another's value", () => {
+    expect(s('<td data-x="colspan">甲</td>')).toBe("<td>甲</td>");
+    expect(s('<p style="class:x">甲</p>')).toBe("<p>甲</p>");
+    expect(s("<br / >")).toBe("<br />");
+    expect(s("<br x/>")).toBe("<br />");
+    expect(s('<hr class="a" />')).toBe("<hr />");
+  });
+
+  it("escapes < and > in text, and trims the result", () => {
+    expect(s("  1 &lt; 2 &gt; 0  ")).toBe("1 &lt; 2 &gt; 0");
+    expect(s("甲 > 乙")).toBe("甲 &gt; 乙");
+    expect(s("\n<p>甲</p>\n")).toBe("<p>甲</p>");
+  });
+
+  // Known bug, kept visible: xss reads "< 2 >" or "<乙" as a tag, where a browser shows it as
+  // text (a tag opens with an ASCII letter), and drops it. `it.fails` passes while the bug is
+  // there; a fix turns it red: then make it `it`.
+  it.fails("keeps a bare '<' … '>' in text as text, as a browser shows it (known bug)", () => {
+    expect(s("1 < 2 > 0")).toBe("1 &lt; 2 &gt; 0");
+    expect(s("甲 <乙")).toBe("甲 &lt;乙");
+  });
+});
+
+describe("sanitizeHtml, the allowlist entry by entry", () => {
+  const BARE = ["p", "br", "hr", "div", "span", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s"];
+  const MORE = ["sub", "sup", "small", "mark", "pre", "code", "ul", "li", "dl", "dt", "dd", "figure", "figcaption"];
+  const TABLE = ["table", "thead", "tbody", "tfoot", "tr", "caption"];
+
+  it.each([...BARE, ...MORE, ...TABLE].filter((t) => t !== "br" && t !== "hr"))(
+    "keeps <%s> without its attributes",
+    (tag) => {
+      expect(sanitizeHtml(`<${tag} style="x" onclick="y" data-z="1">甲</${tag}>`, null)).toBe(`<${tag}>甲</${tag}>`);
+    },
+  );
+
+  it.each([
+    "h1",
+    "font",
+    "center",
+    "article",
+    "section",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "main",
+    "details",
+    "video",
+    "audio",
+    "source",
+    "picture",
+    "link",
+    "meta",
+    "base",
+    "frame",
+    "frameset",
+    "applet",
+    "marquee",
+    "blink",
+    "input",
+    "label",
+    "option",
+    "canvas",
+    "dialog",
+    "slot",
+    "portal",
+  ])("drops the <%s> tag and keeps its text", (tag) => {
+    expect(sanitizeHtml(`<p>前<${tag} title="t">中</${tag}>后</p>`, null)).toBe("<p>前中后</p>");
+  });
+});

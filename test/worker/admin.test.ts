@@ -31,6 +31,8 @@ describe("authentication", () => {
     ["no header", {}],
     ["a wrong token", { authorization: "Bearer wrong-token-wrong-token" }],
     ["a token one character short", { authorization: `Bearer ${TOKEN.slice(0, -1)}` }],
+    ["the real token with extra characters after it", { authorization: `Bearer ${TOKEN}x` }],
+    ["the real token twice", { authorization: `Bearer ${TOKEN}${TOKEN}` }],
     ["another scheme", { authorization: `Basic ${btoa(`admin:${TOKEN}`)}` }],
   ])("%s → 401 with the same answer, no hint", async (_name, headers) => {
     for (const [method, path] of [

@@ -49,6 +49,13 @@ beforeAll(async () => {
       '正文里有 \\"引号\\" 和 NEAR(x y) 以及 * 号。',
       "2025-12-04 12:00:00",
     ),
+    // Hostile markup beside markup the allowlist keeps (older than the rest: it leads no listing).
+    post(
+      "s5.txt",
+      "接口正文净化",
+      '<strong>保留加粗</strong><script>alert(1)</script><a href="https://www.example.org/x" onclick="alert(2)">链接</a><img src="https://img.example.com/p.jpg" onerror="alert(3)" alt="图">',
+      "2020-01-01 08:00:00",
+    ),
   ];
   const s = await importPosts(d1Runner(env.DB), [...samples, ...extra], { timeZone: "Asia/Shanghai", now: Date.now() });
   expect(s.rejected).toEqual([]);
@@ -77,7 +84,7 @@ describe("GET /api/v1/articles", () => {
       cursor = page.next_cursor;
     }
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.length).toBe(samples.length + 4);
+    expect(seen.length).toBe(samples.length + 5);
   });
 
   it("filters by category, tag, since and until, and combines them", async () => {
@@ -128,19 +135,23 @@ describe("GET /api/v1/articles", () => {
 
   it("answers boundary limits 1 and 100", async () => {
     expect((await list("?limit=1")).items).toHaveLength(1);
-    expect((await list("?limit=100")).items).toHaveLength(samples.length + 4);
+    expect((await list("?limit=100")).items).toHaveLength(samples.length + 5);
   });
 });
 
 describe("GET /api/v1/articles/<id>", () => {
-  it("returns the article with its sanitized body", async () => {
-    const [first] = (await list("?limit=1")).items;
-    const res = await get(`/api/v1/articles/${first!.id}`);
+  it("returns the article with its sanitized body: script and on* handlers removed, allowed markup kept", async () => {
+    const listed = (await list("?limit=100")).items.find((i) => i.title === "接口正文净化");
+    const res = await get(`/api/v1/articles/${listed!.id}`);
     expect(res.status).toBe(200);
     const item = (await res.json()) as Item;
     expect(z.safeParse(ARTICLE, item).success).toBe(true);
-    expect(item.id).toBe(first!.id);
-    expect(item.content_html).toContain("<p>");
+    expect(item.id).toBe(listed!.id);
+    const body = item.content_html!;
+    expect(body).not.toMatch(/<script|\son\w+=|alert\(/i);
+    expect(body).toContain("<p><strong>保留加粗</strong>");
+    expect(body).toContain('<a href="https://www.example.org/x" rel="noopener noreferrer">链接</a>');
+    expect(body).toMatch(/<img src="https:\/\/img\.example\.com\/p\.jpg" alt="图"[^>]*>/);
   });
 
   it.each(["0000000000000000", "nothex", "x".repeat(300)])("is a 404 problem for %s", async (id) => {

@@ -17,7 +17,7 @@ async function request(path: string, overrides: Partial<Env>): Promise<Response>
 describe("migrations", () => {
   // Deploys apply migrations before the new code goes live, so each migration must apply on the
   // data the previous ones left, losing none of it; the current code then runs on the result.
-  it("apply one by one from empty, keep the data each step had, and the site works on the result", async () => {
+  it("apply one by one from empty, keep the data each step had, and the site shows the pre-migration article on the result", async () => {
     const db = env.MIGRATION_DB;
     expect(
       (await db
@@ -46,15 +46,23 @@ describe("migrations", () => {
       }
     }
     await importPosts(d1Runner(db), inject("samplePosts").slice(0, 3), { timeZone: "Asia/Shanghai", now: Date.now() });
-    for (const path of [
-      "/",
-      "/category/guilinwanbao.html",
-      "/feed.json?limit=5",
-      "/guilinwanbao/2022/02/21/00000000000000aa.html",
-    ]) {
+    const page = async (path: string) => {
       const res = await request(path, { DB: db, MEMORY_CACHE_MB: "0" });
       expect(res.status, path).toBe(200);
+      return res.text();
+    };
+    // The article written before the first migration is still there, whole, after the last.
+    const old = await page("/guilinwanbao/2022/02/21/00000000000000aa.html");
+    expect(old).toContain("<h1>旧文章</h1>");
+    expect(old).toContain("<p>正文</p>");
+    expect(old).toContain('<time datetime="2022-02-21T10:27:50+08:00">');
+    for (const path of ["/", "/category/guilinwanbao.html"]) {
+      const listing = await page(path);
+      expect(listing, path).toContain('<a href="/guilinwanbao/2022/02/21/00000000000000aa.html">旧文章</a>');
+      expect(listing, path).toContain('<p class="excerpt">摘要</p>');
     }
+    const feed = JSON.parse(await page("/feed.json?limit=5")) as { items: { title: string; content_html: string }[] };
+    expect(feed.items.find((i) => i.title === "旧文章")?.content_html).toContain("正文");
   });
 });
 

@@ -80,6 +80,38 @@ describe("feed endpoints", () => {
   });
 });
 
+/** (title, link) of each item, in order, read from an Atom, RSS or JSON Feed body. */
+function itemsOf(body: string, type: string): [string, string][] {
+  if (type === "application/feed+json") {
+    return (JSON.parse(body) as { items: { title: string; url: string }[] }).items.map((i) => [i.title, i.url]);
+  }
+  const pattern =
+    type === "application/rss+xml"
+      ? /<item>\s*<title><!\[CDATA\[(.*?)\]\]><\/title>\s*<link>([^<]+)<\/link>/g
+      : /<entry>\s*<title type="html"><!\[CDATA\[(.*?)\]\]><\/title>\s*<id>[^<]*<\/id>\s*<link href="([^"]+)"\/>/g;
+  const items = [...body.matchAll(pattern)].map((m): [string, string] => [m[1]!, m[2]!]);
+  // Every item was read: none in a shape the pattern missed.
+  expect(items).toHaveLength((body.match(type === "application/rss+xml" ? /<item>/g : /<entry>/g) ?? []).length);
+  return items;
+}
+
+describe("tag feeds", () => {
+  it.each(ENDPOINTS.filter(([path]) => path.includes(TAG)))(
+    "%s carries exactly the tag's articles, newest first, with their titles and links",
+    async (path, type) => {
+      const { results } = await env.DB.prepare(
+        `SELECT a.id, a.title, a.path_date, s.slug FROM article_tags k JOIN tags t ON t.id = k.tag_id
+         JOIN articles a ON a.id = k.article_id JOIN sources s ON s.id = a.source_id
+         WHERE t.name = '就业' ORDER BY k.published_at DESC, k.article_id DESC`,
+      ).all<{ id: string; title: string; path_date: string; slug: string }>();
+      expect(results.length).toBeGreaterThan(1);
+      expect(results.length).toBeLessThan(20); // the whole tag fits in one feed
+      const items = itemsOf(await (await get(path)).text(), type);
+      expect(items).toEqual(results.map((r) => [r.title, `${BASE}/${r.slug}/${r.path_date}/${r.id}.html`]));
+    },
+  );
+});
+
 describe("conditional GET, as an RSS reader polls", () => {
   it("200 → 304 by ETag or by date from the cached copy → expired: 304 by ETag, 200 by date → new article → 200", async () => {
     const path = "/category/yangshuoshibao/rss.xml";

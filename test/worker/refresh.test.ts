@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config";
 import { d1Runner } from "../../src/db/sql";
 import { getSourceWithState } from "../../src/db/sources";
-import { refreshDueSources } from "../../src/ingest/cron";
+import { refreshDeps, refreshDueSources } from "../../src/ingest/cron";
 import type { ParsedItem } from "../../src/ingest/parse";
 import type { RefreshDeps } from "../../src/ingest/gather";
 import { PIPELINE_VERSION, hashItem } from "../../src/ingest/pipeline-hash";
@@ -214,6 +214,91 @@ describe("identity and dates", () => {
   });
 });
 
+describe("an item with no guid, no link and no date", () => {
+  const feed = (extra: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>无标识</title><link>https://bare.example.com/</link><description>d</description>
+<item><title>没有链接也没有日期的通知</title><description>停水通知：周六上午检修。</description></item>
+${extra}</channel></rss>`;
+
+  it("keeps one identity across refreshes of a changed feed: one article, its first-seen date kept", async () => {
+    let body = feed("");
+    routes["https://bare.example.com/feed"] = () => new Response(body);
+    await addSource("bare", "https://bare.example.com/feed");
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "bare"))!)).toMatchObject({ new: 1 });
+    const [first] = await articles("bare");
+    expect(first!.guid).toMatch(/^hash:/);
+    const firstSeen = clock;
+
+    // The feed changes around it (so it is parsed again) hours later.
+    body = feed(
+      "<item><guid>bare-2</guid><title>另一条</title><pubDate>Thu, 20 Nov 2025 12:00:00 +0800</pubDate></item>",
+    );
+    clock += 6 * 3_600_000;
+    expect(await refreshSource(deps(), (await getSourceWithState(db, "bare"))!)).toMatchObject({
+      status: "200",
+      new: 1,
+      updated: 0,
+      unchanged: 1,
+    });
+    const rows = (await articles("bare")).filter((r) => r.title === "没有链接也没有日期的通知");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: first!.id, guid: first!.guid, published_at: firstSeen });
+  });
+});
+
+describe("the limits production refreshes with (refreshDeps, not the tests' own)", () => {
+  const prodDeps = () => refreshDeps(env, parseConfig({ HOST_MIN_DELAY_MS: "0" }, "https://news.test"), upstream);
+  const MAX = 5 * 1024 * 1024;
+
+  /** A valid RSS document of exactly `size` bytes: one item, padded with a comment. */
+  const rssOfSize = (size: number) => {
+    const head = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>大</title><link>https://big.example.com/</link><description>d</description>
+<item><guid>big-1</guid><title>很长的一期</title><pubDate>Tue, 18 Nov 2025 10:00:00 +0800</pubDate><description>正文</description></item>
+<!--`;
+    const tail = "--></channel></rss>";
+    const fixed = new TextEncoder().encode(head + tail).byteLength;
+    return new TextEncoder().encode(head + "x".repeat(size - fixed) + tail);
+  };
+
+  it("caps a response at 5 MiB: a feed of exactly 5 MiB is read, one byte more is refused", async () => {
+    const fits = rssOfSize(MAX);
+    expect(fits.byteLength).toBe(MAX);
+    routes["https://big.example.com/fits"] = () => new Response(fits);
+    const ok = await refreshSource(prodDeps(), await addSource("fits", "https://big.example.com/fits"));
+    expect(ok).toMatchObject({ status: "200", new: 1 });
+    expect((await articles("fits")).map((r) => r.title)).toEqual(["很长的一期"]);
+
+    const over = rssOfSize(MAX + 1);
+    for (const [slug, headers] of [
+      ["over", {}],
+      ["declared", { "content-length": String(over.byteLength) }],
+    ] as const) {
+      routes[`https://big.example.com/${slug}`] = () => new Response(over, { headers });
+      const refused = await refreshSource(prodDeps(), await addSource(slug, `https://big.example.com/${slug}`));
+      expect(refused.status, slug).toBe("error");
+      expect(refused.error, slug).toContain(`body larger than ${MAX} bytes`);
+      expect(await articles(slug)).toEqual([]);
+    }
+  });
+
+  it("follows exactly 5 redirects, and refuses a sixth", async () => {
+    // /hop/n redirects to /hop/n-1; /hop/0 is the feed.
+    for (let n = 0; n <= 6; n++) {
+      routes[`https://hops.example.com/hop/${n}`] =
+        n === 0 ? serve("rss20.xml") : () => Response.redirect(`https://hops.example.com/hop/${n - 1}`, 302);
+    }
+    const five = await refreshSource(prodDeps(), await addSource("five", "https://hops.example.com/hop/5"));
+    expect(five).toMatchObject({ status: "200", new: 3 });
+    fetched = [];
+    const six = await refreshSource(prodDeps(), await addSource("six", "https://hops.example.com/hop/6"));
+    expect(six.status).toBe("error");
+    expect(six.error).toBe("more than 5 redirects");
+    expect(fetched).not.toContain("https://hops.example.com/hop/0");
+    expect(await articles("six")).toEqual([]);
+  });
+});
+
 describe("hostile HTML", () => {
   it("is removed, never escaped into visible text; links and images are made safe", async () => {
     routes["https://evil.example.com/feed"] = serve("hostile.xml");
@@ -296,6 +381,16 @@ describe("upstream faults: the cron finishes, the error is recorded, others refr
       expect(await articles("bad")).toEqual(before);
     }
     expect(good).toMatchObject({ status: "200", new: 3 });
+  });
+
+  it("a 429's Retry-After sets the next fetch: two hours later, not the first backoff step", async () => {
+    routes["https://busy.example.com/feed"] = () =>
+      new Response("slow down", { status: 429, headers: { "retry-after": "7200" } });
+    await addSource("busy", "https://busy.example.com/feed");
+    await refreshDueSources(deps(), config);
+    const state = (await getSourceWithState(db, "busy"))!.state;
+    expect(state).toMatchObject({ lastStatus: "error", errorCount: 1 });
+    expect(state.nextFetchAt - clock).toBe(7200_000);
   });
 
   it("honours Retry-After, backs off exponentially, and pauses after too many failures", async () => {

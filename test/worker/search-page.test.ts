@@ -65,6 +65,28 @@ describe("search feeds", () => {
     expect((await get(`/search/rss.xml?q=${q("社区")}`)).status).toBe(200);
   });
 
+  it("the RSS search feed carries every article containing the word, and only them", async () => {
+    // What a search for 社区 must find, read independently of the index: the word in a title,
+    // a body or a tag.
+    const { results } = await env.DB.prepare(
+      `SELECT a.id, a.title, a.path_date, s.slug FROM articles a JOIN sources s ON s.id = a.source_id
+       WHERE a.title LIKE '%社区%' OR a.content_html LIKE '%社区%'
+          OR EXISTS (SELECT 1 FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE k.article_id = a.id AND t.name LIKE '%社区%')`,
+    ).all<{ id: string; title: string; path_date: string; slug: string }>();
+    const total = (await env.DB.prepare("SELECT count(*) AS n FROM articles").first<{ n: number }>())!.n;
+    expect(results.length).toBeGreaterThan(1);
+    expect(results.length).toBeLessThan(total);
+    const res = await get(`/search/rss.xml?q=${q("社区")}&limit=100`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/rss+xml; charset=utf-8");
+    const rss = await res.text();
+    const items = [...rss.matchAll(/<item>\s*<title><!\[CDATA\[(.*?)\]\]><\/title>\s*<link>([^<]+)<\/link>/g)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    expect(items).toHaveLength((rss.match(/<item>/g) ?? []).length);
+    expect(items.sort()).toEqual(results.map((r) => `${r.title} ${BASE}/${r.slug}/${r.path_date}/${r.id}.html`).sort());
+  });
+
   it.each(["", "***", "长".repeat(101)])("rejects q=%j with a clear 400", async (bad) => {
     const res = await get(`/search/rss.xml?q=${q(bad)}`);
     expect(res.status).toBe(400);
