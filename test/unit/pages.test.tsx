@@ -361,7 +361,7 @@ describe("StatusPage", () => {
     const rows = html.match(/<tr><th scope="row">.*?<\/tr>/g)!;
     expect(rows).toEqual([
       '<tr><th scope="row"><a href="/category/gl.html">桂林晚报</a></th><td>2022-02-21 10:27 (+08:00)</td><td>成功（有内容）</td><td>0</td><td>2022-02-21 11:27 (+08:00)</td><td>正常</td></tr>',
-      '<tr><th scope="row"><a href="/category/bad.html">坏</a></th><td>2022-02-21 10:27 (+08:00)</td><td>失败<span class="error">：HTTP 500</span></td><td>3</td><td>—</td><td>已暂停（连续失败过多）</td></tr>',
+      '<tr><th scope="row"><a href="/category/bad.html">坏</a></th><td>2022-02-21 10:27 (+08:00)</td><td>失败<span class="error">：对方网站出错<code class="detail">HTTP 500</code></span></td><td>3</td><td>—</td><td>已暂停（连续失败过多）</td></tr>',
       '<tr><th scope="row"><a href="/category/off.html">停</a></th><td>2022-02-21 10:27 (+08:00)</td><td>成功（未变化）</td><td>0</td><td>—</td><td>已停用</td></tr>',
       '<tr><th scope="row"><a href="/category/none.html">无</a></th><td>—</td><td>尚未抓取</td><td>0</td><td>—</td><td>无订阅源</td></tr>',
     ]);
@@ -410,7 +410,7 @@ describe("what each page puts in <head>", () => {
     const html = await render(Layout({ config, nav, meta: { title: "t", description: "d", path: "/" } }));
     expect(html).toContain('<meta name="description" content="d"/><link rel="canonical"');
     expect(html).toContain('content="https://news.test/"/><link rel="icon"');
-    expect(html).toContain('<link rel="stylesheet" href="/assets/site.css?v=2"/></head>');
+    expect(html).toContain('<link rel="stylesheet" href="/assets/site.css?v=3"/></head>');
     expect(html).toContain('</a></li></ul></nav><form class="site-search"');
   });
 
