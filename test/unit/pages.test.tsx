@@ -2,6 +2,7 @@
 // the pages through the worker on real data; these pin what each component decides.
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config";
+import { STYLESHEET_PATH } from "../../src/core/urls";
 import type { Article, ArticleBrief, FeedDocument, SourceWithState } from "../../src/core/model";
 import { ArticlePage } from "../../src/render/pages/article";
 import { DirectoryPage } from "../../src/render/pages/directory";
@@ -410,7 +411,7 @@ describe("what each page puts in <head>", () => {
     const html = await render(Layout({ config, nav, meta: { title: "t", description: "d", path: "/" } }));
     expect(html).toContain('<meta name="description" content="d"/><link rel="canonical"');
     expect(html).toContain('content="https://news.test/"/><link rel="icon"');
-    expect(html).toContain('<link rel="stylesheet" href="/assets/site.css?v=3"/></head>');
+    expect(html).toContain(`<link rel="stylesheet" href="${STYLESHEET_PATH}"/></head>`);
     expect(html).toContain('</a></li></ul></nav><form class="site-search"');
   });
 
