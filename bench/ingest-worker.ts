@@ -5,7 +5,7 @@
 import { contentHash, planUpsert, readKnownHashes } from "../src/db/article-writes";
 import { createSourceStatement, getSourceWithState } from "../src/db/sources";
 import { type SqlRunner, type Stmt, d1Runner, sql } from "../src/db/sql";
-import type { ArticleInput, SourceWithState } from "../src/core/model";
+import { type ArticleInput, NEVER_FETCHED, type SourceWithState } from "../src/core/model";
 import { decodeFeedBytes } from "../src/ingest/decode";
 import { DEFAULT_LIMITS, fetchUpstream } from "../src/ingest/fetch-upstream";
 import { itemIdentity, normalizeItem } from "../src/ingest/normalize";
@@ -155,20 +155,7 @@ function cpuSource(state: Partial<SourceWithState["state"]>): SourceWithState {
     kind: "feed",
     rules: null,
     generation: 0,
-    state: {
-      etag: null,
-      lastModified: null,
-      nextFetchAt: 0,
-      lastFetchAt: null,
-      lastStatus: null,
-      errorCount: 0,
-      lastError: null,
-      pausedAt: null,
-      lastDurationMs: null,
-      lastCounts: null,
-      bodyHash: null,
-      ...state,
-    },
+    state: { ...NEVER_FETCHED, ...state },
   };
 }
 

@@ -38,6 +38,21 @@ export interface FetchState {
   readonly decodeWarning?: string | null;
 }
 
+/** The state of a source never fetched (a new source, the admin dry run). */
+export const NEVER_FETCHED: FetchState = {
+  etag: null,
+  lastModified: null,
+  nextFetchAt: 0,
+  lastFetchAt: null,
+  lastStatus: null,
+  errorCount: 0,
+  lastError: null,
+  pausedAt: null,
+  lastDurationMs: null,
+  lastCounts: null,
+  bodyHash: null,
+};
+
 /** A source as the refresh reads it: how (kind and rules) and where it left off (state). */
 export interface SourceWithState extends Source {
   /** feed | html | json (ingest/rules.ts). */

@@ -1,6 +1,6 @@
 // The admin dry run: what a source not yet saved would yield, read and normalized as a refresh
 // would, with nothing written.
-import type { SourceWithState } from "../core/model";
+import { NEVER_FETCHED, type SourceWithState } from "../core/model";
 import type { SourceFields } from "../db/sources";
 import { toRfc3339 } from "../core/time";
 import { type RefreshDeps, gather, normalizeAll } from "./gather";
@@ -22,19 +22,7 @@ export async function previewSource(deps: RefreshDeps, fields: SourceFields & { 
     kind: fields.kind,
     rules: fields.rules,
     generation: 0,
-    state: {
-      etag: null,
-      lastModified: null,
-      nextFetchAt: 0,
-      lastFetchAt: null,
-      lastStatus: null,
-      errorCount: 0,
-      lastError: null,
-      pausedAt: null,
-      lastDurationMs: null,
-      lastCounts: null,
-      bodyHash: null,
-    },
+    state: NEVER_FETCHED,
   };
   try {
     const g = await gather(deps, source);
