@@ -160,13 +160,20 @@ export function openApiDocument(): object {
           responses: {
             "200": {
               description:
-                "The extracted items (`title_derived`, `enclosures`), `empty` (items with nothing to store, skipped), any pages the rules could not read, and `discovery` when the address was a web page",
+                "The feed's `title` and `encoding`, the extracted items (`title_derived`, `enclosures`), `empty` (items with nothing to store, skipped), any pages the rules could not read, and `discovery` when the address was a web page",
               content: {
                 "application/json": {
                   schema: {
                     type: "object",
                     properties: {
                       error: { type: ["string", "null"] },
+                      title: { type: ["string", "null"], description: "The feed's own title" },
+                      encoding: {
+                        type: ["object", "null"],
+                        description:
+                          "The encoding the address was read in and where it was found: `bom`, `content-type`, `xml-declaration`, `meta`, `utf-8-bytes` (UTF-8 bytes over a label saying otherwise), `sniffed` or `default`",
+                        properties: { encoding: { type: "string" }, by: { type: "string" } },
+                      },
                       empty: { type: "integer" },
                       items: { type: "array", items: { type: "object" } },
                       discovery: { $ref: "#/components/schemas/Discovery" },

@@ -12,11 +12,14 @@
 export interface Decoded {
   readonly text: string;
   readonly encoding: string;
-  /** How the encoding was chosen, for the logs. */
-  readonly by: "bom" | "content-type" | "xml-declaration" | "default" | "utf-8-bytes" | "sniffed";
+  /** How the encoding was chosen (the console's preview shows it). */
+  readonly by: "bom" | "content-type" | "xml-declaration" | "meta" | "default" | "utf-8-bytes" | "sniffed";
   /** Set when no encoding fit the bytes and some were replaced (U+FFFD). */
   readonly warning: string | null;
 }
+
+/** The encoding a body was read in and where that came from, without the text. */
+export type EncodingChoice = Pick<Decoded, "encoding" | "by">;
 
 export const UNDECODABLE_WARNING = "字节不是 UTF-8、GB18030 或 Big5，已按 UTF-8 读取（无法识别处为 �）";
 
@@ -150,7 +153,9 @@ export function decodeHtmlBytes(bytes: Uint8Array, contentType: string | null): 
   const header = charsetOf(contentType);
   const meta = metaCharset(bytes);
   if (meta && (header === null || (normalizeLabel(header) === "utf-8" && !isMultibyteUtf8(bytes)))) {
-    return decodeFeedBytes(bytes, `text/html; charset=${meta}`);
+    const d = decodeFeedBytes(bytes, `text/html; charset=${meta}`);
+    // The label came from the page's <meta>, not from a header: say so (the console shows it).
+    return d.by === "content-type" ? { ...d, by: "meta" } : d;
   }
   return decodeFeedBytes(bytes, contentType);
 }

@@ -29,6 +29,11 @@ export async function previewSource(deps: RefreshDeps, fields: SourceFields & { 
     const { inputs, empty } = g.kind === "items" ? await normalizeAll(source, g, now) : { inputs: [], empty: 0 };
     return {
       error: null,
+      /** The feed's own title (null for web pages and JSON, or a feed without one). */
+      title: g.kind === "items" ? (g.title ?? null) : null,
+      /** The encoding the address was read in, and where it was found (header, BOM, XML
+       *  declaration, <meta>, or the bytes themselves). */
+      encoding: g.kind === "items" ? (g.encoding ?? null) : null,
       problems: g.kind === "items" ? g.problems : [],
       empty,
       items: inputs.map((a) => ({
@@ -46,6 +51,13 @@ export async function previewSource(deps: RefreshDeps, fields: SourceFields & { 
       })),
     };
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e), problems: [], empty: 0, items: [] };
+    return {
+      error: e instanceof Error ? e.message : String(e),
+      title: null,
+      encoding: null,
+      problems: [],
+      empty: 0,
+      items: [],
+    };
   }
 }

@@ -2,7 +2,7 @@
 // changed into items, and normalize them. Nothing is written here.
 import type { ArticleInput, SourceWithState } from "../core/model";
 import type { SqlRunner, Stmt } from "../db/sql";
-import { decodeFeedBytes } from "./decode";
+import { type EncodingChoice, decodeFeedBytes } from "./decode";
 import { type FetchLimits, fetchUpstream } from "./fetch-upstream";
 import { normalizeItem } from "./normalize";
 import { parseFeedText } from "./parse";
@@ -49,6 +49,10 @@ export type Gathered =
       problems: string[];
       /** The body's bytes fit no encoding: decoded as UTF-8 with replacement (decode.ts). */
       decodeWarning?: string | null;
+      /** The encoding the source's own URL was read in, and where it came from (decode.ts). */
+      encoding?: EncodingChoice | null;
+      /** The feed's own title (feeds only). */
+      title?: string | null;
       /** Items whose raw hash is stored already are not normalized again (feeds and JSON; web
        *  pages skip unchanged pages by conditional GET instead). */
       skipUnchanged: boolean;
@@ -88,6 +92,7 @@ export async function gather(deps: RefreshDeps, source: SourceWithState): Promis
       ttl: null,
       problems: g.problems,
       skipUnchanged: false,
+      encoding: g.encoding,
     };
   }
 
@@ -117,7 +122,7 @@ export async function gather(deps: RefreshDeps, source: SourceWithState): Promis
   if (bodyHash === source.state.bodyHash)
     return { kind: "unchanged", headers: h, ...validators, bodyHash, pageWrites: [], sameBytes: true };
 
-  const { text, warning: decodeWarning } = decodeFeedBytes(fetched.bytes, h.get("content-type"));
+  const { text, warning: decodeWarning, encoding, by } = decodeFeedBytes(fetched.bytes, h.get("content-type"));
   if (rules.kind === "json") {
     const items = itemsFromJson(parseJsonDocument(text), rules.json, source.timezone);
     return {
@@ -133,6 +138,7 @@ export async function gather(deps: RefreshDeps, source: SourceWithState): Promis
       problems: [],
       skipUnchanged: true,
       decodeWarning,
+      encoding: { encoding, by },
     };
   }
   const feed = parseFeedText(text);
@@ -145,6 +151,8 @@ export async function gather(deps: RefreshDeps, source: SourceWithState): Promis
     ttl: feed.ttlMinutes,
     skipUnchanged: true,
     decodeWarning,
+    encoding: { encoding, by },
+    title: feed.title,
   } as const;
   if (!rules.fullText) return { ...common, items: feed.items, ...validators, bodyHash, pageWrites: [], problems: [] };
   // Summary-only feed: each new item's own page gives the full text (once per item). Items left

@@ -8,7 +8,7 @@ import {
   recordUpstreamPageStatement,
 } from "../db/upstream-pages";
 import type { Stmt } from "../db/sql";
-import { decodeHtmlBytes } from "./decode";
+import { type EncodingChoice, decodeHtmlBytes } from "./decode";
 import { extractFromHtml } from "./extract-html";
 import { fetchUpstream } from "./fetch-upstream";
 import { robotsVerdict } from "./manners";
@@ -44,6 +44,8 @@ export interface GatheredPages {
    *  (no validators kept), or a 304 would hide them. */
   readonly complete: boolean;
   readonly headers: Headers | null;
+  /** The encoding the list page was read in (null when it answered 304). */
+  readonly encoding: EncodingChoice | null;
 }
 
 // Dates inside prose ("发布时间：2025-11-20 08:10"): the first date-shaped part.
@@ -80,11 +82,11 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
   let budget = PAGE_FETCHES_PER_REFRESH;
   // Work left for the next run: then the list's validators are not kept (a 304 would hide it).
   let retryLater = false;
+  let encoding: EncodingChoice | null = null;
   if (first.kind === "ok") {
-    let page: { url: string; html: string } | null = {
-      url: first.url,
-      html: decodeHtmlBytes(first.bytes, first.headers.get("content-type")).text,
-    };
+    const decoded = decodeHtmlBytes(first.bytes, first.headers.get("content-type"));
+    encoding = { encoding: decoded.encoding, by: decoded.by };
+    let page: { url: string; html: string } | null = { url: first.url, html: decoded.text };
     for (let n = 1; page; n++) {
       const found = await extractFromHtml(page.html, {
         links: { pick: { selector: rules.list.links.selector, attr: rules.list.links.attr ?? "href" }, all: true },
@@ -224,5 +226,6 @@ export async function gatherHtml(deps: PageDeps, source: SourceWithState, rules:
     unchanged: !changed,
     complete,
     headers,
+    encoding,
   };
 }

@@ -206,7 +206,7 @@ export const console_ = new Hono<AppEnv>()
     const homepage = found.kind === "feed" ? null : found.page;
     const preview =
       found.kind === "none"
-        ? { error: found.reason, items: [] }
+        ? { error: found.reason, title: null, encoding: null, items: [] }
         : await previewSource(
             refreshDeps(c.env, config),
             newSourceFields({ ...checked.data, feed_url: feedUrl }, config, homepage),
@@ -215,7 +215,10 @@ export const console_ = new Hono<AppEnv>()
       feedUrl,
       page: found.kind === "page" ? found.page : null,
       others: found.kind === "page" ? found.others : [],
+      notFeed: found.kind === "none",
       error: preview.error,
+      title: preview.title,
+      encoding: preview.encoding,
       items: preview.items.slice(0, 5).map((i) => ({ title: i.title, published: i.published, url: i.url })),
       timezone: config.defaultTimezone,
     };

@@ -25,10 +25,10 @@ beforeAll(async () => {
     (_, i) =>
       `<item><title>灵川新闻第${i + 1}条</title><link>https://lingchuan.example.com/${i + 1}.html</link><pubDate>Thu, 20 Nov 2025 0${i}:10:00 +0800</pubDate><description>第${i + 1}条的正文。</description></item>`,
   ).join("");
-  // The paper's site: a page that advertises its feed.
+  // The paper's site: a page that advertises two feeds (the first is chosen).
   writeFileSync(
     join(dir, "site.html"),
-    `<!DOCTYPE html><html><head><title>灵川日报</title><link rel="alternate" type="application/rss+xml" href="/feed-0.xml"></head><body>首页</body></html>`,
+    `<!DOCTYPE html><html><head><title>灵川日报</title><link rel="alternate" type="application/rss+xml" href="/feed-0.xml"><link rel="alternate" type="application/rss+xml" href="/feed-1.xml"></head><body>首页</body></html>`,
   );
   writeFileSync(
     join(dir, "feed-0.xml"),
@@ -96,7 +96,8 @@ describe("the operator's console in a browser", () => {
     expect(await page.locator("section ol li").count()).toBe(5);
     expect(await page.locator("section ol li .date").first().textContent()).toBe("2025-11-20 00:10（+08:00）");
     expect(await page.textContent("#preview + p code")).toBe(`${upstream.url}/feed-0.xml`);
-    expect(await page.textContent("main")).toContain("该地址是网页，已选用它提供的订阅源");
+    expect(await page.textContent("main")).toContain("已选用它提供的订阅源；它还提供了 1 个");
+    expect(await page.textContent("#preview ~ dl")).toBe("标题灵川日报编码UTF-8（HTTP 响应头 Content-Type）");
     expect(await page.inputValue("#n-slug")).toBe("site");
     await page.fill("#n-slug", "lingchuan");
     await press(page, 'button[value="save"]');

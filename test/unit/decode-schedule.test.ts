@@ -116,6 +116,7 @@ describe("decodeHtmlBytes", () => {
   it("reads a page's <meta charset> when the header names none", () => {
     expect(decodeHtmlBytes(page('<meta charset="gbk">', GBK_ZHONGWEN), "text/html")).toMatchObject({
       encoding: "gb18030",
+      by: "meta",
     });
     expect(
       decodeHtmlBytes(page('<meta http-equiv="Content-Type" content="text/html; charset=GB2312">', GBK_ZHONGWEN), null)
@@ -127,6 +128,7 @@ describe("decodeHtmlBytes", () => {
     const d = decodeHtmlBytes(page("<meta charset=gbk>", GBK_ZHONGWEN), "text/html; charset=utf-8");
     expect(d.text).toContain("<body>中文</body>");
     expect(d.encoding).toBe("gb18030");
+    expect(d.by).toBe("meta");
   });
 
   it("keeps the header when it is right, or names something other than UTF-8", () => {

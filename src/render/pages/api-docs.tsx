@@ -1,5 +1,6 @@
 // /api/v1/docs: the OpenAPI document as a readable page (server-rendered, no script).
 import type { Config } from "../../config";
+import { DataTable } from "./data-table";
 import { Layout } from "./layout";
 
 interface Schema {
@@ -95,31 +96,19 @@ export function ApiDocsPage({ config, doc }: { config: Config; doc: OpenApiDocum
             </p>
             {op.description ? <p lang="en">{op.description}</p> : null}
             {op.parameters?.length ? (
-              <table class="status">
-                <caption>参数</caption>
-                <thead>
+              <DataTable caption="参数" columns={["名称", "位置", "类型", "必填", "说明"]}>
+                {op.parameters.map((p) => (
                   <tr>
-                    <th scope="col">名称</th>
-                    <th scope="col">位置</th>
-                    <th scope="col">类型</th>
-                    <th scope="col">必填</th>
-                    <th scope="col">说明</th>
+                    <td>
+                      <code>{p.name}</code>
+                    </td>
+                    <td>{p.in}</td>
+                    <td>{typeOf(p.schema)}</td>
+                    <td>{p.required ? "是" : "否"}</td>
+                    <td lang="en">{p.description ?? ""}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {op.parameters.map((p) => (
-                    <tr>
-                      <td>
-                        <code>{p.name}</code>
-                      </td>
-                      <td>{p.in}</td>
-                      <td>{typeOf(p.schema)}</td>
-                      <td>{p.required ? "是" : "否"}</td>
-                      <td lang="en">{p.description ?? ""}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </DataTable>
             ) : null}
             {op.requestBody?.content
               ? Object.entries(op.requestBody.content).map(([type, c]) => (
@@ -150,26 +139,17 @@ export function ApiDocsPage({ config, doc }: { config: Config; doc: OpenApiDocum
               <code>{name}</code>
             </h3>
             {s.properties ? (
-              <table class="status">
-                <thead>
+              <DataTable columns={["字段", "类型", "必有"]}>
+                {Object.entries(s.properties).map(([prop, ps]) => (
                   <tr>
-                    <th scope="col">字段</th>
-                    <th scope="col">类型</th>
-                    <th scope="col">必有</th>
+                    <td>
+                      <code>{prop}</code>
+                    </td>
+                    <td>{typeOf(ps)}</td>
+                    <td>{s.required?.includes(prop) ? "是" : "否"}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {Object.entries(s.properties).map(([prop, ps]) => (
-                    <tr>
-                      <td>
-                        <code>{prop}</code>
-                      </td>
-                      <td>{typeOf(ps)}</td>
-                      <td>{s.required?.includes(prop) ? "是" : "否"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </DataTable>
             ) : (
               <p>{typeOf(s)}</p>
             )}

@@ -1,5 +1,6 @@
 // /admin/opml: import sources from an OPML file or pasted text; a row per outline.
 import type { Config } from "../../../config";
+import { DataTable } from "../data-table";
 import { ConsoleShell, Notice } from "./shell";
 
 export interface OpmlResult {
@@ -54,30 +55,18 @@ export function OpmlPage(props: {
           <button type="submit">导入</button>
         </form>
         {props.results ? (
-          <div class="table-wrap">
-            <table class="status">
-              <caption>导入结果</caption>
-              <thead>
-                <tr>
-                  <th scope="col">名称</th>
-                  <th scope="col">订阅地址</th>
-                  <th scope="col">结果</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.results.map((r) => (
-                  <tr>
-                    <td>{r.slug ? <a href={`/admin/sources/${r.slug}`}>{r.title || r.slug}</a> : r.title || "—"}</td>
-                    <td>{r.xmlUrl ?? "—"}</td>
-                    <td>
-                      {OUTCOME[r.outcome]}
-                      {r.reason ? <code class="detail">{r.reason}</code> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption="导入结果" columns={["名称", "订阅地址", "结果"]}>
+            {props.results.map((r) => (
+              <tr>
+                <td>{r.slug ? <a href={`/admin/sources/${r.slug}`}>{r.title || r.slug}</a> : r.title || "—"}</td>
+                <td>{r.xmlUrl ?? "—"}</td>
+                <td>
+                  {OUTCOME[r.outcome]}
+                  {r.reason ? <code class="detail">{r.reason}</code> : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         ) : null}
       </>
     ),

@@ -2,6 +2,7 @@
 import type { Config } from "../../../config";
 import type { FetchLogEntry, SourceWithState } from "../../../core/model";
 import { articlePath } from "../../../core/urls";
+import { DataTable } from "../data-table";
 import { ConsoleShell, FetchError, KIND, Notice, RESULT, when } from "./shell";
 import { sourcePath } from "./sources";
 
@@ -141,32 +142,18 @@ export function SourcePage(props: {
           {props.log.length === 0 ? (
             <p>尚无抓取记录。</p>
           ) : (
-            <div class="table-wrap">
-              <table class="status">
-                <thead>
-                  <tr>
-                    <th scope="col">时间</th>
-                    <th scope="col">结果</th>
-                    <th scope="col">新增</th>
-                    <th scope="col">更新</th>
-                    <th scope="col">未变</th>
-                    <th scope="col">错误</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.log.map((f) => (
-                    <tr>
-                      <td>{when(f.at, s.timezone)}</td>
-                      <td>{RESULT[f.status]}</td>
-                      <td>{f.new}</td>
-                      <td>{f.updated}</td>
-                      <td>{f.unchanged}</td>
-                      <td>{f.error ? <FetchError technical={f.error} /> : "—"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={["时间", "结果", "新增", "更新", "未变", "错误"]}>
+              {props.log.map((f) => (
+                <tr>
+                  <td>{when(f.at, s.timezone)}</td>
+                  <td>{RESULT[f.status]}</td>
+                  <td>{f.new}</td>
+                  <td>{f.updated}</td>
+                  <td>{f.unchanged}</td>
+                  <td>{f.error ? <FetchError technical={f.error} /> : "—"}</td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </section>
         <section aria-labelledby="articles">

@@ -2,6 +2,7 @@
 import type { Config } from "../../../config";
 import type { ConsoleSourcePage, ConsoleSourceState } from "../../../core/model";
 import { ConsoleShell, FetchError, KIND, Notice, RESULT, when } from "./shell";
+import { DataTable } from "../data-table";
 import { Sparkline } from "./sparkline";
 
 const STATES: readonly (readonly [ConsoleSourceState, string])[] = [
@@ -55,48 +56,35 @@ export function SourcesPage(props: {
         {page.rows.length === 0 ? (
           <p>没有符合条件的来源。</p>
         ) : (
-          <div class="table-wrap">
-            <table class="status console-sources">
-              <caption>来源（每页 {page.rows.length} 个）</caption>
-              <thead>
+          <DataTable
+            variant="console-sources"
+            caption={`来源（本页 ${page.rows.length} 个）`}
+            columns={["名称", "类型", "上次抓取", "结果", "连续失败", "下次抓取", "近 7 天", "近 30 天"]}
+          >
+            {page.rows.map((s) => {
+              const paused = s.pausedAt !== null || !s.enabled;
+              const week = s.perDay.slice(-7).reduce((a, b) => a + b, 0);
+              return (
                 <tr>
-                  <th scope="col">名称</th>
-                  <th scope="col">类型</th>
-                  <th scope="col">上次抓取</th>
-                  <th scope="col">结果</th>
-                  <th scope="col">连续失败</th>
-                  <th scope="col">下次抓取</th>
-                  <th scope="col">近 7 天</th>
-                  <th scope="col">近 30 天</th>
+                  <th scope="row">
+                    <a href={sourcePath(s.slug)}>{s.name}</a> <span class="slug">{s.slug}</span>
+                  </th>
+                  <td>{KIND[s.kind]}</td>
+                  <td>{when(s.lastFetchAt, s.timezone)}</td>
+                  <td>
+                    {s.lastStatus ? RESULT[s.lastStatus] : "从未抓取"}
+                    {s.lastError ? <FetchError technical={s.lastError} /> : null}
+                  </td>
+                  <td>{s.errorCount}</td>
+                  <td>{paused ? "已暂停" : !s.hasFeed ? "—" : when(Math.max(s.nextFetchAt, now), s.timezone)}</td>
+                  <td>{week}</td>
+                  <td>
+                    <Sparkline perDay={s.perDay} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {page.rows.map((s) => {
-                  const paused = s.pausedAt !== null || !s.enabled;
-                  const week = s.perDay.slice(-7).reduce((a, b) => a + b, 0);
-                  return (
-                    <tr>
-                      <th scope="row">
-                        <a href={sourcePath(s.slug)}>{s.name}</a> <span class="slug">{s.slug}</span>
-                      </th>
-                      <td>{KIND[s.kind]}</td>
-                      <td>{when(s.lastFetchAt, s.timezone)}</td>
-                      <td>
-                        {s.lastStatus ? RESULT[s.lastStatus] : "从未抓取"}
-                        {s.lastError ? <FetchError technical={s.lastError} /> : null}
-                      </td>
-                      <td>{s.errorCount}</td>
-                      <td>{paused ? "已暂停" : !s.hasFeed ? "—" : when(Math.max(s.nextFetchAt, now), s.timezone)}</td>
-                      <td>{week}</td>
-                      <td>
-                        <Sparkline perDay={s.perDay} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         )}
         {next ? (
           <p>
