@@ -3,13 +3,17 @@
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 function asciiSlug(text: string): string {
-  return text
-    .normalize("NFKD")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 64)
-    .replace(/-+$/, "");
+  return (
+    text
+      .normalize("NFKD")
+      // The accents NFKD splits off are dropped, not read as word breaks ("Ünïcode" → "unicode").
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 64)
+      .replace(/-+$/, "")
+  );
 }
 
 /** ASCII from the name when it has some (≥ 3 characters), else from the host without "www."

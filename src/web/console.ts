@@ -93,7 +93,7 @@ function patchFromForm(form: SourceForm, kind: SourceWithState["kind"]): { body?
     try {
       body.rules = form.rules.trim() === "" ? null : (JSON.parse(form.rules) as unknown);
     } catch (e) {
-      return { errors: [{ field: "rules", reason: `is not JSON (${(e as Error).message})` }] };
+      return { errors: [{ field: "rules", reason: `不是有效的 JSON：${(e as Error).message}` }] };
     }
   }
   return { body };
@@ -276,7 +276,7 @@ export const console_ = new Hono<AppEnv>()
     const writes = [];
     for (const e of entries) {
       if (!e.xmlUrl) {
-        results.push({ title: e.title, xmlUrl: null, outcome: "invalid", reason: "outline has no xmlUrl" });
+        results.push({ title: e.title, xmlUrl: null, outcome: "invalid", reason: "没有订阅地址（xmlUrl）" });
         continue;
       }
       if (feeds.has(e.xmlUrl)) {

@@ -34,7 +34,8 @@ export interface FieldError {
   readonly reason: string;
 }
 
-const LABELS: Record<keyof SourceForm, string> = {
+const LABELS: Record<keyof SourceForm | "slug", string> = {
+  slug: "标识",
   name: "名称",
   label: "标签",
   feed_url: "抓取地址",
@@ -52,7 +53,7 @@ export function Errors({ errors }: { errors: readonly FieldError[] }) {
       <ul>
         {errors.map((e) => (
           <li>
-            {LABELS[e.field.split(".")[0] as keyof SourceForm] ?? "字段"} <code>{e.field}</code>：
+            {LABELS[e.field.split(".")[0] as keyof typeof LABELS] ?? "字段"} <code>{e.field}</code>：
             <code class="detail">{e.reason}</code>
           </li>
         ))}
