@@ -10,9 +10,10 @@ function asciiSlug(text: string): string {
       .replace(/\p{M}/gu, "")
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "")
+      // Runs are one hyphen by now: one to drop at either end, and one the cut may expose.
+      .replace(/^-|-$/g, "")
       .slice(0, 64)
-      .replace(/-+$/, "")
+      .replace(/-$/, "")
   );
 }
 

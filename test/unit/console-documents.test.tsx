@@ -122,6 +122,32 @@ describe("the API documentation page", () => {
     );
   });
 
+  it("is a page of the site: its canonical address, the site's navigation without sources", async () => {
+    const html = await render(ApiDocsPage({ config, doc }));
+    expect(html).toContain('<link rel="canonical" href="https://news.test/api/v1/docs"/>');
+    expect(html).toContain('<ul class="sources"></ul>');
+    expect(html).toContain("的接口须带 <code>Authorization: Bearer ADMIN_TOKEN</code>");
+    expect(html).toContain(
+      '<thead><tr><th scope="col">名称</th><th scope="col">位置</th><th scope="col">类型</th><th scope="col">必填</th><th scope="col">说明</th></tr></thead>',
+    );
+  });
+
+  it("a schema whose fields are all optional, and an empty server list", async () => {
+    const html = await render(
+      ApiDocsPage({
+        config,
+        doc: {
+          info: { title: "T", version: "0" },
+          servers: [],
+          paths: { "/x": { get: { summary: "S" } } },
+          components: { schemas: { Loose: { type: "object", properties: { a: { type: "integer" } } } } },
+        },
+      }),
+    );
+    expect(html).toContain("<code>GET /x</code>");
+    expect(html).toContain("<tr><td><code>a</code></td><td>integer</td><td>否</td></tr>");
+  });
+
   it("a document without servers, description or schemas still renders", async () => {
     const bare: OpenApiDocument = { info: { title: "T", version: "0" }, paths: { "/x": { get: { summary: "S" } } } };
     const html = await render(ApiDocsPage({ config, doc: bare }));

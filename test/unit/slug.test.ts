@@ -21,6 +21,11 @@ describe("the slug a new source is offered", () => {
     ["an IP address: the last path segment", "桂林晚报", "http://127.0.0.1:8790/feeds/news.xml", "news"],
     ["an IPv6 address", "桂林晚报", "http://[::1]:8790/rss", "rss"],
     ["an IP address and no path", "桂林晚报", "http://127.0.0.1/", "source"],
+    ["an IP address and a folder", "桂林晚报", "http://127.0.0.1/feeds/", "feeds"],
+    ["an IP address and a dotted last segment", "桂林晚报", "http://127.0.0.1/rss.v2", "rss-v2"],
+    ["a host that starts with digits", "桂林晚报", "https://163.com/rss", "163"],
+    ["a host with www inside a label", "桂林晚报", "https://awww.example.org/", "awww-example"],
+    ["a host with nothing ASCII to keep", "桂林晚报", "https://_.example/feed.xml", "feed"],
     ["no address at all", "桂林晚报", null, "source"],
     ["not an address", "桂林晚报", "not an address", "source"],
   ])("%s", (_case, name, address, slug) => {

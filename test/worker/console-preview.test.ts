@@ -109,6 +109,17 @@ describe("adding a source in the console", () => {
     const sniffed = await preview("https://gbk.example.com/none");
     expect(sniffed).toContain("<dd>GB18030（未声明，按内容识别）</dd>");
     expect(sniffed).toContain("<dt>标题</dt><dd>灌阳新闻</dd>");
+    // The API's dry run answers the same two facts.
+    const api = await SELF.fetch(`${BASE}/api/v1/sources/dry-run`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "桂林晚报", feed_url: "https://gbk.example.com/header" }),
+    });
+    expect(api.status).toBe(200);
+    expect(await api.json()).toMatchObject({
+      title: "桂林晚报（示例）",
+      encoding: { encoding: "gb18030", by: "content-type" },
+    });
     expect(await sourceRows()).toEqual([]);
   });
 
