@@ -189,6 +189,18 @@ describe("the OPML export", () => {
     );
   });
 
+  it("the import takes up to 1,000 outlines, folders walked, and refuses a longer list whole", () => {
+    const doc = (n: number) =>
+      `<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="夹">${Array.from(
+        { length: n },
+        (_, i) => `<outline text="报${i}" xmlUrl="https://u.example/${i}.xml"/>`,
+      ).join("")}</outline></body></opml>`;
+    const entries = readOpml(doc(1000));
+    expect(entries).toHaveLength(1000);
+    expect(entries[999]).toEqual({ title: "报999", xmlUrl: "https://u.example/999.xml", htmlUrl: null });
+    expect(() => readOpml(doc(1001))).toThrow("more than 1000 outlines");
+  });
+
   it("reads back through the import as the same feeds", () => {
     expect(readOpml(renderSourcesOpml("站", sources))).toEqual([
       { title: `桂林 <晚报> & "日报" 's`, xmlUrl: "https://a.example/rss?x=1&y=2", htmlUrl: "https://a.example/" },

@@ -325,6 +325,14 @@ describe("OPML import", () => {
     expect(html.match(/已添加/g)?.length).toBe(2);
     expect(html.match(/<td>无效/g)?.length).toBe(2);
     expect(await sourceCount()).toBe(2);
+    const tooMany = `<opml version="2.0"><body>${Array.from(
+      { length: 1001 },
+      (_, i) => `<outline text="报${i}" xmlUrl="https://up.example.com/${i}.xml"/>`,
+    ).join("")}</body></opml>`;
+    const refused = await post("/admin/opml", { text: tooMany }, { cookie });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('OPML 文档无效，未做任何改动。<code class="detail">more than 1000 outlines');
+    expect(await sourceCount()).toBe(2);
     const again = await (await post("/admin/opml", { text: doc }, { cookie })).text();
     expect(again.match(/<td>已存在/g)?.length).toBe(2);
     expect(await sourceCount()).toBe(2);
