@@ -80,6 +80,30 @@ describe("the console's frame", () => {
     expect(html).toContain('<meta name="description" content="管理控制台"/>');
   });
 
+  it("each page is its own address: canonical link and the current link in the console's navigation", async () => {
+    const canonical = (html: string) => /<link rel="canonical" href="https:\/\/news\.test([^"]*)"/.exec(html)?.[1];
+    const current = (html: string) => /<a href="([^"]*)" aria-current="page">/.exec(html)?.[1];
+    const sources = await render(
+      SourcesPage({ config, page: { rows: [], next: null }, q: "", state: "all", now: NOW }),
+    );
+    expect([canonical(sources), current(sources)]).toEqual(["/admin", "/admin"]);
+    const add = await render(NewSourcePage({ config, form: { address: "", name: "", slug: "" }, errors: [] }));
+    expect([canonical(add), current(add)]).toEqual(["/admin/new", "/admin/new"]);
+    const opml = await render(OpmlPage({ config, text: "" }));
+    expect([canonical(opml), current(opml)]).toEqual(["/admin/opml", "/admin/opml"]);
+    expect(opml).toContain("<title>导入 OPML - 测试站</title>");
+    expect(canonical(await render(SignInPage({ config })))).toBe("/admin/sign-in");
+    const del = await render(DeletePage({ config, source: source(), articles: 1 }));
+    expect(canonical(del)).toBe("/admin/sources/gl/delete");
+    expect(canonical(await sourcePage(source()))).toBe("/admin/sources/gl");
+  });
+
+  it("the site's header lists no sources in the console", async () => {
+    const html = await render(ConsoleShell({ config, title: "t", path: "/admin" }));
+    expect(html).toContain('<ul class="sources"></ul>');
+    expect(html).not.toContain("全部来源");
+  });
+
   it("shows no navigation before signing in", async () => {
     const html = await render(ConsoleShell({ config, title: "t", path: "/admin/sign-in", signedIn: false }));
     expect(html).not.toContain("console-nav");
@@ -246,7 +270,7 @@ describe("the sources table", () => {
     expect(html).toContain('<option value="never">从未抓取</option>');
     expect(html).toContain("<p>没有符合条件的来源。</p>");
     expect(html).not.toContain("<table");
-    expect(html).toContain('<a href="/admin/sources.opml">导出 OPML</a>');
+    expect(html).toContain('<a href="/admin/opml">导入 OPML</a> · <a href="/admin/sources.opml">导出 OPML</a>');
     expect(html).not.toContain('role="status"');
     const withRows = await render(
       SourcesPage({
@@ -261,6 +285,13 @@ describe("the sources table", () => {
     expect(withRows).toContain('<p class="notice notice-ok" role="status">已删除来源 x。</p>');
     expect(withRows).toContain("<caption>来源（本页 2 个）</caption>");
     expect(withRows).toContain('<table class="status console-sources">');
+    expect(withRows).toContain(
+      "<thead><tr>" +
+        ["名称", "类型", "上次抓取", "结果", "连续失败", "下次抓取", "近 7 天", "近 30 天"]
+          .map((c) => `<th scope="col">${c}</th>`)
+          .join("") +
+        "</tr></thead>",
+    );
     expect(withRows).toContain("<title>来源管理 - 测试站</title>");
   });
 });
@@ -368,7 +399,11 @@ describe("a source's page", () => {
       "<tr><td>2026-12-06 09:59 (+08:00)</td><td>成功</td><td>3</td><td>1</td><td>5</td><td>—</td></tr>",
     );
     expect(html).toContain("<td>未变化</td>");
-    expect(html).toContain('<th scope="col">新增</th>');
+    expect(html).toContain(
+      "<thead><tr>" +
+        ["时间", "结果", "新增", "更新", "未变", "错误"].map((c) => `<th scope="col">${c}</th>`).join("") +
+        "</tr></thead>",
+    );
     const none = await sourcePage(source());
     expect(none).toContain("<p>尚无抓取记录。</p>");
     expect(none).toContain("<p>尚无文章。</p>");
@@ -462,7 +497,9 @@ describe("adding a source", () => {
 
   it("a preview: the feed, its title, the encoding and where it was found, items dated in the source's zone", async () => {
     const html = await newPage(preview());
-    expect(html).toContain('<button type="submit" name="action" value="save">保存</button>');
+    expect(html).toContain(
+      '<button type="submit" name="action" value="preview">预览</button> <button type="submit" name="action" value="save">保存</button>',
+    );
     expect(html).toContain("订阅源：<code>https://gl.example/rss</code>（日期按 Asia/Shanghai 显示）");
     expect(html).toContain("<dt>标题</dt><dd>桂林晚报</dd>");
     expect(html).toContain("<dt>编码</dt><dd>GB18030（HTTP 响应头 Content-Type）</dd>");
@@ -573,7 +610,9 @@ describe("the OPML page", () => {
       }),
     );
     expect(html).toContain('<p class="notice notice-ok" role="status">共 4 项，新增 1 个来源。</p>');
-    expect(html).toContain("<caption>导入结果</caption>");
+    expect(html).toContain(
+      '<caption>导入结果</caption><thead><tr><th scope="col">名称</th><th scope="col">订阅地址</th><th scope="col">结果</th></tr></thead>',
+    );
     expect(html).toContain(
       '<tr><td><a href="/admin/sources/lingchuan">灵川日报</a></td><td>https://a.example/rss</td><td>已添加</td></tr>',
     );

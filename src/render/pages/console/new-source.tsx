@@ -40,9 +40,10 @@ const ENCODING_FROM: Record<string, string> = {
 /** "gb18030" → "GB18030"; "utf-8" → "UTF-8". */
 const encodingName = (e: string) => e.toUpperCase();
 
-/** "2026-12-06T10:00:00+08:00" → "2026-12-06 10:00 (+08:00)": the source's own wall clock. */
+/** "2026-12-06T10:00:00+08:00" → "2026-12-06 10:00（+08:00）": the source's own wall clock (the dry
+ *  run writes RFC 3339 with seconds, in the source's offset). */
 const shown = (rfc3339: string | null) =>
-  rfc3339 ? rfc3339.replace(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?(.*)$/, "$1 $2（$3）") : "无日期";
+  rfc3339 ? rfc3339.replace(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d(?:\.\d+)?(.*)$/, "$1 $2（$3）") : "无日期";
 
 export function NewSourcePage(props: {
   config: Config;

@@ -52,7 +52,7 @@ export function ConsoleShell(props: {
 }
 
 /** A time in the source's zone, or a dash. */
-export const when = (ms: number | null, tz: string) => (ms && ms > 0 ? formatDisplay(instantIn(tz, ms)) : "—");
+export const when = (ms: number | null, tz: string) => (ms !== null && ms > 0 ? formatDisplay(instantIn(tz, ms)) : "—");
 
 /** An error in Chinese with the technical detail beside it. */
 export function FetchError({ technical }: { technical: string }) {
