@@ -58,6 +58,8 @@ const fields = {
       ),
   ),
   enabled: z.optional(z.boolean()),
+  // Serve its articles' images through this site's image proxy (web/image-proxy.ts).
+  proxy_images: z.optional(z.boolean()),
   // How the source is read: a feed (default), web pages or a JSON API; its rules are checked by
   // parseRules (ingest/rules.ts), which names the bad field.
   kind: z.optional(z.enum(["feed", "html", "json"])),
@@ -150,6 +152,7 @@ export function toFields(body: z.infer<typeof patchBody>, base: SourceFields): S
     timezone: body.timezone ?? base.timezone,
     intervalMinutes: body.interval_minutes ?? base.intervalMinutes,
     enabled: body.enabled ?? base.enabled,
+    proxyImages: body.proxy_images ?? base.proxyImages,
   };
 }
 
@@ -180,6 +183,7 @@ export function newSourceFields(
     enabled: true,
     kind: "feed",
     rules: null,
+    proxyImages: false,
   });
 }
 

@@ -88,6 +88,8 @@ function patchFromForm(form: SourceForm, kind: SourceWithState["kind"]): { body?
     homepage: form.homepage.trim() === "" ? null : form.homepage.trim(),
     timezone: form.timezone.trim(),
     interval_minutes: Number(form.interval_minutes),
+    // A select of "0" and "1"; anything else (a hand-made post) leaves the setting as it is.
+    ...(form.proxy_images === "1" || form.proxy_images === "0" ? { proxy_images: form.proxy_images === "1" } : {}),
   };
   if (kind !== "feed") {
     try {
@@ -314,6 +316,7 @@ export const console_ = new Hono<AppEnv>()
       timezone: field("timezone"),
       interval_minutes: field("interval_minutes"),
       rules: field("rules"),
+      proxy_images: field("proxy_images"),
     };
     const parsed = patchFromForm(form, source.kind);
     if (parsed.errors) return renderSource(c, source, { form, errors: parsed.errors }, 400);

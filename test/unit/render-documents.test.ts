@@ -121,6 +121,7 @@ describe("API shapes", () => {
     kind: "feed",
     rules: null,
     generation: 0,
+    proxyImages: false,
     ...over,
     state: {
       etag: '"e"',
