@@ -29,9 +29,13 @@ export function imageSigner(secret: string): ImageSigner {
   let key: Promise<CryptoKey> | undefined;
   return {
     async mac(payload) {
-      key ??= crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-        "sign",
-      ]);
+      key ??= crypto.subtle.importKey(
+        "raw",
+        new TextEncoder().encode(secret),
+        { name: "HMAC", hash: "SHA-256" },
+        false,
+        ["sign"],
+      );
       const full = await crypto.subtle.sign("HMAC", await key, new TextEncoder().encode(payload));
       return new Uint8Array(full, 0, MAC_BYTES);
     },

@@ -78,8 +78,9 @@ export async function withProxiedImages(a: Article, p: ImageProxying | null): Pr
   }
   const enclosures = a.enclosures
     ? await Promise.all(
-        a.enclosures.map(async (e): Promise<Enclosure> =>
-          e.type?.toLowerCase().startsWith("image/") ? { ...e, url: await proxy(e.url) } : e,
+        a.enclosures.map(
+          async (e): Promise<Enclosure> =>
+            e.type?.toLowerCase().startsWith("image/") ? { ...e, url: await proxy(e.url) } : e,
         ),
       )
     : undefined;

@@ -142,9 +142,7 @@ export function SourcePage(props: {
               </select>
               <small id="proxy-images-help">
                 适用于拒绝其他网站引用图片（按 Referer 防盗链）的报纸。
-                {props.config.imageProxy ? null : (
-                  <strong class="error"> {IMAGE_PROXY_KEY_NOT_SET}</strong>
-                )}
+                {props.config.imageProxy ? null : <strong class="error"> {IMAGE_PROXY_KEY_NOT_SET}</strong>}
               </small>
             </p>
             {s.kind === "feed" ? null : (
