@@ -27,16 +27,14 @@ import {
   ADMIN_TOKEN_NOT_SET,
   checkBody,
   discoverFor,
-  createBody,
-  dryRunBody,
   newSourceFields,
-  patchBody,
   primary,
   refreshNow,
   updateSource,
 } from "./admin";
 import { SIGNIN_MAX_FAILURES, requireSession, signIn, signOut } from "./console-auth";
 import type { AppEnv } from "./context";
+import { createBody, dryRunBody, patchBody } from "./source-bodies";
 
 const PAGE_SIZE = 50;
 const STATES = new Set<ConsoleSourceState>(["all", "failing", "paused", "never"]);
