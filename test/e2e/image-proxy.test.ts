@@ -66,7 +66,8 @@ beforeAll(async () => {
   const persistTo = freshPersistDir();
   await migrate(persistTo);
   site = await startDev(persistTo, { ADMIN_TOKEN: TOKEN, IMAGE_PROXY_KEY: KEY });
-});
+  // Starting wrangler dev on a loaded 2-core machine can take longer than the default hook time.
+}, 240_000);
 afterAll(async () => {
   await site?.stop();
   await new Promise((r) => upstream?.close(r));
