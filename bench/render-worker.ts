@@ -3,10 +3,11 @@
 // rendered items before each render, so every item is rendered through `feed`; without it all
 // but the first render reuse them. `images` gives every body three pictures (and a lead image);
 // `proxy` then rewrites them to the image proxy before each render, as feeds/document.ts does for
-// a source with the proxy on (HTMLRewriter over each body, an HMAC per address).
+// a source with the proxy on (HTMLRewriter over each body, an HMAC per address; `cold` forgets
+// the rewritten articles too, else they are reused).
 import { imageSigner } from "../src/core/image-proxy";
 import type { Article, FeedDocument } from "../src/core/model";
-import { imageProxying, withProxiedImages } from "../src/core/proxied-images";
+import { clearProxiedImages, imageProxying, withProxiedImages } from "../src/core/proxied-images";
 import { clearRenderedItems, renderAtom, renderJsonFeed, renderRss } from "../src/render/feeds";
 
 const RENDER = { atom: renderAtom, rss: renderRss, json: renderJsonFeed } as const;
@@ -63,7 +64,10 @@ export default {
     const proxy = url.searchParams.has("proxy");
     let bytes = 0;
     for (let i = 0; i < n; i++) {
-      if (cold) clearRenderedItems();
+      if (cold) {
+        clearRenderedItems();
+        clearProxiedImages();
+      }
       const items = proxy ? await Promise.all(source.items.map((a) => withProxiedImages(a, proxying))) : source.items;
       bytes = RENDER[format]({ ...source, items }).length;
     }

@@ -6,7 +6,12 @@
 // The body is rewritten with HTMLRewriter (the runtime's streaming HTML parser, as ingest uses):
 // only the attributes named change, every other byte of the sanitized markup stays as it was
 // (width and height included, so nothing shifts when the picture arrives).
+//
+// Module state: the rewritten parts of recent articles, per signer (LruCache, 2 MiB), so a feed
+// rendered again does not parse and sign its bodies again; forgotten by clearProxiedImages()
+// (src/state.ts). Never stale: the key names everything the parts are made of.
 import { type ImageSigner, imageProxyUrl } from "./image-proxy";
+import { LruCache } from "./lru";
 import type { Article, Enclosure } from "./model";
 import { parseHttpUrl } from "./urls";
 
@@ -46,9 +51,34 @@ async function mapSrcset(srcset: string, map: (url: string) => Promise<string>):
   return out.join(", ");
 }
 
+type Rewritten = Pick<Article, "contentHtml" | "image" | "originalImage" | "enclosures">;
+
+const MEMO_BYTES = 2 * 1024 * 1024;
+const newMemo = () =>
+  new LruCache<Rewritten>(MEMO_BYTES, (key, r) => 2 * (key.length + r.contentHtml.length) + 1024, MEMO_BYTES / 8);
+let memos = new WeakMap<ImageSigner, LruCache<Rewritten>>();
+
+/** Forget every rewritten article (src/state.ts). */
+export function clearProxiedImages(): void {
+  memos = new WeakMap();
+}
+
 /** `a` with its images through the proxy; `a` itself when its source does not opt in. */
 export async function withProxiedImages(a: Article, p: ImageProxying | null): Promise<Article> {
   if (!p || !a.source.proxyImages) return a;
+  // The version changes whenever the body, the images, the enclosures or the article's page do;
+  // the body's length tells a listing read without bodies.
+  const key = `${p.origin}\n${p.siteOrigin}\n${a.id}\n${a.version}\n${a.contentHtml.length}`;
+  let memo = memos.get(p.signer);
+  if (!memo) memos.set(p.signer, (memo = newMemo()));
+  const known = memo.get(key);
+  if (known) return { ...a, ...known };
+  const parts = await rewrite(a, p);
+  memo.set(key, parts);
+  return { ...a, ...parts };
+}
+
+async function rewrite(a: Article, p: ImageProxying): Promise<Rewritten> {
   const signed = new Map<string, string>();
   const proxy = async (raw: string): Promise<string> => {
     const url = parseHttpUrl(raw.trim());
@@ -86,7 +116,6 @@ export async function withProxiedImages(a: Article, p: ImageProxying | null): Pr
     : undefined;
   const image = a.image ? await proxy(a.image) : a.image;
   return {
-    ...a,
     contentHtml,
     image,
     ...(image !== a.image && a.image ? { originalImage: a.image } : {}),

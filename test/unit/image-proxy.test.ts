@@ -1,7 +1,7 @@
 // The image proxy's addresses (HMAC-SHA256 over the image URL and its referer, 128 bits,
 // base64url) and the rewriting of an opted-in source's article (core/image-proxy.ts,
 // core/proxied-images.ts), in workerd: Web Crypto and HTMLRewriter as the Worker has them.
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   base64urlDecode,
   base64urlEncode,
@@ -11,7 +11,7 @@ import {
   openImageProxyPath,
 } from "../../src/core/image-proxy";
 import type { Article } from "../../src/core/model";
-import { imageProxying, withProxiedImages } from "../../src/core/proxied-images";
+import { clearProxiedImages, imageProxying, withProxiedImages } from "../../src/core/proxied-images";
 
 const KEY = "unit-image-proxy-key-0123456789abcdef";
 const signer = imageSigner(KEY);
@@ -87,6 +87,8 @@ const article = (over: Partial<Article> = {}): Article => ({
 const proxying = imageProxying(signer, "https://news.test", false);
 
 describe("an opted-in source's article", () => {
+  beforeEach(() => clearProxiedImages());
+
   it("every picture's address goes through /img/ with the article (no #fragment) as referer; nothing else moves", async () => {
     const a = await withProxiedImages(article(), proxying);
     const paths = a.contentHtml.match(/\/img\/[\w-]+\/[\w-]+\/[\w-]+/g)!;
@@ -113,6 +115,18 @@ describe("an opted-in source's article", () => {
     const a = await withProxiedImages(article({ originalUrl: null }), imageProxying(signer, "https://news.test", true));
     expect(a.image).toMatch(/^https:\/\/news\.test\/img\//);
     expect((await open(new URL(a.image!).pathname))!.referer).toBe("https://img.example/");
+  });
+
+  it("a second rewrite of the same version is remembered; another version is rewritten", async () => {
+    const first = await withProxiedImages(article(), proxying);
+    const again = await withProxiedImages(article(), proxying);
+    expect(again.contentHtml).toBe(first.contentHtml);
+    const changed = article({
+      version: "v2",
+      contentHtml: '<img src="https://img.example/new.jpg">',
+    });
+    const rewritten = await withProxiedImages(changed, proxying);
+    expect((await open(/"(\/img\/[^"]+)"/.exec(rewritten.contentHtml)![1]!))!.url).toBe("https://img.example/new.jpg");
   });
 
   it("a source that does not opt in, or no key: the article itself", async () => {
