@@ -182,6 +182,7 @@ describe("API shapes", () => {
       timezone: "Asia/Shanghai",
       interval_minutes: 15,
       enabled: true,
+      proxy_images: false,
       health: sourceHealthJson(source(), T),
     });
     expect(sourceJson(source(), T).rules).toBeNull();
