@@ -52,6 +52,8 @@ export default defineConfig({
                 // Tests pin their own origin so absolute links are predictable.
                 BASE_URL: "https://news.test",
                 ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
+                // Signs the image proxy's addresses; tests that need it unset pass their own env.
+                IMAGE_PROXY_KEY: "test-image-proxy-key-0123456789abcdef",
                 // Manners stay on, with a short gap so the fixture site's pages do not take seconds.
                 HOST_MIN_DELAY_MS: "20",
                 // The tests' own servers listen on loopback; nothing else private is fetched.

@@ -154,6 +154,7 @@ function cpuSource(state: Partial<SourceWithState["state"]>): SourceWithState {
     intervalMinutes: SOURCE.intervalMinutes,
     kind: "feed",
     rules: null,
+    proxyImages: false,
     generation: 0,
     state: { ...NEVER_FETCHED, ...state },
   };
@@ -311,6 +312,7 @@ export default {
             enabled: true,
             kind: "feed" as const,
             rules: null,
+            proxyImages: false,
           });
           await db.batch([
             ...Object.values(SOURCES).map((s) => createSourceStatement(s.slug, fields(s.path), now)),

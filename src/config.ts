@@ -3,6 +3,7 @@
 // Module state: the Config of the last env object and origin (one entry: vars do not change
 // within an isolate), forgotten by resetConfigCache() (src/state.ts).
 import { ConfigError } from "./core/errors";
+import { type ImageSigner, imageSignerFor } from "./core/image-proxy";
 import { type OutboundPolicy, parseOutboundAllowlist } from "./core/outbound";
 import { isTimeZone } from "./core/time";
 import { HUB_PATH } from "./core/urls";
@@ -35,6 +36,9 @@ export interface Config {
   /** The WebSub hub that live feeds advertise; null when this deployment runs none (no
    *  WEBSUB_QUEUE binding). */
   readonly hubUrl: string | null;
+  /** Signs image proxy addresses (IMAGE_PROXY_KEY); null when the secret is unset or shorter
+   *  than 32 characters: the proxy is off and pages use the papers' own image addresses. */
+  readonly imageProxy: ImageSigner | null;
 }
 
 export const DEFAULTS = {
@@ -68,7 +72,8 @@ type Vars = Partial<
     | "HOST_CONCURRENCY"
     | "HOST_MIN_DELAY_MS"
     | "CONTACT_URL"
-    | "ALLOW_PRIVATE_HOSTS",
+    | "ALLOW_PRIVATE_HOSTS"
+    | "IMAGE_PROXY_KEY",
     string
   >
 >;
@@ -123,6 +128,7 @@ export function parseConfig(vars: Vars & { readonly WEBSUB_QUEUE?: unknown }, re
     userAgent: userAgentFor(contactUrl(vars.CONTACT_URL, vars.BASE_URL?.trim() ? baseUrl : null)),
     outbound: parseOutboundAllowlist(vars.ALLOW_PRIVATE_HOSTS),
     hubUrl: vars.WEBSUB_QUEUE ? `${baseUrl}${HUB_PATH}` : null,
+    imageProxy: imageSignerFor(vars.IMAGE_PROXY_KEY),
   };
 }
 

@@ -19,7 +19,7 @@ function columns(withContent: boolean): string {
     ${withContent ? "a.content_html" : "'' AS content_html"},
     a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.author, a.image, a.content_hash, a.search_rowid,
     a.title_derived, a.enclosures,
-    s.slug AS source_slug, s.name AS source_name, s.label AS source_label, ${TAGS_JSON}`;
+    s.slug AS source_slug, s.name AS source_name, s.label AS source_label, s.proxy_images AS source_proxy_images, ${TAGS_JSON}`;
 }
 
 // Above every real key: the first page uses the same statement as every other page.
@@ -144,7 +144,10 @@ export interface ListingVersion {
   readonly parts: readonly (string | number)[];
 }
 
-const VERSION_COLUMNS = "a.id, a.content_hash, s.name AS source_name, s.label AS source_label";
+// The source's image proxy setting is part of what a feed is made of: turning it on rewrites
+// the items' image URLs.
+const VERSION_COLUMNS =
+  "a.id, a.content_hash, s.name AS source_name, s.label AS source_label, s.proxy_images AS source_proxy_images";
 
 export async function getListingVersion(
   db: SqlRunner,
@@ -157,6 +160,7 @@ export async function getListingVersion(
     content_hash: string;
     source_name: string;
     source_label: string;
+    source_proxy_images: number;
   }>(
     // listStatement reads limit + 1 rows to detect a next page; a feed is exactly `limit` rows.
     listStatement(scope, { limit: limit - 1, before }, VERSION_COLUMNS),
@@ -165,7 +169,7 @@ export async function getListingVersion(
     rows.map((r) => ({
       id: r.id,
       version: r.content_hash,
-      source: [r.source_name, r.source_label],
+      source: [r.source_name, r.source_label, r.source_proxy_images === 1 ? "img" : ""],
     })),
   );
 }
@@ -176,7 +180,7 @@ export function versionOfArticles(items: readonly Article[]): ListingVersion {
     items.map((a) => ({
       id: a.id,
       version: a.version,
-      source: [a.source.name, a.source.label],
+      source: [a.source.name, a.source.label, a.source.proxyImages ? "img" : ""],
     })),
   );
 }

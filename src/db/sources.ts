@@ -4,7 +4,7 @@ import { type SourceRow, type SourceStateRow, toSource, toSourceWithState } from
 import { unindexSourceStatement } from "./search";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
-const COLUMNS = "id, slug, name, label, homepage, feed_url, timezone, enabled, interval_minutes";
+const COLUMNS = "id, slug, name, label, homepage, feed_url, timezone, enabled, interval_minutes, proxy_images";
 
 // A new source's generation: random (53 bits, a safe JS integer), so a source created again under
 // a deleted one's slug never matches a refresh of the old one.
@@ -195,6 +195,8 @@ export interface SourceFields {
   readonly timezone: string;
   readonly intervalMinutes: number;
   readonly enabled: boolean;
+  /** Serve its articles' images through the image proxy. */
+  readonly proxyImages: boolean;
 }
 
 /** The first statement of every refresh write batch: it fails (CHECK "superseded"), rolling the
@@ -215,8 +217,8 @@ export const isSupersededError = (e: unknown): boolean => /superseded/.test(Stri
 /** Insert a new source, due at once; returns no row when the slug exists. */
 export function createSourceStatement(slug: string, f: SourceFields, now: number): Stmt {
   return sql(
-    `INSERT INTO sources (slug, name, label, feed_url, homepage, timezone, interval_minutes, enabled, kind, rules, next_fetch_at, created_at, generation)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, 0, ?9, ${FRESH_GENERATION}) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+    `INSERT INTO sources (slug, name, label, feed_url, homepage, timezone, interval_minutes, enabled, kind, rules, proxy_images, next_fetch_at, created_at, generation)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, 0, ?9, ${FRESH_GENERATION}) ON CONFLICT (slug) DO NOTHING RETURNING id`,
     slug,
     f.name,
     f.label,
@@ -228,6 +230,7 @@ export function createSourceStatement(slug: string, f: SourceFields, now: number
     now,
     f.kind,
     f.rules,
+    f.proxyImages ? 1 : 0,
   );
 }
 
@@ -237,7 +240,7 @@ export function createSourceStatement(slug: string, f: SourceFields, now: number
 export function updateSourceStatement(slug: string, f: SourceFields, resume: boolean): Stmt {
   // Every right-hand side reads the row as it was before this UPDATE.
   return sql(
-    `UPDATE sources SET name = ?2, label = ?3, homepage = ?5, timezone = ?6, interval_minutes = ?7, enabled = ?8,
+    `UPDATE sources SET name = ?2, label = ?3, homepage = ?5, timezone = ?6, interval_minutes = ?7, enabled = ?8, proxy_images = ?12,
        etag = CASE WHEN feed_url IS ?4 AND kind IS ?10 AND rules IS ?11 THEN etag ELSE NULL END ,
        last_modified = CASE WHEN feed_url IS ?4 AND kind IS ?10 AND rules IS ?11 THEN last_modified ELSE NULL END ,
        last_body_hash = CASE WHEN feed_url IS ?4 AND kind IS ?10 AND rules IS ?11 THEN last_body_hash ELSE NULL END ,
@@ -257,6 +260,7 @@ export function updateSourceStatement(slug: string, f: SourceFields, resume: boo
     resume ? 1 : 0,
     f.kind,
     f.rules,
+    f.proxyImages ? 1 : 0,
   );
 }
 

@@ -2,6 +2,7 @@
 // WebSub hub when one is advertised, serialized in one of three formats. No HTTP, no caches.
 import type { Config } from "../config";
 import { encodeCursor } from "../core/ids";
+import { imageProxying, withProxiedImages } from "../core/proxied-images";
 import { instantIn } from "../core/time";
 import type { Cursor, FeedDocument } from "../core/model";
 import { type FeedFormat, archiveFeedPath, feedFiles, withQuery } from "../core/urls";
@@ -115,5 +116,9 @@ export async function renderListingFeed(
   r: RenderRequest,
 ) {
   const { doc, version } = await listingFeedDocument(db, config, format, listing, r);
-  return { body: FEED_FORMATS[format].render(doc), version };
+  // Opted-in sources' images through the image proxy, by absolute address; the version (read
+  // before) already names each source's setting, as the one read without bodies does.
+  const proxying = imageProxying(config.imageProxy, config.baseUrl, true);
+  const items = proxying ? await Promise.all(doc.items.map((a) => withProxiedImages(a, proxying))) : doc.items;
+  return { body: FEED_FORMATS[format].render({ ...doc, items }), version };
 }

@@ -220,6 +220,8 @@ async function serveFeed(
       selfUrl,
       limit,
       archives,
+      // With a key, opted-in sources' images are proxied (their setting is in `parts`).
+      config.imageProxy !== null,
       parts,
     ]);
   // A past month's archive does not change: crawlers and readers may keep it a day.

@@ -7,6 +7,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import { BadRequestError, NotFoundError } from "../core/errors";
 import { isArticleId, sha256Hex } from "../core/ids";
 import { DIRECTORY_PATH, articlePath, categoryPath, feedPaths, homePath, tagPath } from "../core/urls";
+import { imageProxying, withProxiedImages } from "../core/proxied-images";
 import { readArticlePage, readDirectoryPage, readListingPage, readSearchPage } from "../db/page-reads";
 import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
 import { getNav } from "../db/sources";
@@ -183,5 +184,7 @@ export const pages = new Hono<AppEnv>()
     // mistyped or outdated link, sent on to the one canonical address.
     const canonical = articlePath(article);
     if (new URL(c.req.url).pathname !== canonical) return c.redirect(canonical, 301);
-    return htmlPage(c, ArticlePage({ config, nav, article, older, newer }));
+    // An opted-in source's images through the image proxy (the page links /img/ paths).
+    const shown = await withProxiedImages(article, imageProxying(config.imageProxy, config.baseUrl, false));
+    return htmlPage(c, ArticlePage({ config, nav, article: shown, older, newer }));
   });

@@ -1,6 +1,7 @@
 // /status: the health of every source, for people (the same data as /api/v1/sources/health).
 import type { Config } from "../../config";
 import type { SiteNav, SourceWithState } from "../../core/model";
+import { IMAGE_PROXY_KEY_NOT_SET } from "../../core/image-proxy";
 import { redactText } from "../../core/redact";
 import { formatDisplay, instantIn } from "../../core/time";
 import { categoryPath } from "../../core/urls";
@@ -37,6 +38,9 @@ export function StatusPage({
           管理接口未启用：未设置 ADMIN_TOKEN 密钥（ADMIN_TOKEN is not set）。请运行 wrangler secret put ADMIN_TOKEN。
         </p>
       )}
+      {config.imageProxy === null && sources.some((s) => s.proxyImages) ? (
+        <p class="error">{IMAGE_PROXY_KEY_NOT_SET}</p>
+      ) : null}
       <div class="table-wrap">
         <table class="status">
           <thead>
