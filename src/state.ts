@@ -1,6 +1,7 @@
 // Everything this isolate keeps between requests, in one list, and the one place it is all
 // forgotten (tests, benchmarks). Each is bounded:
-// - web/feeds.ts: rendered feeds (LruCache, MEMORY_CACHE_MB; entries expire with max-age);
+// - web/response-cache.ts: rendered feeds and pages (LruCache, MEMORY_CACHE_MB; entries expire
+//   with max-age);
 // - render/feeds.ts: rendered feed items (LruCache, 4 MiB);
 // - ingest/manners.ts: robots.txt per origin (LruCache, 1000 origins, 1 h or 10 min);
 // - config.ts: the validated Config of the last env and origin (one entry).
@@ -10,10 +11,10 @@
 import { resetConfigCache } from "./config";
 import { resetManners } from "./ingest/manners";
 import { clearRenderedItems } from "./render/feeds";
-import { resetFeedMemory } from "./web/feeds";
+import { resetResponseMemory } from "./web/response-cache";
 
 export function resetIsolateState(): void {
-  resetFeedMemory();
+  resetResponseMemory();
   clearRenderedItems();
   resetManners();
   resetConfigCache();
