@@ -171,7 +171,9 @@ describe("conditional requests from the page's rows", () => {
     }
     const title = "桂林新开通两条城市公交线路";
     const text = `---\ntitle: ${title}\ndate: 2026-01-02 09:30:00 +0800\ncategories: guilinwanbao\ntags: 就业\n---\n<p>新闻正文。</p>\n`;
-    expect((await importPosts(db, [{ name: "fresh.txt", text }], { timeZone: "Asia/Shanghai", now: Date.now() })).imported).toBe(1);
+    expect(
+      (await importPosts(db, [{ name: "fresh.txt", text }], { timeZone: "Asia/Shanghai", now: Date.now() })).imported,
+    ).toBe(1);
     // Within max-age a cached copy may still be served: that is what max-age allows, as for feeds.
     expect((await get("/")).headers.get("x-cache")).toBe("memory");
     afterMaxAge();
@@ -193,7 +195,8 @@ describe("nothing per-visitor is cached", () => {
   it("a request with the console's session cookie or credentials neither reads nor fills the caches", async () => {
     const path = `/tag/${encodeURIComponent("旅游")}`;
     await evictPage(`${BASE}${path}`);
-    for (const personal of [{ cookie: `${SESSION_COOKIE}=1.abc` }, { authorization: "Bearer x" }]) {
+    const personals: Record<string, string>[] = [{ cookie: `${SESSION_COOKIE}=1.abc` }, { authorization: "Bearer x" }];
+    for (const personal of personals) {
       for (let i = 0; i < 2; i++) {
         const res = await get(path, personal);
         expect(res.status).toBe(200);
