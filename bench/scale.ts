@@ -5,7 +5,8 @@
 // Prints p50, p99, req/s, the ratios and which targets are met (method: README, Benchmarks).
 // Env: SCALE_SIZES (default 10000,100000,1000000), SCALE_SEARCH_MAX (largest size given a search
 // index, default 100000), BENCH_N (requests per case and size, default 600), BENCH_C (concurrency,
-// default 8), BENCH_ROUNDS (interleaved rounds, default 6; ratios are medians of per-round ratios). Loaded databases are kept in .tmp/bench/scale-d1 and reused while their inputs are
+// default 8), BENCH_ROUNDS (interleaved rounds, default 6; ratios are medians of per-round ratios),
+// BENCH_CASES (a regular expression: only the cases it matches). Loaded databases are kept in .tmp/bench/scale-d1 and reused while their inputs are
 // unchanged.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -30,6 +31,8 @@ const BUILT_FROM = [
 ];
 const PAGE = 20;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+/** BENCH_CASES: a regular expression; only the cases whose name matches run (the baseline always). */
+const ONLY = new RegExp(process.env.BENCH_CASES ?? "");
 
 const list = (name: string, fallback: string) => (process.env[name] ?? fallback).split(",").map(Number);
 const SIZES = list("SCALE_SIZES", "10000,100000,1000000").sort((a, b) => a - b);
@@ -211,6 +214,7 @@ async function main() {
         status = 200,
         headers?: Record<string, string>,
       ) =>
+        (kind === "baseline" || ONLY.test(key)) &&
         cases.push({
           size: n,
           key,
