@@ -17,7 +17,7 @@ export interface Config {
   readonly pageSize: number;
   /** How often the cron refreshes sources; feeds' ttl and cache lifetimes follow it. */
   readonly refreshIntervalMinutes: number;
-  /** Per-isolate memory for rendered feeds, in MiB; 0 turns that layer off (edge cache only). */
+  /** Per-isolate memory for rendered feeds and pages, in MiB; 0 turns that layer off (edge cache only). */
   readonly memoryCacheMb: number;
   /** Sources one cron invocation refreshes at most (each may cost 1 + redirects subrequests). */
   readonly refreshMaxSources: number;

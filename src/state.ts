@@ -1,6 +1,7 @@
 // Everything this isolate keeps between requests, in one list, and the one place it is all
 // forgotten (tests, benchmarks). Each is bounded:
-// - web/feeds.ts: rendered feeds (LruCache, MEMORY_CACHE_MB; entries expire with max-age);
+// - web/response-cache.ts: rendered feeds and pages (LruCache, MEMORY_CACHE_MB; entries expire
+//   with max-age);
 // - render/feeds.ts: rendered feed items (LruCache, 4 MiB);
 // - core/proxied-images.ts: articles' image addresses rewritten to the image proxy (LruCache per
 //   signer, 2 MiB);
@@ -13,10 +14,10 @@ import { resetConfigCache } from "./config";
 import { clearProxiedImages } from "./core/proxied-images";
 import { resetManners } from "./ingest/manners";
 import { clearRenderedItems } from "./render/feeds";
-import { resetFeedMemory } from "./web/feeds";
+import { resetResponseMemory } from "./web/response-cache";
 
 export function resetIsolateState(): void {
-  resetFeedMemory();
+  resetResponseMemory();
   clearRenderedItems();
   clearProxiedImages();
   resetManners();
