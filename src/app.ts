@@ -68,6 +68,7 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     outbound: STRICT_POLICY,
     hubUrl: null,
     imageProxy: null,
+    archive: { afterDays: 0, maxPerTick: 100, bucketBound: false },
   };
   return c.html(ErrorPage({ config, nav, status, message, path: new URL(c.req.url).pathname }), status);
 }

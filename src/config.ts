@@ -39,6 +39,10 @@ export interface Config {
   /** Signs image proxy addresses (IMAGE_PROXY_KEY); null when the secret is unset or shorter
    *  than 32 characters: the proxy is off and pages use the papers' own image addresses. */
   readonly imageProxy: ImageSigner | null;
+  /** The archive tier (docs/archive.md): bodies of articles older than `afterDays` move to R2.
+   *  `afterDays` 0 = off. `bucketBound` false while it is on is the operator's mistake, told in
+   *  Chinese on /status (`archiveProblem`); nothing is archived then. */
+  readonly archive: { readonly afterDays: number; readonly maxPerTick: number; readonly bucketBound: boolean };
 }
 
 export const DEFAULTS = {
@@ -54,6 +58,8 @@ export const DEFAULTS = {
   WEBSUB_MIN_LEASE_SECONDS: 3600,
   HOST_CONCURRENCY: 2,
   HOST_MIN_DELAY_MS: 500,
+  ARCHIVE_AFTER_DAYS: 0,
+  ARCHIVE_MAX_PER_TICK: 100,
 } as const;
 
 type Vars = Partial<
@@ -73,7 +79,9 @@ type Vars = Partial<
     | "HOST_MIN_DELAY_MS"
     | "CONTACT_URL"
     | "ALLOW_PRIVATE_HOSTS"
-    | "IMAGE_PROXY_KEY",
+    | "IMAGE_PROXY_KEY"
+    | "ARCHIVE_AFTER_DAYS"
+    | "ARCHIVE_MAX_PER_TICK",
     string
   >
 >;
@@ -103,7 +111,10 @@ const userAgentFor = (contact: string | null) => (contact ? `edge-news/1.0 (+${c
 
 /** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. A WEBSUB_QUEUE
  *  binding among them means this deployment runs the hub. */
-export function parseConfig(vars: Vars & { readonly WEBSUB_QUEUE?: unknown }, requestOrigin: string): Config {
+export function parseConfig(
+  vars: Vars & { readonly WEBSUB_QUEUE?: unknown; readonly ARCHIVE?: unknown },
+  requestOrigin: string,
+): Config {
   const baseUrl = (vars.BASE_URL?.trim() || requestOrigin).replace(/\/+$/, "");
   if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(baseUrl)) {
     throw new ConfigError(`BASE_URL must be an absolute http(s) URL, got ${JSON.stringify(vars.BASE_URL)}`);
@@ -129,7 +140,19 @@ export function parseConfig(vars: Vars & { readonly WEBSUB_QUEUE?: unknown }, re
     outbound: parseOutboundAllowlist(vars.ALLOW_PRIVATE_HOSTS),
     hubUrl: vars.WEBSUB_QUEUE ? `${baseUrl}${HUB_PATH}` : null,
     imageProxy: imageSignerFor(vars.IMAGE_PROXY_KEY),
+    archive: {
+      afterDays: intVar(vars, "ARCHIVE_AFTER_DAYS", DEFAULTS.ARCHIVE_AFTER_DAYS, 0, 36_500),
+      // Each archived body is one R2 write (a subrequest) in the cron's invocation.
+      maxPerTick: intVar(vars, "ARCHIVE_MAX_PER_TICK", DEFAULTS.ARCHIVE_MAX_PER_TICK, 1, 1000),
+      bucketBound: Boolean(vars.ARCHIVE),
+    },
   };
+}
+
+/** What is wrong with the archive's setup, in Chinese for the operator; null when nothing is. */
+export function archiveProblem(config: Config): string | null {
+  if (config.archive.afterDays === 0 || config.archive.bucketBound) return null;
+  return `已设置 ARCHIVE_AFTER_DAYS=${config.archive.afterDays}，但没有绑定 R2 存储桶 ARCHIVE：不会归档任何文章。请在 wrangler.toml 中添加 [[r2_buckets]] binding = "ARCHIVE"（或把 ARCHIVE_AFTER_DAYS 设为 0）。`;
 }
 
 // Vars do not change within an isolate: validate them once per env object and origin.

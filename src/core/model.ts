@@ -138,6 +138,9 @@ export interface Article extends ArticleInput {
   /** The lead image's own address, when `image` was rewritten to the image proxy (feeds read
    *  its media type from it: the proxy path has no file extension). */
   readonly originalImage?: string;
+  /** Its body was moved to the archive (R2, docs/archive.md): as read from D1 `contentHtml` is
+   *  empty until archive/bodies.ts `withBodies` puts it back. */
+  readonly archived?: boolean;
 }
 
 /** Where a listing's articles come from. */
@@ -264,4 +267,14 @@ export interface ConsoleSourceRow {
 export interface ConsoleSourcePage {
   readonly rows: readonly ConsoleSourceRow[];
   readonly next: number | null;
+}
+
+/** The archive step's last tick (archive/tick.ts), as /status shows it. */
+export interface ArchiveState {
+  readonly lastRunAt: number;
+  /** Bodies that tick moved to R2. */
+  readonly lastArchived: number;
+  /** Its failures, retried on the next tick; null when it had none. */
+  readonly lastError: string | null;
+  readonly lastErrorAt: number | null;
 }

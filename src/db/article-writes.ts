@@ -38,7 +38,8 @@ export function upsertArticleStatements(
 ): Stmt[] {
   const stmts: Stmt[] = [
     sql(
-      // An undated item keeps the time it was first seen; a dated one takes the upstream's.
+      // An undated item keeps the time it was first seen; a dated one takes the upstream's. A
+      // changed article's new body is in D1 again (archived_at NULL), archived before or not.
       // "END ," (with the space): wrangler's SQL file splitter only closes a CASE at END followed
       // by whitespace or ";", and would otherwise run the whole import file as one statement.
       `INSERT INTO articles (id, source_id, guid, path_date, original_url, title, summary, content_html,
@@ -49,7 +50,7 @@ export function upsertArticleStatements(
          original_url = excluded.original_url, title = excluded.title, summary = excluded.summary,
          content_html = excluded.content_html, author = excluded.author, image = excluded.image,
          content_hash = excluded.content_hash, date_source = excluded.date_source, raw_hash = excluded.raw_hash,
-         title_derived = excluded.title_derived, enclosures = excluded.enclosures,
+         title_derived = excluded.title_derived, enclosures = excluded.enclosures, archived_at = NULL,
          published_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_at ELSE excluded.published_at END ,
          published_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_offset ELSE excluded.published_offset END ,
          updated_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_at ELSE excluded.updated_at END ,

@@ -18,7 +18,7 @@ function columns(withContent: boolean): string {
   return `a.id, a.guid, a.path_date, a.original_url, a.title, a.summary,
     ${withContent ? "a.content_html" : "'' AS content_html"},
     a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.author, a.image, a.content_hash, a.search_rowid,
-    a.title_derived, a.enclosures,
+    a.title_derived, a.enclosures, a.archived_at,
     s.slug AS source_slug, s.name AS source_name, s.label AS source_label, s.proxy_images AS source_proxy_images, ${TAGS_JSON}`;
 }
 

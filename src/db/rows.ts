@@ -89,6 +89,7 @@ export interface ArticleRow {
   tags_json: string | null;
   title_derived?: number;
   enclosures?: string | null;
+  archived_at?: number | null;
 }
 
 /** The columns of a listing page's row (BRIEF_COLUMNS in db/articles.ts). */
@@ -141,5 +142,6 @@ export function toArticle(row: ArticleRow): Article {
     tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
     ...(row.title_derived ? { titleDerived: true } : {}),
     ...(row.enclosures ? { enclosures: JSON.parse(row.enclosures) as Enclosure[] } : {}),
+    ...(row.archived_at != null ? { archived: true } : {}),
   };
 }

@@ -72,7 +72,8 @@ export function unindexSourceStatement(slug: string): Stmt {
   );
 }
 
-/** Index up to `limit` articles that have no index row yet (stored before search existed). */
+/** Index up to `limit` articles that have no index row yet (stored before search existed). An
+ *  archived one waits until the archive step has put its body back (archive/tick.ts). */
 export async function indexMissing(db: SqlRunner, limit: number): Promise<number> {
   const rows = await db.all<{
     id: string;
@@ -84,7 +85,7 @@ export async function indexMissing(db: SqlRunner, limit: number): Promise<number
     sql(
       `SELECT a.id, a.title, a.summary, a.content_html,
          (SELECT json_group_array(t.name) FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE k.article_id = a.id) AS tags_json
-       FROM articles a WHERE a.search_rowid IS NULL LIMIT ?1`,
+       FROM articles a WHERE a.search_rowid IS NULL AND a.archived_at IS NULL LIMIT ?1`,
       limit,
     ),
   );

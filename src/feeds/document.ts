@@ -1,5 +1,6 @@
 // The feed document of a listing: its items read from D1, RFC 5005 paging and archive links, the
 // WebSub hub when one is advertised, serialized in one of three formats. No HTTP, no caches.
+import { type ArchiveBucket, withBodies } from "../archive/bodies";
 import type { Config } from "../config";
 import { encodeCursor } from "../core/ids";
 import { imageProxying, withProxiedImages } from "../core/proxied-images";
@@ -44,6 +45,9 @@ export interface RenderRequest {
   readonly before: Cursor | null;
   readonly archives: Awaited<ReturnType<typeof archiveNeighbours>>;
   readonly hubUrl: string | undefined;
+  /** Where archived bodies are read from (archive/bodies.ts); absent = no archive bound, and a
+   *  document with an archived item then answers 503 rather than lose its body. */
+  readonly bodies?: ArchiveBucket | null;
 }
 
 /** The hub, on feeds that are WebSub topics: live listings, not archives or older pages. */
@@ -64,7 +68,8 @@ export async function listingFeedDocument(
 ): Promise<{ doc: FeedDocument; version: ListingVersion }> {
   const { requested, limit, before, archives } = r;
   const isArchive = listing.scope.kind === "month";
-  const page = await listArticles(db, listing.scope, { limit, before, withContent });
+  const listed = await listArticles(db, listing.scope, { limit, before, withContent });
+  const page = withContent ? { ...listed, items: await withBodies(r.bodies ?? null, listed.items) } : listed;
   // RFC 5005: paging links, and the archive chain.
   const pageBase = new URL(requested);
   pageBase.searchParams.delete("before");

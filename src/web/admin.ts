@@ -28,6 +28,7 @@ import { forgetUnreadUpstreamPagesStatement } from "../db/upstream-pages";
 import { publishToSubscribers } from "../websub/wiring";
 import { sourceHealthJson, sourceJson } from "../render/api";
 import { StatusPage } from "../render/pages/status";
+import { getArchiveState } from "../db/archive";
 import type { AppEnv } from "./context";
 import { createBody, dryRunBody, patchBody } from "./source-bodies";
 import { BadRequestError, ConflictError, NotConfiguredError, NotFoundError, UnprocessableError } from "../core/errors";
@@ -180,10 +181,12 @@ export const health = new Hono<AppEnv>()
   })
   .get("/status", async (c) => {
     const now = Date.now();
-    const sources = await listSourcesWithState(c.var.db);
+    const [sources, archive] = await Promise.all([listSourcesWithState(c.var.db), getArchiveState(c.var.db)]);
     c.header("cache-control", "no-store");
     const nav = toNav([...sources].sort((a, b) => a.id - b.id));
-    return c.html(StatusPage({ config: c.var.config, nav, sources, now, adminTokenSet: adminTokenSet(c.env) }));
+    return c.html(
+      StatusPage({ config: c.var.config, nav, sources, now, adminTokenSet: adminTokenSet(c.env), archive }),
+    );
   });
 
 export const admin = new Hono<AppEnv>()

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { type Accept, parseAccept } from "hono/utils/accept";
+import { archiveBucket } from "../archive/bodies";
 import { strongEtag } from "../core/ids";
 import { monthIn } from "../core/time";
 import type { FeedFormat } from "../core/urls";
@@ -156,7 +157,7 @@ async function serveFeed(
     if (isNotModified(reqHeaders, etag, null)) return notModified(headersFor(etag, null));
   }
 
-  const request = { requested, limit, before, archives, hubUrl };
+  const request = { requested, limit, before, archives, hubUrl, bodies: archiveBucket(c.env) };
   let body: string;
   let v: ListingVersion;
   if (variant === "page") {

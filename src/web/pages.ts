@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { etag } from "hono/etag";
 import type { Context } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { archiveBucket, withBodies, withBody } from "../archive/bodies";
 import { BadRequestError, NotFoundError } from "../core/errors";
 import { isArticleId, sha256Hex } from "../core/ids";
 import { DIRECTORY_PATH, articlePath, categoryPath, feedPaths, homePath, tagPath } from "../core/urls";
@@ -101,11 +102,13 @@ export const pages = new Hono<AppEnv>()
       );
     }
     const before = readCursor(c);
-    const { nav, page } = await readSearchPage(
+    const { nav, page: found } = await readSearchPage(
       db,
       { kind: "search", query, match: built.match },
       { before, limit: config.pageSize },
     );
+    // The excerpt is cut from the body around the words found: archived ones are read back.
+    const page = { ...found, items: await withBodies(archiveBucket(c.env), found.items) };
     return htmlPage(c, SearchPage({ config, nav, query, terms: built.terms, page, isFirstPage: before === null }));
   })
   .get("/category", (c) => c.redirect(`${DIRECTORY_PATH}${new URL(c.req.url).search}`, 301))
@@ -197,8 +200,10 @@ export const pages = new Hono<AppEnv>()
       return {
         parts,
         render: async () => {
+          // An archived body is read back from R2 only when the page is rendered.
+          const full = await withBody(archiveBucket(c.env), article);
           // An opted-in source's images through the image proxy (the page links /img/ paths).
-          const shown = await withProxiedImages(article, imageProxying(config.imageProxy, config.baseUrl, false));
+          const shown = await withProxiedImages(full, imageProxying(config.imageProxy, config.baseUrl, false));
           return ArticlePage({ config, nav, article: shown, older, newer });
         },
       };
