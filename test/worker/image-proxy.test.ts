@@ -9,6 +9,7 @@ import { openImageProxyPath, imageSignerFor } from "../../src/core/image-proxy";
 import { d1Runner } from "../../src/db/sql";
 import { importPosts } from "../../src/ingest/import-posts";
 import worker from "../../src/index";
+import { evictPage } from "../../src/web/cached-page";
 
 const BASE = "https://news.test";
 const TOKEN = env.ADMIN_TOKEN;
@@ -33,6 +34,8 @@ tags: [${slug}新闻]
 
 /** The worker with another env (the key unset), as a deployment without the secret runs. */
 async function fetchWith(overrides: Partial<Env>, path: string, init: RequestInit = {}) {
+  // Another deployment shares no cached page with this one.
+  await evictPage(`${BASE}${path}`);
   const ctx = createExecutionContext();
   const res = await worker.fetch!(
     new Request(`${BASE}${path}`, init) as Request<unknown, IncomingRequestCfProperties>,
@@ -119,7 +122,10 @@ describe("the setting", () => {
     expect(await res.text()).toContain("proxy_images");
     const ok = await api("PATCH", "/api/v1/sources/putong", { proxy_images: true });
     expect(((await ok.json()) as { proxy_images: boolean }).proxy_images).toBe(true);
-    expect(await (await SELF.fetch(`${BASE}${await articlePath("putong")}`)).text()).toContain('<img src="/img/');
+    // A page already cached keeps its addresses until its max-age; a fresh render proxies them.
+    const page = `${BASE}${await articlePath("putong")}`;
+    await evictPage(page);
+    expect(await (await SELF.fetch(page)).text()).toContain('<img src="/img/');
     await api("PATCH", "/api/v1/sources/putong", { proxy_images: false });
   });
 
