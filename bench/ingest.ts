@@ -152,7 +152,7 @@ async function main() {
         items: 0,
         n: 500,
         target: 1,
-        expect: expectRuns(1),
+        expect: expectRuns(),
       },
       {
         key: "unchanged-200",
@@ -168,7 +168,7 @@ async function main() {
         items: ITEMS,
         n: 20,
         target: 1,
-        expect: expectRuns(1),
+        expect: expectRuns(),
       },
       {
         key: "new",
@@ -255,7 +255,8 @@ async function main() {
         items: ITEMS,
         n: 20,
         target: null,
-        expect: expectRuns(perNew - 1),
+        // planUpsert's statements alone (the refresh adds its fetch state and log to the batch).
+        expect: expectRuns(),
       },
       {
         key: "cpu-sha-feed",

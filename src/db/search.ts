@@ -18,43 +18,52 @@ export function searchTextOf(
 /** Rowids below a full millisecond searched for a free one: ~1 s of ticks. */
 const OVERFLOW_WINDOW = 1000 * ROWID_TICKS;
 
-/** (Re)index one article, after its row is written: drop its old index row, give it a fresh
- *  rowid in its millisecond (the next free tiebreak), insert its tokens. When the millisecond's
+/** The SQL of a fresh search rowid for an article published at `publishedAt` (an SQL expression:
+ *  a column or a parameter): the next free tiebreak in its millisecond. When the millisecond's
  *  1024 rowids are all taken (thousands of items dated the same instant: feeds that give only a
- *  date put them all at midnight), the article takes the nearest free rowid below it instead, so
- *  it still sorts just after its millisecond and never collides. */
-export function indexArticleStatements(articleId: string, text: string, isNew = false): Stmt[] {
+ *  date put them all at midnight), the nearest free rowid below it instead, so the article still
+ *  sorts just after its millisecond and never collides. */
+export function freshSearchRowidSql(publishedAt: string): string {
   const T = ROWID_TICKS;
+  const base = `(${publishedAt}) * ${T}`;
+  return `(SELECT CASE
+       WHEN slot.top IS NULL THEN ${base}
+       WHEN slot.top < ${base} + ${T - 1} THEN slot.top + 1
+       ELSE coalesce(
+         (SELECT max(g.r) FROM (
+            SELECT ${base} - 1 AS r
+            UNION ALL
+            SELECT b.search_rowid - 1 FROM articles b
+            WHERE b.search_rowid BETWEEN ${base} - ${OVERFLOW_WINDOW} AND ${base} + ${T - 1}
+          ) g
+          WHERE g.r >= ${base} - ${OVERFLOW_WINDOW} - 1
+            AND NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = g.r)),
+         -- a whole second of rowids below taken too (never seen): past the newest, out of order
+         -- but never colliding
+         (SELECT max(search_rowid) + 1 FROM articles))
+     END
+     FROM (SELECT max(b.search_rowid) AS top FROM articles b
+           WHERE b.search_rowid BETWEEN ${base} AND ${base} + ${T - 1}) AS slot)`;
+}
+
+/** Index a new article whose row was inserted with its search rowid (upsertArticleStatements):
+ *  one statement, one row. OR REPLACE: when a concurrent writer stored the same article first,
+ *  the insert became an update of that row, whose index row this replaces. */
+export function indexNewArticleStatement(articleId: string, text: string): Stmt {
+  return sql(
+    "INSERT OR REPLACE INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1",
+    articleId,
+    indexTokens(text),
+  );
+}
+
+/** Reindex a stored article, after its row is written: drop its old index row, give it a fresh
+ *  rowid in its (possibly new) millisecond, insert its tokens. */
+export function indexArticleStatements(articleId: string, text: string): Stmt[] {
   return [
-    ...(isNew
-      ? []
-      : [
-          sql("DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1)", articleId),
-          sql("UPDATE articles SET search_rowid = NULL WHERE id = ?1", articleId),
-        ]),
-    sql(
-      `UPDATE articles AS a SET search_rowid = (
-         SELECT CASE
-           WHEN slot.top IS NULL THEN a.published_at * ${T}
-           WHEN slot.top < a.published_at * ${T} + ${T - 1} THEN slot.top + 1
-           ELSE coalesce(
-             (SELECT max(g.r) FROM (
-                SELECT a.published_at * ${T} - 1 AS r
-                UNION ALL
-                SELECT b.search_rowid - 1 FROM articles b
-                WHERE b.search_rowid BETWEEN a.published_at * ${T} - ${OVERFLOW_WINDOW} AND a.published_at * ${T} + ${T - 1}
-              ) g
-              WHERE g.r >= a.published_at * ${T} - ${OVERFLOW_WINDOW} - 1
-                AND NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = g.r)),
-             -- a whole second of rowids below taken too (never seen): past the newest, out of order
-             -- but never colliding
-             (SELECT max(search_rowid) + 1 FROM articles))
-         END
-         FROM (SELECT max(b.search_rowid) AS top FROM articles b
-               WHERE b.search_rowid BETWEEN a.published_at * ${T} AND a.published_at * ${T} + ${T - 1}) AS slot)
-       WHERE a.id = ?1`,
-      articleId,
-    ),
+    sql("DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1)", articleId),
+    sql("UPDATE articles SET search_rowid = NULL WHERE id = ?1", articleId),
+    sql(`UPDATE articles AS a SET search_rowid = ${freshSearchRowidSql("a.published_at")} WHERE a.id = ?1`, articleId),
     sql(
       "INSERT INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1",
       articleId,
