@@ -17,3 +17,55 @@ UPDATE sources SET fetch_log = (
                                       'd', f.duration_ms, 'e', f.error))
   FROM (SELECT * FROM source_fetches WHERE source_id = sources.id ORDER BY id DESC LIMIT 20) f);
 DROP TABLE source_fetches;
+
+-- Why: filing an article under its tags wrote two rows per tag (article_tags and its index), and
+-- its permalink month two index entries (articles_by_path_date, articles_by_source_path_date).
+-- Now an article's tags are a JSON array in its row (read with it: no join per listed article),
+-- and what it is filed under — each tag, its permalink month, its source's month — are tokens
+-- of one row of a second contentless FTS5 table with the search index's time-ordered rowid
+-- (src/core/search-tokens.ts spells the tokens; labelsSql in src/db/search.ts builds them from a
+-- row, as below). A tag or month listing reads one posting list newest first, as a search does.
+-- detail=none: a label is matched alone, never as a phrase, so no positions are kept.
+ALTER TABLE articles ADD COLUMN tags TEXT;
+UPDATE articles SET tags = (
+  SELECT json_group_array(name) FROM (
+    SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = articles.id ORDER BY x.position))
+WHERE id IN (SELECT article_id FROM article_tags);
+
+CREATE VIRTUAL TABLE search_labels USING fts5(
+  labels,
+  content = '',
+  contentless_delete = 1,
+  detail = none,
+  tokenize = 'unicode61 remove_diacritics 0'
+);
+INSERT INTO search_labels (rowid, labels)
+  SELECT a.search_rowid,
+    char(57347) || substr(a.path_date, 1, 4) || substr(a.path_date, 6, 2) || ' ' || char(57348) || a.source_id || 'm'
+      || substr(a.path_date, 1, 4) || substr(a.path_date, 6, 2)
+      || coalesce((SELECT ' ' || group_concat(char(57345) || hex(value), ' ') FROM json_each(a.tags)), '')
+  FROM articles a WHERE a.search_rowid IS NOT NULL;
+
+DROP TABLE article_tags;
+DROP INDEX articles_by_path_date;
+DROP INDEX articles_by_source_path_date;
+
+-- A category's archive months (the RFC 5005 chain's neighbours), which the path-date index
+-- answered: counted per source and month like month_stats, folded in per batch by the writer.
+CREATE TABLE source_month_stats (
+  source_id INTEGER NOT NULL,
+  month TEXT NOT NULL,                 -- "yyyy/mm" of path_date
+  article_count INTEGER NOT NULL,
+  PRIMARY KEY (source_id, month)
+) WITHOUT ROWID;
+INSERT INTO source_month_stats (source_id, month, article_count)
+  SELECT source_id, substr(path_date, 1, 7), count(*) FROM articles GROUP BY source_id, substr(path_date, 1, 7);
+
+DROP TRIGGER IF EXISTS articles_stats_delete;
+CREATE TRIGGER articles_stats_delete AFTER DELETE ON articles
+BEGIN
+  UPDATE month_stats SET article_count = article_count - 1 WHERE month = substr(OLD.path_date, 1, 7);
+  UPDATE source_stats SET article_count = article_count - 1 WHERE source_id = OLD.source_id;
+  UPDATE source_month_stats SET article_count = article_count - 1
+    WHERE source_id = OLD.source_id AND month = substr(OLD.path_date, 1, 7);
+END;

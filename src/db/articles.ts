@@ -1,17 +1,16 @@
 // Reading articles: keyset listings, their versions, lookups and neighbours.
 import type { Article, Cursor, Paged, Scope } from "../core/model";
 import { type ArticleRow, toArticle } from "./rows";
+import { monthLabelMatch, tagLabelMatch } from "../core/search-tokens";
 import { ROWID_TICKS } from "./search";
 import { type SqlRunner, type SqlValue, type Stmt, sql } from "./sql";
 
-// Tags in the article's own order, as one JSON array per row (one index probe per row).
-const TAGS_JSON = `(SELECT json_group_array(name) FROM (
-    SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
-    WHERE x.article_id = a.id ORDER BY x.position)) AS tags_json`;
+// Tags in the article's own order: a JSON array in the row itself (no read of another table).
+const TAGS_JSON = "a.tags AS tags_json";
 
 /** A listing page's columns (toArticleBrief): a third of a full row's bytes, and D1's cost
  *  grows with the bytes a read returns. */
-export const BRIEF_COLUMNS = `a.id, a.path_date, a.title, a.summary, a.published_at, a.published_offset,
+export const BRIEF_COLUMNS = `a.id, a.path_date, a.title, a.summary, a.published_at, a.published_offset, a.search_rowid,
     s.slug AS source_slug, s.name AS source_name, s.label AS source_label, ${TAGS_JSON}`;
 
 function columns(withContent: boolean): string {
@@ -50,7 +49,8 @@ export type ListScope = Exclude<Scope, { kind: "source" }> | { readonly kind: "s
 
 /** One statement for a page of a listing, newest first; asks for one extra row to know if more
  *  exist. Each scope is one index range in its own order: (published_at, id) for the site and a
- *  source, the tag index for a tag, the FTS index's rowid (time-ordered) for a search. */
+ *  source; for a tag, a month and a search, an FTS5 posting list (search_labels, search_index)
+ *  read in its rowid's order, which is time (db/search.ts). */
 export function listStatement(scope: ListScope, opts: ListOptions, cols = columns(opts.withContent ?? false)): Stmt {
   const c = opts.before ?? FIRST;
   const f = opts.filters ?? {};
@@ -77,19 +77,15 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
       time = "a.published_at";
       break;
     case "tag":
-      from = "article_tags k JOIN articles a ON a.id = k.article_id JOIN sources s ON s.id = a.source_id";
-      where.push(`k.tag_id = (SELECT id FROM tags WHERE name = ${p(scope.tag)})`);
-      where.push(`(k.published_at, k.article_id) < (${p(c.ms)}, ${p(c.id)})`);
-      order = "k.published_at DESC, k.article_id DESC";
-      time = "k.published_at";
-      break;
     case "month":
-      // A whole month (an RFC 5005 archive document): one range of the path-date index.
-      from = "articles a JOIN sources s ON s.id = a.source_id";
-      if (scope.source) where.push(`a.source_id = ${p(scope.source.id)}`);
-      where.push(`a.path_date >= ${p(`${scope.month}/00`)}`, `a.path_date < ${p(`${scope.month}/99`)}`);
-      order = "a.path_date DESC, a.id DESC";
-      time = "a.published_at";
+      // One label's posting list, newest first; the cursor's `ms` is a search rowid (toPaged).
+      from = "search_labels l JOIN articles a ON a.search_rowid = l.rowid JOIN sources s ON s.id = a.source_id";
+      where.push(
+        `search_labels MATCH ${p(scope.kind === "tag" ? tagLabelMatch(scope.tag) : monthLabelMatch(scope.month, scope.source?.id ?? null))}`,
+        `l.rowid < ${p(opts.before?.ms ?? Number.MAX_SAFE_INTEGER)}`,
+      );
+      order = "l.rowid DESC";
+      time = `(l.rowid / ${ROWID_TICKS})`;
       break;
     case "search":
       // No sort, whatever the number of matches; the cursor's `ms` is a search rowid (toPaged).
@@ -101,14 +97,13 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
   }
   if (f.sourceId !== undefined && scope.kind !== "source") where.push(`a.source_id = ${p(f.sourceId)}`);
   if (f.tag !== undefined && scope.kind !== "tag") {
-    where.push(
-      `EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = (SELECT id FROM tags WHERE name = ${p(f.tag)}))`,
-    );
+    where.push(`EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ${p(f.tag)})`);
   }
-  if (scope.kind === "search") {
+  if (scope.kind === "search" || scope.kind === "tag" || scope.kind === "month") {
     // Rowid ranges, which FTS5 answers from its index.
-    if (f.sinceMs !== undefined) where.push(`f.rowid >= ${p(f.sinceMs * ROWID_TICKS)}`);
-    if (f.untilMs !== undefined) where.push(`f.rowid < ${p(f.untilMs * ROWID_TICKS)}`);
+    const rowid = scope.kind === "search" ? "f.rowid" : "l.rowid";
+    if (f.sinceMs !== undefined) where.push(`${rowid} >= ${p(f.sinceMs * ROWID_TICKS)}`);
+    if (f.untilMs !== undefined) where.push(`${rowid} < ${p(f.untilMs * ROWID_TICKS)}`);
   } else {
     if (f.sinceMs !== undefined) where.push(`${time} >= ${p(f.sinceMs)}`);
     if (f.untilMs !== undefined) where.push(`${time} < ${p(f.untilMs)}`);
@@ -119,9 +114,9 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
   );
 }
 
-/** Rows of `listStatement` → a page with the cursor of the next one. A search listing's cursor
- *  carries the search rowid in place of the date (its order); cursors are only valid for the
- *  listing that issued them. */
+/** Rows of `listStatement` → a page with the cursor of the next one. A search, tag or month
+ *  listing's cursor carries the search rowid in place of the date (its order); cursors are only
+ *  valid for the listing that issued them. */
 export function toPaged<R extends Pick<ArticleRow, "id" | "published_at"> & { search_rowid?: number | null }, T>(
   rows: readonly R[],
   limit: number,
@@ -131,7 +126,8 @@ export function toPaged<R extends Pick<ArticleRow, "id" | "published_at"> & { se
   const items = rows.slice(0, limit).map(map);
   const last = rows[limit - 1];
   if (rows.length <= limit || !last) return { items, next: null };
-  return { items, next: { ms: scope?.kind === "search" ? (last.search_rowid ?? 0) : last.published_at, id: last.id } };
+  const byRowid = scope?.kind === "search" || scope?.kind === "tag" || scope?.kind === "month";
+  return { items, next: { ms: byRowid ? (last.search_rowid ?? 0) : last.published_at, id: last.id } };
 }
 
 export async function listArticles(db: SqlRunner, scope: ListScope, opts: ListOptions): Promise<Paged<Article>> {

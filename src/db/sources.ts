@@ -2,7 +2,7 @@
 import type { NavSource, SiteNav, Source, SourceRef, SourceWithState } from "../core/model";
 import { type SourceRow, type SourceStateRow, toSource, toSourceWithState } from "./rows";
 import { fetchLogEntryJson, fetchLogSetSql } from "./fetch-log";
-import { unindexSourceStatement } from "./search";
+import { unindexSourceStatements } from "./search";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 const COLUMNS = "id, slug, name, label, homepage, feed_url, timezone, enabled, interval_minutes, proxy_images";
@@ -286,23 +286,25 @@ export function updateSourceStatement(slug: string, f: SourceFields, resume: boo
 export function deleteSourceStatements(slug: string): Stmt[] {
   const id = "(SELECT id FROM sources WHERE slug = ?1)";
   return [
-    unindexSourceStatement(slug),
-    sql(`DELETE FROM article_tags WHERE article_id IN (SELECT id FROM articles WHERE source_id = ${id})`, slug),
+    ...unindexSourceStatements(slug),
     // The months this source has articles in get their newest update recomputed after the
     // delete (the trigger only counts down): marked first, while the articles are still there.
     sql(
-      `UPDATE month_stats SET last_updated = -1 WHERE month IN (SELECT DISTINCT substr(path_date, 1, 7) FROM articles WHERE source_id = ${id})`,
+      `UPDATE month_stats SET last_updated = -1 WHERE month IN (SELECT month FROM source_month_stats WHERE source_id = ${id})`,
       slug,
     ),
     sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
+    // What is left of each such month, read through its label (the source's rows are gone).
     sql(
-      `UPDATE month_stats SET last_updated = coalesce((SELECT max(a.updated_at) FROM articles a
-         WHERE a.path_date >= month_stats.month AND a.path_date < month_stats.month || '~'), 0)
+      `UPDATE month_stats SET last_updated = coalesce((SELECT max(a.updated_at) FROM search_labels l
+         JOIN articles a ON a.search_rowid = l.rowid
+         WHERE search_labels MATCH '"' || char(57347) || replace(month_stats.month, '/', '') || '"'), 0)
        WHERE last_updated = -1`,
     ),
     sql("DELETE FROM month_stats WHERE article_count <= 0"),
     sql(`DELETE FROM source_pages WHERE source_id = ${id}`, slug),
     sql(`DELETE FROM source_stats WHERE source_id = ${id}`, slug),
+    sql(`DELETE FROM source_month_stats WHERE source_id = ${id}`, slug),
     sql("DELETE FROM sources WHERE slug = ?1", slug),
   ];
 }
