@@ -18,13 +18,14 @@ UPDATE sources SET fetch_log = (
   FROM (SELECT * FROM source_fetches WHERE source_id = sources.id ORDER BY id DESC LIMIT 20) f);
 DROP TABLE source_fetches;
 
--- Why: filing an article under its tags wrote two rows per tag (article_tags and its index), and
--- its permalink month two index entries (articles_by_path_date, articles_by_source_path_date).
--- Now an article's tags are a JSON array in its row (read with it: no join per listed article),
--- and what it is filed under — each tag, its permalink month, its source's month — are tokens
--- of one row of a second contentless FTS5 table with the search index's time-ordered rowid
--- (src/core/search-tokens.ts spells the tokens; labelsSql in src/db/search.ts builds them from a
--- row, as below). A tag or month listing reads one posting list newest first, as a search does.
+-- Why: filing an article wrote two rows per tag (article_tags and its index) and four index
+-- entries for its listings (time, source and time, path date, source and path date). Now an
+-- article's tags are a JSON array in its row (read with it: no join per listed article), and
+-- every listing it is in — the site, its source, each tag, its permalink month, its source's
+-- month — is a token of one row of a second contentless FTS5 table with the search index's
+-- time-ordered rowid (src/core/search-tokens.ts spells the tokens; labelsSql in
+-- src/db/search.ts builds them from a row, as below). A listing reads one posting list newest
+-- first, as a search does.
 -- detail=none: a label is matched alone, never as a phrase, so no positions are kept.
 ALTER TABLE articles ADD COLUMN tags TEXT;
 UPDATE articles SET tags = (
@@ -41,12 +42,16 @@ CREATE VIRTUAL TABLE search_labels USING fts5(
 );
 INSERT INTO search_labels (rowid, labels)
   SELECT a.search_rowid,
-    char(57347) || substr(a.path_date, 1, 4) || substr(a.path_date, 6, 2) || ' ' || char(57348) || a.source_id || 'm'
+    char(57344) || 'all ' || char(57346) || a.source_id || ' ' || char(57347) || substr(a.path_date, 1, 4) || substr(a.path_date, 6, 2) || ' ' || char(57348) || a.source_id || 'm'
       || substr(a.path_date, 1, 4) || substr(a.path_date, 6, 2)
       || coalesce((SELECT ' ' || group_concat(char(57345) || hex(value), ' ') FROM json_each(a.tags)), '')
   FROM articles a WHERE a.search_rowid IS NOT NULL;
 
 DROP TABLE article_tags;
+-- Every listing now reads a label (the site's, a source's, a tag's, a month's): the time and
+-- path-date indexes of articles have no reader left.
+DROP INDEX articles_by_time;
+DROP INDEX articles_by_source_time;
 DROP INDEX articles_by_path_date;
 DROP INDEX articles_by_source_path_date;
 

@@ -1,7 +1,8 @@
 // Articles by month: the sitemaps (every month, one month, the recent days) and the RFC 5005
 // archive chain of the feeds.
 import type { SitemapEntry } from "../core/model";
-import { monthLabelMatch } from "../core/search-tokens";
+import { ALL_LABEL_MATCH, monthLabelMatch } from "../core/search-tokens";
+import { ROWID_TICKS } from "./search";
 import { type SqlRunner, sql } from "./sql";
 
 /** Months ("yyyy/mm" of the permalink date) that have articles, newest first, with their latest update. */
@@ -33,10 +34,11 @@ export async function listMonthEntries(db: SqlRunner, month: string, limit: numb
 export async function listRecentEntries(db: SqlRunner, sinceMs: number, limit: number): Promise<SitemapEntry[]> {
   return db.all<SitemapEntry>(
     sql(
-      `SELECT ${SITEMAP_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
-       WHERE a.published_at >= ?1 ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`,
-      sinceMs,
+      `SELECT ${SITEMAP_COLUMNS} FROM search_labels l JOIN articles a ON a.search_rowid = l.rowid JOIN sources s ON s.id = a.source_id
+       WHERE search_labels MATCH ?3 AND l.rowid >= ?1 ORDER BY l.rowid DESC LIMIT ?2`,
+      sinceMs * ROWID_TICKS,
       limit,
+      ALL_LABEL_MATCH,
     ),
   );
 }

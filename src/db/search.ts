@@ -51,8 +51,14 @@ export function freshSearchRowidSql(publishedAt: string): string {
  *  same expression is in migrations/0013_fewer_rows.sql, which labels the articles stored before. */
 export function labelsSql(a: string): string {
   const yyyymm = `substr(${a}.path_date, 1, 4) || substr(${a}.path_date, 6, 2)`;
-  return `char(57347) || ${yyyymm} || ' ' || char(57348) || ${a}.source_id || 'm' || ${yyyymm}
+  return `char(57344) || 'all ' || char(57346) || ${a}.source_id || ' ' || char(57347) || ${yyyymm} || ' ' || char(57348) || ${a}.source_id || 'm' || ${yyyymm}
     || coalesce((SELECT ' ' || group_concat(char(57345) || hex(value), ' ') FROM json_each(${a}.tags)), '')`;
+}
+
+/** The MATCH expression (SQL) for the label of the source whose id `sourceId` (an SQL
+ *  expression) gives; a source that does not exist matches nothing. */
+export function sourceLabelSql(sourceId: string): string {
+  return `('"' || char(57346) || coalesce(${sourceId}, 0) || '"')`;
 }
 
 /** Index a new article whose row was inserted with its search rowid (upsertArticleStatements):

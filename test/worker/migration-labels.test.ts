@@ -2,7 +2,7 @@
 // links in article_tags, a search index row per article, the fetch log as rows. After it, every
 // article is still found by search, listed under each of its tags and its month, and rendered;
 // the fetch log and the listing summaries carry over; an article stored before the search index
-// existed is found once the cron's backfill reaches it.
+// existed is found and listed once the cron's backfill reaches it.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
@@ -15,7 +15,7 @@ import { d1Runner } from "../../src/db/sql";
 import { listTagStats } from "../../src/db/tags";
 import { buildSearchQuery, indexTokens } from "../../src/core/search-tokens";
 
-const db = env.MIGRATION_DB;
+const db = env.LABELS_MIGRATION_DB;
 const runner = d1Runner(db);
 const TAGS = ["民生", "就业", "社区", "教育"];
 const ARTICLES = 24;
@@ -174,5 +174,5 @@ describe("migration 0013 on a database of the earlier layout", () => {
       .prepare("SELECT source_id, month, article_count FROM source_month_stats ORDER BY source_id, month")
       .all<{ source_id: number; month: string; article_count: number }>();
     expect(counts.results.reduce((n, r) => n + r.article_count, 0)).toBe(ARTICLES);
-  });
+  }, 60_000);
 });
