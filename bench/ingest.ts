@@ -487,6 +487,9 @@ async function main() {
         ok: "",
       },
     ]);
+    const views = (await get("op=pages")) as unknown as Record<string, number>;
+    console.log("\nD1 rows read per page view (meta.rows_read of the page's one batch; 20 articles a listing)\n");
+    table(Object.entries(views).map(([page, rows]) => ({ page, "rows read": rows })));
     console.log("\nChecks");
     for (const line of checks) console.log(`- ${line}`);
     console.log(
