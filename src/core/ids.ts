@@ -1,28 +1,16 @@
 // Stable identities: article ids, content hashes, and the opaque pagination cursor.
-// SHA-256 goes through node:crypto's createHash (nodejs_compat; native in workerd and Node): it
-// hashes a string in one synchronous call, where Web Crypto needs the string encoded, a promise
-// and the digest turned into hex — a refresh of 50 new items hashes ~150 strings of up to a few
-// KB (raw item, content, id), and that overhead was most of their cost.
-import { createHash } from "node:crypto";
 import type { Cursor } from "./model";
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+const encoder = new TextEncoder();
 
 /** Bytes (a digest, a MAC) as lowercase hex. */
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  let out = "";
-  for (const b of new Uint8Array(bytes)) out += HEX[b];
-  return out;
+  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Hex SHA-256 of a string (UTF-8), synchronously. */
-export function sha256HexSync(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-/** Hex SHA-256 of a string (UTF-8). */
+/** Hex SHA-256 of a string (Web Crypto: the same in workerd and Node). */
 export async function sha256Hex(text: string): Promise<string> {
-  return sha256HexSync(text);
+  return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
 /** A strong validator (HTTP ETag, WebSub topic version) from the parts that determine a
