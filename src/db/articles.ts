@@ -44,10 +44,6 @@ export type SourceKey = { readonly id: number } | { readonly slug: string };
 /** The scopes a listing statement takes: a `Scope`, with the source as a key. */
 export type ListScope = Exclude<Scope, { kind: "source" }> | { readonly kind: "source"; readonly source: SourceKey };
 
-/** Cursors issued before every listing was read by search rowid carried a millisecond: read as
- *  the rowid just above that millisecond (rowids are ms × 1024, so far above any plain ms). */
-const OLD_CURSOR_BELOW = 2 ** 43;
-
 /** One statement for a page of a listing, newest first; asks for one extra row to know if more
  *  exist. Every listing is one FTS5 posting list read in its rowid's order, which is time
  *  (db/search.ts): a search reads search_index; the site, a source, a tag and a month read their
@@ -60,8 +56,7 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
     return `?${params.length}`;
   };
   const where: string[] = [];
-  const before = opts.before?.ms ?? Number.MAX_SAFE_INTEGER;
-  const cursor = before < OLD_CURSOR_BELOW ? (before + 1) * ROWID_TICKS : before;
+  const cursor = opts.before?.ms ?? Number.MAX_SAFE_INTEGER;
   let alias: string;
   if (scope.kind === "search") {
     alias = "f";
