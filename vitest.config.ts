@@ -36,7 +36,8 @@ export default defineConfig({
                 return new Response(`outbound request blocked in tests: ${host}`, { status: 502 });
               },
               // An empty database for the migration test, apart from the one tests share.
-              d1Databases: { MIGRATION_DB: "migration-test-db" },
+              // (Tests share storage: each migration test has a database of its own.)
+              d1Databases: { MIGRATION_DB: "migration-test-db", LABELS_MIGRATION_DB: "labels-migration-test-db" },
               // The queue fan-out path, as production has it (local development refreshes inline).
               queueProducers: { REFRESH_QUEUE: { queueName: "edge-news-refresh-test" } },
               queueConsumers: {

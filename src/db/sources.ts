@@ -1,7 +1,8 @@
 // Every SQL statement about sources (the site's categories).
 import type { NavSource, SiteNav, Source, SourceRef, SourceWithState } from "../core/model";
 import { type SourceRow, type SourceStateRow, toSource, toSourceWithState } from "./rows";
-import { unindexSourceStatement } from "./search";
+import { fetchLogEntryJson, fetchLogSetSql } from "./fetch-log";
+import { unindexSourceStatements } from "./search";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 const COLUMNS = "id, slug, name, label, homepage, feed_url, timezone, enabled, interval_minutes, proxy_images";
@@ -140,10 +141,12 @@ export interface FetchSuccess {
   readonly problem?: string | null;
 }
 
+/** The refresh's outcome and its fetch log entry, in one write of the source's row. */
 export function recordSuccessStatement(slug: string, r: FetchSuccess): Stmt {
   return sql(
     `UPDATE sources SET etag = ?2, last_modified = ?3, next_fetch_at = ?4, last_fetch_at = ?5, last_status = ?6,
-       error_count = 0, last_error = ?10, last_duration_ms = ?7, last_counts = ?8, last_body_hash = ?9 WHERE slug = ?1`,
+       error_count = 0, last_error = ?10, last_duration_ms = ?7, last_counts = ?8, last_body_hash = ?9,
+       ${fetchLogSetSql("?11")} WHERE slug = ?1`,
     slug,
     r.etag,
     r.lastModified,
@@ -154,6 +157,13 @@ export function recordSuccessStatement(slug: string, r: FetchSuccess): Stmt {
     JSON.stringify(r.counts),
     r.bodyHash,
     r.problem?.slice(0, 500) ?? null,
+    fetchLogEntryJson({
+      at: r.now,
+      status: r.status,
+      counts: r.counts,
+      durationMs: r.durationMs,
+      error: r.problem ?? null,
+    }),
   );
 }
 
@@ -166,12 +176,13 @@ export interface FetchFailure {
 }
 
 /** One more failure in a row; the source pauses when the streak reaches `pauseAfter`. Stored
- *  articles are not touched. */
+ *  articles are not touched. The failure goes into the fetch log in the same write. */
 export function recordFailureStatement(slug: string, f: FetchFailure): Stmt {
   return sql(
     `UPDATE sources SET next_fetch_at = ?2, last_fetch_at = ?3, last_status = 'error', error_count = error_count + 1,
        last_error = ?4, last_duration_ms = ?5,
-       paused_at = CASE WHEN error_count + 1 >= ?6 THEN ?3 ELSE paused_at END 
+       paused_at = CASE WHEN error_count + 1 >= ?6 THEN ?3 ELSE paused_at END ,
+       ${fetchLogSetSql("?7")}
      WHERE slug = ?1`,
     slug,
     f.nextFetchAt,
@@ -179,6 +190,13 @@ export function recordFailureStatement(slug: string, f: FetchFailure): Stmt {
     f.reason.slice(0, 500),
     f.durationMs,
     f.pauseAfter,
+    fetchLogEntryJson({
+      at: f.now,
+      status: "error",
+      counts: { new: 0, updated: 0, unchanged: 0 },
+      durationMs: f.durationMs,
+      error: f.reason,
+    }),
   );
 }
 
@@ -268,24 +286,25 @@ export function updateSourceStatement(slug: string, f: SourceFields, resume: boo
 export function deleteSourceStatements(slug: string): Stmt[] {
   const id = "(SELECT id FROM sources WHERE slug = ?1)";
   return [
-    unindexSourceStatement(slug),
-    sql(`DELETE FROM article_tags WHERE article_id IN (SELECT id FROM articles WHERE source_id = ${id})`, slug),
+    ...unindexSourceStatements(slug),
     // The months this source has articles in get their newest update recomputed after the
     // delete (the trigger only counts down): marked first, while the articles are still there.
     sql(
-      `UPDATE month_stats SET last_updated = -1 WHERE month IN (SELECT DISTINCT substr(path_date, 1, 7) FROM articles WHERE source_id = ${id})`,
+      `UPDATE month_stats SET last_updated = -1 WHERE month IN (SELECT month FROM source_month_stats WHERE source_id = ${id})`,
       slug,
     ),
     sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
+    // What is left of each such month, read through its label (the source's rows are gone).
     sql(
-      `UPDATE month_stats SET last_updated = coalesce((SELECT max(a.updated_at) FROM articles a
-         WHERE a.path_date >= month_stats.month AND a.path_date < month_stats.month || '~'), 0)
+      `UPDATE month_stats SET last_updated = coalesce((SELECT max(a.updated_at) FROM search_labels l
+         JOIN articles a ON a.search_rowid = l.rowid
+         WHERE search_labels MATCH '"' || char(57347) || replace(month_stats.month, '/', '') || '"'), 0)
        WHERE last_updated = -1`,
     ),
     sql("DELETE FROM month_stats WHERE article_count <= 0"),
     sql(`DELETE FROM source_pages WHERE source_id = ${id}`, slug),
     sql(`DELETE FROM source_stats WHERE source_id = ${id}`, slug),
-    sql(`DELETE FROM source_fetches WHERE source_id = ${id}`, slug),
+    sql(`DELETE FROM source_month_stats WHERE source_id = ${id}`, slug),
     sql("DELETE FROM sources WHERE slug = ?1", slug),
   ];
 }
