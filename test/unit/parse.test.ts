@@ -357,7 +357,9 @@ describe("parseFeedText: fallbacks and the feed's own link and base", () => {
 
   it("reads an RSS feed whose item quotes a whole HTML page in CDATA", () => {
     const f = parseFeedText(
-      rss("<item><title>t</title><description><![CDATA[<html>\n<body>页</body></html>]]></description></item>"),
+      rss(
+        "<item><title>t</title><description><![CDATA[<!DOCTYPE html><html>\n<body>页</body></html>]]></description></item>",
+      ),
     );
     expect(f.format).toBe("rss");
     expect(f.items[0]!.content).toContain("页");
