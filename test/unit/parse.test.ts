@@ -267,12 +267,14 @@ describe("parseFeedText: fallbacks and the feed's own link and base", () => {
     const f = parseFeedText(
       withMedia(`<item><title>一</title><media:description>视频说明</media:description></item>
         <item><title>二</title><media:group><media:content url="https://ex.com/v.mp4"/><media:description>组的说明</media:description></media:group></item>
-        <item><title>三</title><description>&lt;p&gt;正文&lt;/p&gt;</description><media:description>不用</media:description></item>`),
+        <item><title>三</title><description>&lt;p&gt;正文&lt;/p&gt;</description><media:description>不用</media:description></item>
+        <item><title>四</title><content:encoded><![CDATA[<p>全文</p>]]></content:encoded><media:description>说明</media:description></item>`),
     );
     expect(f.items.map((i) => [i.content, i.contentIsText])).toEqual([
       ["视频说明", true],
       ["组的说明", true],
       ["<p>正文</p>", false],
+      ["<p>全文</p>", false],
     ]);
   });
 
@@ -340,8 +342,8 @@ describe("parseFeedText: fallbacks and the feed's own link and base", () => {
     const j = parseFeedText(
       JSON.stringify({
         version: "https://jsonfeed.org/version/1.1",
-        title: '<rss xml:base="https://no.example/">',
-        items: [{ id: "1", content_text: '<channel xml:base="https://no.example/">' }],
+        title: "<rss xml:base='https://no.example/'>",
+        items: [{ id: "1", content_text: "<channel xml:base='https://no.example/'>" }],
       }),
     );
     expect(j.base).toBeNull();

@@ -267,6 +267,8 @@ describe("sanitizeHtml, elements dropped with their content", () => {
   it("drops a nested <svg> or a <form> whole, up to the end tag that closes the outer one", () => {
     expect(s("<p>前</p><svg><svg><text>内</text></svg>仍在图中</svg><p>后</p>")).toBe("<p>前</p><p>后</p>");
     expect(s("<form><button>甲</button>乙</form>丙")).toBe("丙");
+    // Another dropped element inside ends nothing: only the outer one's end tag does.
+    expect(s("<svg><style>a{}</style>图中文字</svg>后")).toBe("后");
   });
 
   it("keeps what follows an <embed> left without an end tag (a void element), but not the embed", () => {
