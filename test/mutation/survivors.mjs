@@ -91,7 +91,9 @@ stay (docs/mutation-testing.md says how to read one). Regenerate after a run wit
 Reasons: **equivalent** (the program behaves the same: fast paths, caches, sizes, inputs already
 trimmed), **defensive** (guards against shapes a library never returns), **Node run only** (an
 artefact of running in Node instead of workerd), **gap** (behaviour no unit test pins yet; each
-says what, so a test can be written; several are covered by the worker or e2e tests instead).
+says what, so a test can be written; several are covered by the worker or e2e tests instead),
+**killed by hand** (a test written after the last run fails on it, checked by planting the change;
+the next run over that file drops the row).
 
 ${total} survivors, ${open} to review.
 

@@ -255,6 +255,15 @@ describe("normalizeItem: the address, media and title a reader gets", () => {
     expect(await normalizeItem(item({ title: null, content: null }), ctx)).toBeNull();
   });
 
+  it("keeps an item that carries only an image: one identity from it, titled by the source's name and time", async () => {
+    const only = item({ title: null, content: null, image: "https://img.ex.com/p.jpg" });
+    const named = { ...ctx, source: { ...ctx.source, name: "桂林晚报" } };
+    const a = await normalizeItem(only, named);
+    expect(a!.title).toBe("桂林晚报 2025-11-18 10:00");
+    expect(a!.guid).toMatch(/^hash:/);
+    expect((await normalizeItem(only, named))!.guid).toBe(a!.guid);
+  });
+
   it("marks a title derived from the body, and only then", async () => {
     const derived = await normalizeItem(item({ title: null, content: "<p>正文第一句。第二句。</p>" }), ctx);
     expect(derived!.titleDerived).toBe(true);
