@@ -228,7 +228,8 @@ const optionsFor = (base: string | null, dropped: DroppedBodies): IFilterXSSOpti
     text.indexOf("<") === -1 && text.indexOf(">") === -1 ? text : text.replace(/</g, "&lt;").replace(/>/g, "&gt;"),
   onTag(tag, html, info) {
     if (DROP_WITH_CONTENT.has(tag)) {
-      dropped.tag(tag, info.isClosing, info.position);
+      // xss always gives both (its typings mark them optional).
+      dropped.tag(tag, info.isClosing === true, info.position ?? 0);
       return "";
     }
     if (info.isClosing) return undefined;

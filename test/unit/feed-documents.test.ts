@@ -207,10 +207,10 @@ describe("feed documents, whole", () => {
     ["kept", () => undefined],
   ])(
     "RSS 2.0 (%s items): no <title> for a derived one, its media as typed enclosures, no image enclosure",
-    (_n, before) => {
+    (_n, between) => {
       resetIsolateState();
       renderRss(doc);
-      before();
+      between();
       expect(renderRss(doc)).toBe(RSS);
     },
   );
@@ -218,10 +218,10 @@ describe("feed documents, whole", () => {
   it.each([
     ["fresh", () => resetIsolateState()],
     ["kept", () => undefined],
-  ])("Atom 1.0 (%s entries): enclosures typed by the upstream, without a length when unknown", (_n, before) => {
+  ])("Atom 1.0 (%s entries): enclosures typed by the upstream, without a length when unknown", (_n, between) => {
     resetIsolateState();
     renderAtom(doc);
-    before();
+    between();
     expect(renderAtom(doc)).toBe(ATOM);
   });
 
