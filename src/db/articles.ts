@@ -138,6 +138,64 @@ export async function listArticles(db: SqlRunner, scope: ListScope, opts: ListOp
   return toPaged(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, scope, toArticle);
 }
 
+/** A filtered feed's scan (feeds/filtered.ts): what the filters read, the keyset position and
+ *  what a version is made of — no bodies, so scanning many rows reads few bytes. */
+const SCAN_COLUMNS = `a.id, a.published_at, a.search_rowid, a.title, a.summary, a.author, a.content_hash,
+    s.name AS source_name, s.label AS source_label, ${TAGS_JSON}`;
+
+export interface ScanRow {
+  readonly id: string;
+  readonly published_at: number;
+  readonly search_rowid: number | null;
+  readonly title: string;
+  readonly summary: string;
+  readonly author: string | null;
+  readonly content_hash: string;
+  readonly source_name: string;
+  readonly source_label: string;
+  readonly tags_json: string | null;
+}
+
+/** Up to `limit` + 1 rows of a listing from `before`, newest first, published at or after
+ *  `sinceMs` when given. */
+export async function scanListing(
+  db: SqlRunner,
+  scope: ListScope,
+  opts: { readonly limit: number; readonly before: Cursor | null; readonly sinceMs?: number },
+): Promise<ScanRow[]> {
+  const filters = opts.sinceMs === undefined ? undefined : { sinceMs: opts.sinceMs };
+  return db.all<ScanRow>(listStatement(scope, { limit: opts.limit, before: opts.before, filters }, SCAN_COLUMNS));
+}
+
+/** The keyset position of a scanned row in its listing (a search's is its search rowid). */
+export const cursorOfRow = (scope: ListScope, row: ScanRow): Cursor => ({
+  ms: scope.kind === "search" ? (row.search_rowid ?? 0) : row.published_at,
+  id: row.id,
+});
+
+/** Articles by id, in the order of `ids` (one statement, whatever their number); ids no longer
+ *  stored are left out. */
+export async function getArticlesByIds(
+  db: SqlRunner,
+  ids: readonly string[],
+  withContent: boolean,
+): Promise<Article[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.all<ArticleRow>(
+    sql(
+      `SELECT ${columns(withContent)} FROM articles a JOIN sources s ON s.id = a.source_id
+       WHERE a.id IN (SELECT value FROM json_each(?1))`,
+      JSON.stringify(ids),
+    ),
+  );
+  const byId = new Map(rows.map((r) => [r.id, toArticle(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** A version from scanned rows: the same parts `versionOfArticles` gives for those articles. */
+export const versionOfScanRows = (rows: readonly ScanRow[]): ListingVersion =>
+  versionOf(rows.map((r) => ({ id: r.id, version: r.content_hash, source: [r.source_name, r.source_label] })));
+
 /** What a listing's first page is made of, without bodies: enough to answer If-None-Match
  *  without rendering. */
 export interface ListingVersion {

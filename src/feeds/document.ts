@@ -1,6 +1,7 @@
 // The feed document of a listing: its items read from D1, RFC 5005 paging and archive links, the
 // WebSub hub when one is advertised, serialized in one of three formats. No HTTP, no caches.
 import type { Config } from "../config";
+import type { FeedFilter } from "../core/feed-filter";
 import { encodeCursor } from "../core/ids";
 import { instantIn } from "../core/time";
 import type { Cursor, FeedDocument } from "../core/model";
@@ -9,6 +10,7 @@ import { getArchiveNeighbours } from "../db/months";
 import { type ListingVersion, listArticles, versionOfArticles } from "../db/articles";
 import type { SqlRunner } from "../db/sql";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
+import { filteredPage } from "./filtered";
 import type { FeedListing } from "./listings";
 
 export const FEED_FORMATS: Record<FeedFormat, { type: string; render: (d: FeedDocument) => string }> = {
@@ -43,6 +45,8 @@ export interface RenderRequest {
   readonly before: Cursor | null;
   readonly archives: Awaited<ReturnType<typeof archiveNeighbours>>;
   readonly hubUrl: string | undefined;
+  /** The filters of the request (core/feed-filter.ts); null lists the listing as it is. */
+  readonly filter: FeedFilter | null;
 }
 
 /** The hub, on feeds that are WebSub topics: live listings, not archives or older pages. */
@@ -63,7 +67,9 @@ export async function listingFeedDocument(
 ): Promise<{ doc: FeedDocument; version: ListingVersion }> {
   const { requested, limit, before, archives } = r;
   const isArchive = listing.scope.kind === "month";
-  const page = await listArticles(db, listing.scope, { limit, before, withContent });
+  const page = r.filter
+    ? await filteredPage(db, listing.scope, r.filter, { limit, before, withContent, now: Date.now() })
+    : await listArticles(db, listing.scope, { limit, before, withContent });
   // RFC 5005: paging links, and the archive chain.
   const pageBase = new URL(requested);
   pageBase.searchParams.delete("before");
@@ -82,7 +88,12 @@ export async function listingFeedDocument(
         prevArchive:
           !complete && archives?.older ? archiveUrl(config.baseUrl, prefix, archives.older, format) : undefined,
       };
-  const requestedPath = `${pageBase.pathname}${pageBase.searchParams.has("q") ? `?q=${encodeURIComponent(pageBase.searchParams.get("q")!)}` : ""}`;
+  // The feed's id: its path, query and filters (a filtered feed is another feed), not its limit.
+  const idQuery = [
+    ...(pageBase.searchParams.has("q") ? [["q", pageBase.searchParams.get("q")!] as const] : []),
+    ...(r.filter?.params ?? []),
+  ].map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  const requestedPath = `${pageBase.pathname}${idQuery.length > 0 ? `?${idQuery.join("&")}` : ""}`;
   const doc: FeedDocument = {
     title: listing.title,
     description: listing.description,
