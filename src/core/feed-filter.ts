@@ -43,8 +43,9 @@ export const FIELD_CHARS = 256;
 export const TAG_CHARS = 64;
 export const MAX_TAGS = 16;
 /** Steps (core/linear-regex.ts) one feed request may spend matching; past it the feed stops
- *  scanning and ends with what it found, with a next-page link to go on. ~40–100 ns a step. */
-export const STEP_BUDGET = 1_000_000;
+ *  scanning and ends with what it found, with a next-page link to go on. 30–100 ns a step
+ *  (npm run bench:filters): tens of milliseconds of CPU at worst. */
+export const STEP_BUDGET = 500_000;
 /** filter_time: whole seconds, at most about 100 years. */
 const MAX_FILTER_SECONDS = 3_155_760_000;
 

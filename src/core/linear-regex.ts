@@ -360,6 +360,13 @@ const fold = (c: number, upper: boolean): number => {
   return f.length === String.fromCodePoint(d).length ? d : c;
 };
 
+/** A text's code points in one case: the platform folds the whole string at once (fast); where
+ *  that changes the number of code points (ß → SS), each one is folded alone. */
+function foldText(text: string, cps: readonly number[], upper: boolean): readonly number[] {
+  const whole = Array.from(upper ? text.toUpperCase() : text.toLowerCase(), (ch) => ch.codePointAt(0)!);
+  return whole.length === cps.length ? whole : cps.map((c) => fold(c, upper));
+}
+
 /** `pattern` compiled; throws PatternError with a reason when it is not accepted. */
 export function compileLinearRegex(pattern: string, caseSensitive = true): LinearRegex {
   const chars = Array.from(pattern);
@@ -382,11 +389,13 @@ export function compileLinearRegex(pattern: string, caseSensitive = true): Linea
       const cps = Array.from(text, (ch) => ch.codePointAt(0)!);
       const len = cps.length;
       // Without case: a character also matches as its lower and upper case (folded once per text).
-      const lower = caseSensitive ? cps : cps.map((c) => fold(c, false));
-      const upper = caseSensitive ? cps : cps.map((c) => fold(c, true));
+      const lower = caseSensitive ? cps : foldText(text, cps, false);
+      const upper = caseSensitive ? cps : foldText(text, cps, true);
       const wordAt = (i: number) => i >= 0 && i < len && isWord(cps[i]!);
       let matched = false;
-      let steps = 0;
+      // Reading the text (and folding its case) is work too: one step per code point, three
+      // without case.
+      let steps = (caseSensitive ? 1 : 3) * (len + 1);
       // Adds pc's closure (through jumps, forks and assertions that hold at position i) to list.
       const add = (list: Int32Array, count: number, start: number, i: number): number => {
         let sp = 0;
@@ -458,6 +467,6 @@ export function compileLinearRegex(pattern: string, caseSensitive = true): Linea
   };
 }
 
-/** The most steps `test` can take on a text of `length` code points: each state is visited at
- *  most once and tested at most once per position. */
-export const worstSteps = (re: LinearRegex, length: number): number => 2 * re.size * (length + 1);
+/** The most steps `test` can take on a text of `length` code points: reading it, then each state
+ *  visited at most once and tested at most once per position. */
+export const worstSteps = (re: LinearRegex, length: number): number => (2 * re.size + 3) * (length + 1);
