@@ -1,7 +1,9 @@
 // RSSHub's filter parameters on every feed, through the Worker on a real D1.
 import { SELF, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { configFor } from "../../src/config";
 import { d1Runner } from "../../src/db/sql";
+import { renderTopic, resolveTopic, topicVersion } from "../../src/feeds/routes";
 import { importPosts } from "../../src/ingest/import-posts";
 import { evictFeed } from "../../src/web/feeds";
 
@@ -266,5 +268,22 @@ describe("filters in the feed's identity", () => {
     const revalidated = await get(path, { "If-None-Match": tag });
     expect(revalidated.status).toBe(304);
     expect(revalidated.headers.get("etag")).toBe(tag);
+  });
+});
+
+describe("filtered feeds as WebSub topics", () => {
+  it("a subscriber to a filtered feed gets the filtered document, and its version follows the filter", async () => {
+    const config = configFor(env, BASE);
+    const url = `${BASE}/tag/${T}/feed.json?utm_source=x&filter=${encodeURIComponent("夜市")}`;
+    const topic = (await resolveTopic(db, config, url))!;
+    expect(topic.url.href).toBe(`${BASE}/tag/${T}/feed.json?filter=${encodeURIComponent("夜市")}`);
+    const { body } = await renderTopic(db, config, topic);
+    expect((JSON.parse(body) as JsonFeed).items.map((i) => i.title)).toEqual(["阳朔西街夜市开市", "广告：夜市优惠"]);
+    const plain = (await resolveTopic(db, config, `${BASE}/tag/${T}/feed.json`))!;
+    expect(await topicVersion(db, topic)).not.toBe(await topicVersion(db, plain));
+    // A filter this site does not run is no topic.
+    expect(
+      await resolveTopic(db, config, `${BASE}/tag/${T}/feed.json?filter=${encodeURIComponent("(a)\\1")}`),
+    ).toBeNull();
   });
 });
