@@ -1,8 +1,10 @@
 // The feed document of a listing: its items read from D1, RFC 5005 paging and archive links, the
 // WebSub hub when one is advertised, serialized in one of three formats. No HTTP, no caches.
+import { type ArchiveBucket, withBodies } from "../archive/bodies";
 import type { Config } from "../config";
 import type { FeedFilter } from "../core/feed-filter";
 import { encodeCursor } from "../core/ids";
+import { imageProxying, withProxiedImages } from "../core/proxied-images";
 import { instantIn } from "../core/time";
 import type { Cursor, FeedDocument } from "../core/model";
 import { type FeedFormat, archiveFeedPath, feedFiles, withQuery } from "../core/urls";
@@ -47,6 +49,9 @@ export interface RenderRequest {
   readonly hubUrl: string | undefined;
   /** The filters of the request (core/feed-filter.ts); null lists the listing as it is. */
   readonly filter: FeedFilter | null;
+  /** Where archived bodies are read from (archive/bodies.ts); absent = no archive bound, and a
+   *  document with an archived item then answers 503 rather than lose its body. */
+  readonly bodies?: ArchiveBucket | null;
 }
 
 /** The hub, on feeds that are WebSub topics: live listings, not archives or older pages. */
@@ -67,9 +72,12 @@ export async function listingFeedDocument(
 ): Promise<{ doc: FeedDocument; version: ListingVersion }> {
   const { requested, limit, before, archives } = r;
   const isArchive = listing.scope.kind === "month";
-  const page = r.filter
+  // A filtered listing scans rows without bodies and reads only the items it keeps in full; both
+  // read archived bodies back through the same path.
+  const listed = r.filter
     ? await filteredPage(db, listing.scope, r.filter, { limit, before, withContent, now: Date.now() })
     : await listArticles(db, listing.scope, { limit, before, withContent });
+  const page = withContent ? { ...listed, items: await withBodies(r.bodies ?? null, listed.items) } : listed;
   // RFC 5005: paging links, and the archive chain.
   const pageBase = new URL(requested);
   pageBase.searchParams.delete("before");
@@ -126,5 +134,9 @@ export async function renderListingFeed(
   r: RenderRequest,
 ) {
   const { doc, version } = await listingFeedDocument(db, config, format, listing, r);
-  return { body: FEED_FORMATS[format].render(doc), version };
+  // Opted-in sources' images through the image proxy, by absolute address; the version (read
+  // before) already names each source's setting, as the one read without bodies does.
+  const proxying = imageProxying(config.imageProxy, config.baseUrl, true);
+  const items = proxying ? await Promise.all(doc.items.map((a) => withProxiedImages(a, proxying))) : doc.items;
+  return { body: FEED_FORMATS[format].render({ ...doc, items }), version };
 }

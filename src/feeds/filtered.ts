@@ -17,7 +17,7 @@ import type { SqlRunner } from "../db/sql";
 
 /** Rows a live feed's request scans at most (an archive scans its whole month), and per read. */
 export const SCAN_MAX_ROWS = 500;
-const SCAN_BATCH = 100;
+export const SCAN_BATCH = 100;
 
 const fieldsOf = (row: ScanRow): FilterFields => ({
   title: row.title,
@@ -60,19 +60,19 @@ async function scan(
       } catch (e) {
         if (!(e instanceof BudgetExhausted)) throw e;
         // Every item fits in the budget (readFeedFilter), so at least one row was decided.
-        return { rows: kept, next: isArchive || !last ? null : cursorOfRow(scope, last) };
+        return { rows: kept, next: isArchive || !last ? null : cursorOfRow(last) };
       }
       scanned++;
       last = row;
       if (pass) kept.push(row);
       if (kept.length === limit) {
         const after = k < batch.length - 1 || more;
-        return { rows: kept, next: after && !isArchive ? cursorOfRow(scope, row) : null };
+        return { rows: kept, next: after && !isArchive ? cursorOfRow(row) : null };
       }
     }
     if (!more || isArchive || !last) return { rows: kept, next: null };
-    if (scanned >= cap) return { rows: kept, next: cursorOfRow(scope, last) };
-    cursor = cursorOfRow(scope, last);
+    if (scanned >= cap) return { rows: kept, next: cursorOfRow(last) };
+    cursor = cursorOfRow(last);
   }
 }
 

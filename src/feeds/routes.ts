@@ -1,6 +1,7 @@
 // The feed route table: every feed address with its format, its listing resolver, and whether it
 // is a WebSub topic. web/feeds.ts serves it over HTTP; websub/ matches topic URLs against it.
 import { PatternRouter } from "hono/router/pattern-router";
+import type { ArchiveBucket } from "../archive/bodies";
 import type { Config } from "../config";
 import { type FeedFilter, readFeedFilter } from "../core/feed-filter";
 import { strongEtag } from "../core/ids";
@@ -165,6 +166,7 @@ export async function renderTopic(
   db: SqlRunner,
   config: Config,
   topic: Topic,
+  bodies: ArchiveBucket | null,
 ): Promise<{ body: string; contentType: string }> {
   const archives = await archiveNeighbours(db, topic.listing, null);
   const { body } = await renderListingFeed(db, config, topic.format, topic.listing, {
@@ -174,6 +176,7 @@ export async function renderTopic(
     archives,
     hubUrl: `${config.baseUrl}${HUB_PATH}`, // the hub delivering it
     filter: topic.filter,
+    bodies,
   });
   return { body, contentType: FEED_FORMATS[topic.format].type };
 }

@@ -73,7 +73,7 @@ const rssOmitsTitle = (a: Article) => a.titleDerived === true && a.summary.lengt
 function enclosure(doc: FeedDocument, a: Article): Item["enclosure"] {
   if (!a.image || mediaOf(a).length > 0) return undefined;
   const url = absolute(doc, a.image);
-  const type = imageType(url);
+  const type = imageType(a.originalImage ?? url);
   return type ? { url, type, length: 0 } : undefined;
 }
 
@@ -128,10 +128,11 @@ export function clearRenderedItems(): void {
 }
 
 /** Everything an item's markup is made of. `version` changes exactly when the article does; the
- *  body's length tells a listing read without bodies from one with them. */
+ *  body's length tells a listing read without bodies from one with them; the source's image
+ *  proxy setting tells an item whose image addresses were rewritten (core/proxied-images.ts). */
 function itemKey(format: "rss" | "atom", doc: FeedDocument, a: Article): string {
   const { published: p, updated: u, source: s } = a;
-  return `${format}\n${doc.baseUrl}\n${a.id}\n${a.version}\n${a.contentHtml.length}\n${a.pathDate}\n${s.slug}\n${s.name}\n${p.ms} ${p.offset} ${u.ms} ${u.offset}`;
+  return `${format}\n${doc.baseUrl}\n${a.id}\n${a.version}\n${a.contentHtml.length}\n${a.pathDate}\n${s.slug}\n${s.name}\n${p.ms} ${p.offset} ${u.ms} ${u.offset}\n${s.proxyImages ? "img" : ""}`;
 }
 
 /** The first item of every document, dropped after: it marks where items go even when all are

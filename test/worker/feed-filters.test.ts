@@ -1,8 +1,11 @@
 // RSSHub's filter parameters on every feed, through the Worker on a real D1.
 import { SELF, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { archiveBucket, putBody } from "../../src/archive/bodies";
 import { configFor } from "../../src/config";
+import { markArchivedStatement, restoreBodyStatement } from "../../src/db/archive";
 import { d1Runner } from "../../src/db/sql";
+import { SCAN_BATCH } from "../../src/feeds/filtered";
 import { renderTopic, resolveTopic, topicVersion } from "../../src/feeds/routes";
 import { importPosts } from "../../src/ingest/import-posts";
 import { evictFeed } from "../../src/web/feeds";
@@ -71,10 +74,21 @@ const LONG = Array.from({ length: 20 }, (_, i) =>
   }),
 );
 
+// More items than one scan read holds, in a tag of their own: the three that pass are the oldest.
+const BATCH_TAG = "分批测试";
+const BATCH = Array.from({ length: SCAN_BATCH + 30 }, (_, i) =>
+  post(`b${i}.txt`, {
+    title: i >= SCAN_BATCH + 27 ? `分批命中${i}` : `分批普通${i}`,
+    body: "<p>分批。</p>",
+    agoMs: (i + 1) * 60_000,
+    tag: BATCH_TAG,
+  }),
+);
+
 beforeAll(async () => {
-  const s = await importPosts(db, [...POSTS, ...LONG], { timeZone: "Asia/Shanghai", now: Date.now() });
+  const s = await importPosts(db, [...POSTS, ...LONG, ...BATCH], { timeZone: "Asia/Shanghai", now: Date.now() });
   expect(s.rejected).toEqual([]);
-  expect(s.imported).toBe(POSTS.length + LONG.length);
+  expect(s.imported).toBe(POSTS.length + LONG.length + BATCH.length);
 });
 
 const get = (path: string, headers: Record<string, string> = {}) => SELF.fetch(`${BASE}${path}`, { headers });
@@ -169,6 +183,21 @@ describe("filters on feeds", () => {
       ...[0, 1, 2, 3, 4].map((i) => `稀有消息${i}`),
     ]);
     expect(next.next_url).toBeUndefined();
+  });
+
+  it("reads the listing on past its first read, each read continuing after the last row checked", async () => {
+    const feed = async (query: string) =>
+      (await (await get(`/tag/${encodeURIComponent(BATCH_TAG)}/feed.json?${query}`)).json<JsonFeed>()).items.map(
+        (i) => i.title,
+      );
+    const hits = [27, 28, 29].map((i) => `分批命中${SCAN_BATCH + i}`);
+    expect(await feed(`filter_title=${encodeURIComponent("命中")}&limit=10`)).toEqual(hits);
+    // The rows on both sides of the seam between two reads, each once, in the listing's order.
+    const seam = Array.from({ length: 10 }, (_, i) => SCAN_BATCH - 5 + i);
+    const pattern = `^分批普通(${seam.join("|")})$`;
+    expect(await feed(`filter_title=${encodeURIComponent(pattern)}&limit=100`)).toEqual(
+      seam.map((i) => `分批普通${i}`),
+    );
   });
 
   it("gives RSS, Atom and the jekyll-feed path the same items as JSON Feed", async () => {
@@ -271,13 +300,41 @@ describe("filters in the feed's identity", () => {
   });
 });
 
+describe("filtered feeds and archived bodies", () => {
+  it("a kept item whose body is archived to R2 is served with its body, read back from the bucket", async () => {
+    const [row] = await db.all<{ id: string; content_html: string; content_hash: string }>({
+      sql: "SELECT id, content_html, content_hash FROM articles WHERE title = ?1",
+      params: ["漓江水位回落"],
+    });
+    expect(row!.content_html).toContain("游船恢复通航");
+    await putBody(archiveBucket(env)!, row!.id, row!.content_html, row!.content_hash);
+    expect(await db.all(markArchivedStatement(row!.id, row!.content_hash, Date.now()))).toHaveLength(1);
+    try {
+      const [inD1] = await db.all<{ content_html: string }>({
+        sql: "SELECT content_html FROM articles WHERE id = ?1",
+        params: [row!.id],
+      });
+      expect(inD1!.content_html).toBe(""); // the body now lives only in R2
+      const path = `/tag/${T}/feed.json?filter_title=${encodeURIComponent("回落")}`;
+      await evictFeed(`${BASE}${path}`, "reader");
+      const res = await get(path);
+      expect(res.status).toBe(200);
+      const feed = await res.json<{ items: { title: string; content_html: string }[] }>();
+      expect(feed.items.map((i) => i.title)).toEqual(["漓江水位回落"]);
+      expect(feed.items[0]!.content_html).toContain("游船恢复通航，旅游回暖。");
+    } finally {
+      await db.all(restoreBodyStatement(row!.id, row!.content_hash, row!.content_html));
+    }
+  });
+});
+
 describe("filtered feeds as WebSub topics", () => {
   it("a subscriber to a filtered feed gets the filtered document, and its version follows the filter", async () => {
     const config = configFor(env, BASE);
     const url = `${BASE}/tag/${T}/feed.json?utm_source=x&filter=${encodeURIComponent("夜市")}`;
     const topic = (await resolveTopic(db, config, url))!;
     expect(topic.url.href).toBe(`${BASE}/tag/${T}/feed.json?filter=${encodeURIComponent("夜市")}`);
-    const { body } = await renderTopic(db, config, topic);
+    const { body } = await renderTopic(db, config, topic, archiveBucket(env));
     expect((JSON.parse(body) as JsonFeed).items.map((i) => i.title)).toEqual(["阳朔西街夜市开市", "广告：夜市优惠"]);
     const plain = (await resolveTopic(db, config, `${BASE}/tag/${T}/feed.json`))!;
     expect(await topicVersion(db, topic)).not.toBe(await topicVersion(db, plain));
