@@ -64,6 +64,8 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     userAgent: "edge-news/1.0",
     outbound: STRICT_POLICY,
     hubUrl: null,
+    storyGrouping: true,
+    storyWindowDays: 3,
   };
   return c.html(ErrorPage({ config, nav, status, message, path: new URL(c.req.url).pathname }), status);
 }

@@ -4,6 +4,7 @@ import type { ArticleInput, SourceRef } from "../core/model";
 import { articleId, sha256Hex } from "../core/ids";
 import { formatPathDate } from "../core/time";
 import { indexArticleStatements, searchTextOf } from "./search";
+import { type StoryColumns, joinStoryStatement } from "./stories";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 /** Hash of everything stored about an item: equal hashes mean nothing to write. */
@@ -35,6 +36,7 @@ export function upsertArticleStatements(
   hash: string,
   now: number,
   isNew = false,
+  story: StoryColumns | null = null,
 ): Stmt[] {
   const stmts: Stmt[] = [
     sql(
@@ -43,8 +45,9 @@ export function upsertArticleStatements(
       // by whitespace or ";", and would otherwise run the whole import file as one statement.
       `INSERT INTO articles (id, source_id, guid, path_date, original_url, title, summary, content_html,
          published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at, date_source, raw_hash,
-         title_derived, enclosures)
-       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+         title_derived, enclosures, story_id, story_sketch, story_key, story_lead_key)
+       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+         ?21, ?22, ?23, ?24)
        ON CONFLICT (source_id, guid) DO UPDATE SET
          original_url = excluded.original_url, title = excluded.title, summary = excluded.summary,
          content_html = excluded.content_html, author = excluded.author, image = excluded.image,
@@ -74,8 +77,14 @@ export function upsertArticleStatements(
       a.rawHash ?? null,
       a.titleDerived ? 1 : 0,
       a.enclosures?.length ? JSON.stringify(a.enclosures) : null,
+      // The story is decided once, when the article is new (ingest/plan.ts); an update keeps it.
+      story?.storyId ?? null,
+      story?.sketch ?? null,
+      story?.key ?? null,
+      story?.leadKey ?? null,
     ),
   ];
+  if (story && story.storyId !== id) stmts.push(joinStoryStatement(story.storyId, id));
   // A new article has no tags or index row to clear: three fewer statements per new item.
   if (!isNew) stmts.push(sql("DELETE FROM article_tags WHERE article_id = ?1", id));
   stmts.push(...indexArticleStatements(id, searchTextOf(a), isNew));
@@ -163,6 +172,7 @@ export async function planUpsert(
   inputs: readonly ArticleInput[],
   now: number,
   knownRaw: ReadonlyMap<string, string | null> = new Map(),
+  stories: ReadonlyMap<string, StoryColumns> = new Map(),
 ): Promise<UpsertPlan> {
   let inserted = 0,
     updated = 0,
@@ -189,7 +199,15 @@ export async function planUpsert(
     if (previous === undefined) inserted++;
     else updated++;
     statements.push(
-      ...upsertArticleStatements(source, a, await articleId(source.slug, a.guid), hash, now, previous === undefined),
+      ...upsertArticleStatements(
+        source,
+        a,
+        await articleId(source.slug, a.guid),
+        hash,
+        now,
+        previous === undefined,
+        previous === undefined ? (stories.get(a.guid) ?? null) : null,
+      ),
     );
   }
   return { inserted, updated, unchanged, statements };

@@ -2,6 +2,7 @@
 import type { Article, Cursor, Paged, Scope } from "../core/model";
 import { type ArticleRow, toArticle } from "./rows";
 import { ROWID_TICKS } from "./search";
+import { STORY_OTHERS_COLUMN } from "./stories";
 import { type SqlRunner, type SqlValue, type Stmt, sql } from "./sql";
 
 // Tags in the article's own order, as one JSON array per row (one index probe per row).
@@ -31,6 +32,9 @@ export interface ListOptions {
   readonly withContent?: boolean;
   /** Narrowing filters (the API's): within the scope, only these. */
   readonly filters?: ListFilters;
+  /** One row per story (the site, a source, a tag): an article whose story's head is in the same
+   *  listing is left out, and each row says how many others its story has (story_others). */
+  readonly grouped?: boolean;
 }
 
 export interface ListFilters {
@@ -99,6 +103,17 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
       time = `(f.rowid / ${ROWID_TICKS})`;
       break;
   }
+  // A story once: the head stands for it. Hidden only when the head is itself in this listing, so
+  // nothing is lost (a paper's category keeps a story another paper headed). The row's own test
+  // after the index: paging by (published_at, id) is unchanged.
+  const grouped = opts.grouped === true && (scope.kind === "all" || scope.kind === "source" || scope.kind === "tag");
+  if (grouped) {
+    const headHere =
+      scope.kind === "tag"
+        ? "SELECT 1 FROM article_tags y WHERE y.article_id = a.story_id AND y.tag_id = k.tag_id"
+        : `SELECT 1 FROM articles r WHERE r.id = a.story_id${scope.kind === "source" ? " AND r.source_id = a.source_id" : ""}`;
+    where.push(`(a.story_id IS NULL OR a.story_id = a.id OR NOT EXISTS (${headHere}))`);
+  }
   if (f.sourceId !== undefined && scope.kind !== "source") where.push(`a.source_id = ${p(f.sourceId)}`);
   if (f.tag !== undefined && scope.kind !== "tag") {
     where.push(
@@ -114,7 +129,7 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
     if (f.untilMs !== undefined) where.push(`${time} < ${p(f.untilMs)}`);
   }
   return sql(
-    `SELECT ${cols} FROM ${from} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${p(opts.limit + 1)}`,
+    `SELECT ${cols}${grouped ? `, ${STORY_OTHERS_COLUMN}` : ""} FROM ${from} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${p(opts.limit + 1)}`,
     ...params,
   );
 }
@@ -151,21 +166,24 @@ export async function getListingVersion(
   scope: Scope,
   limit: number,
   before: Cursor | null = null,
+  grouped = false,
 ): Promise<ListingVersion> {
   const rows = await db.all<{
     id: string;
     content_hash: string;
     source_name: string;
     source_label: string;
+    story_others?: number;
   }>(
     // listStatement reads limit + 1 rows to detect a next page; a feed is exactly `limit` rows.
-    listStatement(scope, { limit: limit - 1, before }, VERSION_COLUMNS),
+    listStatement(scope, { limit: limit - 1, before, grouped }, VERSION_COLUMNS),
   );
   return versionOf(
     rows.map((r) => ({
       id: r.id,
       version: r.content_hash,
       source: [r.source_name, r.source_label],
+      others: r.story_others,
     })),
   );
 }
@@ -177,12 +195,16 @@ export function versionOfArticles(items: readonly Article[]): ListingVersion {
       id: a.id,
       version: a.version,
       source: [a.source.name, a.source.label],
+      others: a.storyOthers,
     })),
   );
 }
 
-function versionOf(items: { id: string; version: string; source: string[] }[]): ListingVersion {
-  return { parts: items.flatMap((i) => [i.id, i.version, ...i.source]) };
+// A grouped listing's version also changes when a story gains or loses a paper.
+function versionOf(items: { id: string; version: string; source: string[]; others?: number }[]): ListingVersion {
+  return {
+    parts: items.flatMap((i) => [i.id, i.version, ...i.source, ...(i.others === undefined ? [] : [`+${i.others}`])]),
+  };
 }
 
 export function articleStatement(id: string): Stmt {

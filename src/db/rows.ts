@@ -86,6 +86,8 @@ export interface ArticleRow {
   tags_json: string | null;
   title_derived?: number;
   enclosures?: string | null;
+  /** Present on grouped listings (db/stories.ts STORY_OTHERS_COLUMN). */
+  story_others?: number;
 }
 
 /** The columns of a listing page's row (BRIEF_COLUMNS in db/articles.ts). */
@@ -101,6 +103,7 @@ export type ArticleBriefRow = Pick<
   | "source_name"
   | "source_label"
   | "tags_json"
+  | "story_others"
 >;
 
 export function toArticleBrief(row: ArticleBriefRow): ArticleBrief {
@@ -112,6 +115,7 @@ export function toArticleBrief(row: ArticleBriefRow): ArticleBrief {
     published: { ms: row.published_at, offset: row.published_offset },
     source: { slug: row.source_slug, name: row.source_name, label: row.source_label },
     tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
+    ...(row.story_others !== undefined ? { storyOthers: row.story_others } : {}),
   };
 }
 
@@ -133,5 +137,6 @@ export function toArticle(row: ArticleRow): Article {
     tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
     ...(row.title_derived ? { titleDerived: true } : {}),
     ...(row.enclosures ? { enclosures: JSON.parse(row.enclosures) as Enclosure[] } : {}),
+    ...(row.story_others !== undefined ? { storyOthers: row.story_others } : {}),
   };
 }

@@ -7,6 +7,7 @@ import type { Cursor, FeedDocument } from "../core/model";
 import { type FeedFormat, archiveFeedPath, feedFiles, withQuery } from "../core/urls";
 import { getArchiveNeighbours } from "../db/months";
 import { type ListingVersion, listArticles, versionOfArticles } from "../db/articles";
+import { readStoryOthersMany } from "../db/stories";
 import type { SqlRunner } from "../db/sql";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
 import type { FeedListing } from "./listings";
@@ -43,6 +44,8 @@ export interface RenderRequest {
   readonly before: Cursor | null;
   readonly archives: Awaited<ReturnType<typeof archiveNeighbours>>;
   readonly hubUrl: string | undefined;
+  /** One item per story, the other papers linked in it (`?dedupe=1`). */
+  readonly dedupe?: boolean;
 }
 
 /** The hub, on feeds that are WebSub topics: live listings, not archives or older pages. */
@@ -63,7 +66,17 @@ export async function listingFeedDocument(
 ): Promise<{ doc: FeedDocument; version: ListingVersion }> {
   const { requested, limit, before, archives } = r;
   const isArchive = listing.scope.kind === "month";
-  const page = await listArticles(db, listing.scope, { limit, before, withContent });
+  const listed = await listArticles(db, listing.scope, { limit, before, withContent, grouped: r.dedupe === true });
+  // One more read, for the stories that other papers carry too (primary-key lookups).
+  const others = r.dedupe
+    ? await readStoryOthersMany(
+        db,
+        listed.items.filter((a) => (a.storyOthers ?? 0) > 0).map((a) => a.id),
+      )
+    : new Map();
+  const page = others.size
+    ? { ...listed, items: listed.items.map((a) => (others.has(a.id) ? { ...a, others: others.get(a.id) } : a)) }
+    : listed;
   // RFC 5005: paging links, and the archive chain.
   const pageBase = new URL(requested);
   pageBase.searchParams.delete("before");

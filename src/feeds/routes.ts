@@ -10,6 +10,7 @@ import { FEED_FORMATS, RENDER_VERSION, archiveNeighbours, renderListingFeed } fr
 import {
   type FeedListing,
   archiveListing,
+  parseFeedDedupe,
   parseFeedLimit,
   searchListing,
   siteListing,
@@ -17,7 +18,7 @@ import {
   tagListing,
 } from "./listings";
 
-const FEED_PARAMS = ["q", "limit", "before"] as const;
+const FEED_PARAMS = ["q", "limit", "dedupe", "before"] as const;
 
 /** The request URL with only the parameters a feed reads, in a fixed order. */
 export function canonicalFeedUrl(url: string): URL {
@@ -89,6 +90,7 @@ export interface Topic {
   readonly format: FeedFormat;
   readonly listing: FeedListing;
   readonly limit: number;
+  readonly dedupe: boolean;
 }
 
 /** A topic URL's canonical form and route, when it is one of this site's live feeds. */
@@ -125,12 +127,18 @@ export async function resolveTopic(db: SqlRunner, config: Config, topicUrl: stri
     return null;
   }
   const listing = await route.resolve(db, config, params, url);
-  return { url, format: route.format, listing, limit: parseFeedLimit(url.searchParams.get("limit")) };
+  return {
+    url,
+    format: route.format,
+    listing,
+    limit: parseFeedLimit(url.searchParams.get("limit")),
+    dedupe: parseFeedDedupe(url.searchParams.get("dedupe")),
+  };
 }
 
 /** A topic's current version: changes whenever what its feed lists changes. Index reads only. */
 export async function topicVersion(db: SqlRunner, topic: Topic): Promise<string> {
-  const v = await getListingVersion(db, topic.listing.scope, topic.limit);
+  const v = await getListingVersion(db, topic.listing.scope, topic.limit, null, topic.dedupe);
   return strongEtag([RENDER_VERSION[topic.format], v.parts]);
 }
 
@@ -147,6 +155,7 @@ export async function renderTopic(
     before: null,
     archives,
     hubUrl: `${config.baseUrl}${HUB_PATH}`, // the hub delivering it
+    dedupe: topic.dedupe,
   });
   return { body, contentType: FEED_FORMATS[topic.format].type };
 }

@@ -24,7 +24,7 @@ import {
   listingFeedDocument,
   renderListingFeed,
 } from "../feeds/document";
-import { type FeedListing, parseFeedLimit } from "../feeds/listings";
+import { type FeedListing, parseFeedDedupe, parseFeedLimit } from "../feeds/listings";
 import { FEED_ROUTES, type Params, canonicalFeedUrl } from "../feeds/routes";
 import { FeedPage } from "../render/pages/feed-page";
 import { cacheControl, cachePolicy, httpDate, isNotModified } from "./caching";
@@ -170,6 +170,7 @@ async function serveFeed(
 ): Promise<Response> {
   const { config, db } = c.var;
   const requestedLimit = parseFeedLimit(c.req.query("limit"));
+  const dedupe = parseFeedDedupe(c.req.query("dedupe"));
   const reqHeaders = c.req.raw.headers;
   const variant = feedVariant(reqHeaders);
   const policy = cachePolicy(config.refreshIntervalMinutes);
@@ -243,12 +244,12 @@ async function serveFeed(
   // rows, read without bodies. Nothing is rendered on this path, so it has no Last-Modified to
   // offer and If-Modified-Since alone is never answered here (the client keeps its stored date).
   if (reqHeaders.has("if-none-match")) {
-    const v = await getListingVersion(db, listing.scope, limit, before);
+    const v = await getListingVersion(db, listing.scope, limit, before, dedupe);
     const etag = await etagFor(v.parts);
     if (isNotModified(reqHeaders, etag, null)) return notModified(headersFor(etag, null));
   }
 
-  const request = { requested, limit, before, archives, hubUrl };
+  const request = { requested, limit, before, archives, hubUrl, dedupe };
   let body: string;
   let v: ListingVersion;
   if (variant === "page") {

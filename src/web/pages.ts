@@ -47,7 +47,11 @@ export const pages = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { config, db } = c.var;
     const before = readCursor(c);
-    const { nav, page } = await readListingPage(db, { kind: "all" }, { before, limit: config.pageSize });
+    const { nav, page } = await readListingPage(db, { kind: "all" }, {
+      before,
+      limit: config.pageSize,
+      grouped: config.storyGrouping,
+    });
     return htmlPage(
       c,
       Listing({
@@ -118,7 +122,7 @@ export const pages = new Hono<AppEnv>()
     const { nav, source, page } = await readListingPage(
       db,
       { kind: "source", source: { slug } },
-      { before, limit: config.pageSize },
+      { before, limit: config.pageSize, grouped: config.storyGrouping },
       { source: slug },
     );
     if (!source) throw new NotFoundError("没有这个新闻来源。");
@@ -150,7 +154,7 @@ export const pages = new Hono<AppEnv>()
     const { nav, exists, page } = await readListingPage(
       db,
       { kind: "tag", tag },
-      { before, limit: config.pageSize },
+      { before, limit: config.pageSize, grouped: config.storyGrouping },
       { tag },
     );
     if (!exists) throw new NotFoundError("没有这个标签。");
@@ -177,11 +181,11 @@ export const pages = new Hono<AppEnv>()
     const { config, db } = c.var;
     const id = /^(.+)\.html$/.exec(c.req.param("file"))?.[1];
     if (!id || !isArticleId(id)) throw new NotFoundError("没有这篇文章。");
-    const { nav, article, older, newer } = await readArticlePage(db, id);
+    const { nav, article, older, newer, others } = await readArticlePage(db, id);
     if (!article) throw new NotFoundError("没有这篇文章。");
     // The id alone identifies the article; any other category or date in the path is a
     // mistyped or outdated link, sent on to the one canonical address.
     const canonical = articlePath(article);
     if (new URL(c.req.url).pathname !== canonical) return c.redirect(canonical, 301);
-    return htmlPage(c, ArticlePage({ config, nav, article, older, newer }));
+    return htmlPage(c, ArticlePage({ config, nav, article, older, newer, others }));
   });

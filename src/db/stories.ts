@@ -1,0 +1,151 @@
+// One story, many papers: the candidates a new article is compared with (two index ranges, never
+// a scan), the story columns a new article is stored with, and the other articles of a story.
+// The decision itself is core/story-sketch.ts; ingest/plan.ts joins the two.
+import type { StoryLink } from "../core/model";
+import { type StoryCandidate, decodeSketch } from "../core/story-sketch";
+import { type Stmt, type SqlRunner, sql } from "./sql";
+
+/** Candidates read at most per refresh: a bound on the rows one refresh reads for this. */
+export const MAX_STORY_CANDIDATES = 500;
+
+export interface StoredCandidate extends StoryCandidate {
+  readonly key: number | null;
+  readonly leadKey: number | null;
+}
+
+/** Articles published in [fromMs, toMs] whose whole-text or lead key is one of `probes`: one
+ *  range of each key index per probe (articles_by_story_key, articles_by_story_lead_key). */
+export function storyCandidatesStatement(probes: readonly number[], fromMs: number, toMs: number): Stmt {
+  const cols =
+    "a.id, coalesce(a.story_id, a.id) AS story_id, a.published_at, a.story_sketch, a.story_key, a.story_lead_key";
+  return sql(
+    `SELECT ${cols} FROM articles a WHERE a.story_key IN (SELECT value FROM json_each(?1)) AND a.published_at BETWEEN ?2 AND ?3
+     UNION
+     SELECT ${cols} FROM articles a WHERE a.story_lead_key IN (SELECT value FROM json_each(?1)) AND a.published_at BETWEEN ?2 AND ?3
+     LIMIT ?4`,
+    JSON.stringify([...new Set(probes)]),
+    fromMs,
+    toMs,
+    MAX_STORY_CANDIDATES,
+  );
+}
+
+export async function readStoryCandidates(
+  db: SqlRunner,
+  probes: readonly number[],
+  fromMs: number,
+  toMs: number,
+): Promise<StoredCandidate[]> {
+  if (probes.length === 0) return [];
+  const rows = await db.all<{
+    id: string;
+    story_id: string;
+    published_at: number;
+    story_sketch: string | null;
+    story_key: number | null;
+    story_lead_key: number | null;
+  }>(storyCandidatesStatement(probes, fromMs, toMs));
+  const out: StoredCandidate[] = [];
+  for (const r of rows) {
+    const sketch = r.story_sketch ? decodeSketch(r.story_sketch) : null;
+    if (!sketch) continue;
+    out.push({
+      id: r.id,
+      storyId: r.story_id,
+      publishedMs: r.published_at,
+      hashes: sketch.hashes,
+      count: sketch.count,
+      key: r.story_key,
+      leadKey: r.story_lead_key,
+    });
+  }
+  return out;
+}
+
+/** What a new article is stored with (the INSERT's story columns). */
+export interface StoryColumns {
+  readonly storyId: string;
+  readonly sketch: string;
+  readonly key: number;
+  /** Only on the head of a story (see migrations/0015_stories.sql). */
+  readonly leadKey: number | null;
+}
+
+/** The head of a story learns of a new member: one row written, no index touched. */
+export function joinStoryStatement(rootId: string, memberId: string): Stmt {
+  return sql(
+    "UPDATE articles SET story_members = json_insert(coalesce(story_members, '[]'), '$[#]', ?2) WHERE id = ?1",
+    rootId,
+    memberId,
+  );
+}
+
+/** The other articles of article `id`'s story, oldest first: its head and the head's members,
+ *  by primary key. */
+export function storyOthersStatement(id: string, limit = 50): Stmt {
+  return sql(
+    `SELECT m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
+     FROM articles o JOIN articles r ON r.id = o.story_id
+       JOIN articles m ON m.id = r.id OR m.id IN (SELECT value FROM json_each(coalesce(r.story_members, '[]')))
+       JOIN sources s ON s.id = m.source_id
+     WHERE o.id = ?1 AND m.id <> o.id
+     ORDER BY m.published_at, m.id LIMIT ?2`,
+    id,
+    limit,
+  );
+}
+
+/** The others of several articles at once (a feed's items), keyed by the article's id. */
+export function storyOthersManyStatement(ids: readonly string[], perArticle = 20): Stmt {
+  return sql(
+    `SELECT o.id AS of_id, m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
+     FROM articles o JOIN articles r ON r.id = o.story_id
+       JOIN articles m ON m.id = r.id OR m.id IN (SELECT value FROM json_each(coalesce(r.story_members, '[]')))
+       JOIN sources s ON s.id = m.source_id
+     WHERE o.id IN (SELECT value FROM json_each(?1)) AND m.id <> o.id
+     ORDER BY o.id, m.published_at, m.id LIMIT ?2`,
+    JSON.stringify(ids),
+    ids.length * perArticle,
+  );
+}
+
+export interface StoryLinkRow {
+  id: string;
+  path_date: string;
+  title: string;
+  published_at: number;
+  published_offset: number;
+  source_slug: string;
+  source_name: string;
+}
+
+export function toStoryLink(r: StoryLinkRow): StoryLink {
+  return {
+    id: r.id,
+    pathDate: r.path_date,
+    title: r.title,
+    published: { ms: r.published_at, offset: r.published_offset },
+    source: { slug: r.source_slug, name: r.source_name },
+  };
+}
+
+export async function readStoryOthersMany(
+  db: SqlRunner,
+  ids: readonly string[],
+): Promise<Map<string, StoryLink[]>> {
+  const out = new Map<string, StoryLink[]>();
+  if (ids.length === 0) return out;
+  for (const r of await db.all<StoryLinkRow & { of_id: string }>(storyOthersManyStatement(ids))) {
+    const list = out.get(r.of_id) ?? [];
+    list.push(toStoryLink(r));
+    out.set(r.of_id, list);
+  }
+  return out;
+}
+
+/** How many other articles are in a row's story (0 alone), as a listing column: the head's
+ *  member list, counting only articles that still exist (a deleted source takes its own). */
+export const STORY_OTHERS_COLUMN = `CASE WHEN a.story_id IS NULL THEN 0 ELSE (
+    SELECT count(*) FROM articles r JOIN articles m
+      ON m.id = r.id OR m.id IN (SELECT value FROM json_each(coalesce(r.story_members, '[]')))
+    WHERE r.id = a.story_id AND m.id <> a.id) END AS story_others`;
