@@ -46,8 +46,7 @@ function main() {
     }
     const seen = new Map<string, Stored>();
     for (const p of sketch.probes)
-      for (const c of byKey.get(p) ?? [])
-        if (Math.abs(c.publishedMs - a.publishedMs) <= WINDOW_MS) seen.set(c.id, c);
+      for (const c of byKey.get(p) ?? []) if (Math.abs(c.publishedMs - a.publishedMs) <= WINDOW_MS) seen.set(c.id, c);
     const candidates = [...seen.values()];
     // The best candidate decides (chooseStory); its story is the one joined. The story a stored
     // article carries is its true story only when it was grouped right: use the decision's root.
@@ -56,7 +55,12 @@ function main() {
       const score = containment(sketch, c);
       if (!best || score > best.score) best = { score, truth: c.truth };
     }
-    decisions.push({ article: a, best, found: candidates.some((c) => c.truth === a.story), candidates: candidates.length });
+    decisions.push({
+      article: a,
+      best,
+      found: candidates.some((c) => c.truth === a.story),
+      candidates: candidates.length,
+    });
     const stored: Stored = {
       id: a.id,
       storyId: a.id,
@@ -76,7 +80,8 @@ function main() {
   // A reprint whose original (or an earlier reprint) is stored within the window should join it.
   const firstOf = new Map<number, number>();
   for (const a of corpus) if (!firstOf.has(a.story)) firstOf.set(a.story, a.publishedMs);
-  const shouldJoin = (d: Decision) => d.article.publishedMs - firstOf.get(d.article.story)! <= WINDOW_MS && d.article.kind !== "original";
+  const shouldJoin = (d: Decision) =>
+    d.article.publishedMs - firstOf.get(d.article.story)! <= WINDOW_MS && d.article.kind !== "original";
   const rows = THRESHOLDS.map((th) => {
     let tp = 0,
       fp = 0,
@@ -142,7 +147,8 @@ function main() {
     .filter((d) => shouldJoin(d) && d.best && d.best.truth === d.article.story)
     .map((d) => d.best!.score)
     .sort((x, y) => x - y);
-  const q = (xs: number[], f: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(f * xs.length))]!.toFixed(3) : "–");
+  const q = (xs: number[], f: number) =>
+    xs.length ? xs[Math.min(xs.length - 1, Math.floor(f * xs.length))]!.toFixed(3) : "–";
   console.log(
     `best wrong candidate's score: max ${q(wrongScores, 0)}, 99th pct ${wrongScores.length ? q([...wrongScores].reverse(), 0.99) : "–"}; ` +
       `right candidate's score: min ${q(rightScores, 0)}, 5th pct ${q(rightScores, 0.05)}`,

@@ -76,7 +76,8 @@ function shingleHash(c: readonly number[], at: number): number {
 function smallest(values: Uint32Array, k: number): Uint32Array {
   const sorted = values.slice().sort();
   const out: number[] = [];
-  for (let i = 0; i < sorted.length && out.length < k; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
+  for (let i = 0; i < sorted.length && out.length < k; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
   return Uint32Array.from(out);
 }
 
@@ -157,7 +158,7 @@ export function chooseStory(
 export function encodeSketch(s: Pick<StorySketch, "hashes" | "count">): string {
   const bytes = new Uint8Array(s.hashes.length * 4);
   const view = new DataView(bytes.buffer);
-  s.hashes.forEach((h, i) => view.setUint32(i * 4, h));
+  for (let i = 0; i < s.hashes.length; i++) view.setUint32(i * 4, s.hashes[i]!);
   let bin = "";
   for (const b of bytes) bin += String.fromCharCode(b);
   return `${s.count}:${btoa(bin)}`;

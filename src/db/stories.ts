@@ -129,10 +129,7 @@ export function toStoryLink(r: StoryLinkRow): StoryLink {
   };
 }
 
-export async function readStoryOthersMany(
-  db: SqlRunner,
-  ids: readonly string[],
-): Promise<Map<string, StoryLink[]>> {
+export async function readStoryOthersMany(db: SqlRunner, ids: readonly string[]): Promise<Map<string, StoryLink[]>> {
   const out = new Map<string, StoryLink[]>();
   if (ids.length === 0) return out;
   for (const r of await db.all<StoryLinkRow & { of_id: string }>(storyOthersManyStatement(ids))) {

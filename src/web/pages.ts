@@ -47,11 +47,15 @@ export const pages = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { config, db } = c.var;
     const before = readCursor(c);
-    const { nav, page } = await readListingPage(db, { kind: "all" }, {
-      before,
-      limit: config.pageSize,
-      grouped: config.storyGrouping,
-    });
+    const { nav, page } = await readListingPage(
+      db,
+      { kind: "all" },
+      {
+        before,
+        limit: config.pageSize,
+        grouped: config.storyGrouping,
+      },
+    );
     return htmlPage(
       c,
       Listing({

@@ -5,8 +5,10 @@
 // nothing.
 import { SELF, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BRIEF_COLUMNS, listStatement } from "../../src/db/articles";
 import { readListingPage } from "../../src/db/page-reads";
 import { getSourceWithState } from "../../src/db/sources";
+import { storyCandidatesStatement, storyOthersManyStatement, storyOthersStatement } from "../../src/db/stories";
 import { d1Runner } from "../../src/db/sql";
 import type { RefreshDeps } from "../../src/ingest/gather";
 import { refreshSource } from "../../src/ingest/refresh";
@@ -151,7 +153,9 @@ describe("one story, many papers", () => {
     expect(html.match(/漓江桂林段水位超警戒 启动防汛四级应急响应/g)).toHaveLength(1);
     expect(html).not.toContain("关注：漓江水位上涨");
     expect(html).not.toContain(">漓江桂林段水位超警戒<");
-    expect(html).toMatch(/class="story-others" href="\/guilinwanbao\/2026\/12\/05\/[0-9a-f]{16}\.html#others">另有 2 家来源</);
+    expect(html).toMatch(
+      /class="story-others" href="\/guilinwanbao\/2026\/12\/05\/[0-9a-f]{16}\.html#others">另有 2 家来源</,
+    );
     expect(html).toContain("柳江柳州段发布洪水蓝色预警");
   });
 
@@ -160,7 +164,9 @@ describe("one story, many papers", () => {
     expect(pages).toHaveLength(2);
     expect(pages[0]).toContain("柳江柳州段发布洪水蓝色预警");
     expect(pages[1]).toContain("漓江桂林段水位超警戒 启动防汛四级应急响应");
-    const ids = pages.flatMap((html) => [...html.matchAll(/<h2><a href="[^"]*\/([0-9a-f]{16})\.html"/g)].map((m) => m[1]!));
+    const ids = pages.flatMap((html) =>
+      [...html.matchAll(/<h2><a href="[^"]*\/([0-9a-f]{16})\.html"/g)].map((m) => m[1]!),
+    );
     const { results } = await env.DB.prepare(
       "SELECT id FROM articles WHERE story_id IS NULL OR story_id = id ORDER BY published_at DESC, id DESC",
     ).all<{ id: string }>();
@@ -239,3 +245,46 @@ async function walk(path: string): Promise<string[]> {
   }
   return pages;
 }
+
+describe("the story lookups use their indexes", () => {
+  const planOf = async (stmt: { sql: string; params: readonly (string | number | null)[] }) =>
+    (
+      await env.DB.prepare(`EXPLAIN QUERY PLAN ${stmt.sql}`)
+        .bind(...stmt.params)
+        .all<{ detail: string }>()
+    ).results.map((r) => r.detail);
+
+  it("finds candidates through the two key indexes, never a scan of the articles", async () => {
+    const plan = await planOf(storyCandidatesStatement([1, 2, 3], 0, Date.now()));
+    expect(plan.some((d) => d.includes("articles_by_story_key"))).toBe(true);
+    expect(plan.some((d) => d.includes("articles_by_story_lead_key"))).toBe(true);
+    expect(plan.filter((d) => /^SCAN a\b/.test(d))).toEqual([]);
+  });
+
+  it("a grouped listing still walks its index in order: no sort of its own, whatever the scope", async () => {
+    for (const scope of [
+      { kind: "all" as const },
+      { kind: "source" as const, source: { slug: "guilinwanbao" } },
+      { kind: "tag" as const, tag: "桂林晚报新闻" },
+    ]) {
+      // The per-row tags list sorts its few tags (ORDER BY position), grouped or not; the listing
+      // itself adds no sort.
+      const sorts = async (grouped: boolean) =>
+        (await planOf(listStatement(scope, { limit: 20, grouped }, BRIEF_COLUMNS))).filter((d) =>
+          d.includes("TEMP B-TREE"),
+        );
+      expect(await sorts(true)).toEqual(await sorts(false));
+      expect(await sorts(true)).toHaveLength(1);
+    }
+  });
+
+  it("reads a story's other articles by primary key", async () => {
+    for (const stmt of [storyOthersStatement((await row("lj-1")).id), storyOthersManyStatement(["a", "b"])]) {
+      const plan = await planOf(stmt);
+      expect(
+        plan.filter((d) => /^SCAN (a|o|r|m)\b/.test(d)),
+        plan.join("\n"),
+      ).toEqual([]);
+    }
+  });
+});

@@ -50,7 +50,8 @@ function StoryOthers({ others }: { others: readonly StoryLink[] }) {
           <li>
             <a href={categoryPath(o.source.slug)}>{o.source.name}</a>
             <span aria-hidden="true">：</span>
-            <a href={articlePath(o)}>{o.title}</a> <time datetime={toRfc3339(o.published)}>{formatDisplay(o.published)}</time>
+            <a href={articlePath(o)}>{o.title}</a>{" "}
+            <time datetime={toRfc3339(o.published)}>{formatDisplay(o.published)}</time>
           </li>
         ))}
       </ul>
