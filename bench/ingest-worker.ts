@@ -19,6 +19,7 @@ import { assignStories } from "../src/ingest/stories";
 import { encodeSketch, storySketch } from "../src/core/story-sketch";
 import { htmlToText } from "../src/core/text";
 import { BODY_BYTES, ITEMS, SOURCES, feedWithOneNew, generateFeed } from "./ingest-data";
+import { generateCorpus, textOf } from "./dedupe-data";
 
 const UPSTREAM = "https://upstream.example.com";
 const ETAG = '"glwb-v1"';
@@ -302,6 +303,31 @@ async function writeBatch(db: SqlRunner, variant: keyof typeof writes): Promise<
 
 const articleIdOf = (guid: string) => articleId(WRITE_SOURCE.slug, guid);
 
+/** ITEMS originals of bench:dedupe's corpus as ingest would give them. */
+function distinctStories(): ArticleInput[] {
+  const now = Date.now();
+  return generateCorpus({ seed: 11, days: 1, perDay: ITEMS * 2, sources: 5 })
+    .filter((a) => a.kind === "original")
+    .slice(0, ITEMS)
+    .map((a, i) => {
+      const text = textOf(a);
+      const at = { ms: now - i * 60_000, offset: 480 };
+      return {
+        guid: `story-${a.id}`,
+        originalUrl: null,
+        title: a.title,
+        summary: text.slice(0, 100),
+        contentHtml: a.paragraphs.map((p) => `<p>${p}</p>`).join(""),
+        plainText: text,
+        published: at,
+        updated: at,
+        author: null,
+        image: null,
+        tags: [],
+      };
+    });
+}
+
 // --- requests ---------------------------------------------------------------------------------
 
 async function loadSource(db: SqlRunner, c: RefreshCase): Promise<SourceWithState> {
@@ -396,7 +422,9 @@ export default {
         // Rows written by 50 new articles stored without story columns, as heads of their own
         // stories, and as members of stories stored just before (the same texts, other guids).
         case "story-rows": {
-          const { inputs } = await stage();
+          // Distinct stories (bench:dedupe's originals, one story each), not the feed's items:
+          // the feed's bodies repeat one another and would join one story.
+          const inputs = distinctStories();
           const round = writesMade++;
           const batchOf = async (suffix: string, withStories: boolean) => {
             const batch = inputs.map((a) => ({ ...a, guid: `${a.guid}#s${round}${suffix}` }));

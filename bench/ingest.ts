@@ -189,7 +189,12 @@ async function main() {
         items: ITEMS,
         n: 20,
         target: 10,
-        expect: expectRuns(perNew),
+        // The real refresh also joins stories stored before it (the bench feeds' bodies repeat,
+        // bench/ingest-data.ts): one statement per article joined, which no stored row gives here.
+        expect: (t: Tally, n: number) => {
+          if (t.refreshes !== n || (t.check ?? 0) > perNew * n || (t.check ?? 0) < (perNew - ITEMS) * n)
+            throw new Error(`check ${t.check}, wanted ${perNew - ITEMS}–${perNew} × ${n}`);
+        },
       },
       {
         key: "one-new",
@@ -266,7 +271,9 @@ async function main() {
         items: ITEMS,
         n: 20,
         target: null,
-        expect: expectRuns(perNew - STATE_WRITES),
+        // The refresh's writes less its state and its story joins: the feed's bodies repeat one
+        // another (bench/ingest-data.ts), so each of its items joins a story (one statement each).
+        expect: expectRuns(perNew - STATE_WRITES - ITEMS),
       },
       {
         key: "cpu-sha-feed",

@@ -14,16 +14,18 @@ export interface StoredCandidate extends StoryCandidate {
 }
 
 /** Articles published in [fromMs, toMs] whose whole-text or lead key is one of `probes`: one
- *  range of each key index per probe (articles_by_story_key, articles_by_story_lead_key). */
+ *  range of each key index per probe (articles_by_story_key, articles_by_story_lead_key). The
+ *  probes are 32-bit hashes we computed, written into the statement as integer literals: bound
+ *  through json_each, D1 would count every value as a row read (~30 per new article). */
 export function storyCandidatesStatement(probes: readonly number[], fromMs: number, toMs: number): Stmt {
+  const list = [...new Set(probes)].filter((p) => Number.isInteger(p) && p >= 0 && p <= 0xffffffff).join(",");
   const cols =
     "a.id, coalesce(a.story_id, a.id) AS story_id, a.published_at, a.story_sketch, a.story_key, a.story_lead_key";
   return sql(
-    `SELECT ${cols} FROM articles a WHERE a.story_key IN (SELECT value FROM json_each(?1)) AND a.published_at BETWEEN ?2 AND ?3
+    `SELECT ${cols} FROM articles a WHERE a.story_key IN (${list}) AND a.published_at BETWEEN ?1 AND ?2
      UNION
-     SELECT ${cols} FROM articles a WHERE a.story_lead_key IN (SELECT value FROM json_each(?1)) AND a.published_at BETWEEN ?2 AND ?3
-     LIMIT ?4`,
-    JSON.stringify([...new Set(probes)]),
+     SELECT ${cols} FROM articles a WHERE a.story_lead_key IN (${list}) AND a.published_at BETWEEN ?1 AND ?2
+     LIMIT ?3`,
     fromMs,
     toMs,
     MAX_STORY_CANDIDATES,
@@ -36,7 +38,7 @@ export async function readStoryCandidates(
   fromMs: number,
   toMs: number,
 ): Promise<StoredCandidate[]> {
-  if (probes.length === 0) return [];
+  if (!probes.some((p) => Number.isInteger(p) && p >= 0 && p <= 0xffffffff)) return [];
   const rows = await db.all<{
     id: string;
     story_id: string;
