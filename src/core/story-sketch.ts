@@ -44,18 +44,29 @@ export interface StorySketch {
   readonly probes: readonly number[];
 }
 
-// Han ideographs (with extension A and compatibility), Latin letters, digits, full-width forms.
-const MEANING = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/;
+/** Han ideographs (with extension A and compatibility), Latin letters, digits, full-width
+ *  letters and digits: the characters that carry meaning. Code ranges, not a regex: this runs over
+ *  every character of every new article. */
+function isMeaning(c: number): boolean {
+  return (
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xff10 && c <= 0xff19) ||
+    (c >= 0xff21 && c <= 0xff3a) ||
+    (c >= 0xff41 && c <= 0xff5a)
+  );
+}
 
 function meaningful(text: string): number[] {
   const out: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (MEANING.test(ch)) {
-      const c = text.charCodeAt(i);
-      // ASCII letters fold to lower case: "GDP" and "gdp" are one word.
-      out.push(c >= 65 && c <= 90 ? c + 32 : c);
-    }
+    const c = text.charCodeAt(i);
+    // ASCII letters fold to lower case: "GDP" and "gdp" are one word.
+    if (isMeaning(c)) out.push(c >= 65 && c <= 90 ? c + 32 : c);
   }
   return out;
 }
