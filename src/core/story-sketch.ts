@@ -99,9 +99,17 @@ export function storySketch(text: string): StorySketch | null {
   if (n < MIN_SHINGLES) return null;
   const all = new Uint32Array(n);
   for (let i = 0; i < n; i++) all[i] = shingleHash(c, i);
-  const distinct = new Set(all).size;
+  // One sort gives both the distinct count and the smallest hashes.
+  const sorted = all.slice().sort();
+  let distinct = 0;
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+    distinct++;
+    if (kept.length < SKETCH_SIZE) kept.push(sorted[i]!);
+  }
   if (distinct < MIN_SHINGLES) return null;
-  const hashes = smallest(all, SKETCH_SIZE);
+  const hashes = Uint32Array.from(kept);
   const lead = smallest(all.subarray(0, Math.min(n, LEAD_CHARS)), 1)[0]!;
   const probeLead = smallest(all.subarray(0, Math.min(n, 2 * LEAD_CHARS)), PROBES);
   const probes = new Set<number>([...hashes.subarray(0, PROBES), ...probeLead]);
