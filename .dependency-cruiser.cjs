@@ -41,9 +41,16 @@ module.exports = {
     {
       name: "feeds-below-web-and-websub",
       severity: "error",
-      comment: "feeds/ sits below web/ and websub/: it imports core, db and render only.",
+      comment: "feeds/ sits below web/ and websub/: it imports core, db, render and archive only.",
       from: { path: "^src/feeds/" },
       to: { path: "^src/(web|websub|ingest)/" },
+    },
+    {
+      name: "archive-only-core-db",
+      severity: "error",
+      comment: "archive/ (bodies in R2, the cron's archive step) imports core/, db/ and config.ts only.",
+      from: { path: "^src/archive/" },
+      to: { path: "^src/(web|render|feeds|websub|ingest)/" },
     },
     {
       name: "websub-not-web",

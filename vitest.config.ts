@@ -36,7 +36,8 @@ export default defineConfig({
                 return new Response(`outbound request blocked in tests: ${host}`, { status: 502 });
               },
               // An empty database for the migration test, apart from the one tests share.
-              d1Databases: { MIGRATION_DB: "migration-test-db" },
+              // (Tests share storage: each migration test has a database of its own.)
+              d1Databases: { MIGRATION_DB: "migration-test-db", LABELS_MIGRATION_DB: "labels-migration-test-db" },
               // The queue fan-out path, as production has it (local development refreshes inline).
               queueProducers: { REFRESH_QUEUE: { queueName: "edge-news-refresh-test" } },
               queueConsumers: {
@@ -52,6 +53,8 @@ export default defineConfig({
                 // Tests pin their own origin so absolute links are predictable.
                 BASE_URL: "https://news.test",
                 ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
+                // Signs the image proxy's addresses; tests that need it unset pass their own env.
+                IMAGE_PROXY_KEY: "test-image-proxy-key-0123456789abcdef",
                 // Manners stay on, with a short gap so the fixture site's pages do not take seconds.
                 HOST_MIN_DELAY_MS: "20",
                 // The tests' own servers listen on loopback; nothing else private is fetched.

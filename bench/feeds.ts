@@ -67,10 +67,14 @@ async function main() {
       ["atom", "cold", 2],
       ["atom", "kept", 2],
       ["json", "", 0.5],
+      // Three pictures a body: as they are, then rewritten to the image proxy before each render.
+      ["rss", "cold, 3 images", 2],
+      ["rss", "cold, 3 images, proxied", 4],
+      ["rss", "kept, 3 images, proxied", 2],
     ] as const;
     for (const [format, items, target] of renderCases) {
-      const call = (n: number) =>
-        render.fetch(`http://bench/?format=${format}&n=${n}${items === "cold" ? "&cold" : ""}`).then((r) => r.text());
+      const flags = `${items.includes("cold") ? "&cold" : ""}${items.includes("images") ? "&images" : ""}${items.includes("proxied") ? "&proxy" : ""}`;
+      const call = (n: number) => render.fetch(`http://bench/?format=${format}&n=${n}${flags}`).then((r) => r.text());
       await call(20); // warm up
       const N = 200;
       const base = await measure(5, 1, () => call(0));
@@ -88,6 +92,7 @@ async function main() {
     }
     console.log("\nFeed render time inside workerd (50 items, ~5 KB body each)\n");
     table(renderRows);
+    if (process.env.BENCH_RENDER_ONLY === "1") return;
 
     // 2. Throughput: the app's 304 and edge-cached paths against the bare worker, same bytes.
     const app = await mf.getWorker("app");

@@ -4,6 +4,8 @@
 // the same pipeline, or one stage of it, without any D1 call; the `d1-*` cases D1 calls alone.
 import { contentHash, planUpsert, readKnownHashes } from "../src/db/article-writes";
 import { createSourceStatement, getSourceWithState } from "../src/db/sources";
+import { readArticlePage, readListingPage, readSearchPage } from "../src/db/page-reads";
+import { buildSearchQuery } from "../src/core/search-tokens";
 import { type SqlRunner, type Stmt, d1Runner, sql } from "../src/db/sql";
 import { type ArticleInput, NEVER_FETCHED, type SourceWithState } from "../src/core/model";
 import { articleId } from "../src/core/ids";
@@ -159,6 +161,7 @@ function cpuSource(state: Partial<SourceWithState["state"]>): SourceWithState {
     intervalMinutes: SOURCE.intervalMinutes,
     kind: "feed",
     rules: null,
+    proxyImages: false,
     generation: 0,
     state: { ...NEVER_FETCHED, ...state },
   };
@@ -281,7 +284,7 @@ const WRITE_SOURCE = { slug: "bench-write", name: "桂林晚报", label: "桂林
 const writes = { all: [] as Stmt[][], nosearch: [] as Stmt[][] };
 let writesMade = 0;
 let lastBatchSize = 0;
-const isSearchStatement = (s: Stmt) => /\bsearch_(index|rowid)\b/.test(s.sql);
+const isSearchStatement = (s: Stmt) => /\bsearch_index\b|SET search_rowid/.test(s.sql);
 
 async function prepareWrites(variant: keyof typeof writes, n: number): Promise<void> {
   const { inputs } = await stage();
@@ -378,6 +381,7 @@ export default {
             enabled: true,
             kind: "feed" as const,
             rules: null,
+            proxyImages: false,
           });
           await db.batch([
             ...Object.values(SOURCES).map((s) => createSourceStatement(s.slug, fields(s.path), now)),
@@ -458,6 +462,44 @@ export default {
           const heads = await batchOf("h", true);
           const members = await batchOf("m", true);
           return Response.json({ items: inputs.length, plain, heads, members });
+        }
+        // D1 rows one page view reads (meta.rows_read of its one batch), on what setup stored.
+        case "pages": {
+          const { db: d1, stats } = counting(env.DB);
+          const runner = d1Runner(d1);
+          const one = await runner.all<{ id: string }>(sql("SELECT id FROM articles ORDER BY id LIMIT 1"));
+          const q = "桂林";
+          const views: [string, () => Promise<unknown>][] = [
+            ["home /", () => readListingPage(runner, { kind: "all" }, { limit: 20 }, null)],
+            [
+              "category",
+              () =>
+                readListingPage(
+                  runner,
+                  { kind: "source", source: { slug: SOURCES["unchanged-200"].slug } },
+                  { limit: 20 },
+                  { source: SOURCES["unchanged-200"].slug },
+                ),
+            ],
+            [
+              "tag",
+              () =>
+                readListingPage(runner, { kind: "tag", tag: "桂林晚报新闻" }, { limit: 20 }, { tag: "桂林晚报新闻" }),
+            ],
+            ["article", () => readArticlePage(runner, one[0]!.id)],
+            [
+              `search ${q}`,
+              () =>
+                readSearchPage(runner, { kind: "search", query: q, match: buildSearchQuery(q)!.match }, { limit: 20 }),
+            ],
+          ];
+          const out: Record<string, number> = {};
+          for (const [name, view] of views) {
+            const before = stats.rowsRead;
+            await view();
+            out[name] = stats.rowsRead - before;
+          }
+          return Response.json(out);
         }
         case "run": {
           if (c in SOURCES) {

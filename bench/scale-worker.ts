@@ -17,7 +17,7 @@ export default {
           const row = await env.DB.prepare(
             `SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM sources) AS sources,
                     (SELECT count(*) FROM articles WHERE search_rowid IS NULL) AS unindexed,
-                    (SELECT count(*) FROM article_tags) AS articleTags`,
+                    (SELECT coalesce(sum(json_array_length(tags)), 0) FROM articles) AS articleTags`,
           ).first();
           return Response.json(row);
         }

@@ -5,7 +5,8 @@
 // Prints p50, p99, req/s, the ratios and which targets are met (method: README, Benchmarks).
 // Env: SCALE_SIZES (default 10000,100000,1000000), SCALE_SEARCH_MAX (largest size given a search
 // index, default 100000), BENCH_N (requests per case and size, default 600), BENCH_C (concurrency,
-// default 8), BENCH_ROUNDS (interleaved rounds, default 6; ratios are medians of per-round ratios). Loaded databases are kept in .tmp/bench/scale-d1 and reused while their inputs are
+// default 8), BENCH_ROUNDS (interleaved rounds, default 6; ratios are medians of per-round ratios),
+// BENCH_CASES (a regular expression: only the cases it matches). Loaded databases are kept in .tmp/bench/scale-d1 and reused while their inputs are
 // unchanged.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -30,6 +31,8 @@ const BUILT_FROM = [
 ];
 const PAGE = 20;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+/** BENCH_CASES: a regular expression; only the cases whose name matches run (the baseline always). */
+const ONLY = new RegExp(process.env.BENCH_CASES ?? "");
 
 const list = (name: string, fallback: string) => (process.env[name] ?? fallback).split(",").map(Number);
 const SIZES = list("SCALE_SIZES", "10000,100000,1000000").sort((a, b) => a - b);
@@ -211,6 +214,7 @@ async function main() {
         status = 200,
         headers?: Record<string, string>,
       ) =>
+        (kind === "baseline" || ONLY.test(key)) &&
         cases.push({
           size: n,
           key,
@@ -225,19 +229,46 @@ async function main() {
       const freshFeed = (path: string) => () =>
         `${path}?before=${encodeCursor({ ms: counts.newest + 1e9 + fresh++, id: "ffffffffffffffff" })}`;
       add("baseline: bare worker, one 20-row D1 query", "baseline", "d1", "/");
-      add("home /", "uncached", "app", "/");
-      add("category, depth 1", "uncached", "app", `/category/${big}.html`);
+      // Uncached pages: every request a URL no cache has seen (pages are cached like feeds), so
+      // each one is a miss that reads D1, renders, and fills both caches, as a first visit does.
+      // Listings: a page cursor above every article (the newest 20, as the first page), or for
+      // deep pages a cursor at the depth moved one article further each request; articles: a
+      // different article each request, from the middle of time.
+      const cursorsAt = async (offset: number, n: number) =>
+        (
+          await db
+            .prepare(
+              "SELECT published_at AS ms, id FROM articles WHERE source_id = (SELECT id FROM sources WHERE slug = ?1) ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+            )
+            .bind(big, n, offset)
+            .all<{ ms: number; id: string }>()
+        ).results.map((r) => encodeCursor(r));
+      const cycle = (urls: string[]) => {
+        let i = 0;
+        return () => urls[i++ % urls.length]!;
+      };
+      const POOL = N + 100;
+      add("home /", "uncached", "app", freshFeed("/"));
+      add("category, depth 1", "uncached", "app", freshFeed(`/category/${big}.html`));
       for (const depth of [100, 1000]) {
-        if (counts.big >= depth * PAGE)
+        if (counts.big >= depth * PAGE + POOL)
           add(
             `category, depth ${depth}`,
             "uncached",
             "app",
-            `/category/${big}.html?before=${await cursorAt((depth - 1) * PAGE - 1)}`,
+            cycle((await cursorsAt((depth - 1) * PAGE - 1, POOL)).map((cur) => `/category/${big}.html?before=${cur}`)),
           );
       }
-      add("tag /tag/民生", "uncached", "app", `/tag/${encodeURIComponent("民生")}`);
-      add("article page", "uncached", "app", `/${mid.slug}/${mid.path_date}/${mid.id}.html`);
+      add("tag /tag/民生", "uncached", "app", freshFeed(`/tag/${encodeURIComponent("民生")}`));
+      const articles = (
+        await db
+          .prepare(
+            "SELECT a.id, a.path_date, s.slug FROM articles a JOIN sources s ON s.id = a.source_id ORDER BY a.published_at DESC, a.id DESC LIMIT ?2 OFFSET ?1",
+          )
+          .bind(Math.floor(n / 2) - POOL / 2, POOL)
+          .all<{ id: string; path_date: string; slug: string }>()
+      ).results;
+      add("article page", "uncached", "app", cycle(articles.map((a) => `/${a.slug}/${a.path_date}/${a.id}.html`)));
       add("feed Atom, rendered", "uncached", "edge", freshFeed("/feed.xml"));
       add("feed RSS, rendered", "uncached", "edge", freshFeed("/rss.xml"));
       add("feed JSON, rendered", "uncached", "edge", freshFeed("/feed.json"));
@@ -246,7 +277,17 @@ async function main() {
       add("feed Atom, cached 200 (isolate memory)", "cached", "app", "/feed.xml");
       add("feed Atom, cached 200 (Cache API)", "cached", "edge", "/feed.xml");
       add("feed Atom, 304 (isolate memory)", "cached", "app", "/feed.xml", 304, { "If-None-Match": "*" });
-      add("home /, 304 (hono etag: renders, then compares)", "uncached", "app", "/", 304);
+      const articlePath = `/${mid.slug}/${mid.path_date}/${mid.id}.html`;
+      add("home /, cached 200 (isolate memory)", "cached", "app", "/");
+      add("home /, cached 200 (Cache API)", "cached", "edge", "/");
+      add("category, cached 200 (isolate memory)", "cached", "app", `/category/${big}.html`);
+      add("tag, cached 200 (isolate memory)", "cached", "app", `/tag/${encodeURIComponent("民生")}`);
+      add("article, cached 200 (isolate memory)", "cached", "app", articlePath);
+      add("article, cached 200 (Cache API)", "cached", "edge", articlePath);
+      add("home /, 304 (isolate memory)", "cached", "app", "/", 304);
+      // A miss with If-None-Match: the page's one D1 batch, its tag compared, nothing rendered.
+      // Every cursor above every article gives the same page, so one tag fits every fresh URL.
+      add("home /, 304 from its rows (no render)", "uncached", "app", freshFeed("/"), 304);
     }
 
     // Capture each case's bytes for its bare twin; fill the caches; fix ETags for 304 cases.
@@ -291,6 +332,7 @@ async function main() {
     // Each case runs between its two references, in small blocks, every round: the 20-row D1
     // worker just before it and the bare worker with its bytes just after, so each ratio compares
     // figures taken seconds apart (this machine's load swings more than that between cases).
+    const isPage = (c: Case) => /^(home|category|tag|article)/.test(c.key);
     const baselineOf = (c: Case) => cases.find((b) => b.size === c.size && b.kind === "baseline")!;
     const timed = cases.flatMap((c) =>
       c.kind === "baseline"
@@ -334,11 +376,14 @@ async function main() {
       const vsBare = twin ? pairedRatio(`bare ${caseId(c)}`) : NaN;
       let target = "";
       if (c.kind === "uncached" && c.status === 200) {
-        target = `≥ 0.8× D1: ${vsD1 >= 0.8 ? "yes" : "NO"}`;
+        // Uncached HTML pages (a miss that also fills the caches) are held to 0.7× the 20-row
+        // query; rendered feeds, the API and search to 0.8× as before.
+        const goal = isPage(c) ? 0.7 : 0.8;
+        target = `≥ ${goal}× D1: ${vsD1 >= goal ? "yes" : "NO"}`;
         verdicts.push({
-          target: `${label(c.size)} ${c.key} ≥ 0.8× the 20-row baseline`,
+          target: `${label(c.size)} ${c.key} ≥ ${goal}× the 20-row baseline`,
           value: vsD1.toFixed(2),
-          ok: vsD1 >= 0.8,
+          ok: vsD1 >= goal,
         });
       } else if (c.kind === "cached") {
         target = `≥ 0.8× bare: ${vsBare >= 0.8 ? "yes" : "NO"}`;
@@ -415,6 +460,27 @@ async function main() {
         });
       }
     }
+    // Pages served like feeds: each page's uncached ratio (to the 20-row query) beside its cached
+    // ones (to a bare worker returning the same bytes), from this one run.
+    const ratioOf = (size: number, key: string) => rows.find((r) => r.size === label(size) && r.case === key);
+    const pageRows = SIZES.flatMap((n) =>
+      [
+        ["home /", "home /, cached 200 (isolate memory)", "home /, cached 200 (Cache API)"],
+        ["category, depth 1", "category, cached 200 (isolate memory)", ""],
+        ["tag /tag/民生", "tag, cached 200 (isolate memory)", ""],
+        ["article page", "article, cached 200 (isolate memory)", "article, cached 200 (Cache API)"],
+      ].map(([uncached, memory, edge]) => ({
+        size: label(n),
+        page: uncached!,
+        "uncached × D1 20-row (≥ 0.7)": ratioOf(n, uncached!)?.["× D1 20-row"] ?? "–",
+        "cached memory × bare (≥ 0.8)": ratioOf(n, memory!)?.["× bare"] ?? "–",
+        "cached Cache API × bare (≥ 0.8)": edge ? (ratioOf(n, edge)?.["× bare"] ?? "–") : "–",
+      })),
+    );
+    console.log(
+      "\nPages served like feeds: uncached vs the 20-row D1 query, cached vs a bare worker with the same bytes\n",
+    );
+    table(pageRows);
     console.log("\nFlat with depth and with size (ratios of p50)\n");
     table(ratioRows);
     const missed = verdicts.filter((v) => !v.ok);
@@ -428,7 +494,9 @@ async function main() {
         "the case's req/s over its neighbour's in the same round (req/s columns: all rounds together).\n" +
         "The D1 baseline reads the newest 20 articles' id, title, summary and date through the time index. Rendered feeds use\n" +
         "a page cursor above every article (the newest 20, like the feed itself) under a URL no cache has seen, on an isolate\n" +
-        "with MEMORY_CACHE_MB=0. The home 304 is hono's etag middleware: it renders, hashes, then answers 304.\n" +
+        "with MEMORY_CACHE_MB=0. Uncached pages are misses on the production config (each URL new: a cursor above every\n" +
+        "article, a deep cursor moved one article per request, a different article each request). The home 304 from its rows\n" +
+        "is a miss with If-None-Match: one D1 batch and a tag compared, nothing rendered.\n" +
         "This machine is shared (2 cores): expect ±20 % between runs.",
     );
   } finally {

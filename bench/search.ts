@@ -157,7 +157,7 @@ async function main() {
     const days = (sizes.maxPublished! - sizes.minPublished!) / 86_400_000;
     checks.push(
       `stored: ${sizes.articles} articles (every one with a search index row), ${sizes.sources} sources, ${sizes.tags} tags, ` +
-        `${sizes.articleTags} article_tags; published over ${days.toFixed(0)} days; ` +
+        `${sizes.articleTags} tag links; published over ${days.toFixed(0)} days; ` +
         `~${Math.round(sizes.contentHtmlBytes! / sizes.articles!)} bytes of body HTML each`,
     );
     const verify = await get<
@@ -377,6 +377,12 @@ async function main() {
         "per article": `${Math.round(idxBytes / sizes.articles!)} B (${((100 * idxBytes) / sizes.articleTextBytes!).toFixed(0)} % of the article text)`,
       },
       {
+        what: "labels (search_labels: tags, months)",
+        rows: sizes.labelsDataRows!,
+        bytes: mb(sizes.labelsBytes!),
+        "per article": `${Math.round(sizes.labelsBytes! / sizes.articles!)} B`,
+      },
+      {
         what: "whole database file (D1 meta.size_after)",
         rows: "",
         bytes: mb(sizes.dbBytes!),
@@ -431,12 +437,14 @@ function exactSizes(): void {
     name === "articles"
       ? "articles table"
       : name.startsWith("articles_") || name.startsWith("sqlite_autoindex_articles")
-        ? "articles' indexes (time, source, path date, guid, id, search rowid)"
+        ? "articles' indexes (time, source, guid, id, search rowid)"
         : name.startsWith("search_index")
           ? "FTS index (search_index_*)"
-          : /^(sqlite_autoindex_)?(article_)?tags/.test(name)
-            ? "tags + article_tags (with its index)"
-            : "sources, schema, other";
+          : name.startsWith("search_labels")
+            ? "labels (search_labels_*)"
+            : /^(sqlite_autoindex_)?tags/.test(name)
+              ? "tags (names)"
+              : "sources, schema, other";
   const sums = new Map<string, { pages: number; bytes: number; payload: number }>();
   let totalBytes = 0;
   for (const line of out.trim().split("\n")) {

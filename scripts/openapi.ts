@@ -5,6 +5,7 @@ import { join } from "node:path";
 import * as z from "zod/mini";
 import { LIST_QUERY, PARAM_DOCS } from "../src/web/api";
 import { ARTICLE, ARTICLE_LIST, CATEGORY, DISCOVERY, PROBLEM, TAG } from "../src/web/api-responses";
+import { createBody, patchBody } from "../src/web/source-bodies";
 
 const schemaOf = (s: z.ZodMiniType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { target: "draft-2020-12", io: "input" }) as Record<
@@ -129,8 +130,12 @@ export function openApiDocument(): object {
           operationId: "createSource",
           summary: "Admin: add a source",
           description:
-            "A feed source's `feed_url` may be a web page's address: the feeds the page advertises (`<link rel=\"alternate\">` of RSS, Atom or JSON Feed), then /feed, /rss.xml, /atom.xml, /index.xml and /feed.xml, are tried in order and the first that parses is stored; `discovery` then says which was chosen and lists the others.",
+            "A feed source's `feed_url` may be a web page's address: the feeds the page advertises (`<link rel=\"alternate\">` of RSS, Atom or JSON Feed), then /feed, /rss.xml, /atom.xml, /index.xml and /feed.xml, are tried in order and the first that parses is stored; `discovery` then says which was chosen and lists the others. `proxy_images: true` serves the source's article images through this site's signed `/img/` proxy (with the article's page as Referer, for papers with hotlink protection); it needs the IMAGE_PROXY_KEY secret, and is off by default.",
           security: [{ bearer: [] }],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/SourceCreate" } } },
+          },
           responses: {
             "201": {
               description: "Created; `discovery` when the address was a web page",
@@ -203,7 +208,13 @@ export function openApiDocument(): object {
         patch: {
           operationId: "updateSource",
           summary: "Admin: change a source",
+          description:
+            "Only the fields given change. `proxy_images` turns the image proxy on or off for the source's articles (pages and feeds; stored content is not changed).",
           security: [{ bearer: [] }],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/SourceChange" } } },
+          },
           parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }],
           responses: {
             "200": { description: "The source" },
@@ -237,6 +248,8 @@ export function openApiDocument(): object {
         Tag: schemaOf(TAG),
         Problem: schemaOf(PROBLEM),
         Discovery: schemaOf(DISCOVERY),
+        SourceCreate: schemaOf(createBody),
+        SourceChange: schemaOf(patchBody),
       },
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" } },
     },

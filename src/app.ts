@@ -22,9 +22,12 @@ import { problem } from "./web/problem";
 import { pages } from "./web/pages";
 import { websub } from "./web/websub";
 import { HUB_PATH } from "./core/urls";
+import { IMAGE_PATH_PREFIX } from "./core/image-proxy";
+import { imageProxy } from "./web/image-proxy";
 
 // Strict CSP: no script at all (pages need none), styles only from our own stylesheet, images
-// from us or any https origin (article bodies embed the papers' own pictures). connect-src 'self'
+// from us (the image proxy's /img/ included) or any https origin (article bodies embed the
+// papers' own pictures). connect-src 'self'
 // lets nothing new happen (no script can run to connect), but tools that fetch from inside the
 // page, as Lighthouse does for /robots.txt (GoogleChrome/lighthouse#4386), are held to it.
 const CONTENT_SECURITY_POLICY = {
@@ -66,6 +69,8 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     hubUrl: null,
     storyGrouping: true,
     storyWindowDays: 3,
+    imageProxy: null,
+    archive: { afterDays: 0, maxPerTick: 100, bucketBound: false },
   };
   return c.html(ErrorPage({ config, nav, status, message, path: new URL(c.req.url).pathname }), status);
 }
@@ -85,9 +90,19 @@ const feedHeaders = secureHeaders({
   contentSecurityPolicy: { ...CONTENT_SECURITY_POLICY, scriptSrc: ["'self'"] },
 });
 
+// A proxied image (web/image-proxy.ts) is only ever a picture: nothing in it may load or run
+// anything, even opened on its own. Readers on other origins embed it (feed readers' views), so
+// its resource policy is cross-origin.
+const imageHeaders = secureHeaders({
+  ...SECURE_HEADERS,
+  crossOriginResourcePolicy: "cross-origin",
+  contentSecurityPolicy: { defaultSrc: ["'none'"], sandbox: [] },
+});
+
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(function securityHeaders(c, next) {
+    if (c.req.path.startsWith(IMAGE_PATH_PREFIX)) return imageHeaders(c, next);
     const feed = /\.(xml|json)$/.test(c.req.path) && feedVariant(c.req.raw.headers) === "reader";
     return (feed ? feedHeaders : pageHeaders)(c, next);
   });
@@ -106,6 +121,7 @@ export function createApp() {
   app.route("/", discovery);
   app.route("/", feeds);
   app.route("/", websub);
+  app.route("/", imageProxy);
   app.route("/", pages);
   app.notFound((c) =>
     // The API answers programs: an unknown endpoint is a problem document, like its other errors.

@@ -3,6 +3,7 @@
 // Module state: the Config of the last env object and origin (one entry: vars do not change
 // within an isolate), forgotten by resetConfigCache() (src/state.ts).
 import { ConfigError } from "./core/errors";
+import { type ImageSigner, imageSignerFor } from "./core/image-proxy";
 import { type OutboundPolicy, parseOutboundAllowlist } from "./core/outbound";
 import { isTimeZone } from "./core/time";
 import { HUB_PATH } from "./core/urls";
@@ -16,7 +17,7 @@ export interface Config {
   readonly pageSize: number;
   /** How often the cron refreshes sources; feeds' ttl and cache lifetimes follow it. */
   readonly refreshIntervalMinutes: number;
-  /** Per-isolate memory for rendered feeds, in MiB; 0 turns that layer off (edge cache only). */
+  /** Per-isolate memory for rendered feeds and pages, in MiB; 0 turns that layer off (edge cache only). */
   readonly memoryCacheMb: number;
   /** Sources one cron invocation refreshes at most (each may cost 1 + redirects subrequests). */
   readonly refreshMaxSources: number;
@@ -39,6 +40,13 @@ export interface Config {
   readonly storyGrouping: boolean;
   /** How far apart two articles of one story may be published, in days (STORY_WINDOW_DAYS). */
   readonly storyWindowDays: number;
+  /** Signs image proxy addresses (IMAGE_PROXY_KEY); null when the secret is unset or shorter
+   *  than 32 characters: the proxy is off and pages use the papers' own image addresses. */
+  readonly imageProxy: ImageSigner | null;
+  /** The archive tier (docs/archive.md): bodies of articles older than `afterDays` move to R2.
+   *  `afterDays` 0 = off. `bucketBound` false while it is on is the operator's mistake, told in
+   *  Chinese on /status (`archiveProblem`); nothing is archived then. */
+  readonly archive: { readonly afterDays: number; readonly maxPerTick: number; readonly bucketBound: boolean };
 }
 
 export const DEFAULTS = {
@@ -55,6 +63,8 @@ export const DEFAULTS = {
   HOST_CONCURRENCY: 2,
   HOST_MIN_DELAY_MS: 500,
   STORY_WINDOW_DAYS: 3,
+  ARCHIVE_AFTER_DAYS: 0,
+  ARCHIVE_MAX_PER_TICK: 100,
 } as const;
 
 type Vars = Partial<
@@ -75,7 +85,10 @@ type Vars = Partial<
     | "CONTACT_URL"
     | "ALLOW_PRIVATE_HOSTS"
     | "STORY_GROUPING"
-    | "STORY_WINDOW_DAYS",
+    | "STORY_WINDOW_DAYS"
+    | "IMAGE_PROXY_KEY"
+    | "ARCHIVE_AFTER_DAYS"
+    | "ARCHIVE_MAX_PER_TICK",
     string
   >
 >;
@@ -113,7 +126,10 @@ const userAgentFor = (contact: string | null) => (contact ? `edge-news/1.0 (+${c
 
 /** Validate the vars; `requestOrigin` stands in for BASE_URL when it is unset. A WEBSUB_QUEUE
  *  binding among them means this deployment runs the hub. */
-export function parseConfig(vars: Vars & { readonly WEBSUB_QUEUE?: unknown }, requestOrigin: string): Config {
+export function parseConfig(
+  vars: Vars & { readonly WEBSUB_QUEUE?: unknown; readonly ARCHIVE?: unknown },
+  requestOrigin: string,
+): Config {
   const baseUrl = (vars.BASE_URL?.trim() || requestOrigin).replace(/\/+$/, "");
   if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(baseUrl)) {
     throw new ConfigError(`BASE_URL must be an absolute http(s) URL, got ${JSON.stringify(vars.BASE_URL)}`);
@@ -140,7 +156,20 @@ export function parseConfig(vars: Vars & { readonly WEBSUB_QUEUE?: unknown }, re
     hubUrl: vars.WEBSUB_QUEUE ? `${baseUrl}${HUB_PATH}` : null,
     storyGrouping: storyGrouping(vars.STORY_GROUPING),
     storyWindowDays: intVar(vars, "STORY_WINDOW_DAYS", DEFAULTS.STORY_WINDOW_DAYS, 1, 14),
+    imageProxy: imageSignerFor(vars.IMAGE_PROXY_KEY),
+    archive: {
+      afterDays: intVar(vars, "ARCHIVE_AFTER_DAYS", DEFAULTS.ARCHIVE_AFTER_DAYS, 0, 36_500),
+      // Each archived body is one R2 write (a subrequest) in the cron's invocation.
+      maxPerTick: intVar(vars, "ARCHIVE_MAX_PER_TICK", DEFAULTS.ARCHIVE_MAX_PER_TICK, 1, 1000),
+      bucketBound: Boolean(vars.ARCHIVE),
+    },
   };
+}
+
+/** What is wrong with the archive's setup, in Chinese for the operator; null when nothing is. */
+export function archiveProblem(config: Config): string | null {
+  if (config.archive.afterDays === 0 || config.archive.bucketBound) return null;
+  return `已设置 ARCHIVE_AFTER_DAYS=${config.archive.afterDays}，但没有绑定 R2 存储桶 ARCHIVE：不会归档任何文章。请在 wrangler.toml 中添加 [[r2_buckets]] binding = "ARCHIVE"（或把 ARCHIVE_AFTER_DAYS 设为 0）。`;
 }
 
 // Vars do not change within an isolate: validate them once per env object and origin.

@@ -1,5 +1,7 @@
 // Worker entry: wiring only.
 import { createApp } from "./app";
+import { archiveBucket } from "./archive/bodies";
+import { archiveTick } from "./archive/tick";
 import { type Config, parseConfig } from "./config";
 import { type RefreshMessage, consumeRefreshBatch, refreshDeps, refreshDueSources, refreshQueue } from "./ingest/cron";
 import type { DeliveryMessage } from "./websub/hub";
@@ -24,9 +26,13 @@ export default {
     const config = configOrLog(env);
     if (!config) return;
     // Then tell WebSub subscribers what changed: this refresh, or anything since the last tick
-    // (the import CLI writes to D1 directly).
+    // (the import CLI writes to D1 directly). The archive step runs after the refresh, so an old
+    // article a refresh just changed is archived with its new body.
+    const deps = refreshDeps(env, config);
     ctx.waitUntil(
-      refreshDueSources(refreshDeps(env, config), config, refreshQueue(env)).then(() => publishToSubscribers(env)),
+      refreshDueSources(deps, config, refreshQueue(env))
+        .then(() => publishToSubscribers(env))
+        .finally(() => archiveTick({ ...deps, bucket: archiveBucket(env) }, config)),
     );
   },
   async queue(batch, env, _ctx) {

@@ -1,20 +1,25 @@
 // Everything this isolate keeps between requests, in one list, and the one place it is all
 // forgotten (tests, benchmarks). Each is bounded:
-// - web/feeds.ts: rendered feeds (LruCache, MEMORY_CACHE_MB; entries expire with max-age);
+// - web/response-cache.ts: rendered feeds and pages (LruCache, MEMORY_CACHE_MB; entries expire
+//   with max-age);
 // - render/feeds.ts: rendered feed items (LruCache, 4 MiB);
+// - core/proxied-images.ts: articles' image addresses rewritten to the image proxy (LruCache per
+//   signer, 2 MiB);
 // - ingest/manners.ts: robots.txt per origin (LruCache, 1000 origins, 1 h or 10 min);
 // - config.ts: the validated Config of the last env and origin (one entry).
 // Pure memo tables that can never be stale are not reset: core/time.ts keeps an Intl formatter per
 // zone (at most 1000), core/search-tokens.ts a class per BMP code point (64 KiB) and one reused
 // token buffer (at most 4 × MAX_INDEXED_CHARS code units).
 import { resetConfigCache } from "./config";
+import { clearProxiedImages } from "./core/proxied-images";
 import { resetManners } from "./ingest/manners";
 import { clearRenderedItems } from "./render/feeds";
-import { resetFeedMemory } from "./web/feeds";
+import { resetResponseMemory } from "./web/response-cache";
 
 export function resetIsolateState(): void {
-  resetFeedMemory();
+  resetResponseMemory();
   clearRenderedItems();
+  clearProxiedImages();
   resetManners();
   resetConfigCache();
 }

@@ -5,6 +5,7 @@ declare global {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
       MIGRATION_DB: D1Database;
+      LABELS_MIGRATION_DB: D1Database;
       ADMIN_TOKEN: string;
     }
   }

@@ -1,5 +1,6 @@
 // One bounded least-recently-used map, counted in bytes (pure). Both isolate caches use it: the
-// rendered feeds (web/feeds.ts, MEMORY_CACHE_MB) and the rendered feed items (render/feed-items.ts).
+// rendered feeds and pages (web/response-cache.ts, MEMORY_CACHE_MB) and the rendered feed items
+// (render/feeds.ts).
 
 export class LruCache<V> {
   // Map keeps insertion order: the first entry is the least recently used.

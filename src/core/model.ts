@@ -17,6 +17,9 @@ export interface Source {
   readonly timezone: string;
   readonly enabled: boolean;
   readonly intervalMinutes: number;
+  /** Its articles' images are served through this site's image proxy (/img/…), for papers
+   *  that refuse pictures to other sites' pages. */
+  readonly proxyImages: boolean;
 }
 
 /** What the refresh remembers about a source between fetches. */
@@ -83,6 +86,8 @@ export interface SourceRef {
   readonly slug: string;
   readonly name: string;
   readonly label: string;
+  /** Source.proxyImages, on articles read with their bodies (pages and feeds rewrite images). */
+  readonly proxyImages?: boolean;
 }
 
 /** What a listing page shows of an article: its link, title, date, source, summary and tags, and
@@ -147,6 +152,12 @@ export interface Article extends ArticleInput {
   readonly storyOthers?: number;
   /** Those articles, where a feed links them (`?dedupe=1`). */
   readonly others?: readonly StoryLink[];
+  /** The lead image's own address, when `image` was rewritten to the image proxy (feeds read
+   *  its media type from it: the proxy path has no file extension). */
+  readonly originalImage?: string;
+  /** Its body was moved to the archive (R2, docs/archive.md): as read from D1 `contentHtml` is
+   *  empty until archive/bodies.ts `withBodies` puts it back. */
+  readonly archived?: boolean;
 }
 
 /** Where a listing's articles come from. */
@@ -273,4 +284,14 @@ export interface ConsoleSourceRow {
 export interface ConsoleSourcePage {
   readonly rows: readonly ConsoleSourceRow[];
   readonly next: number | null;
+}
+
+/** The archive step's last tick (archive/tick.ts), as /status shows it. */
+export interface ArchiveState {
+  readonly lastRunAt: number;
+  /** Bodies that tick moved to R2. */
+  readonly lastArchived: number;
+  /** Its failures, retried on the next tick; null when it had none. */
+  readonly lastError: string | null;
+  readonly lastErrorAt: number | null;
 }

@@ -142,3 +142,45 @@ export function buildSearchQuery(q: string): SearchQuery | null {
   if (phrases.length === 0) return null;
   return { match: phrases.join(" AND "), terms };
 }
+
+// Labels: what an article is filed under (the site, its source, its tags, its permalink month, its
+// source's month), as
+// one row of a second FTS5 table (search_labels, migrations/0013_fewer_rows.sql) with the same
+// time-ordered rowid as the search index, so a tag or month listing is one posting list read
+// newest first, and filing an article writes one row whatever its number of tags. Each label is
+// one token: a private-use character (unicode61 keeps it in the token; buildSearchQuery never
+// produces one, so no visitor's words can match a label) and ASCII letters and digits. The same
+// labels are built in SQL from the stored row (db/search.ts labelsSql); both spell a tag as the
+// lowercase hex of its UTF-8 bytes (unicode61 folds SQL hex()'s uppercase).
+const LABEL_ALL = "\uE000";
+const LABEL_SOURCE = "\uE002";
+const LABEL_TAG = "\uE001";
+const LABEL_MONTH = "\uE003";
+const LABEL_SOURCE_MONTH = "\uE004";
+const utf8 = new TextEncoder();
+
+function hexUtf8(text: string): string {
+  let out = "";
+  for (const b of utf8.encode(text)) out += b.toString(16).padStart(2, "0");
+  return out;
+}
+
+/** The FTS5 MATCH expression for every article (each carries this label). */
+export const ALL_LABEL_MATCH = `"${LABEL_ALL}all"`;
+
+/** The FTS5 MATCH expression for the articles of one source (by id). */
+export function sourceLabelMatch(sourceId: number): string {
+  return `"${LABEL_SOURCE}${sourceId}"`;
+}
+
+/** The FTS5 MATCH expression for the articles carrying tag `name`. */
+export function tagLabelMatch(name: string): string {
+  return `"${LABEL_TAG}${hexUtf8(name)}"`;
+}
+
+/** The FTS5 MATCH expression for the articles whose permalink month is `month` ("yyyy/mm"), of
+ *  one source (by id) or of all. */
+export function monthLabelMatch(month: string, sourceId: number | null): string {
+  const yyyymm = month.replace("/", "");
+  return sourceId === null ? `"${LABEL_MONTH}${yyyymm}"` : `"${LABEL_SOURCE_MONTH}${sourceId}m${yyyymm}"`;
+}

@@ -3,7 +3,7 @@
 import type { ArticleInput, SourceRef } from "../core/model";
 import { articleId, sha256Hex } from "../core/ids";
 import { formatPathDate } from "../core/time";
-import { indexArticleStatements, searchTextOf } from "./search";
+import { freshSearchRowidSql, indexArticleStatements, indexNewArticleStatements, searchTextOf } from "./search";
 import { type StoryColumns, joinStoryStatement } from "./stories";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
@@ -28,7 +28,12 @@ export function contentHash(a: ArticleInput): Promise<string> {
   );
 }
 
-/** Statements that insert an article, or update it in place keeping its id and permalink. */
+/** Statements that insert an article, or update it in place keeping its id and permalink. A new
+ *  article's row takes its search rowid as it is inserted; then one search index row and one
+ *  label row (its tags and months, db/search.ts): a new article writes its row with its index
+ *  entries and those two rows, whatever its number of tags. The listing summaries are folded in
+ *  per batch by `statsStatements`, not here. A new article that joins another paper's story
+ *  also updates that story's head (its member list: one row, no index). */
 export function upsertArticleStatements(
   source: SourceRef,
   a: ArticleInput,
@@ -40,19 +45,20 @@ export function upsertArticleStatements(
 ): Stmt[] {
   const stmts: Stmt[] = [
     sql(
-      // An undated item keeps the time it was first seen; a dated one takes the upstream's.
+      // An undated item keeps the time it was first seen; a dated one takes the upstream's. A
+      // changed article's new body is in D1 again (archived_at NULL), archived before or not.
       // "END ," (with the space): wrangler's SQL file splitter only closes a CASE at END followed
       // by whitespace or ";", and would otherwise run the whole import file as one statement.
       `INSERT INTO articles (id, source_id, guid, path_date, original_url, title, summary, content_html,
          published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at, date_source, raw_hash,
-         title_derived, enclosures, story_id, story_sketch, story_key, story_lead_key)
-       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-         ?21, ?22, ?23, ?24)
+         title_derived, enclosures, tags, story_id, story_sketch, story_key, story_lead_key, search_rowid)
+       VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+         ?22, ?23, ?24, ?25, ${isNew ? freshSearchRowidSql("?9") : "NULL"})
        ON CONFLICT (source_id, guid) DO UPDATE SET
          original_url = excluded.original_url, title = excluded.title, summary = excluded.summary,
          content_html = excluded.content_html, author = excluded.author, image = excluded.image,
          content_hash = excluded.content_hash, date_source = excluded.date_source, raw_hash = excluded.raw_hash,
-         title_derived = excluded.title_derived, enclosures = excluded.enclosures,
+         title_derived = excluded.title_derived, enclosures = excluded.enclosures, tags = excluded.tags, archived_at = NULL,
          published_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_at ELSE excluded.published_at END ,
          published_offset = CASE excluded.date_source WHEN 'first_seen' THEN articles.published_offset ELSE excluded.published_offset END ,
          updated_at = CASE excluded.date_source WHEN 'first_seen' THEN articles.updated_at ELSE excluded.updated_at END ,
@@ -77,6 +83,7 @@ export function upsertArticleStatements(
       a.rawHash ?? null,
       a.titleDerived ? 1 : 0,
       a.enclosures?.length ? JSON.stringify(a.enclosures) : null,
+      a.tags.length > 0 ? JSON.stringify(a.tags) : null,
       // The story is decided once, when the article is new (ingest/plan.ts); an update keeps it.
       story?.storyId ?? null,
       story?.sketch ?? null,
@@ -85,24 +92,56 @@ export function upsertArticleStatements(
     ),
   ];
   if (story && story.storyId !== id) stmts.push(joinStoryStatement(story.storyId, id));
-  // A new article has no tags or index row to clear: three fewer statements per new item.
-  if (!isNew) stmts.push(sql("DELETE FROM article_tags WHERE article_id = ?1", id));
-  stmts.push(...indexArticleStatements(id, searchTextOf(a), isNew));
-  if (a.tags.length > 0) {
-    // All tags in two statements, whatever their number; json_each keeps their order as `key`.
-    const tags = JSON.stringify(a.tags);
+  // The tags' names, for tag pages and the tag list (no row is written for a name already known;
+  // the article's own tags are its `tags` column and its labels).
+  if (a.tags.length > 0)
     stmts.push(
-      sql("INSERT INTO tags (name) SELECT value FROM json_each(?1) WHERE true ON CONFLICT (name) DO NOTHING", tags),
       sql(
-        `INSERT INTO article_tags (article_id, tag_id, position, published_at)
-         SELECT ?1, t.id, j.key, a.published_at FROM json_each(?2) j JOIN tags t ON t.name = j.value JOIN articles a ON a.id = ?1
-         WHERE true ON CONFLICT DO NOTHING`,
-        id,
-        tags,
+        "INSERT INTO tags (name) SELECT value FROM json_each(?1) WHERE true ON CONFLICT (name) DO NOTHING",
+        JSON.stringify(a.tags),
       ),
     );
-  }
+  stmts.push(...(isNew ? indexNewArticleStatements(id, searchTextOf(a)) : indexArticleStatements(id, searchTextOf(a))));
   return stmts;
+}
+
+/** Fold the articles a batch wrote (inserted or updated, by id) into the per-month, per-source
+ *  and per-source-month summaries (migrations/0008_listing_stats.sql, 0013_fewer_rows.sql): one UPSERT per month and per source touched,
+ *  instead of two rows per article. An article counts as new when its first_seen_at is this
+ *  batch's `now` (an upsert that met a row stored by a concurrent writer keeps that row's
+ *  first_seen_at, so it is not counted twice). Runs after the articles' statements, in the same
+ *  batch (one transaction). */
+export function statsStatements(ids: readonly string[], now: number): Stmt[] {
+  if (ids.length === 0) return [];
+  const list = JSON.stringify(ids);
+  return [
+    sql(
+      `INSERT INTO month_stats (month, article_count, last_updated)
+       SELECT substr(path_date, 1, 7), sum(first_seen_at = ?2), max(updated_at) FROM articles
+       WHERE id IN (SELECT value FROM json_each(?1)) GROUP BY substr(path_date, 1, 7)
+       ON CONFLICT (month) DO UPDATE SET article_count = article_count + excluded.article_count,
+         last_updated = max(last_updated, excluded.last_updated)`,
+      list,
+      now,
+    ),
+    sql(
+      `INSERT INTO source_stats (source_id, article_count, last_updated)
+       SELECT source_id, sum(first_seen_at = ?2), max(updated_at) FROM articles
+       WHERE id IN (SELECT value FROM json_each(?1)) GROUP BY source_id
+       ON CONFLICT (source_id) DO UPDATE SET article_count = article_count + excluded.article_count,
+         last_updated = max(coalesce(last_updated, 0), excluded.last_updated)`,
+      list,
+      now,
+    ),
+    sql(
+      `INSERT INTO source_month_stats (source_id, month, article_count)
+       SELECT source_id, substr(path_date, 1, 7), sum(first_seen_at = ?2) FROM articles
+       WHERE id IN (SELECT value FROM json_each(?1)) AND first_seen_at = ?2 GROUP BY source_id, substr(path_date, 1, 7)
+       ON CONFLICT (source_id, month) DO UPDATE SET article_count = article_count + excluded.article_count`,
+      list,
+      now,
+    ),
+  ];
 }
 
 export interface UpsertPlan {
@@ -178,6 +217,7 @@ export async function planUpsert(
     updated = 0,
     unchanged = 0;
   const statements: Stmt[] = [];
+  const written: string[] = [];
   for (const a of inputs) {
     const hash = await contentHash(a);
     const key = `${source.slug}\n${a.guid}`;
@@ -198,17 +238,13 @@ export async function planUpsert(
     }
     if (previous === undefined) inserted++;
     else updated++;
+    const id = await articleId(source.slug, a.guid);
+    written.push(id);
+    const isNew = previous === undefined;
     statements.push(
-      ...upsertArticleStatements(
-        source,
-        a,
-        await articleId(source.slug, a.guid),
-        hash,
-        now,
-        previous === undefined,
-        previous === undefined ? (stories.get(a.guid) ?? null) : null,
-      ),
+      ...upsertArticleStatements(source, a, id, hash, now, isNew, isNew ? (stories.get(a.guid) ?? null) : null),
     );
   }
+  statements.push(...statsStatements(written, now));
   return { inserted, updated, unchanged, statements };
 }

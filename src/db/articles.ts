@@ -1,30 +1,26 @@
 // Reading articles: keyset listings, their versions, lookups and neighbours.
 import type { Article, Cursor, Paged, Scope } from "../core/model";
 import { type ArticleRow, toArticle } from "./rows";
-import { ROWID_TICKS } from "./search";
+import { ALL_LABEL_MATCH, monthLabelMatch, sourceLabelMatch, tagLabelMatch } from "../core/search-tokens";
+import { ROWID_TICKS, sourceLabelSql } from "./search";
 import { STORY_OTHERS_COLUMN } from "./stories";
 import { type SqlRunner, type SqlValue, type Stmt, sql } from "./sql";
 
-// Tags in the article's own order, as one JSON array per row (one index probe per row).
-const TAGS_JSON = `(SELECT json_group_array(name) FROM (
-    SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
-    WHERE x.article_id = a.id ORDER BY x.position)) AS tags_json`;
+// Tags in the article's own order: a JSON array in the row itself (no read of another table).
+const TAGS_JSON = "a.tags AS tags_json";
 
 /** A listing page's columns (toArticleBrief): a third of a full row's bytes, and D1's cost
  *  grows with the bytes a read returns. */
-export const BRIEF_COLUMNS = `a.id, a.path_date, a.title, a.summary, a.published_at, a.published_offset,
+export const BRIEF_COLUMNS = `a.id, a.path_date, a.title, a.summary, a.published_at, a.published_offset, a.search_rowid,
     s.slug AS source_slug, s.name AS source_name, s.label AS source_label, ${TAGS_JSON}`;
 
 function columns(withContent: boolean): string {
   return `a.id, a.guid, a.path_date, a.original_url, a.title, a.summary,
     ${withContent ? "a.content_html" : "'' AS content_html"},
     a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.author, a.image, a.content_hash, a.search_rowid,
-    a.title_derived, a.enclosures,
-    s.slug AS source_slug, s.name AS source_name, s.label AS source_label, ${TAGS_JSON}`;
+    a.title_derived, a.enclosures, a.archived_at,
+    s.slug AS source_slug, s.name AS source_name, s.label AS source_label, s.proxy_images AS source_proxy_images, ${TAGS_JSON}`;
 }
-
-// Above every real key: the first page uses the same statement as every other page.
-const FIRST: Cursor = { ms: Number.MAX_SAFE_INTEGER, id: "~" };
 
 export interface ListOptions {
   readonly before?: Cursor | null;
@@ -32,8 +28,9 @@ export interface ListOptions {
   readonly withContent?: boolean;
   /** Narrowing filters (the API's): within the scope, only these. */
   readonly filters?: ListFilters;
-  /** One row per story (the site, a source, a tag): an article whose story's head is in the same
-   *  listing is left out, and each row says how many others its story has (story_others). */
+  /** One row per story (the site, a source, a tag; no filters): an article whose story's head is
+   *  in the same listing is left out, and each row says how many others its story has
+   *  (story_others). */
   readonly grouped?: boolean;
 }
 
@@ -53,10 +50,10 @@ export type SourceKey = { readonly id: number } | { readonly slug: string };
 export type ListScope = Exclude<Scope, { kind: "source" }> | { readonly kind: "source"; readonly source: SourceKey };
 
 /** One statement for a page of a listing, newest first; asks for one extra row to know if more
- *  exist. Each scope is one index range in its own order: (published_at, id) for the site and a
- *  source, the tag index for a tag, the FTS index's rowid (time-ordered) for a search. */
+ *  exist. Every listing is one FTS5 posting list read in its rowid's order, which is time
+ *  (db/search.ts): a search reads search_index; the site, a source, a tag and a month read their
+ *  label in search_labels (the API's source and tag filters add theirs: FTS5 intersects them). */
 export function listStatement(scope: ListScope, opts: ListOptions, cols = columns(opts.withContent ?? false)): Stmt {
-  const c = opts.before ?? FIRST;
   const f = opts.filters ?? {};
   const params: SqlValue[] = [];
   const p = (v: SqlValue) => {
@@ -64,78 +61,71 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
     return `?${params.length}`;
   };
   const where: string[] = [];
-  let from: string;
-  let order: string;
-  // The time column of the driving index, so since/until narrow the same range.
-  let time: string;
-  switch (scope.kind) {
-    case "all":
-    case "source":
-      from = "articles a JOIN sources s ON s.id = a.source_id";
-      if (scope.kind === "source") {
+  const cursor = opts.before?.ms ?? Number.MAX_SAFE_INTEGER;
+  let alias: string;
+  if (scope.kind === "search") {
+    alias = "f";
+    where.push(`search_index MATCH ${p(scope.match)}`);
+    if (f.sourceId !== undefined) where.push(`a.source_id = ${p(f.sourceId)}`);
+    if (f.tag !== undefined) where.push(`EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ${p(f.tag)})`);
+  } else {
+    alias = "l";
+    // The labels to intersect, each an SQL expression giving one quoted token.
+    const labels: string[] = [];
+    switch (scope.kind) {
+      case "all":
+        if (f.sourceId === undefined && f.tag === undefined) labels.push(p(ALL_LABEL_MATCH));
+        break;
+      case "source": {
         const key = scope.source;
-        where.push(`a.source_id = ${"id" in key ? p(key.id) : `(SELECT id FROM sources WHERE slug = ${p(key.slug)})`}`);
+        labels.push(
+          "id" in key
+            ? p(sourceLabelMatch(key.id))
+            : sourceLabelSql(`(SELECT id FROM sources WHERE slug = ${p(key.slug)})`),
+        );
+        break;
       }
-      where.push(`(a.published_at, a.id) < (${p(c.ms)}, ${p(c.id)})`);
-      order = "a.published_at DESC, a.id DESC";
-      time = "a.published_at";
-      break;
-    case "tag":
-      from = "article_tags k JOIN articles a ON a.id = k.article_id JOIN sources s ON s.id = a.source_id";
-      where.push(`k.tag_id = (SELECT id FROM tags WHERE name = ${p(scope.tag)})`);
-      where.push(`(k.published_at, k.article_id) < (${p(c.ms)}, ${p(c.id)})`);
-      order = "k.published_at DESC, k.article_id DESC";
-      time = "k.published_at";
-      break;
-    case "month":
-      // A whole month (an RFC 5005 archive document): one range of the path-date index.
-      from = "articles a JOIN sources s ON s.id = a.source_id";
-      if (scope.source) where.push(`a.source_id = ${p(scope.source.id)}`);
-      where.push(`a.path_date >= ${p(`${scope.month}/00`)}`, `a.path_date < ${p(`${scope.month}/99`)}`);
-      order = "a.path_date DESC, a.id DESC";
-      time = "a.published_at";
-      break;
-    case "search":
-      // No sort, whatever the number of matches; the cursor's `ms` is a search rowid (toPaged).
-      from = "search_index f JOIN articles a ON a.search_rowid = f.rowid JOIN sources s ON s.id = a.source_id";
-      where.push(`search_index MATCH ${p(scope.match)}`, `f.rowid < ${p(opts.before?.ms ?? Number.MAX_SAFE_INTEGER)}`);
-      order = "f.rowid DESC";
-      time = `(f.rowid / ${ROWID_TICKS})`;
-      break;
+      case "tag":
+        labels.push(p(tagLabelMatch(scope.tag)));
+        break;
+      case "month":
+        labels.push(p(monthLabelMatch(scope.month, scope.source?.id ?? null)));
+        break;
+    }
+    if (f.sourceId !== undefined && scope.kind !== "source") labels.push(p(sourceLabelMatch(f.sourceId)));
+    if (f.tag !== undefined && scope.kind !== "tag") labels.push(p(tagLabelMatch(f.tag)));
+    where.push(`search_labels MATCH ${labels.join(" || ' AND ' || ")}`);
   }
   // A story once: the head stands for it. Hidden only when the head is itself in this listing, so
-  // nothing is lost (a paper's category keeps a story another paper headed). The row's own test
-  // after the index: paging by (published_at, id) is unchanged.
-  const grouped = opts.grouped === true && (scope.kind === "all" || scope.kind === "source" || scope.kind === "tag");
+  // nothing is lost (a paper's category keeps a story another paper headed). A test of the row
+  // alone, after the posting list: it drops rows and never reorders them, so keyset paging by the
+  // search rowid is unchanged.
+  const grouped =
+    opts.grouped === true &&
+    opts.filters === undefined &&
+    (scope.kind === "all" || scope.kind === "source" || scope.kind === "tag");
   if (grouped) {
     const headHere =
       scope.kind === "tag"
-        ? "SELECT 1 FROM article_tags y WHERE y.article_id = a.story_id AND y.tag_id = k.tag_id"
+        ? `SELECT 1 FROM articles r, json_each(r.tags) t WHERE r.id = a.story_id AND t.value = ${p(scope.tag)}`
         : `SELECT 1 FROM articles r WHERE r.id = a.story_id${scope.kind === "source" ? " AND r.source_id = a.source_id" : ""}`;
     where.push(`(a.story_id IS NULL OR a.story_id = a.id OR NOT EXISTS (${headHere}))`);
   }
-  if (f.sourceId !== undefined && scope.kind !== "source") where.push(`a.source_id = ${p(f.sourceId)}`);
-  if (f.tag !== undefined && scope.kind !== "tag") {
-    where.push(
-      `EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = (SELECT id FROM tags WHERE name = ${p(f.tag)}))`,
-    );
-  }
-  if (scope.kind === "search") {
-    // Rowid ranges, which FTS5 answers from its index.
-    if (f.sinceMs !== undefined) where.push(`f.rowid >= ${p(f.sinceMs * ROWID_TICKS)}`);
-    if (f.untilMs !== undefined) where.push(`f.rowid < ${p(f.untilMs * ROWID_TICKS)}`);
-  } else {
-    if (f.sinceMs !== undefined) where.push(`${time} >= ${p(f.sinceMs)}`);
-    if (f.untilMs !== undefined) where.push(`${time} < ${p(f.untilMs)}`);
-  }
+  const rowid = `${alias}.rowid`;
+  where.push(`${rowid} < ${p(cursor)}`);
+  // Time ranges are rowid ranges, which FTS5 answers from its index.
+  if (f.sinceMs !== undefined) where.push(`${rowid} >= ${p(f.sinceMs * ROWID_TICKS)}`);
+  if (f.untilMs !== undefined) where.push(`${rowid} < ${p(f.untilMs * ROWID_TICKS)}`);
+  const table = scope.kind === "search" ? "search_index" : "search_labels";
   return sql(
-    `SELECT ${cols}${grouped ? `, ${STORY_OTHERS_COLUMN}` : ""} FROM ${from} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${p(opts.limit + 1)}`,
+    `SELECT ${cols}${grouped ? `, ${STORY_OTHERS_COLUMN}` : ""} FROM ${table} ${alias} JOIN articles a ON a.search_rowid = ${rowid} JOIN sources s ON s.id = a.source_id
+     WHERE ${where.join(" AND ")} ORDER BY ${rowid} DESC LIMIT ${p(opts.limit + 1)}`,
     ...params,
   );
 }
 
-/** Rows of `listStatement` → a page with the cursor of the next one. A search listing's cursor
- *  carries the search rowid in place of the date (its order); cursors are only valid for the
+/** Rows of `listStatement` → a page with the cursor of the next one. The cursor carries the last
+ *  row's search rowid in place of a date (the listing's order); cursors are only valid for the
  *  listing that issued them. */
 export function toPaged<R extends Pick<ArticleRow, "id" | "published_at"> & { search_rowid?: number | null }, T>(
   rows: readonly R[],
@@ -146,7 +136,7 @@ export function toPaged<R extends Pick<ArticleRow, "id" | "published_at"> & { se
   const items = rows.slice(0, limit).map(map);
   const last = rows[limit - 1];
   if (rows.length <= limit || !last) return { items, next: null };
-  return { items, next: { ms: scope?.kind === "search" ? (last.search_rowid ?? 0) : last.published_at, id: last.id } };
+  return { items, next: { ms: last.search_rowid ?? 0, id: last.id } };
 }
 
 export async function listArticles(db: SqlRunner, scope: ListScope, opts: ListOptions): Promise<Paged<Article>> {
@@ -159,7 +149,10 @@ export interface ListingVersion {
   readonly parts: readonly (string | number)[];
 }
 
-const VERSION_COLUMNS = "a.id, a.content_hash, s.name AS source_name, s.label AS source_label";
+// The source's image proxy setting is part of what a feed is made of: turning it on rewrites
+// the items' image URLs.
+const VERSION_COLUMNS =
+  "a.id, a.content_hash, s.name AS source_name, s.label AS source_label, s.proxy_images AS source_proxy_images";
 
 export async function getListingVersion(
   db: SqlRunner,
@@ -173,6 +166,7 @@ export async function getListingVersion(
     content_hash: string;
     source_name: string;
     source_label: string;
+    source_proxy_images: number;
     story_others?: number;
   }>(
     // listStatement reads limit + 1 rows to detect a next page; a feed is exactly `limit` rows.
@@ -182,7 +176,7 @@ export async function getListingVersion(
     rows.map((r) => ({
       id: r.id,
       version: r.content_hash,
-      source: [r.source_name, r.source_label],
+      source: [r.source_name, r.source_label, r.source_proxy_images === 1 ? "img" : ""],
       others: r.story_others,
     })),
   );
@@ -194,7 +188,7 @@ export function versionOfArticles(items: readonly Article[]): ListingVersion {
     items.map((a) => ({
       id: a.id,
       version: a.version,
-      source: [a.source.name, a.source.label],
+      source: [a.source.name, a.source.label, a.source.proxyImages ? "img" : ""],
       others: a.storyOthers,
     })),
   );
@@ -217,17 +211,14 @@ export async function getArticle(db: SqlRunner, id: string): Promise<Article | n
 }
 
 /** The previous (older) and next (newer) article in the same category as article `id`, found
- *  from the id alone so they are read in the same batch as the article. */
+ *  from the id alone so they are read in the same batch as the article: the next rowids below and
+ *  above its own in its source's label. */
 export function neighbourStatements(id: string): [older: Stmt, newer: Stmt] {
-  const base = `SELECT a.id, a.title, a.path_date AS pathDate FROM articles o JOIN articles a ON a.source_id = o.source_id WHERE o.id = ?1`;
+  const base = `SELECT a.id, a.title, a.path_date AS pathDate FROM articles o, search_labels l
+    JOIN articles a ON a.search_rowid = l.rowid
+    WHERE o.id = ?1 AND search_labels MATCH ${sourceLabelSql("o.source_id")}`;
   return [
-    sql(
-      `${base} AND (a.published_at, a.id) < (o.published_at, o.id) ORDER BY a.published_at DESC, a.id DESC LIMIT 1`,
-      id,
-    ),
-    sql(
-      `${base} AND (a.published_at, a.id) > (o.published_at, o.id) ORDER BY a.published_at ASC, a.id ASC LIMIT 1`,
-      id,
-    ),
+    sql(`${base} AND l.rowid < o.search_rowid ORDER BY l.rowid DESC LIMIT 1`, id),
+    sql(`${base} AND l.rowid > o.search_rowid ORDER BY l.rowid ASC LIMIT 1`, id),
   ];
 }

@@ -1,5 +1,6 @@
 // The operator's console: its reads (the sources table, a source's page) and the sign-in counter.
 import type { ConsoleSourcePage, ConsoleSourceRow, ConsoleSourceState } from "../core/model";
+import { sourceLabelMatch } from "../core/search-tokens";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 /** Days the sparkline covers. */
@@ -105,7 +106,7 @@ export async function countSourceArticles(db: SqlRunner, sourceId: number): Prom
   return rows[0]?.n ?? 0;
 }
 
-/** A source's newest articles, for its console page. */
+/** A source's newest articles, for its console page (its label, newest first). */
 export async function newestSourceArticles(
   db: SqlRunner,
   sourceId: number,
@@ -113,9 +114,9 @@ export async function newestSourceArticles(
 ): Promise<{ id: string; pathDate: string; title: string; publishedAt: number }[]> {
   return db.all(
     sql(
-      `SELECT id, path_date AS pathDate, title, published_at AS publishedAt FROM articles
-       WHERE source_id = ?1 ORDER BY published_at DESC, id DESC LIMIT ?2`,
-      sourceId,
+      `SELECT a.id, a.path_date AS pathDate, a.title, a.published_at AS publishedAt FROM search_labels l
+       JOIN articles a ON a.search_rowid = l.rowid WHERE search_labels MATCH ?1 ORDER BY l.rowid DESC LIMIT ?2`,
+      sourceLabelMatch(sourceId),
       limit,
     ),
   );

@@ -1,6 +1,8 @@
 // Articles by month: the sitemaps (every month, one month, the recent days) and the RFC 5005
 // archive chain of the feeds.
 import type { SitemapEntry } from "../core/model";
+import { ALL_LABEL_MATCH, monthLabelMatch } from "../core/search-tokens";
+import { ROWID_TICKS } from "./search";
 import { type SqlRunner, sql } from "./sql";
 
 /** Months ("yyyy/mm" of the permalink date) that have articles, newest first, with their latest update. */
@@ -15,14 +17,14 @@ export async function listArticleMonths(db: SqlRunner): Promise<{ month: string;
 const SITEMAP_COLUMNS = `a.id, a.path_date AS pathDate, s.slug AS sourceSlug, s.name AS sourceName, a.title,
   a.published_at AS published, a.published_offset AS publishedOffset, a.updated_at AS updated`;
 
-/** The articles whose permalink date is in `month` ("yyyy/mm"), at most `limit`. */
+/** The articles whose permalink date is in `month` ("yyyy/mm"), newest first, at most `limit`:
+ *  the month's label posting list (db/search.ts). */
 export async function listMonthEntries(db: SqlRunner, month: string, limit: number): Promise<SitemapEntry[]> {
   return db.all<SitemapEntry>(
     sql(
-      `SELECT ${SITEMAP_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
-       WHERE a.path_date >= ?1 AND a.path_date < ?2 ORDER BY a.path_date DESC, a.id LIMIT ?3`,
-      `${month}/00`,
-      `${month}/99`,
+      `SELECT ${SITEMAP_COLUMNS} FROM search_labels l JOIN articles a ON a.search_rowid = l.rowid JOIN sources s ON s.id = a.source_id
+       WHERE search_labels MATCH ?1 ORDER BY l.rowid DESC LIMIT ?2`,
+      monthLabelMatch(month, null),
       limit,
     ),
   );
@@ -32,31 +34,33 @@ export async function listMonthEntries(db: SqlRunner, month: string, limit: numb
 export async function listRecentEntries(db: SqlRunner, sinceMs: number, limit: number): Promise<SitemapEntry[]> {
   return db.all<SitemapEntry>(
     sql(
-      `SELECT ${SITEMAP_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
-       WHERE a.published_at >= ?1 ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`,
-      sinceMs,
+      `SELECT ${SITEMAP_COLUMNS} FROM search_labels l JOIN articles a ON a.search_rowid = l.rowid JOIN sources s ON s.id = a.source_id
+       WHERE search_labels MATCH ?3 AND l.rowid >= ?1 ORDER BY l.rowid DESC LIMIT ?2`,
+      sinceMs * ROWID_TICKS,
       limit,
+      ALL_LABEL_MATCH,
     ),
   );
 }
 
 /** The newest month before `month` (or the newest of all, when null) and the oldest after it
- *  that have articles, of one source or all: the archive chain's neighbours (index seeks). */
+ *  that have articles, of one source or all: the archive chain's neighbours (seeks in the month
+ *  summaries, kept in step with every write). */
 export async function getArchiveNeighbours(
   db: SqlRunner,
   month: string | null,
   sourceId: number | null,
 ): Promise<{ older: string | null; newer: string | null }> {
-  const scope = sourceId === null ? "" : "source_id = ?2 AND";
+  const table = sourceId === null ? "month_stats WHERE" : "source_month_stats WHERE source_id = ?2 AND";
   const params = (bound: string) => (sourceId === null ? [bound] : [bound, sourceId]);
   const [older, newer] = (await db.allMany([
     sql(
-      `SELECT max(path_date) AS d FROM articles WHERE ${scope} path_date < ?1`,
-      ...params(month === null ? "9999" : `${month}/00`),
+      `SELECT max(month) AS d FROM ${table} month < ?1 AND article_count > 0`,
+      ...params(month === null ? "9999" : month),
     ),
     sql(
-      `SELECT min(path_date) AS d FROM articles WHERE ${scope} path_date > ?1`,
-      ...params(month === null ? "9999" : `${month}/99`),
+      `SELECT min(month) AS d FROM ${table} month > ?1 AND article_count > 0`,
+      ...params(month === null ? "9999" : month),
     ),
   ])) as [{ d: string | null }[], { d: string | null }[]];
   return { older: older[0]?.d?.slice(0, 7) ?? null, newer: newer[0]?.d?.slice(0, 7) ?? null };

@@ -41,7 +41,7 @@ export interface ListingPageData<T> {
 }
 
 /** A home, category or tag page: the header's sources, the page's source or tag, and its
- *  articles' brief columns (no search rowid: a search's cursor needs it, see readSearchPage). */
+ *  articles' brief columns (with the search rowid, the next page's cursor). */
 export function readListingPage(
   db: SqlRunner,
   scope: Exclude<ListScope, { kind: "search" }>,

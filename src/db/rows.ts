@@ -11,6 +11,7 @@ export interface SourceRow {
   timezone: string;
   enabled: number;
   interval_minutes: number;
+  proxy_images: number;
 }
 
 export function toSource(row: SourceRow): Source {
@@ -24,6 +25,7 @@ export function toSource(row: SourceRow): Source {
     timezone: row.timezone,
     enabled: row.enabled === 1,
     intervalMinutes: row.interval_minutes,
+    proxyImages: row.proxy_images === 1,
   };
 }
 
@@ -83,11 +85,13 @@ export interface ArticleRow {
   source_slug: string;
   source_name: string;
   source_label: string;
+  source_proxy_images?: number;
   tags_json: string | null;
   title_derived?: number;
   enclosures?: string | null;
   /** Present on grouped listings (db/stories.ts STORY_OTHERS_COLUMN). */
   story_others?: number;
+  archived_at?: number | null;
 }
 
 /** The columns of a listing page's row (BRIEF_COLUMNS in db/articles.ts). */
@@ -133,10 +137,16 @@ export function toArticle(row: ArticleRow): Article {
     author: row.author,
     image: row.image,
     version: row.content_hash,
-    source: { slug: row.source_slug, name: row.source_name, label: row.source_label },
+    source: {
+      slug: row.source_slug,
+      name: row.source_name,
+      label: row.source_label,
+      ...(row.source_proxy_images === 1 ? { proxyImages: true } : {}),
+    },
     tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
     ...(row.title_derived ? { titleDerived: true } : {}),
     ...(row.enclosures ? { enclosures: JSON.parse(row.enclosures) as Enclosure[] } : {}),
     ...(row.story_others !== undefined ? { storyOthers: row.story_others } : {}),
+    ...(row.archived_at != null ? { archived: true } : {}),
   };
 }

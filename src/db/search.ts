@@ -18,61 +18,92 @@ export function searchTextOf(
 /** Rowids below a full millisecond searched for a free one: ~1 s of ticks. */
 const OVERFLOW_WINDOW = 1000 * ROWID_TICKS;
 
-/** (Re)index one article, after its row is written: drop its old index row, give it a fresh
- *  rowid in its millisecond (the next free tiebreak), insert its tokens. When the millisecond's
+/** The SQL of a fresh search rowid for an article published at `publishedAt` (an SQL expression:
+ *  a column or a parameter): the next free tiebreak in its millisecond. When the millisecond's
  *  1024 rowids are all taken (thousands of items dated the same instant: feeds that give only a
- *  date put them all at midnight), the article takes the nearest free rowid below it instead, so
- *  it still sorts just after its millisecond and never collides. */
-export function indexArticleStatements(articleId: string, text: string, isNew = false): Stmt[] {
+ *  date put them all at midnight), the nearest free rowid below it instead, so the article still
+ *  sorts just after its millisecond and never collides. */
+export function freshSearchRowidSql(publishedAt: string): string {
   const T = ROWID_TICKS;
+  const base = `(${publishedAt}) * ${T}`;
+  return `(SELECT CASE
+       WHEN slot.top IS NULL THEN ${base}
+       WHEN slot.top < ${base} + ${T - 1} THEN slot.top + 1
+       ELSE coalesce(
+         (SELECT max(g.r) FROM (
+            SELECT ${base} - 1 AS r
+            UNION ALL
+            SELECT b.search_rowid - 1 FROM articles b
+            WHERE b.search_rowid BETWEEN ${base} - ${OVERFLOW_WINDOW} AND ${base} + ${T - 1}
+          ) g
+          WHERE g.r >= ${base} - ${OVERFLOW_WINDOW} - 1
+            AND NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = g.r)),
+         -- a whole second of rowids below taken too (never seen): past the newest, out of order
+         -- but never colliding
+         (SELECT max(search_rowid) + 1 FROM articles))
+     END
+     FROM (SELECT max(b.search_rowid) AS top FROM articles b
+           WHERE b.search_rowid BETWEEN ${base} AND ${base} + ${T - 1}) AS slot)`;
+}
+
+/** An article's labels (core/search-tokens.ts: tag, month and source-month tokens), built from
+ *  its stored row `a`: the permalink month and source never change, the tags are the row's. The
+ *  same expression is in migrations/0013_fewer_rows.sql, which labels the articles stored before. */
+export function labelsSql(a: string): string {
+  const yyyymm = `substr(${a}.path_date, 1, 4) || substr(${a}.path_date, 6, 2)`;
+  return `char(57344) || 'all ' || char(57346) || ${a}.source_id || ' ' || char(57347) || ${yyyymm} || ' ' || char(57348) || ${a}.source_id || 'm' || ${yyyymm}
+    || coalesce((SELECT ' ' || group_concat(char(57345) || hex(value), ' ') FROM json_each(${a}.tags)), '')`;
+}
+
+/** The MATCH expression (SQL) for the label of the source whose id `sourceId` (an SQL
+ *  expression) gives; a source that does not exist matches nothing. */
+export function sourceLabelSql(sourceId: string): string {
+  return `('"' || char(57346) || coalesce(${sourceId}, 0) || '"')`;
+}
+
+/** Index a new article whose row was inserted with its search rowid (upsertArticleStatements):
+ *  its tokens and its labels, one row each. OR REPLACE: when a concurrent writer stored the same
+ *  article first, the insert became an update of that row, whose index rows these replace. */
+export function indexNewArticleStatements(articleId: string, text: string): Stmt[] {
   return [
-    ...(isNew
-      ? []
-      : [
-          sql("DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1)", articleId),
-          sql("UPDATE articles SET search_rowid = NULL WHERE id = ?1", articleId),
-        ]),
     sql(
-      `UPDATE articles AS a SET search_rowid = (
-         SELECT CASE
-           WHEN slot.top IS NULL THEN a.published_at * ${T}
-           WHEN slot.top < a.published_at * ${T} + ${T - 1} THEN slot.top + 1
-           ELSE coalesce(
-             (SELECT max(g.r) FROM (
-                SELECT a.published_at * ${T} - 1 AS r
-                UNION ALL
-                SELECT b.search_rowid - 1 FROM articles b
-                WHERE b.search_rowid BETWEEN a.published_at * ${T} - ${OVERFLOW_WINDOW} AND a.published_at * ${T} + ${T - 1}
-              ) g
-              WHERE g.r >= a.published_at * ${T} - ${OVERFLOW_WINDOW} - 1
-                AND NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = g.r)),
-             -- a whole second of rowids below taken too (never seen): past the newest, out of order
-             -- but never colliding
-             (SELECT max(search_rowid) + 1 FROM articles))
-         END
-         FROM (SELECT max(b.search_rowid) AS top FROM articles b
-               WHERE b.search_rowid BETWEEN a.published_at * ${T} AND a.published_at * ${T} + ${T - 1}) AS slot)
-       WHERE a.id = ?1`,
-      articleId,
-    ),
-    sql(
-      "INSERT INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1",
+      "INSERT OR REPLACE INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1",
       articleId,
       indexTokens(text),
+    ),
+    sql(
+      `INSERT OR REPLACE INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a")} FROM articles a WHERE a.id = ?1`,
+      articleId,
     ),
   ];
 }
 
-/** Remove the index rows of every article of a source (before the articles themselves go). */
-export function unindexSourceStatement(slug: string): Stmt {
-  return sql(
-    `DELETE FROM search_index WHERE rowid IN (
-       SELECT search_rowid FROM articles WHERE source_id = (SELECT id FROM sources WHERE slug = ?1) AND search_rowid IS NOT NULL)`,
-    slug,
+/** Reindex a stored article, after its row is written: drop its old index and label rows, give it
+ *  a fresh rowid in its (possibly new) millisecond, insert its tokens and labels. */
+export function indexArticleStatements(articleId: string, text: string): Stmt[] {
+  const old = "(SELECT search_rowid FROM articles WHERE id = ?1)";
+  return [
+    sql(`DELETE FROM search_index WHERE rowid = ${old}`, articleId),
+    sql(`DELETE FROM search_labels WHERE rowid = ${old}`, articleId),
+    sql("UPDATE articles SET search_rowid = NULL WHERE id = ?1", articleId),
+    sql(`UPDATE articles AS a SET search_rowid = ${freshSearchRowidSql("a.published_at")} WHERE a.id = ?1`, articleId),
+    ...indexNewArticleStatements(articleId, text),
+  ];
+}
+
+/** Remove the index and label rows of every article of a source (before the articles go). */
+export function unindexSourceStatements(slug: string): Stmt[] {
+  return ["search_index", "search_labels"].map((table) =>
+    sql(
+      `DELETE FROM ${table} WHERE rowid IN (
+         SELECT search_rowid FROM articles WHERE source_id = (SELECT id FROM sources WHERE slug = ?1) AND search_rowid IS NOT NULL)`,
+      slug,
+    ),
   );
 }
 
-/** Index up to `limit` articles that have no index row yet (stored before search existed). */
+/** Index up to `limit` articles that have no index row yet (stored before search existed). An
+ *  archived one waits until the archive step has put its body back (archive/tick.ts). */
 export async function indexMissing(db: SqlRunner, limit: number): Promise<number> {
   const rows = await db.all<{
     id: string;
@@ -82,9 +113,7 @@ export async function indexMissing(db: SqlRunner, limit: number): Promise<number
     tags_json: string | null;
   }>(
     sql(
-      `SELECT a.id, a.title, a.summary, a.content_html,
-         (SELECT json_group_array(t.name) FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE k.article_id = a.id) AS tags_json
-       FROM articles a WHERE a.search_rowid IS NULL LIMIT ?1`,
+      "SELECT a.id, a.title, a.summary, a.content_html, a.tags AS tags_json FROM articles a WHERE a.search_rowid IS NULL AND a.archived_at IS NULL LIMIT ?1",
       limit,
     ),
   );

@@ -1,10 +1,11 @@
 // Every SQL statement about sources (the site's categories).
 import type { NavSource, SiteNav, Source, SourceRef, SourceWithState } from "../core/model";
 import { type SourceRow, type SourceStateRow, toSource, toSourceWithState } from "./rows";
-import { unindexSourceStatement } from "./search";
+import { fetchLogEntryJson, fetchLogSetSql } from "./fetch-log";
+import { unindexSourceStatements } from "./search";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
-const COLUMNS = "id, slug, name, label, homepage, feed_url, timezone, enabled, interval_minutes";
+const COLUMNS = "id, slug, name, label, homepage, feed_url, timezone, enabled, interval_minutes, proxy_images";
 
 // A new source's generation: random (53 bits, a safe JS integer), so a source created again under
 // a deleted one's slug never matches a refresh of the old one.
@@ -140,10 +141,12 @@ export interface FetchSuccess {
   readonly problem?: string | null;
 }
 
+/** The refresh's outcome and its fetch log entry, in one write of the source's row. */
 export function recordSuccessStatement(slug: string, r: FetchSuccess): Stmt {
   return sql(
     `UPDATE sources SET etag = ?2, last_modified = ?3, next_fetch_at = ?4, last_fetch_at = ?5, last_status = ?6,
-       error_count = 0, last_error = ?10, last_duration_ms = ?7, last_counts = ?8, last_body_hash = ?9 WHERE slug = ?1`,
+       error_count = 0, last_error = ?10, last_duration_ms = ?7, last_counts = ?8, last_body_hash = ?9,
+       ${fetchLogSetSql("?11")} WHERE slug = ?1`,
     slug,
     r.etag,
     r.lastModified,
@@ -154,6 +157,13 @@ export function recordSuccessStatement(slug: string, r: FetchSuccess): Stmt {
     JSON.stringify(r.counts),
     r.bodyHash,
     r.problem?.slice(0, 500) ?? null,
+    fetchLogEntryJson({
+      at: r.now,
+      status: r.status,
+      counts: r.counts,
+      durationMs: r.durationMs,
+      error: r.problem ?? null,
+    }),
   );
 }
 
@@ -166,12 +176,13 @@ export interface FetchFailure {
 }
 
 /** One more failure in a row; the source pauses when the streak reaches `pauseAfter`. Stored
- *  articles are not touched. */
+ *  articles are not touched. The failure goes into the fetch log in the same write. */
 export function recordFailureStatement(slug: string, f: FetchFailure): Stmt {
   return sql(
     `UPDATE sources SET next_fetch_at = ?2, last_fetch_at = ?3, last_status = 'error', error_count = error_count + 1,
        last_error = ?4, last_duration_ms = ?5,
-       paused_at = CASE WHEN error_count + 1 >= ?6 THEN ?3 ELSE paused_at END 
+       paused_at = CASE WHEN error_count + 1 >= ?6 THEN ?3 ELSE paused_at END ,
+       ${fetchLogSetSql("?7")}
      WHERE slug = ?1`,
     slug,
     f.nextFetchAt,
@@ -179,6 +190,13 @@ export function recordFailureStatement(slug: string, f: FetchFailure): Stmt {
     f.reason.slice(0, 500),
     f.durationMs,
     f.pauseAfter,
+    fetchLogEntryJson({
+      at: f.now,
+      status: "error",
+      counts: { new: 0, updated: 0, unchanged: 0 },
+      durationMs: f.durationMs,
+      error: f.reason,
+    }),
   );
 }
 
@@ -195,6 +213,8 @@ export interface SourceFields {
   readonly timezone: string;
   readonly intervalMinutes: number;
   readonly enabled: boolean;
+  /** Serve its articles' images through the image proxy. */
+  readonly proxyImages: boolean;
 }
 
 /** The first statement of every refresh write batch: it fails (CHECK "superseded"), rolling the
@@ -215,8 +235,8 @@ export const isSupersededError = (e: unknown): boolean => /superseded/.test(Stri
 /** Insert a new source, due at once; returns no row when the slug exists. */
 export function createSourceStatement(slug: string, f: SourceFields, now: number): Stmt {
   return sql(
-    `INSERT INTO sources (slug, name, label, feed_url, homepage, timezone, interval_minutes, enabled, kind, rules, next_fetch_at, created_at, generation)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, 0, ?9, ${FRESH_GENERATION}) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+    `INSERT INTO sources (slug, name, label, feed_url, homepage, timezone, interval_minutes, enabled, kind, rules, proxy_images, next_fetch_at, created_at, generation)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, 0, ?9, ${FRESH_GENERATION}) ON CONFLICT (slug) DO NOTHING RETURNING id`,
     slug,
     f.name,
     f.label,
@@ -228,6 +248,7 @@ export function createSourceStatement(slug: string, f: SourceFields, now: number
     now,
     f.kind,
     f.rules,
+    f.proxyImages ? 1 : 0,
   );
 }
 
@@ -237,7 +258,7 @@ export function createSourceStatement(slug: string, f: SourceFields, now: number
 export function updateSourceStatement(slug: string, f: SourceFields, resume: boolean): Stmt {
   // Every right-hand side reads the row as it was before this UPDATE.
   return sql(
-    `UPDATE sources SET name = ?2, label = ?3, homepage = ?5, timezone = ?6, interval_minutes = ?7, enabled = ?8,
+    `UPDATE sources SET name = ?2, label = ?3, homepage = ?5, timezone = ?6, interval_minutes = ?7, enabled = ?8, proxy_images = ?12,
        etag = CASE WHEN feed_url IS ?4 AND kind IS ?10 AND rules IS ?11 THEN etag ELSE NULL END ,
        last_modified = CASE WHEN feed_url IS ?4 AND kind IS ?10 AND rules IS ?11 THEN last_modified ELSE NULL END ,
        last_body_hash = CASE WHEN feed_url IS ?4 AND kind IS ?10 AND rules IS ?11 THEN last_body_hash ELSE NULL END ,
@@ -257,6 +278,7 @@ export function updateSourceStatement(slug: string, f: SourceFields, resume: boo
     resume ? 1 : 0,
     f.kind,
     f.rules,
+    f.proxyImages ? 1 : 0,
   );
 }
 
@@ -264,24 +286,25 @@ export function updateSourceStatement(slug: string, f: SourceFields, resume: boo
 export function deleteSourceStatements(slug: string): Stmt[] {
   const id = "(SELECT id FROM sources WHERE slug = ?1)";
   return [
-    unindexSourceStatement(slug),
-    sql(`DELETE FROM article_tags WHERE article_id IN (SELECT id FROM articles WHERE source_id = ${id})`, slug),
+    ...unindexSourceStatements(slug),
     // The months this source has articles in get their newest update recomputed after the
     // delete (the trigger only counts down): marked first, while the articles are still there.
     sql(
-      `UPDATE month_stats SET last_updated = -1 WHERE month IN (SELECT DISTINCT substr(path_date, 1, 7) FROM articles WHERE source_id = ${id})`,
+      `UPDATE month_stats SET last_updated = -1 WHERE month IN (SELECT month FROM source_month_stats WHERE source_id = ${id})`,
       slug,
     ),
     sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
+    // What is left of each such month, read through its label (the source's rows are gone).
     sql(
-      `UPDATE month_stats SET last_updated = coalesce((SELECT max(a.updated_at) FROM articles a
-         WHERE a.path_date >= month_stats.month AND a.path_date < month_stats.month || '~'), 0)
+      `UPDATE month_stats SET last_updated = coalesce((SELECT max(a.updated_at) FROM search_labels l
+         JOIN articles a ON a.search_rowid = l.rowid
+         WHERE search_labels MATCH '"' || char(57347) || replace(month_stats.month, '/', '') || '"'), 0)
        WHERE last_updated = -1`,
     ),
     sql("DELETE FROM month_stats WHERE article_count <= 0"),
     sql(`DELETE FROM source_pages WHERE source_id = ${id}`, slug),
     sql(`DELETE FROM source_stats WHERE source_id = ${id}`, slug),
-    sql(`DELETE FROM source_fetches WHERE source_id = ${id}`, slug),
+    sql(`DELETE FROM source_month_stats WHERE source_id = ${id}`, slug),
     sql("DELETE FROM sources WHERE slug = ?1", slug),
   ];
 }

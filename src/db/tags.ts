@@ -13,7 +13,9 @@ export async function tagExists(db: SqlRunner, name: string): Promise<boolean> {
 export async function listTagStats(db: SqlRunner): Promise<{ name: string; articleCount: number }[]> {
   const rows = await db.all<{ name: string; n: number }>(
     sql(
-      `SELECT t.name, (SELECT count(*) FROM article_tags k WHERE k.tag_id = t.id) AS n FROM tags t ORDER BY n DESC, t.name`,
+      // Each tag's label posting list, counted (core/search-tokens.ts spells the label).
+      `SELECT t.name, (SELECT count(*) FROM search_labels WHERE search_labels MATCH '"' || char(57345) || hex(t.name) || '"') AS n
+       FROM tags t ORDER BY n DESC, t.name`,
     ),
   );
   return rows.filter((r) => r.n > 0).map((r) => ({ name: r.name, articleCount: r.n }));

@@ -1,7 +1,9 @@
 // The feed document of a listing: its items read from D1, RFC 5005 paging and archive links, the
 // WebSub hub when one is advertised, serialized in one of three formats. No HTTP, no caches.
+import { type ArchiveBucket, withBodies } from "../archive/bodies";
 import type { Config } from "../config";
 import { encodeCursor } from "../core/ids";
+import { imageProxying, withProxiedImages } from "../core/proxied-images";
 import { instantIn } from "../core/time";
 import type { Cursor, FeedDocument } from "../core/model";
 import { type FeedFormat, archiveFeedPath, feedFiles, withQuery } from "../core/urls";
@@ -46,6 +48,9 @@ export interface RenderRequest {
   readonly hubUrl: string | undefined;
   /** One item per story, the other papers linked in it (`?dedupe=1`). */
   readonly dedupe?: boolean;
+  /** Where archived bodies are read from (archive/bodies.ts); absent = no archive bound, and a
+   *  document with an archived item then answers 503 rather than lose its body. */
+  readonly bodies?: ArchiveBucket | null;
 }
 
 /** The hub, on feeds that are WebSub topics: live listings, not archives or older pages. */
@@ -74,9 +79,10 @@ export async function listingFeedDocument(
         listed.items.filter((a) => (a.storyOthers ?? 0) > 0).map((a) => a.id),
       )
     : new Map();
-  const page = others.size
+  const linked = others.size
     ? { ...listed, items: listed.items.map((a) => (others.has(a.id) ? { ...a, others: others.get(a.id) } : a)) }
     : listed;
+  const page = withContent ? { ...linked, items: await withBodies(r.bodies ?? null, linked.items) } : linked;
   // RFC 5005: paging links, and the archive chain.
   const pageBase = new URL(requested);
   pageBase.searchParams.delete("before");
@@ -128,5 +134,9 @@ export async function renderListingFeed(
   r: RenderRequest,
 ) {
   const { doc, version } = await listingFeedDocument(db, config, format, listing, r);
-  return { body: FEED_FORMATS[format].render(doc), version };
+  // Opted-in sources' images through the image proxy, by absolute address; the version (read
+  // before) already names each source's setting, as the one read without bodies does.
+  const proxying = imageProxying(config.imageProxy, config.baseUrl, true);
+  const items = proxying ? await Promise.all(doc.items.map((a) => withProxiedImages(a, proxying))) : doc.items;
+  return { body: FEED_FORMATS[format].render({ ...doc, items }), version };
 }

@@ -1,6 +1,7 @@
 // The feed route table: every feed address with its format, its listing resolver, and whether it
 // is a WebSub topic. web/feeds.ts serves it over HTTP; websub/ matches topic URLs against it.
 import { PatternRouter } from "hono/router/pattern-router";
+import type { ArchiveBucket } from "../archive/bodies";
 import type { Config } from "../config";
 import { strongEtag } from "../core/ids";
 import { FEED_FILES, type FeedFormat, type FeedPaths, HUB_PATH, feedFiles, feedPaths } from "../core/urls";
@@ -147,6 +148,7 @@ export async function renderTopic(
   db: SqlRunner,
   config: Config,
   topic: Topic,
+  bodies: ArchiveBucket | null,
 ): Promise<{ body: string; contentType: string }> {
   const archives = await archiveNeighbours(db, topic.listing, null);
   const { body } = await renderListingFeed(db, config, topic.format, topic.listing, {
@@ -156,6 +158,7 @@ export async function renderTopic(
     archives,
     hubUrl: `${config.baseUrl}${HUB_PATH}`, // the hub delivering it
     dedupe: topic.dedupe,
+    bodies,
   });
   return { body, contentType: FEED_FORMATS[topic.format].type };
 }

@@ -21,6 +21,7 @@ export async function previewSource(deps: RefreshDeps, fields: SourceFields & { 
     intervalMinutes: fields.intervalMinutes,
     kind: fields.kind,
     rules: fields.rules,
+    proxyImages: fields.proxyImages,
     generation: 0,
     state: NEVER_FETCHED,
   };

@@ -13,6 +13,9 @@ export interface FetchLimits {
   readonly maxRedirects: number;
   /** Which private hosts may be fetched; none when absent (production). */
   readonly outbound?: OutboundPolicy;
+  /** Request headers over the feed defaults, on every hop (the image proxy: its Accept and the
+   *  article's page as Referer). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_LIMITS: FetchLimits = {
@@ -51,6 +54,7 @@ export async function fetchUpstream(
         accept:
           "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
       };
+      Object.assign(headers, limits.headers);
       if (validators.etag) headers["if-none-match"] = validators.etag;
       if (validators.lastModified) headers["if-modified-since"] = validators.lastModified;
       const res = await fetcher(current, { headers, redirect: "manual", signal: controller.signal });

@@ -9,7 +9,6 @@ import {
   recordSuccessStatement,
   refreshGuardStatement,
 } from "../db/sources";
-import { logFetchStatements } from "../db/fetch-log";
 import { forEachLimited } from "../core/concurrency";
 import { redactText } from "../core/redact";
 import { RefreshError } from "./refresh-error";
@@ -52,13 +51,6 @@ export async function refreshSource(deps: RefreshDeps, source: SourceWithState):
           now,
           durationMs: now - started,
           pauseAfter: PAUSE_AFTER_FAILURES,
-        }),
-        ...logFetchStatements(source.slug, {
-          at: now,
-          status: "error",
-          counts: { new: 0, updated: 0, unchanged: 0 },
-          durationMs: now - started,
-          error: reason,
         }),
       ]);
     } catch (recordError) {
@@ -144,7 +136,6 @@ async function refreshOrThrow(deps: RefreshDeps, source: SourceWithState, starte
         errorCount: 0,
       }),
     }),
-    ...logFetchStatements(source.slug, { at: done, status, counts, durationMs: done - started, error: problem }),
   ]);
   if (problem)
     deps.log({ level: "warn", msg: "refresh: pages not read", source: source.slug, problem: redactText(problem) });

@@ -48,6 +48,7 @@ export function sourceJson(s: SourceWithState, now: number) {
     timezone: s.timezone,
     interval_minutes: s.intervalMinutes,
     enabled: s.enabled,
+    proxy_images: s.proxyImages,
     health: sourceHealthJson(s, now, true),
   };
 }

@@ -86,7 +86,7 @@ const rssOmitsTitle = (a: Article) => a.titleDerived === true && a.summary.lengt
 function enclosure(doc: FeedDocument, a: Article): Item["enclosure"] {
   if (!a.image || mediaOf(a).length > 0) return undefined;
   const url = absolute(doc, a.image);
-  const type = imageType(url);
+  const type = imageType(a.originalImage ?? url);
   return type ? { url, type, length: 0 } : undefined;
 }
 
@@ -141,11 +141,22 @@ export function clearRenderedItems(): void {
 }
 
 /** Everything an item's markup is made of. `version` changes exactly when the article does; the
- *  body's length tells a listing read without bodies from one with them. */
+ *  body's length tells a listing read without bodies from one with them; the source's image
+ *  proxy setting tells an item whose image addresses were rewritten (core/proxied-images.ts). */
 function itemKey(format: "rss" | "atom", doc: FeedDocument, a: Article): string {
   const { published: p, updated: u, source: s } = a;
-  const others = a.others?.map((o) => `${o.id} ${o.source.name} ${o.title} ${o.published.ms}`).join("\t") ?? "";
-  return `${format}\n${doc.baseUrl}\n${a.id}\n${a.version}\n${a.contentHtml.length}\n${a.pathDate}\n${s.slug}\n${s.name}\n${p.ms} ${p.offset} ${u.ms} ${u.offset}\n${others}`;
+  const others = a.others?.map((o) => `${o.id} ${o.source.name} ${o.title} ${o.published.ms}`).join("	") ?? "";
+  return `${format}
+${doc.baseUrl}
+${a.id}
+${a.version}
+${a.contentHtml.length}
+${a.pathDate}
+${s.slug}
+${s.name}
+${p.ms} ${p.offset} ${u.ms} ${u.offset}
+${s.proxyImages ? "img" : ""}
+${others}`;
 }
 
 /** The first item of every document, dropped after: it marks where items go even when all are

@@ -7,7 +7,6 @@ import { timingSafeEqual } from "hono/utils/buffer";
 import { validator } from "hono/validator";
 // zod's tree-shakable build: the classic `zod` import drags ~750 KB (every locale) into the Worker.
 import * as z from "zod/mini";
-import { isTimeZone } from "../core/time";
 import { type SqlRunner, d1Runner } from "../db/sql";
 import type { SourceWithState } from "../core/model";
 import type { Config } from "../config";
@@ -29,43 +28,10 @@ import { forgetUnreadUpstreamPagesStatement } from "../db/upstream-pages";
 import { publishToSubscribers } from "../websub/wiring";
 import { sourceHealthJson, sourceJson } from "../render/api";
 import { StatusPage } from "../render/pages/status";
+import { getArchiveState } from "../db/archive";
 import type { AppEnv } from "./context";
-import { parseHttpUrl } from "../core/urls";
+import { createBody, dryRunBody, patchBody } from "./source-bodies";
 import { BadRequestError, ConflictError, NotConfiguredError, NotFoundError, UnprocessableError } from "../core/errors";
-
-const isHttpUrl = (v: string) => (parseHttpUrl(v)?.hostname.length ?? 0) > 0;
-
-const slug = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be 1–64 lowercase letters, digits, - or _"));
-const text = z
-  .string()
-  .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100, "must be at most 100 characters"));
-const httpUrl = z
-  .string()
-  .check(z.maxLength(2000, "must be at most 2000 characters"), z.refine(isHttpUrl, "must be an absolute http(s) URL"));
-const fields = {
-  name: text,
-  feed_url: httpUrl,
-  label: z.optional(text),
-  homepage: z.optional(z.nullable(httpUrl)),
-  timezone: z.optional(z.string().check(z.refine(isTimeZone, "must be an IANA time zone such as Asia/Shanghai"))),
-  interval_minutes: z.optional(
-    z
-      .number()
-      .check(
-        z.refine(Number.isInteger, "must be a whole number"),
-        z.gte(5, "must be at least 5"),
-        z.lte(1440, "must be at most 1440"),
-      ),
-  ),
-  enabled: z.optional(z.boolean()),
-  // How the source is read: a feed (default), web pages or a JSON API; its rules are checked by
-  // parseRules (ingest/rules.ts), which names the bad field.
-  kind: z.optional(z.enum(["feed", "html", "json"])),
-  rules: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
-};
-export const createBody = z.strictObject({ slug, ...fields });
-export const dryRunBody = z.strictObject({ ...fields, slug: z.optional(slug) });
-export const patchBody = z.partial(z.strictObject(fields));
 
 /** A body checked against a schema: its data, or each failing field with its reason. */
 export function checkBody<S extends z.ZodMiniType>(
@@ -150,6 +116,7 @@ export function toFields(body: z.infer<typeof patchBody>, base: SourceFields): S
     timezone: body.timezone ?? base.timezone,
     intervalMinutes: body.interval_minutes ?? base.intervalMinutes,
     enabled: body.enabled ?? base.enabled,
+    proxyImages: body.proxy_images ?? base.proxyImages,
   };
 }
 
@@ -180,6 +147,7 @@ export function newSourceFields(
     enabled: true,
     kind: "feed",
     rules: null,
+    proxyImages: false,
   });
 }
 
@@ -213,10 +181,12 @@ export const health = new Hono<AppEnv>()
   })
   .get("/status", async (c) => {
     const now = Date.now();
-    const sources = await listSourcesWithState(c.var.db);
+    const [sources, archive] = await Promise.all([listSourcesWithState(c.var.db), getArchiveState(c.var.db)]);
     c.header("cache-control", "no-store");
     const nav = toNav([...sources].sort((a, b) => a.id - b.id));
-    return c.html(StatusPage({ config: c.var.config, nav, sources, now, adminTokenSet: adminTokenSet(c.env) }));
+    return c.html(
+      StatusPage({ config: c.var.config, nav, sources, now, adminTokenSet: adminTokenSet(c.env), archive }),
+    );
   });
 
 export const admin = new Hono<AppEnv>()

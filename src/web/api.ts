@@ -10,6 +10,7 @@ import type { Scope } from "../core/model";
 import { MAX_QUERY_CHARS, buildSearchQuery } from "../core/search-tokens";
 import { instantIn, parseIsoLikeDate, toRfc3339 } from "../core/time";
 import { categoryPath, feedPaths, tagPath } from "../core/urls";
+import { archiveBucket, withBodies, withBody } from "../archive/bodies";
 import { type ListFilters, getArticle, listArticles } from "../db/articles";
 import { listCategoryStats } from "../db/stats";
 import { listTagStats } from "../db/tags";
@@ -130,14 +131,16 @@ export const api = new Hono<AppEnv>()
       withContent,
       filters,
     });
+    const items = withContent ? await withBodies(archiveBucket(c.env), page.items) : page.items;
     return c.json({
-      items: page.items.map((a) => articleJson(a, config.baseUrl, withContent)),
+      items: items.map((a) => articleJson(a, config.baseUrl, withContent)),
       next_cursor: page.next ? encodeCursor(page.next) : null,
     });
   })
   .get("/api/v1/articles/:id", async (c) => {
     const id = c.req.param("id");
-    const article = isArticleId(id) ? await getArticle(c.var.db, id) : null;
+    const found = isArticleId(id) ? await getArticle(c.var.db, id) : null;
+    const article = found && (await withBody(archiveBucket(c.env), found));
     if (!article) throw new NotFoundError(`no article with id ${JSON.stringify(id.slice(0, 40))}`);
     return c.json(articleJson(article, c.var.config.baseUrl, true));
   })

@@ -27,16 +27,14 @@ import {
   ADMIN_TOKEN_NOT_SET,
   checkBody,
   discoverFor,
-  createBody,
-  dryRunBody,
   newSourceFields,
-  patchBody,
   primary,
   refreshNow,
   updateSource,
 } from "./admin";
 import { SIGNIN_MAX_FAILURES, requireSession, signIn, signOut } from "./console-auth";
 import type { AppEnv } from "./context";
+import { createBody, dryRunBody, patchBody } from "./source-bodies";
 
 const PAGE_SIZE = 50;
 const STATES = new Set<ConsoleSourceState>(["all", "failing", "paused", "never"]);
@@ -88,6 +86,8 @@ function patchFromForm(form: SourceForm, kind: SourceWithState["kind"]): { body?
     homepage: form.homepage.trim() === "" ? null : form.homepage.trim(),
     timezone: form.timezone.trim(),
     interval_minutes: Number(form.interval_minutes),
+    // A select of "0" and "1"; anything else (a hand-made post) leaves the setting as it is.
+    ...(form.proxy_images === "1" || form.proxy_images === "0" ? { proxy_images: form.proxy_images === "1" } : {}),
   };
   if (kind !== "feed") {
     try {
@@ -317,6 +317,7 @@ export const console_ = new Hono<AppEnv>()
       timezone: field("timezone"),
       interval_minutes: field("interval_minutes"),
       rules: field("rules"),
+      proxy_images: field("proxy_images"),
     };
     const parsed = patchFromForm(form, source.kind);
     if (parsed.errors) return renderSource(c, source, { form, errors: parsed.errors }, 400);

@@ -1,16 +1,12 @@
-// Feeds over HTTP: the route table of src/feeds/ served with validators, 304s and two cache
-// layers (this isolate's memory, then the edge cache). What a feed says is decided in src/feeds/.
-// A browser navigating to a feed gets it as an HTML page (render/pages/feed-page.tsx); every
-// feed reader gets the feed.
-//
-// Module state: the isolate's memory cache of rendered feeds (core/lru.ts, MEMORY_CACHE_MB),
-// reset by resetFeedMemory() (src/state.ts).
+// Feeds over HTTP: the route table of src/feeds/ served with validators, 304s and the two cache
+// layers of web/response-cache.ts (this isolate's memory, then the edge cache). What a feed says
+// is decided in src/feeds/. A browser navigating to a feed gets it as an HTML page
+// (render/pages/feed-page.tsx); every feed reader gets the feed.
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { type Accept, parseAccept } from "hono/utils/accept";
-import type { Config } from "../config";
+import { archiveBucket } from "../archive/bodies";
 import { strongEtag } from "../core/ids";
-import { LruCache } from "../core/lru";
 import { monthIn } from "../core/time";
 import type { FeedFormat } from "../core/urls";
 import { type ListingVersion, getListingVersion } from "../db/articles";
@@ -29,6 +25,7 @@ import { FEED_ROUTES, type Params, canonicalFeedUrl } from "../feeds/routes";
 import { FeedPage } from "../render/pages/feed-page";
 import { cacheControl, cachePolicy, httpDate, isNotModified } from "./caching";
 import { type AppEnv, readBeforeCursor } from "./context";
+import { cachedResponse, evictResponse, notModified, storeResponse } from "./response-cache";
 
 /** Media types a feed reader asks for; a browser ranks text/html above all of them. */
 const FEED_MEDIA_TYPES = [
@@ -75,84 +72,13 @@ export function feedCacheKey(url: string, variant: FeedVariant): Request {
   return new Request(u.toString(), { method: "GET" });
 }
 
-/** A rendered feed held in this isolate: its body, headers and when it goes stale. */
-interface HeldFeed {
-  readonly body: string;
-  readonly headers: readonly (readonly [string, string])[];
-  readonly expiresAt: number;
-}
-
-// Rendered feeds kept in this isolate (MEMORY_CACHE_MB, default 8 of a Worker's 128 MB): a hot
-// feed polled by many readers is answered (200 or 304) with no I/O. Entries expire at the instant
-// their edge copy does, so max-age holds across both layers. Sized as UTF-16 (what the strings
-// cost the heap) plus a little for the headers; no feed may take more than a quarter.
-const newMemory = (bytes: number) => new LruCache<HeldFeed>(bytes, (_key, f) => f.body.length * 2 + 256, bytes / 4);
-let memory = newMemory(0);
-function memoryFor(config: Config): LruCache<HeldFeed> {
-  const bytes = config.memoryCacheMb * 1024 * 1024;
-  if (memory.maxBytes !== bytes) memory = newMemory(bytes);
-  return memory;
-}
-
-/** A held feed still fresh at `now`; an expired one is dropped. */
-function heldFeed(memory: LruCache<HeldFeed>, key: string, now: number): HeldFeed | undefined {
-  const held = memory.get(key);
-  if (held && held.expiresAt <= now) return void memory.delete(key);
-  return held;
-}
-
-/** Forget every feed held in this isolate's memory (src/state.ts). */
-export function resetFeedMemory(): void {
-  memory = newMemory(0);
-}
-// The copy in the edge cache carries, as its Cache-Control, only what that cache should act on:
-// max-age. The stale-while-revalidate / stale-if-error readers and browsers get are not for it:
-// the local runtime keeps (and serves) an entry for as long as they allow, a day, long after the
-// listing changed. Until when the copy is fresh is stored beside it and checked on every hit, so
-// no runtime serves it longer; the public Cache-Control travels in a header of its own.
-const FRESH_UNTIL = "x-fresh-until";
-const PUBLIC_CACHE_CONTROL = "x-cache-control";
-
-/** What the Cache API stores: the response's headers with the cache's own Cache-Control. */
-function forEdge(headers: Headers, maxAge: number, freshUntil: number): Headers {
-  const stored = new Headers(headers);
-  stored.set(PUBLIC_CACHE_CONTROL, headers.get("cache-control") ?? "");
-  stored.set("cache-control", `public, max-age=${maxAge}`);
-  stored.set(FRESH_UNTIL, String(freshUntil));
-  return stored;
-}
-
-/** A stored copy's headers as a client gets them. */
-function fromEdge(stored: Headers): Headers {
-  const headers = new Headers(stored);
-  headers.set("cache-control", stored.get(PUBLIC_CACHE_CONTROL) ?? "");
-  headers.delete(PUBLIC_CACHE_CONTROL);
-  headers.delete(FRESH_UNTIL);
-  return headers;
-}
-
 /** Forget a feed's cached copies (tests use it to stand in for a production eviction). */
-export async function evictFeed(
+export function evictFeed(
   url: string,
   variant: FeedVariant,
   layers: { memory?: boolean; edge?: boolean } = { memory: true, edge: true },
-) {
-  const key = feedCacheKey(canonicalFeedUrl(url).href, variant);
-  if (layers.memory) memory.delete(key.url);
-  if (layers.edge) await caches.default.delete(key);
-}
-
-function fromCache(
-  reqHeaders: Headers,
-  cached: { body: string | ReadableStream | null; headers: Headers },
-  layer: string,
-): Response {
-  const lm = cached.headers.get("last-modified");
-  if (isNotModified(reqHeaders, cached.headers.get("etag") ?? "", lm ? Date.parse(lm) : null))
-    return notModified(cached.headers);
-  const res = new Response(cached.body, { headers: cached.headers });
-  res.headers.set("x-cache", layer);
-  return res;
+): Promise<void> {
+  return evictResponse(feedCacheKey(canonicalFeedUrl(url).href, variant), layers);
 }
 
 const ARCHIVE_MAX_AGE = 86_400;
@@ -179,29 +105,10 @@ async function serveFeed(
   const requested = canonicalFeedUrl(c.req.url);
 
   const key = feedCacheKey(requested.href, variant);
+  const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+  const cached = await cachedResponse(config, key, reqHeaders, waitUntil);
+  if (cached) return cached;
   const now = Date.now();
-  const memory = memoryFor(config);
-  const held = heldFeed(memory, key.url, now);
-  if (held)
-    return fromCache(
-      reqHeaders,
-      { body: held.body, headers: new Headers(held.headers as [string, string][]) },
-      "memory",
-    );
-  const cache = caches.default;
-  const hit = await cache.match(key);
-  if (hit) {
-    const freshUntil = Number(hit.headers.get(FRESH_UNTIL));
-    if (freshUntil > now) {
-      const body = await hit.text();
-      const headers = fromEdge(hit.headers);
-      memory.set(key.url, { body, headers: [...headers], expiresAt: freshUntil });
-      return fromCache(reqHeaders, { body, headers }, "edge");
-    }
-    // Past its max-age (a runtime that kept it longer): gone, as in production.
-    await hit.body?.cancel();
-    c.executionCtx.waitUntil(cache.delete(key));
-  }
 
   const listing = await resolve();
   const isArchive = listing.scope.kind === "month";
@@ -221,6 +128,8 @@ async function serveFeed(
       selfUrl,
       limit,
       archives,
+      // With a key, opted-in sources' images are proxied (their setting is in `parts`).
+      config.imageProxy !== null,
       parts,
     ]);
   // A past month's archive does not change: crawlers and readers may keep it a day.
@@ -249,7 +158,7 @@ async function serveFeed(
     if (isNotModified(reqHeaders, etag, null)) return notModified(headersFor(etag, null));
   }
 
-  const request = { requested, limit, before, archives, hubUrl, dedupe };
+  const request = { requested, limit, before, archives, hubUrl, dedupe, bodies: archiveBucket(c.env) };
   let body: string;
   let v: ListingVersion;
   if (variant === "page") {
@@ -271,19 +180,8 @@ async function serveFeed(
   // resolution: two renders of different content within one second share a date (RFC 9110
   // §8.8.2.2 calls that validator weak); If-None-Match is exact.
   const headers = headersFor(await etagFor(v.parts), Date.now());
-  const freshUntil = now + maxAge * 1000;
-  memory.set(key.url, { body, headers: [...headers], expiresAt: freshUntil });
-  c.executionCtx.waitUntil(cache.put(key, new Response(body, { headers: forEdge(headers, maxAge, freshUntil) })));
+  storeResponse(config, key, body, headers, maxAge, waitUntil);
   return new Response(body, { headers });
-}
-
-function notModified(headers: Headers): Response {
-  const h = new Headers();
-  for (const name of ["etag", "last-modified", "cache-control", "vary"]) {
-    const v = headers.get(name);
-    if (v !== null) h.set(name, v);
-  }
-  return new Response(null, { status: 304, headers: h });
 }
 
 export const feeds = new Hono<AppEnv>();

@@ -1,6 +1,7 @@
 // Our WebSub hub (W3C WebSub Recommendation, 23 January 2018), for this site's own feeds:
 // subscription requests (§5.1), intent verification (§5.3), change detection, and content
 // distribution with signatures (§7, §8). Pure decisions here take values; I/O comes in `deps`.
+import type { ArchiveBucket } from "../archive/bodies";
 import type { Config } from "../config";
 import { AppError, BadRequestError, NotFoundError, TooManyRequestsError } from "../core/errors";
 import { toHex } from "../core/ids";
@@ -40,6 +41,8 @@ export interface HubDeps {
   readonly userAgent: string;
   /** The outbound policy every callback request passes first (core/outbound.ts). */
   readonly outbound: OutboundPolicy;
+  /** Archived bodies (archive/bodies.ts), for topics listing archived articles. */
+  readonly bodies?: ArchiveBucket | null;
 }
 
 /** A request to a subscriber's callback, screened by the outbound policy before connecting (the
@@ -305,7 +308,7 @@ export async function deliver(deps: HubDeps, message: DeliveryMessage, attempt: 
   const config = deps.configFor(new URL(sub.topic).origin);
   const topic = await resolveTopic(deps.db, config, sub.topic).catch(() => null);
   if (!topic) return "skipped";
-  const { body, contentType } = await renderTopic(deps.db, config, topic);
+  const { body, contentType } = await renderTopic(deps.db, config, topic, deps.bodies ?? null);
   let status: string;
   let ok = false;
   try {

@@ -1,5 +1,6 @@
 // The hub's I/O shell: its dependencies from the Worker's env, the delivery queue, and the
 // queue consumer that turns delivery results into ack / retry.
+import { archiveBucket } from "../archive/bodies";
 import { parseConfig } from "../config";
 import { sendInBatches } from "../core/concurrency";
 import { d1Runner } from "../db/sql";
@@ -22,6 +23,7 @@ export function hubDeps(env: Env, fetcher: typeof fetch = fetch): HubDeps {
     configFor: (origin) => parseConfig(env, origin),
     userAgent: local.userAgent,
     outbound: local.outbound,
+    bodies: archiveBucket(env),
   };
 }
 

@@ -308,6 +308,7 @@ const source = (over: Partial<SourceWithState> = {}): SourceWithState => ({
   intervalMinutes: 30,
   kind: "feed",
   rules: null,
+  proxyImages: false,
   generation: 0,
   state: NEVER_FETCHED,
   ...over,
@@ -325,8 +326,10 @@ describe("a source's page", () => {
       homepage: "https://gl.example/",
       timezone: "Asia/Shanghai",
       interval_minutes: "30",
+      proxy_images: "0",
       rules: "",
     });
+    expect(sourceForm(source({ proxyImages: true })).proxy_images).toBe("1");
     const web = sourceForm(source({ kind: "html", rules: '{"list":{"links":"a"}}', feedUrl: null, homepage: null }));
     expect(web.rules).toBe('{\n  "list": {\n    "links": "a"\n  }\n}');
     expect(web.feed_url).toBe("");

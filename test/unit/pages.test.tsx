@@ -324,6 +324,7 @@ describe("StatusPage", () => {
     kind: "feed",
     rules: null,
     generation: 0,
+    proxyImages: false,
     ...over,
     state: {
       etag: null,

@@ -121,6 +121,7 @@ describe("API shapes", () => {
     kind: "feed",
     rules: null,
     generation: 0,
+    proxyImages: false,
     ...over,
     state: {
       etag: '"e"',
@@ -181,6 +182,7 @@ describe("API shapes", () => {
       timezone: "Asia/Shanghai",
       interval_minutes: 15,
       enabled: true,
+      proxy_images: false,
       health: sourceHealthJson(source(), T),
     });
     expect(sourceJson(source(), T).rules).toBeNull();

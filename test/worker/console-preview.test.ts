@@ -33,9 +33,8 @@ const sourceRows = async () =>
 beforeEach(async () => {
   upstream = {};
   await env.DB.batch([
-    env.DB.prepare("DELETE FROM article_tags"),
+    env.DB.prepare("DELETE FROM search_labels"),
     env.DB.prepare("DELETE FROM articles"),
-    env.DB.prepare("DELETE FROM source_fetches"),
     env.DB.prepare("DELETE FROM sources"),
     env.DB.prepare("DELETE FROM console_signin_failures"),
   ]);

@@ -1,6 +1,7 @@
 // The operator's console through the worker: sign-in, the session cookie, forgery, paging.
 import { SELF, env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { listFetchLog } from "../../src/db/fetch-log";
 import { d1Runner } from "../../src/db/sql";
 import { getSourceWithState } from "../../src/db/sources";
 import { refreshSource } from "../../src/ingest/refresh";
@@ -39,9 +40,8 @@ async function sourceCount() {
 
 beforeEach(async () => {
   await env.DB.batch([
-    env.DB.prepare("DELETE FROM article_tags"),
+    env.DB.prepare("DELETE FROM search_labels"),
     env.DB.prepare("DELETE FROM articles"),
-    env.DB.prepare("DELETE FROM source_fetches"),
     env.DB.prepare("DELETE FROM sources"),
     env.DB.prepare("DELETE FROM console_signin_failures"),
   ]);
@@ -364,7 +364,7 @@ describe("API documentation", () => {
 });
 
 describe("the fetch log", () => {
-  it("each refresh adds one row, the newest 20 are kept, and the source's page shows them in Chinese", async () => {
+  it("each refresh adds one entry, the newest 20 are kept, and the source's page shows them in Chinese", async () => {
     await env.DB.prepare(
       "INSERT INTO sources (slug, name, label, feed_url, created_at) VALUES ('flaky', '不稳定', '不稳定', 'https://u.example/rss', 0)",
     ).run();
@@ -384,14 +384,12 @@ describe("the fetch log", () => {
         source,
       );
     }
-    const rows = await env.DB.prepare("SELECT fetched_at, status, error FROM source_fetches ORDER BY id DESC").all<{
-      fetched_at: number;
-      status: string;
-      error: string;
-    }>();
-    expect(rows.results).toHaveLength(20);
-    expect(rows.results[0]).toEqual({ fetched_at: clock, status: "error", error: "HTTP 503" });
-    expect(rows.results[19]!.fetched_at).toBe(clock - 19 * 60_000);
+    // The newest 20, newest first, in the source's row.
+    const { id } = (await env.DB.prepare("SELECT id FROM sources WHERE slug = 'flaky'").first<{ id: number }>())!;
+    const log = await listFetchLog(d1Runner(env.DB), id);
+    expect(log).toHaveLength(20);
+    expect(log[0]).toMatchObject({ at: clock, status: "error", error: "HTTP 503" });
+    expect(log[19]!.at).toBe(clock - 19 * 60_000);
     const cookie = await signIn();
     const html = await (await get("/admin/sources/flaky", { cookie })).text();
     expect(html).toContain("最近 20 次抓取");
@@ -399,6 +397,6 @@ describe("the fetch log", () => {
     expect(html).toContain("HTTP 503");
     // Deleting the source takes its log with it.
     await post("/admin/sources/flaky/delete", {}, { cookie });
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM source_fetches").first<{ n: number }>())!.n).toBe(0);
+    expect(await sourceCount()).toBe(0);
   });
 });

@@ -50,8 +50,9 @@ describe("tag page paging", () => {
     const pages = await walk(`/tag/${encodeURIComponent(TAG)}`);
     expect(pages.map((p) => p.length)).toEqual([20, 20, 5]);
     const { results } = await env.DB.prepare(
-      `SELECT a.id FROM article_tags k JOIN tags t ON t.id = k.tag_id JOIN articles a ON a.id = k.article_id
-       WHERE t.name = ?1 ORDER BY a.published_at DESC, a.id DESC`,
+      // Newest first: by the search rowid, time-ordered (same-millisecond ties in the order stored).
+      `SELECT a.id FROM articles a WHERE EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ?1)
+       ORDER BY a.search_rowid DESC`,
     )
       .bind(TAG)
       .all<{ id: string }>();

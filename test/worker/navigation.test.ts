@@ -1,7 +1,7 @@
 // The header's categories stay small however many sources the site has, and the directory at
 // /category/ reaches every source, a page at a time.
 import { SELF, env } from "cloudflare:test";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it, onTestFinished, vi } from "vitest";
 import { importPosts } from "../../src/ingest/import-posts";
 import { NAV_SOURCES, ensureSourceStatement } from "../../src/db/sources";
 import { d1Runner } from "../../src/db/sql";
@@ -54,6 +54,11 @@ describe("header categories", () => {
       }),
     );
     const all = await sourcesById();
+    // Pages are cached for max-age (as feeds): the new header shows once it has passed.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 301_000 });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     for (const path of ["/", "/tag/%E5%B0%B1%E4%B8%9A", "/search?q=%E6%A1%82%E6%9E%97", "/no-such-page"]) {
       const links = headerLinks(await (await get(path)).text());
       expect(

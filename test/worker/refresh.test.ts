@@ -61,8 +61,7 @@ async function articles(slug: string) {
   return (
     await env.DB.prepare(
       `SELECT a.id, a.guid, a.title, a.original_url, a.content_html, a.summary, a.published_at, a.published_offset, a.date_source, a.author, a.image,
-         (SELECT json_group_array(name) FROM (SELECT t.name FROM article_tags k JOIN tags t ON t.id = k.tag_id
-            WHERE k.article_id = a.id ORDER BY k.position)) AS tags
+         coalesce(a.tags, '[]') AS tags
        FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = ?1 ORDER BY a.guid`,
     )
       .bind(slug)
@@ -82,7 +81,7 @@ beforeEach(async () => {
   fetched = [];
   clock = Date.UTC(2025, 10, 20, 2, 0, 0);
   await env.DB.batch([
-    env.DB.prepare("DELETE FROM article_tags"),
+    env.DB.prepare("DELETE FROM search_labels"),
     env.DB.prepare("DELETE FROM articles"),
     env.DB.prepare("DELETE FROM sources"),
   ]);

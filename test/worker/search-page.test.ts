@@ -71,7 +71,7 @@ describe("search feeds", () => {
     const { results } = await env.DB.prepare(
       `SELECT a.id, a.title, a.path_date, s.slug FROM articles a JOIN sources s ON s.id = a.source_id
        WHERE a.title LIKE '%社区%' OR a.content_html LIKE '%社区%'
-          OR EXISTS (SELECT 1 FROM article_tags k JOIN tags t ON t.id = k.tag_id WHERE k.article_id = a.id AND t.name LIKE '%社区%')`,
+          OR EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value LIKE '%社区%')`,
     ).all<{ id: string; title: string; path_date: string; slug: string }>();
     const total = (await env.DB.prepare("SELECT count(*) AS n FROM articles").first<{ n: number }>())!.n;
     expect(results.length).toBeGreaterThan(1);

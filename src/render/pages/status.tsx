@@ -1,6 +1,8 @@
 // /status: the health of every source, for people (the same data as /api/v1/sources/health).
-import type { Config } from "../../config";
+import { type Config, archiveProblem } from "../../config";
+import type { ArchiveState } from "../../core/model";
 import type { SiteNav, SourceWithState } from "../../core/model";
+import { IMAGE_PROXY_KEY_NOT_SET } from "../../core/image-proxy";
 import { redactText } from "../../core/redact";
 import { formatDisplay, instantIn } from "../../core/time";
 import { categoryPath } from "../../core/urls";
@@ -16,6 +18,7 @@ export function StatusPage({
   sources,
   now,
   adminTokenSet,
+  archive = null,
 }: {
   config: Config;
   nav: SiteNav;
@@ -23,7 +26,10 @@ export function StatusPage({
   now: number;
   /** False when the ADMIN_TOKEN secret is missing: the admin API is off, and the operator is told here. */
   adminTokenSet: boolean;
+  /** The archive step's last tick (docs/archive.md); null before its first. */
+  archive?: ArchiveState | null;
 }) {
+  const archiveError = archiveProblem(config);
   return (
     <Layout
       config={config}
@@ -37,6 +43,20 @@ export function StatusPage({
           管理接口未启用：未设置 ADMIN_TOKEN 密钥（ADMIN_TOKEN is not set）。请运行 wrangler secret put ADMIN_TOKEN。
         </p>
       )}
+      {archiveError ? <p class="error">{archiveError}</p> : null}
+      {config.archive.afterDays > 0 && !archiveError ? (
+        <p class="intro">
+          归档：发布超过 {config.archive.afterDays} 天的文章正文移至 R2，每次定时任务至多 {config.archive.maxPerTick}{" "}
+          篇。
+          {archive
+            ? `上次运行 ${when(archive.lastRunAt, config.defaultTimezone)}，归档 ${archive.lastArchived} 篇。`
+            : "尚未运行。"}
+          {archive?.lastError ? <span class="error">失败：{redactText(archive.lastError)}</span> : null}
+        </p>
+      ) : null}
+      {config.imageProxy === null && sources.some((s) => s.proxyImages) ? (
+        <p class="error">{IMAGE_PROXY_KEY_NOT_SET}</p>
+      ) : null}
       <div class="table-wrap">
         <table class="status">
           <thead>

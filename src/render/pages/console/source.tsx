@@ -1,6 +1,7 @@
 // /admin/sources/:slug: a source's settings (editable), its actions, recent fetches and articles.
 import type { Config } from "../../../config";
 import type { FetchLogEntry, SourceWithState } from "../../../core/model";
+import { IMAGE_PROXY_KEY_NOT_SET } from "../../../core/image-proxy";
 import { articlePath } from "../../../core/urls";
 import { DataTable } from "../data-table";
 import { ConsoleShell, FetchError, KIND, Notice, RESULT, when } from "./shell";
@@ -15,6 +16,8 @@ export interface SourceForm {
   readonly timezone: string;
   readonly interval_minutes: string;
   readonly rules: string;
+  /** "1" when the source's images go through the image proxy, else "0". */
+  readonly proxy_images: string;
 }
 
 export function sourceForm(s: SourceWithState): SourceForm {
@@ -26,6 +29,7 @@ export function sourceForm(s: SourceWithState): SourceForm {
     timezone: s.timezone,
     interval_minutes: String(s.intervalMinutes),
     rules: s.rules ? JSON.stringify(JSON.parse(s.rules), null, 2) : "",
+    proxy_images: s.proxyImages ? "1" : "0",
   };
 }
 
@@ -43,6 +47,7 @@ const LABELS: Record<keyof SourceForm | "slug", string> = {
   timezone: "时区",
   interval_minutes: "抓取间隔（分钟）",
   rules: "抓取规则（JSON）",
+  proxy_images: "图片代理（防盗链）",
 };
 
 export function Errors({ errors }: { errors: readonly FieldError[] }) {
@@ -127,6 +132,21 @@ export function SourcePage(props: {
             <Field name="homepage" form={form} type="url" />
             <Field name="timezone" form={form} />
             <Field name="interval_minutes" form={form} type="number" />
+            <p>
+              <label for="f-proxy_images">{LABELS.proxy_images}</label>
+              <select id="f-proxy_images" name="proxy_images" aria-describedby="proxy-images-help">
+                <option value="0" selected={form.proxy_images !== "1"}>
+                  关闭：文章图片直接从原网站加载
+                </option>
+                <option value="1" selected={form.proxy_images === "1"}>
+                  开启：图片经本站 /img/ 代理，以原文页面为 Referer 抓取
+                </option>
+              </select>
+              <small id="proxy-images-help">
+                适用于拒绝其他网站引用图片（按 Referer 防盗链）的报纸。
+                {props.config.imageProxy ? null : <strong class="error"> {IMAGE_PROXY_KEY_NOT_SET}</strong>}
+              </small>
+            </p>
             {s.kind === "feed" ? null : (
               <p>
                 <label for="f-rules">{LABELS.rules}</label>
