@@ -468,6 +468,9 @@ export default {
           const { db: d1, stats } = counting(env.DB);
           const runner = d1Runner(d1);
           const one = await runner.all<{ id: string }>(sql("SELECT id FROM articles ORDER BY id LIMIT 1"));
+          const member = await runner.all<{ id: string }>(
+            sql("SELECT id FROM articles WHERE story_id IS NOT NULL AND story_id <> id ORDER BY id LIMIT 1"),
+          );
           const q = "桂林";
           const views: [string, () => Promise<unknown>][] = [
             ["home /", () => readListingPage(runner, { kind: "all" }, { limit: 20 }, null)],
@@ -487,6 +490,19 @@ export default {
                 readListingPage(runner, { kind: "tag", tag: "桂林晚报新闻" }, { limit: 20 }, { tag: "桂林晚报新闻" }),
             ],
             ["article", () => readArticlePage(runner, one[0]!.id)],
+            // As the site serves them (STORY_GROUPING on): one story once, its count per row.
+            ["home / grouped", () => readListingPage(runner, { kind: "all" }, { limit: 20, grouped: true }, null)],
+            [
+              "tag grouped",
+              () =>
+                readListingPage(
+                  runner,
+                  { kind: "tag", tag: "桂林晚报新闻" },
+                  { limit: 20, grouped: true },
+                  { tag: "桂林晚报新闻" },
+                ),
+            ],
+            ["article of a story", () => readArticlePage(runner, member[0]?.id ?? one[0]!.id)],
             [
               `search ${q}`,
               () =>

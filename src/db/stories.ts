@@ -73,24 +73,34 @@ export interface StoryColumns {
   readonly leadKey: number | null;
 }
 
-/** The head of a story learns of a new member: one row written, no index touched. */
+/** Members a head lists at most: what a page or a listing row reads of one story is bounded
+ *  (a story reprinted by more papers keeps them grouped under it, linked and counted up to this). */
+export const MAX_STORY_MEMBERS = 50;
+
+/** The head of a story learns of a new member: one row written, no index touched; none once the
+ *  head lists MAX_STORY_MEMBERS. */
 export function joinStoryStatement(rootId: string, memberId: string): Stmt {
   return sql(
-    "UPDATE articles SET story_members = json_insert(coalesce(story_members, '[]'), '$[#]', ?2) WHERE id = ?1",
+    `UPDATE articles SET story_members = json_insert(coalesce(story_members, '[]'), '$[#]', ?2)
+     WHERE id = ?1 AND coalesce(json_array_length(story_members), 0) < ${MAX_STORY_MEMBERS}`,
     rootId,
     memberId,
   );
 }
 
 /** The other articles of article `id`'s story, oldest first: its head and the head's members,
- *  by primary key. */
+ *  by primary key. CROSS JOIN fixes the join order (SQLite keeps it): with `m` joined on an OR of
+ *  the head and its members, the planner may start from a scan of every article. */
 export function storyOthersStatement(id: string, limit = 50): Stmt {
   return sql(
-    `SELECT m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
-     FROM articles o JOIN articles r ON r.id = o.story_id
-       JOIN articles m ON m.id = r.id OR m.id IN (SELECT value FROM json_each(coalesce(r.story_members, '[]')))
-       JOIN sources s ON s.id = m.source_id
-     WHERE o.id = ?1 AND m.id <> o.id
+    `WITH story(id) AS (
+       SELECT r.id FROM articles o CROSS JOIN articles r WHERE o.id = ?1 AND r.id = o.story_id
+       UNION
+       SELECT j.value FROM articles o CROSS JOIN articles r CROSS JOIN json_each(coalesce(r.story_members, '[]')) j
+       WHERE o.id = ?1 AND r.id = o.story_id)
+     SELECT m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
+     FROM story x CROSS JOIN articles m CROSS JOIN sources s
+     WHERE m.id = x.id AND s.id = m.source_id AND m.id <> ?1
      ORDER BY m.published_at, m.id LIMIT ?2`,
     id,
     limit,
@@ -100,12 +110,17 @@ export function storyOthersStatement(id: string, limit = 50): Stmt {
 /** The others of several articles at once (a feed's items), keyed by the article's id. */
 export function storyOthersManyStatement(ids: readonly string[], perArticle = 20): Stmt {
   return sql(
-    `SELECT o.id AS of_id, m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
-     FROM articles o JOIN articles r ON r.id = o.story_id
-       JOIN articles m ON m.id = r.id OR m.id IN (SELECT value FROM json_each(coalesce(r.story_members, '[]')))
-       JOIN sources s ON s.id = m.source_id
-     WHERE o.id IN (SELECT value FROM json_each(?1)) AND m.id <> o.id
-     ORDER BY o.id, m.published_at, m.id LIMIT ?2`,
+    `WITH story(of_id, id) AS (
+       SELECT o.id, r.id FROM json_each(?1) w CROSS JOIN articles o CROSS JOIN articles r
+       WHERE o.id = w.value AND r.id = o.story_id
+       UNION
+       SELECT o.id, j.value FROM json_each(?1) w CROSS JOIN articles o CROSS JOIN articles r
+         CROSS JOIN json_each(coalesce(r.story_members, '[]')) j
+       WHERE o.id = w.value AND r.id = o.story_id)
+     SELECT x.of_id, m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
+     FROM story x CROSS JOIN articles m CROSS JOIN sources s
+     WHERE m.id = x.id AND s.id = m.source_id AND m.id <> x.of_id
+     ORDER BY x.of_id, m.published_at, m.id LIMIT ?2`,
     JSON.stringify(ids),
     ids.length * perArticle,
   );
@@ -142,9 +157,10 @@ export async function readStoryOthersMany(db: SqlRunner, ids: readonly string[])
   return out;
 }
 
-/** How many other articles are in a row's story (0 alone), as a listing column: the head's
- *  member list, counting only articles that still exist (a deleted source takes its own). */
+/** How many other articles are in a row's story (0 alone), as a listing column: the head and
+ *  its member list, counting only articles that still exist (a deleted source takes its own),
+ *  each by primary key (CROSS JOIN keeps that order; see storyOthersStatement). */
 export const STORY_OTHERS_COLUMN = `CASE WHEN a.story_id IS NULL THEN 0 ELSE (
-    SELECT count(*) FROM articles r JOIN articles m
-      ON m.id = r.id OR m.id IN (SELECT value FROM json_each(coalesce(r.story_members, '[]')))
-    WHERE r.id = a.story_id AND m.id <> a.id) END AS story_others`;
+    SELECT count(*) FROM articles r WHERE r.id = a.story_id AND r.id <> a.id) + (
+    SELECT count(*) FROM articles r CROSS JOIN json_each(coalesce(r.story_members, '[]')) j CROSS JOIN articles m
+    WHERE r.id = a.story_id AND m.id = j.value AND m.id <> a.id) END AS story_others`;

@@ -8,7 +8,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BRIEF_COLUMNS, listStatement } from "../../src/db/articles";
 import { readListingPage } from "../../src/db/page-reads";
 import { getSourceWithState } from "../../src/db/sources";
-import { storyCandidatesStatement, storyOthersManyStatement, storyOthersStatement } from "../../src/db/stories";
+import {
+  MAX_STORY_MEMBERS,
+  joinStoryStatement,
+  storyCandidatesStatement,
+  storyOthersManyStatement,
+  storyOthersStatement,
+} from "../../src/db/stories";
 import { d1Runner } from "../../src/db/sql";
 import type { RefreshDeps } from "../../src/ingest/gather";
 import { refreshSource } from "../../src/ingest/refresh";
@@ -282,6 +288,21 @@ describe("the story lookups use their indexes", () => {
         plan.join("\n"),
       ).toEqual([]);
     }
+  });
+
+  it("a head lists at most MAX_STORY_MEMBERS members: a page reads a bounded story", async () => {
+    const head = await row("gl-1");
+    const full = JSON.stringify(Array.from({ length: MAX_STORY_MEMBERS }, (_, i) => `m${i}`));
+    await env.DB.prepare("UPDATE articles SET story_members = ?2 WHERE id = ?1").bind(head.id, full).run();
+    const { sql: text, params } = joinStoryStatement(head.id, "one-more");
+    const res = await env.DB.prepare(text)
+      .bind(...params)
+      .run();
+    expect(res.meta.rows_written).toBe(0);
+    expect((await row("gl-1")).story_members).toBe(full);
+    await env.DB.prepare("UPDATE articles SET story_members = ?2 WHERE id = ?1")
+      .bind(head.id, head.story_members)
+      .run();
   });
 
   it("reads a story's other articles by primary key", async () => {
