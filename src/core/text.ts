@@ -75,10 +75,14 @@ export function plainLabel(text: string): string {
   return text.replace(INVISIBLE, "").replace(STRAY_ZWJ, "").replace(/\s+/g, " ").trim();
 }
 
+// HTML opens markup only at a "<" followed by an ASCII letter, "/", "!" or "?" (a tag, an end
+// tag, a comment, a bogus comment); any other "<" ("1 < 2", "<3", "甲 <乙") is text.
+export const MARKUP_LT = /<(?=[A-Za-z/!?])/g;
+export const TEXT_LT = /<(?![A-Za-z/!?])/g;
+
 // RSS 2.0 does not say whether <title> is text or HTML, and readers do either. A title is written
 // as itself except where the two readings would differ, and only there with the full-width form:
-// a "<" that HTML would start markup with (followed by an ASCII letter, "/", "!" or "?": a tag,
-// an end tag, a comment or a bogus comment) becomes ＜, and an "&" that HTML would start a
+// a "<" that HTML would start markup with (MARKUP_LT) becomes ＜, and an "&" that HTML would start a
 // character reference with becomes ＆ (decided by the HTML decoder itself: the "&" is one when
 // decoding the text up to the next "&" changes it, so &lt; &#60; and &copy without ";" count).
 // Every other "<", ">" and "&" ("A < B", "AT&T", "C++ & 测试") is text in both readings and stays:
@@ -86,6 +90,6 @@ export function plainLabel(text: string): string {
 /** A title for RSS 2.0 <title>: the same visible text read as text or as HTML (the rule above). */
 export function rssTitleText(title: string): string {
   return title
-    .replace(/<(?=[A-Za-z/!?])/g, "\uFF1C")
+    .replace(MARKUP_LT, "\uFF1C")
     .replace(/&[^&]*/g, (run) => (decodeHTML(run) === run ? run : `\uFF06${run.slice(1)}`));
 }

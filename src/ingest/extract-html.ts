@@ -13,14 +13,37 @@ export interface Want {
 
 const quoteAttr = (v: string) => v.replace(/"/g, "&quot;");
 
-/** Run `fn` when the element's end tag comes; false when it has none (void elements such as
- *  <img> or <param>, self-closing SVG children): HTMLRewriter throws for those. */
-function onEnd(e: Element, fn: () => void): boolean {
-  try {
-    e.onEndTag(fn);
-    return true;
-  } catch {
-    return false;
+/** End-tag callbacks, several per element. HTMLRewriter keeps one end-tag handler per element
+ *  (a second onEndTag replaces the first), so two picks capturing the same element (a date and
+ *  an author both read from <p class="info">) would leave all but the last without a value.
+ *  A "*" handler registered before every pick marks each new element; the picks' callbacks for
+ *  it join one list, run by the single handler registered on the element. */
+class EndTags {
+  private fns: (() => void)[] = [];
+  private hasEnd: boolean | null = null;
+
+  /** The "*" handler: a new element starts. */
+  next(): void {
+    this.fns = [];
+    this.hasEnd = null;
+  }
+
+  /** Run `fn` when the current element's end tag comes; false when it has none (void elements
+   *  such as <img> or <param>, self-closing SVG children): HTMLRewriter throws for those. */
+  add(e: Element, fn: () => void): boolean {
+    this.fns.push(fn);
+    if (this.hasEnd === null) {
+      const fns = this.fns;
+      try {
+        e.onEndTag(() => {
+          for (const f of fns) f();
+        });
+        this.hasEnd = true;
+      } catch {
+        this.hasEnd = false;
+      }
+    }
+    return this.hasEnd;
   }
 }
 
@@ -49,7 +72,8 @@ function descendantsOf(selector: string): string {
 /** Run every want over the document; each name gets its values in document order. */
 export async function extractFromHtml(html: string, wants: Record<string, Want>): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  let rewriter = new HTMLRewriter();
+  const ends = new EndTags();
+  let rewriter = new HTMLRewriter().on("*", { element: () => ends.next() });
   for (const [name, want] of Object.entries(wants)) {
     const values: string[] = (out[name] = []);
     const { selector, attr } = want.pick;
@@ -72,7 +96,7 @@ export async function extractFromHtml(html: string, wants: Record<string, Want>)
       element(e) {
         if (capturing || done()) return;
         parts = [];
-        capturing = onEnd(e, () => {
+        capturing = ends.add(e, () => {
           capturing = false;
           values.push(parts.join(""));
         });
@@ -91,7 +115,7 @@ export async function extractFromHtml(html: string, wants: Record<string, Want>)
           parts.push(`${tag}>`);
           // Close with the element's own name: an end tag implied by its parent's (<p>one<p>two
           // </div>) reports the parent's name.
-          onEnd(e, () => void parts.push(`</${name}>`));
+          ends.add(e, () => void parts.push(`</${name}>`));
         },
       });
     }

@@ -2,6 +2,7 @@
 // The allowlist is a data table; anything not in it is removed, never escaped into visible text.
 import { FilterXSS, type IFilterXSSOptions, parseAttr } from "../core/xss";
 import { escapeAttr as escapeAttrValue } from "../core/escape";
+import { TEXT_LT } from "../core/text";
 
 const ALLOWED: Record<string, string[]> = {
   p: ["class"],
@@ -49,7 +50,7 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 // Whole elements whose content is never text a reader should see.
-const DROP_WITH_CONTENT = [
+const DROP_WITH_CONTENT = new Set([
   "script",
   "style",
   "iframe",
@@ -63,7 +64,49 @@ const DROP_WITH_CONTENT = [
   "textarea",
   "select",
   "button",
-];
+]);
+// A browser reads these as raw text up to their first end tag, so they do not nest.
+const RAW_TEXT = new Set(["script", "style", "iframe", "noscript", "textarea"]);
+
+/** Where the dropped elements sit in xss's output, to cut them (with their content) out after.
+ *  xss's own stripIgnoreTagBody leaves an unclosed one as "[removed]" text followed by the rest,
+ *  where a browser hides the rest inside it; so this one cuts to the end, except after <embed>,
+ *  a void element (a browser shows what follows an unclosed one). */
+class DroppedBodies {
+  private ranges: [number, number][] = [];
+  private open: { tag: string; start: number; depth: number } | null = null;
+
+  reset(): void {
+    this.ranges = [];
+    this.open = null;
+  }
+
+  /** A dropped element's start or end tag, at `position` in the output (it writes nothing). */
+  tag(tag: string, isClosing: boolean, position: number): void {
+    const open = this.open;
+    if (open === null) {
+      if (!isClosing) this.open = { tag, start: position, depth: 1 };
+      return;
+    }
+    if (tag !== open.tag || (!isClosing && RAW_TEXT.has(tag))) return;
+    open.depth += isClosing ? -1 : 1;
+    if (open.depth > 0) return;
+    this.ranges.push([open.start, position]);
+    this.open = null;
+  }
+
+  cut(html: string): string {
+    if (this.open !== null && this.open.tag !== "embed") this.ranges.push([this.open.start, html.length]);
+    if (this.ranges.length === 0) return html;
+    let out = "";
+    let from = 0;
+    for (const [start, end] of this.ranges) {
+      out += html.slice(from, start);
+      from = end;
+    }
+    return out + html.slice(from);
+  }
+}
 
 // Lazy-loading markup keeps the real address in one of these; it becomes `src`.
 const LAZY_SRC_ATTRIBUTES = ["data-src", "data-original", "data-lazy-src", "data-actualsrc"];
@@ -175,16 +218,20 @@ function bareStartTag(tag: string, html: string): string | undefined {
 
 /** The sanitizer's options; `base` is what relative URLs in the fragment resolve against (an
  *  upstream article's or feed's URL); null keeps them site-relative (Jekyll posts). */
-const optionsFor = (base: string | null): IFilterXSSOptions => ({
+const optionsFor = (base: string | null, dropped: DroppedBodies): IFilterXSSOptions => ({
   whiteList: ALLOWED,
   stripIgnoreTag: true,
-  stripIgnoreTagBody: DROP_WITH_CONTENT,
   allowCommentTag: false,
   css: false,
   // xss's own escaping of text, with one scan first: most text has neither character.
   escapeHtml: (text) =>
     text.indexOf("<") === -1 && text.indexOf(">") === -1 ? text : text.replace(/</g, "&lt;").replace(/>/g, "&gt;"),
   onTag(tag, html, info) {
+    if (DROP_WITH_CONTENT.has(tag)) {
+      // xss always gives both (its typings mark them optional).
+      dropped.tag(tag, info.isClosing === true, info.position ?? 0);
+      return "";
+    }
     if (info.isClosing) return undefined;
     if (tag === "img") return renderImg(readAttributes(html), base);
     if (tag === "a") return renderAnchorOpen(readAttributes(html), base);
@@ -198,12 +245,23 @@ const optionsFor = (base: string | null): IFilterXSSOptions => ({
 });
 
 // Site-relative posts share one filter; a fragment with a base gets its own (a FilterXSS is a
-// shallow copy of its options: constructing one costs far less than processing a body).
-const siteRelative = new FilterXSS(optionsFor(null));
+// shallow copy of its options: constructing one costs far less than processing a body). The
+// shared filter's dropped-body record is reset per call: process() runs synchronously.
+const siteRelativeDropped = new DroppedBodies();
+const siteRelative = new FilterXSS(optionsFor(null, siteRelativeDropped));
 
 /** Sanitize an HTML fragment from upstream, relative URLs resolved against `baseUrl` (null:
  *  kept site-relative). Run once, at ingest. */
 export function sanitizeHtml(html: string, baseUrl: string | null = null): string {
-  const filter = baseUrl === null ? siteRelative : new FilterXSS(optionsFor(baseUrl));
-  return filter.process(html).trim();
+  let dropped = siteRelativeDropped;
+  let filter = siteRelative;
+  if (baseUrl !== null) {
+    dropped = new DroppedBodies();
+    filter = new FilterXSS(optionsFor(baseUrl, dropped));
+  }
+  dropped.reset();
+  // A "<" a browser shows as text (TEXT_LT) is escaped first: xss would read "< 2 >" or "<乙" as
+  // a tag and drop it.
+  const input = html.indexOf("<") === -1 ? html : html.replace(TEXT_LT, "&lt;");
+  return dropped.cut(filter.process(input)).trim();
 }

@@ -109,6 +109,33 @@ describe("decodeFeedBytes", () => {
   });
 });
 
+describe("decodeFeedBytes, labels written loosely and bytes with no label", () => {
+  it("reads a charset, an XML declaration and a <meta charset> with spaces around '='", () => {
+    expect(decodeFeedBytes(GBK_ZHONGWEN, 'text/xml; charset = "gbk"')).toMatchObject({
+      text: "中文",
+      by: "content-type",
+    });
+    const decl = cat(ascii("<?xml version='1.0' encoding = 'gbk' ?><t>"), GBK_ZHONGWEN, ascii("</t>"));
+    expect(decodeFeedBytes(decl, null)).toMatchObject({ encoding: "gb18030", by: "xml-declaration" });
+    const page = cat(ascii('<html><head><meta charset = "gbk"></head><body>'), GBK_ZHONGWEN, ascii("</body></html>"));
+    expect(decodeHtmlBytes(page, "text/html").text).toContain("<body>中文</body>");
+  });
+
+  it("sniffs unlabelled GBK bytes as GB18030, not as UTF-8 with replacement characters", () => {
+    expect(decodeFeedBytes(cat(ascii("<t>"), GBK_ZHONGWEN, ascii("</t>")), null)).toMatchObject({
+      text: "<t>中文</t>",
+      encoding: "gb18030",
+      by: "sniffed",
+      warning: null,
+    });
+    expect(decodeFeedBytes(cat(ascii("<t>"), UTF8_ZHONGWEN, ascii("</t>")), "text/xml")).toMatchObject({
+      text: "<t>中文</t>",
+      encoding: "utf-8",
+      by: "default",
+    });
+  });
+});
+
 describe("decodeHtmlBytes", () => {
   const page = (meta: string, body: Uint8Array) =>
     cat(ascii(`<html><head>${meta}</head><body>`), body, ascii("</body></html>"));

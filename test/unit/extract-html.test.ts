@@ -94,14 +94,39 @@ describe("extractFromHtml", () => {
     expect(v).toEqual({ t: ["一二"] });
   });
 
-  // Known bug, kept visible: an element's end tag takes one handler, so when two picks capture the
-  // same element (a date and an author both read from <p class="info">), only the last gets a
-  // value. `it.fails` passes while the bug is there (workerd and Node alike); a fix turns it red.
-  it.fails("gives two picks of the same element each its value (known bug)", async () => {
+  it("gives two picks of the same element each its value", async () => {
     const v = await extractFromHtml('<p class="info">2025-11-18 作者：张三</p>', {
       date: { pick: { selector: "p.info", attr: null } },
       author: { pick: { selector: "p.info", attr: null } },
     });
     expect(v).toEqual({ date: ["2025-11-18 作者：张三"], author: ["2025-11-18 作者：张三"] });
+  });
+
+  it("gives the body and a text pick of the same element, and of one inside it, each its value", async () => {
+    const v = await extractFromHtml(
+      '<div class="c"><p class="info">作者：张三</p><p>正文</p></div><div class="c"><p>二</p></div>',
+      {
+        body: { pick: { selector: "div.c", attr: null }, html: true },
+        whole: { pick: { selector: ".c", attr: null } },
+        author: { pick: { selector: "p.info", attr: null } },
+        paras: { pick: { selector: "div.c p", attr: null }, all: true },
+      },
+    );
+    expect(v).toEqual({
+      body: ['<p class="info">作者：张三</p><p>正文</p>'],
+      whole: ["作者：张三正文"],
+      author: ["作者：张三"],
+      paras: ["作者：张三", "正文", "二"],
+    });
+  });
+
+  it("lets two picks read an element with no end tag, and the next element still ends its capture", async () => {
+    const v = await extractFromHtml('<img src="/a.png" alt="图"><p class="t">标题</p>', {
+      image: { pick: { selector: "img", attr: "src" } },
+      alt: { pick: { selector: "img", attr: "alt" } },
+      imgText: { pick: { selector: "img", attr: null } },
+      title: { pick: { selector: "p.t", attr: null } },
+    });
+    expect(v).toEqual({ image: ["/a.png"], alt: ["图"], imgText: [], title: ["标题"] });
   });
 });

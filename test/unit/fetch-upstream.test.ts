@@ -29,6 +29,16 @@ describe("readCapped", () => {
         },
       });
     expect((await readCapped(stream(5), 5000))?.byteLength).toBe(5000);
+    // Every chunk's bytes, in order.
+    const parts = [bytes(3), Uint8Array.of(200, 201), bytes(1000).subarray(500)];
+    const whole = Uint8Array.from(parts.flatMap((p) => [...p]));
+    const chunked = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const p of parts) c.enqueue(p);
+        c.close();
+      },
+    });
+    expect(same(await readCapped(chunked, 5000), whole)).toBe(true);
     expect(await readCapped(stream(6), 5000)).toBeNull();
     expect(await readCapped(null, 5000)).toEqual(new Uint8Array());
   });

@@ -65,6 +65,9 @@ describe("redaction", () => {
     expect(isSecretParam("api%5Fkey")).toBe(true);
     expect(isSecretParam("client+secret")).toBe(true);
     expect(isSecretParam("%E0%A4%A")).toBe(false);
+    // A name whose %-escapes do not decode is read as written.
+    expect(isSecretParam("api_token%ZZ")).toBe(true);
+    expect(redactUrl("https://x.example/?access_token%E0=abc")).toBe(`https://x.example/?access_token%E0=${REDACTED}`);
     for (const name of ["id", "code", "page", "keyword", "author"]) expect(isSecretParam(name), name).toBe(false);
     for (const name of ["auth", "x-auth", "my.pass", "jwt", "ticket", "sessionid", "Authorization"])
       expect(isSecretParam(name), name).toBe(true);
@@ -91,6 +94,12 @@ describe("derived titles", () => {
     [`${"x".repeat(100)}`, `${"x".repeat(79)}…`],
     ["   ", ""],
     ["第一行\n\n第二行；第三", "第一行 第二行；"],
+    // Chinese is cut at the limit, never at a space; a space at the cut goes.
+    [`${"中".repeat(30)} ${"文".repeat(20)}`, `${"中".repeat(30)} ${"文".repeat(8)}…`],
+    [`${"中".repeat(38)} ${"文".repeat(10)}`, `${"中".repeat(38)}…`],
+    // Other scripts are cut at a word only when that keeps more than half.
+    [`${"a".repeat(40)} ${"b".repeat(60)}`, `${"a".repeat(40)} ${"b".repeat(38)}…`],
+    [`${"a".repeat(41)} ${"b".repeat(60)}`, `${"a".repeat(41)}…`],
   ])("%j → %j", (text, title) => {
     expect(titleFromText(text)).toBe(title);
   });

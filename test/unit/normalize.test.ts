@@ -26,6 +26,11 @@ describe("summarize", () => {
     expect(Array.from(s).length).toBeLessThanOrEqual(50);
   });
 
+  it("ends on a sentence that fills half the summary, and no shorter one", () => {
+    expect(summarize("甲乙丙丁戊。己庚辛壬癸子", 10)).toBe("甲乙丙丁戊。");
+    expect(summarize("甲乙丙丁。戊己庚辛壬癸子", 10)).toBe("甲乙丙丁。戊己庚辛…");
+  });
+
   it("cuts text without punctuation with an ellipsis and never splits an emoji", () => {
     const s = summarize("😀".repeat(200), 10);
     expect(Array.from(s)).toHaveLength(10);
@@ -118,6 +123,7 @@ describe("plain labels: titles, authors and tags", () => {
     expect(plainLabel("程序员 👩\u200D💻 和 🏳\uFE0F\u200D🌈")).toBe("程序员 👩\u200D💻 和 🏳\uFE0F\u200D🌈");
     expect(plainLabel("  \u200B  ")).toBe("");
     expect(plainLabel("普通标题")).toBe("普通标题");
+    expect(plainLabel("零宽\u200D连接")).toBe("零宽连接");
   });
 
   it("are applied at ingest to the title, author and tags of an item", async () => {
@@ -177,4 +183,91 @@ describe("RSS titles", () => {
       expect(await readAsHtml(title)).toEqual({ elements: 0, text: title });
     },
   );
+});
+
+describe("normalizeItem: the address, media and title a reader gets", () => {
+  const item = (over: Partial<ParsedItem>): ParsedItem => ({
+    guid: null,
+    link: null,
+    title: "标题",
+    content: "<p>正文内容</p>",
+    contentIsText: false,
+    summary: null,
+    published: "Tue, 18 Nov 2025 10:00:00 +0800",
+    updated: null,
+    authors: [],
+    categories: [],
+    image: null,
+    ...over,
+  });
+  const ctx = {
+    source: { slug: "s", label: "标签", timezone: "Asia/Shanghai" },
+    base: "https://example.com/feed/",
+    now: 0,
+  };
+
+  it("takes a permalink guid as the address when there is no link, never an id guid or a relative one", async () => {
+    const permalink = await normalizeItem(item({ guid: " https://ex.com/a.html ", guidIsPermaLink: true }), ctx);
+    expect(permalink!.originalUrl).toBe("https://ex.com/a.html");
+    const id = await normalizeItem(item({ guid: "https://ex.com/b.html", guidIsPermaLink: false }), ctx);
+    expect(id!.originalUrl).toBeNull();
+    const relative = await normalizeItem(item({ guid: "/c.html", guidIsPermaLink: true }), ctx);
+    expect(relative!.originalUrl).toBeNull();
+    const linked = await normalizeItem(
+      item({ guid: "https://ex.com/d.html", guidIsPermaLink: true, link: "https://ex.com/link.html" }),
+      ctx,
+    );
+    expect(linked!.originalUrl).toBe("https://ex.com/link.html");
+  });
+
+  it("lists the item's enclosures and the audio and video in its body, resolved against its link", async () => {
+    const a = await normalizeItem(
+      item({
+        link: "https://ex.com/news/1.html",
+        content: '<p>听</p><audio src="a.mp3"></audio><video><source src="/v.mp4" type="video/mp4"></video>',
+        enclosures: [{ url: "https://cdn.ex.com/e.mp3", type: "audio/mpeg", length: 10 }],
+      }),
+      ctx,
+    );
+    expect(a!.enclosures!.map((e) => e.url)).toEqual([
+      "https://cdn.ex.com/e.mp3",
+      "https://ex.com/news/a.mp3",
+      "https://ex.com/v.mp4",
+    ]);
+  });
+
+  it("finds no media in a text body that only names the tags", async () => {
+    const a = await normalizeItem(item({ content: '用 <audio src="a.mp3"> 标签放音频', contentIsText: true }), ctx);
+    expect(a).not.toHaveProperty("enclosures");
+  });
+
+  it("keeps an item that carries nothing but an enclosure", async () => {
+    const a = await normalizeItem(
+      item({
+        title: null,
+        content: null,
+        enclosures: [{ url: "https://cdn.ex.com/e.mp3", type: "audio/mpeg", length: null }],
+      }),
+      ctx,
+    );
+    expect(a).not.toBeNull();
+    expect(a!.enclosures).toHaveLength(1);
+    expect(await normalizeItem(item({ title: null, content: null }), ctx)).toBeNull();
+  });
+
+  it("keeps an item that carries only an image: one identity from it, titled by the source's name and time", async () => {
+    const only = item({ title: null, content: null, image: "https://img.ex.com/p.jpg" });
+    const named = { ...ctx, source: { ...ctx.source, name: "桂林晚报" } };
+    const a = await normalizeItem(only, named);
+    expect(a!.title).toBe("桂林晚报 2025-11-18 10:00");
+    expect(a!.guid).toMatch(/^hash:/);
+    expect((await normalizeItem(only, named))!.guid).toBe(a!.guid);
+  });
+
+  it("marks a title derived from the body, and only then", async () => {
+    const derived = await normalizeItem(item({ title: null, content: "<p>正文第一句。第二句。</p>" }), ctx);
+    expect(derived!.titleDerived).toBe(true);
+    expect(derived!.title).toContain("正文第一句");
+    expect(await normalizeItem(item({}), ctx)).not.toHaveProperty("titleDerived");
+  });
 });

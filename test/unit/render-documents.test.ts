@@ -226,6 +226,45 @@ describe("API shapes", () => {
     expect(articleJson({ ...article, image: null }, BASE, false).image).toBeNull();
   });
 
+  it("an article says whether its title was derived, and lists its media as url, type and length", () => {
+    expect(articleJson(article, BASE, false)).toMatchObject({ title_derived: false, enclosures: [] });
+    expect(articleJson({ ...article, titleDerived: false }, BASE, false).title_derived).toBe(false);
+    const derived = articleJson(
+      {
+        ...article,
+        titleDerived: true,
+        enclosures: [
+          { url: "https://gl.example/a.mp3", type: "audio/mpeg", length: 1234 },
+          { url: "https://gl.example/b.jpg", type: null, length: null },
+        ],
+      },
+      BASE,
+      false,
+    );
+    expect(derived.title_derived).toBe(true);
+    expect(derived.enclosures).toEqual([
+      { url: "https://gl.example/a.mp3", type: "audio/mpeg", length: 1234 },
+      { url: "https://gl.example/b.jpg", type: null, length: null },
+    ]);
+    expect(articleJson(article, BASE, false)).not.toHaveProperty("content_html");
+  });
+
+  it("public health hides a secret in the last error's URL; the admin view shows the error as recorded", () => {
+    const failing = source(
+      {},
+      { lastStatus: "error", errorCount: 2, lastError: "HTTP 500 https://gl.example/rss?key=secret" },
+    );
+    expect(sourceHealthJson(failing, T).last_error).toBe("HTTP 500 https://gl.example/rss?key=***");
+    expect(JSON.stringify(sourceHealthJson(failing, T))).not.toContain("secret");
+    expect(sourceJson(failing, T).health.last_error).toBe("HTTP 500 https://gl.example/rss?key=secret");
+  });
+
+  it("public health carries the last body's decoding warning, and null when there was none", () => {
+    const warned = source({}, { decodeWarning: "无法识别编码，已用替换字符读取" });
+    expect(sourceHealthJson(warned, T).decode_warning).toBe("无法识别编码，已用替换字符读取");
+    expect(sourceHealthJson(source(), T).decode_warning).toBeNull();
+  });
+
   it("an article with its body: links in it made absolute", () => {
     expect(articleJson(article, BASE, true).content_html).toBe(
       `<p><a href="${BASE}/x">x</a><img src="${BASE}/i.png"></p>`,

@@ -231,12 +231,58 @@ describe("sanitizeHtml, links and images", () => {
     expect(s("\n<p>甲</p>\n")).toBe("<p>甲</p>");
   });
 
-  // Known bug, kept visible: xss reads "< 2 >" or "<乙" as a tag, where a browser shows it as
-  // text (a tag opens with an ASCII letter), and drops it. `it.fails` passes while the bug is
-  // there; a fix turns it red: then make it `it`.
-  it.fails("keeps a bare '<' … '>' in text as text, as a browser shows it (known bug)", () => {
+  // A browser opens a tag only at "<" followed by an ASCII letter, "/", "!" or "?"; any other
+  // "<" is text, and so is a ">" outside a tag.
+  it("keeps a bare '<' … '>' in text as text, as a browser shows it", () => {
     expect(s("1 < 2 > 0")).toBe("1 &lt; 2 &gt; 0");
     expect(s("甲 <乙")).toBe("甲 &lt;乙");
+    expect(s("<p>a<3 且 b <= 5</p>")).toBe("<p>a&lt;3 且 b &lt;= 5</p>");
+    expect(s("<p>价格 <100元</p><p>后</p>")).toBe("<p>价格 &lt;100元</p><p>后</p>");
+  });
+
+  it("still reads '<' before a letter, '/' or '!' as markup, and drops what it does not allow", () => {
+    expect(s("甲<b>乙</b>")).toBe("甲<b>乙</b>");
+    expect(s("甲<x-y>乙</x-y>")).toBe("甲乙");
+    expect(s("甲<!-- 注释 -->乙")).toBe("甲乙");
+    expect(s('<img src="/a.png" alt="1 < 2">')).toBe(
+      '<img src="https://ex.com/a.png" alt="1 &lt; 2" loading="lazy" referrerpolicy="no-referrer">',
+    );
+  });
+});
+
+describe("sanitizeHtml, elements dropped with their content", () => {
+  const s = (html: string) => sanitizeHtml(html, null);
+
+  it("drops an unclosed <style>, <script> or <noscript> and all that follows, keeping what came before", () => {
+    for (const tag of ["style", "script", "noscript", "iframe", "textarea", "svg", "math", "template"]) {
+      expect(s(`<p>前</p><${tag}>内容<p>后</p><img src="/x.png">`), tag).toBe("<p>前</p>");
+    }
+  });
+
+  it("ends a <style> or <script> at its first end tag, as a browser does, and drops no text after it", () => {
+    expect(s("<p>前</p><style>a{}<style>b{}</style><p>后</p>")).toBe("<p>前</p><p>后</p>");
+    expect(s("<script>x</script>中<script>y</script>尾")).toBe("中尾");
+  });
+
+  it("drops a nested <svg> or a <form> whole, up to the end tag that closes the outer one", () => {
+    expect(s("<p>前</p><svg><svg><text>内</text></svg>仍在图中</svg><p>后</p>")).toBe("<p>前</p><p>后</p>");
+    expect(s("<form><button>甲</button>乙</form>丙")).toBe("丙");
+    // Another dropped element inside ends nothing: only the outer one's end tag does.
+    expect(s("<svg><style>a{}</style>图中文字</svg>后")).toBe("后");
+  });
+
+  it("keeps what follows an <embed> left without an end tag (a void element), but not the embed", () => {
+    expect(s('<p>前</p><embed src="/a.swf"><p>后</p>')).toBe("<p>前</p><p>后</p>");
+  });
+
+  it("writes no placeholder for a stray end tag of a dropped element", () => {
+    expect(s("<p>甲</style>乙</p>")).toBe("<p>甲乙</p>");
+  });
+
+  it("drops an unclosed element with a base URL as without one", () => {
+    expect(sanitizeHtml('<p><a href="/a">甲</a></p><noscript><img src="/x">', "https://ex.com/post")).toBe(
+      '<p><a href="https://ex.com/a" rel="noopener noreferrer">甲</a></p>',
+    );
   });
 });
 

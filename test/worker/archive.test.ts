@@ -15,6 +15,7 @@ import type { RefreshDeps } from "../../src/ingest/gather";
 import { refreshSource } from "../../src/ingest/refresh";
 import { StatusPage } from "../../src/render/pages/status";
 import { resetIsolateState } from "../../src/state";
+import { evictPage } from "../../src/web/cached-page";
 import { evictFeed } from "../../src/web/feeds";
 
 const BASE = "https://news.test";
@@ -104,6 +105,12 @@ const rows = (slug: string) =>
     params: [slug],
   });
 const get = (path: string) => SELF.fetch(`${BASE}${path}`);
+/** A page read after D1 or R2 changed underneath it: the page cache's copy (memory and edge) is
+ *  dropped first, as its max-age passing would. */
+const fresh = async (path: string) => {
+  await evictPage(`${BASE}${path}`);
+  return get(path);
+};
 const pagePath = (slug: string, r: Row) => `/${slug}/${r.path_date}/${r.id}.html`;
 
 /** Everything a reader sees of a source's articles: each page and API answer, and its feeds. */
@@ -198,7 +205,7 @@ describe("the archive step", () => {
     expect(edited.archived_at).toBeNull();
     expect(edited.content_html).toBe("<p>更正：漓江边的第0篇报道已更新。</p>");
     resetIsolateState();
-    expect(await (await get(pagePath("guilin", target))).text()).toContain("更正：漓江边的第0篇报道已更新。");
+    expect(await (await fresh(pagePath("guilin", target))).text()).toContain("更正：漓江边的第0篇报道已更新。");
 
     // The next tick archives the new body, over the old object; readers still see the edit.
     expect((await tick()).archived).toBe(1);
@@ -232,7 +239,7 @@ describe("failures", () => {
     expect((await rows("lingui")).every((r) => r.archived_at !== null)).toBe(true);
     expect((await getArchiveState(db))?.lastError).toBeNull();
     resetIsolateState();
-    expect(await (await get(pagePath("lingui", refused!))).text()).toContain("漓江边的第0篇报道");
+    expect(await (await fresh(pagePath("lingui", refused!))).text()).toContain("漓江边的第0篇报道");
   });
 
   it("a row changed between the R2 write and the D1 update keeps its new body", async () => {
@@ -255,14 +262,14 @@ describe("failures", () => {
     const row = (await rows("yangshuo")).find((r) => r.id === raced!.id)!;
     expect(row).toMatchObject({ archived_at: null, content_html: "<p>刚刚更新的正文</p>" });
     resetIsolateState();
-    expect(await (await get(pagePath("yangshuo", raced!))).text()).toContain("刚刚更新的正文");
+    expect(await (await fresh(pagePath("yangshuo", raced!))).text()).toContain("刚刚更新的正文");
   });
 
   it("an archived body missing from R2 answers 503, never an empty article", async () => {
     const [gone] = await rows("lingui");
     await env.ARCHIVE.delete(bodyKey(gone!.id));
     resetIsolateState();
-    const page = await get(pagePath("lingui", gone!));
+    const page = await fresh(pagePath("lingui", gone!));
     expect(page.status).toBe(503);
     expect(await page.text()).toContain("文章正文已归档，暂时无法读取");
     await evictFeed(`${BASE}/category/lingui/feed.json?limit=50`, "reader");
