@@ -10,6 +10,7 @@ import type { Cursor, FeedDocument } from "../core/model";
 import { type FeedFormat, archiveFeedPath, feedFiles, withQuery } from "../core/urls";
 import { getArchiveNeighbours } from "../db/months";
 import { type ListingVersion, listArticles, versionOfArticles } from "../db/articles";
+import { readStoryOthersMany } from "../db/stories";
 import type { SqlRunner } from "../db/sql";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
 import { filteredPage } from "./filtered";
@@ -49,6 +50,8 @@ export interface RenderRequest {
   readonly hubUrl: string | undefined;
   /** The filters of the request (core/feed-filter.ts); null lists the listing as it is. */
   readonly filter: FeedFilter | null;
+  /** One item per story, the other papers linked in it (`?dedupe=1`). */
+  readonly dedupe?: boolean;
   /** Where archived bodies are read from (archive/bodies.ts); absent = no archive bound, and a
    *  document with an archived item then answers 503 rather than lose its body. */
   readonly bodies?: ArchiveBucket | null;
@@ -73,11 +76,22 @@ export async function listingFeedDocument(
   const { requested, limit, before, archives } = r;
   const isArchive = listing.scope.kind === "month";
   // A filtered listing scans rows without bodies and reads only the items it keeps in full; both
-  // read archived bodies back through the same path.
+  // read archived bodies back through the same path. (Filters and `dedupe=1` are not combined:
+  // canonicalFeedRequest refuses the pair.)
   const listed = r.filter
     ? await filteredPage(db, listing.scope, r.filter, { limit, before, withContent, now: Date.now() })
-    : await listArticles(db, listing.scope, { limit, before, withContent });
-  const page = withContent ? { ...listed, items: await withBodies(r.bodies ?? null, listed.items) } : listed;
+    : await listArticles(db, listing.scope, { limit, before, withContent, grouped: r.dedupe === true });
+  // One more read, for the stories that other papers carry too (primary-key lookups).
+  const others = r.dedupe
+    ? await readStoryOthersMany(
+        db,
+        listed.items.filter((a) => (a.storyOthers ?? 0) > 0).map((a) => a.id),
+      )
+    : new Map();
+  const linked = others.size
+    ? { ...listed, items: listed.items.map((a) => (others.has(a.id) ? { ...a, others: others.get(a.id) } : a)) }
+    : listed;
+  const page = withContent ? { ...linked, items: await withBodies(r.bodies ?? null, linked.items) } : linked;
   // RFC 5005: paging links, and the archive chain.
   const pageBase = new URL(requested);
   pageBase.searchParams.delete("before");

@@ -4,6 +4,7 @@ import { PatternRouter } from "hono/router/pattern-router";
 import type { ArchiveBucket } from "../archive/bodies";
 import type { Config } from "../config";
 import { type FeedFilter, readFeedFilter } from "../core/feed-filter";
+import { BadRequestError } from "../core/errors";
 import { strongEtag } from "../core/ids";
 import { FEED_FILES, type FeedFormat, type FeedPaths, HUB_PATH, feedFiles, feedPaths } from "../core/urls";
 import { getListingVersion } from "../db/articles";
@@ -13,6 +14,7 @@ import { filteredVersion } from "./filtered";
 import {
   type FeedListing,
   archiveListing,
+  parseFeedDedupe,
   parseFeedLimit,
   searchListing,
   siteListing,
@@ -22,7 +24,7 @@ import {
 
 /** A feed request as the feed knows it: its canonical URL and the filters it asks for. */
 export interface FeedRequest {
-  /** Only the parameters a feed reads, in one order: `q`, `limit`, the filters that take effect
+  /** Only the parameters a feed reads, in one order: `q`, `limit`, `dedupe`, the filters that take effect
    *  (sorted, core/feed-filter.ts), `before`. Anything else (tracking tags, cache-busters,
    *  parameters in another order) neither changes the document nor splits the caches. */
   readonly url: URL;
@@ -39,7 +41,13 @@ export function canonicalFeedRequest(url: string): FeedRequest {
   };
   copy("q");
   copy("limit");
+  copy("dedupe");
   const filter = readFeedFilter(from.searchParams);
+  // A filtered scan keeps or drops rows one at a time; grouping needs a story's head in the same
+  // listing. The pair is refused plainly rather than one of them ignored.
+  if (filter && parseFeedDedupe(from.searchParams.get("dedupe"))) {
+    throw new BadRequestError("dedupe=1 不能与 filter 参数同时使用（dedupe=1 cannot be combined with filters）");
+  }
   for (const [name, value] of filter?.params ?? []) to.searchParams.set(name, value);
   copy("before"); // last, where a next-page link appends it
   return { url: to, filter };
@@ -110,6 +118,7 @@ export interface Topic {
   readonly listing: FeedListing;
   readonly limit: number;
   readonly filter: FeedFilter | null;
+  readonly dedupe: boolean;
 }
 
 /** A topic URL's canonical form and route, when it is one of this site's live feeds. */
@@ -150,14 +159,21 @@ export async function resolveTopic(db: SqlRunner, config: Config, topicUrl: stri
     return null;
   }
   const listing = await route.resolve(db, config, params, url);
-  return { url, format: route.format, listing, limit: parseFeedLimit(url.searchParams.get("limit")), filter };
+  return {
+    url,
+    format: route.format,
+    listing,
+    limit: parseFeedLimit(url.searchParams.get("limit")),
+    filter,
+    dedupe: parseFeedDedupe(url.searchParams.get("dedupe")),
+  };
 }
 
 /** A topic's current version: changes whenever what its feed lists changes. Index reads only. */
 export async function topicVersion(db: SqlRunner, topic: Topic): Promise<string> {
   const v = topic.filter
     ? await filteredVersion(db, topic.listing.scope, topic.filter, topic.limit, null, Date.now())
-    : await getListingVersion(db, topic.listing.scope, topic.limit);
+    : await getListingVersion(db, topic.listing.scope, topic.limit, null, topic.dedupe);
   return strongEtag([RENDER_VERSION[topic.format], v.parts]);
 }
 
@@ -176,6 +192,7 @@ export async function renderTopic(
     archives,
     hubUrl: `${config.baseUrl}${HUB_PATH}`, // the hub delivering it
     filter: topic.filter,
+    dedupe: topic.dedupe,
     bodies,
   });
   return { body, contentType: FEED_FORMATS[topic.format].type };

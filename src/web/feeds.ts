@@ -20,7 +20,7 @@ import {
   listingFeedDocument,
   renderListingFeed,
 } from "../feeds/document";
-import { type FeedListing, parseFeedLimit } from "../feeds/listings";
+import { type FeedListing, parseFeedDedupe, parseFeedLimit } from "../feeds/listings";
 import { filteredVersion } from "../feeds/filtered";
 import { FEED_ROUTES, type Params, canonicalFeedRequest, canonicalFeedUrl } from "../feeds/routes";
 import { FeedPage } from "../render/pages/feed-page";
@@ -97,6 +97,7 @@ async function serveFeed(
 ): Promise<Response> {
   const { config, db } = c.var;
   const requestedLimit = parseFeedLimit(c.req.query("limit"));
+  const dedupe = parseFeedDedupe(c.req.query("dedupe"));
   const reqHeaders = c.req.raw.headers;
   const variant = feedVariant(reqHeaders);
   const policy = cachePolicy(config.refreshIntervalMinutes);
@@ -156,12 +157,12 @@ async function serveFeed(
   if (reqHeaders.has("if-none-match")) {
     const v = filter
       ? await filteredVersion(db, listing.scope, filter, limit, before, Date.now())
-      : await getListingVersion(db, listing.scope, limit, before);
+      : await getListingVersion(db, listing.scope, limit, before, dedupe);
     const etag = await etagFor(v.parts);
     if (isNotModified(reqHeaders, etag, null)) return notModified(headersFor(etag, null));
   }
 
-  const request = { requested, limit, before, archives, hubUrl, filter, bodies: archiveBucket(c.env) };
+  const request = { requested, limit, before, archives, hubUrl, filter, dedupe, bodies: archiveBucket(c.env) };
   let body: string;
   let v: ListingVersion;
   if (variant === "page") {
