@@ -8,6 +8,7 @@ import { readArticlePage, readListingPage, readSearchPage } from "../src/db/page
 import { buildSearchQuery } from "../src/core/search-tokens";
 import { type SqlRunner, type Stmt, d1Runner, sql } from "../src/db/sql";
 import { type ArticleInput, NEVER_FETCHED, type SourceWithState } from "../src/core/model";
+import { articleId } from "../src/core/ids";
 import { decodeFeedBytes } from "../src/ingest/decode";
 import { DEFAULT_LIMITS, fetchUpstream } from "../src/ingest/fetch-upstream";
 import { itemIdentity, normalizeItem } from "../src/ingest/normalize";
@@ -16,7 +17,11 @@ import type { RefreshDeps } from "../src/ingest/gather";
 import { hashBody, hashItem } from "../src/ingest/pipeline-hash";
 import { type RefreshOutcome, refreshSource } from "../src/ingest/refresh";
 import { sanitizeHtml } from "../src/ingest/sanitize";
+import { assignStories } from "../src/ingest/stories";
+import { encodeSketch, storySketch } from "../src/core/story-sketch";
+import { htmlToText } from "../src/core/text";
 import { BODY_BYTES, ITEMS, SOURCES, feedWithOneNew, generateFeed } from "./ingest-data";
+import { generateCorpus, textOf } from "./dedupe-data";
 
 const UPSTREAM = "https://upstream.example.com";
 const ETAG = '"glwb-v1"';
@@ -196,6 +201,39 @@ async function stage(): Promise<NonNullable<typeof staged>> {
   return staged;
 }
 
+/** Stored candidates per new article in the story step: about the mean bench:dedupe measures on
+ *  its corpus (~20), every one with a key among the article's probes, so each is decoded and
+ *  compared — an upper bound on the step's work. */
+const STORY_CANDIDATES = 20;
+let storyRows: Record<string, unknown>[] | null = null;
+
+/** A runner whose one read (the story candidates) returns STORY_CANDIDATES rows per article of
+ *  the feed: the sketches of other articles, keyed so that they match. */
+function storyRunner(): SqlRunner {
+  if (!storyRows) {
+    const sketches = staged!.inputs.map((a) => storySketch(a.plainText ?? htmlToText(a.contentHtml))!);
+    storyRows = sketches.flatMap((own, i) =>
+      Array.from({ length: STORY_CANDIDATES }, (_, j) => {
+        const other = sketches[(i + j + 1) % sketches.length]!;
+        return {
+          id: `c${i}-${j}`,
+          story_id: `c${i}-${j}`,
+          published_at: Date.now(),
+          story_sketch: encodeSketch(other),
+          story_key: own.key,
+          story_lead_key: null,
+        };
+      }),
+    );
+  }
+  const rows = storyRows;
+  return {
+    all: async <T>() => rows as T[],
+    allMany: async () => [],
+    batch: async () => {},
+  };
+}
+
 const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> | number> = {
   "cpu-304": () => refreshWithoutD1("/etag.xml", { etag: ETAG }, new Map()),
   "cpu-same": async () =>
@@ -226,6 +264,8 @@ const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> 
       if ((await itemIdentity(item, staged!.base)) && (await hashItem(item, ctx))) n++;
     return n;
   },
+  // The story step of a refresh of 50 new articles: sketches, the candidates decoded and compared.
+  "cpu-story": async () => (await assignStories(storyRunner(), SOURCE.slug, staged!.inputs)).size,
   "cpu-plan": async (now) => (await planUpsert(new Map(), SOURCE, staged!.inputs, now)).statements.length,
   // Not part of the refresh: what a skip on identical bytes, before any parsing, would cost.
   "cpu-sha-feed": async () => (await crypto.subtle.digest("SHA-256", sameBytes)).byteLength,
@@ -262,6 +302,33 @@ async function writeBatch(db: SqlRunner, variant: keyof typeof writes): Promise<
   await db.batch(stmts);
   lastBatchSize = stmts.length;
   return stmts.length;
+}
+
+const articleIdOf = (guid: string) => articleId(WRITE_SOURCE.slug, guid);
+
+/** ITEMS originals of bench:dedupe's corpus as ingest would give them. */
+function distinctStories(): ArticleInput[] {
+  const now = Date.now();
+  return generateCorpus({ seed: 11, days: 1, perDay: ITEMS * 2, sources: 5 })
+    .filter((a) => a.kind === "original")
+    .slice(0, ITEMS)
+    .map((a, i) => {
+      const text = textOf(a);
+      const at = { ms: now - i * 60_000, offset: 480 };
+      return {
+        guid: `story-${a.id}`,
+        originalUrl: null,
+        title: a.title,
+        summary: text.slice(0, 100),
+        contentHtml: a.paragraphs.map((p) => `<p>${p}</p>`).join(""),
+        plainText: text,
+        published: at,
+        updated: at,
+        author: null,
+        image: null,
+        tags: [],
+      };
+    });
 }
 
 // --- requests ---------------------------------------------------------------------------------
@@ -356,11 +423,54 @@ export default {
           const outcome = await refreshSource(deps(runner), await loadSource(runner, c as RefreshCase));
           return Response.json({ outcome: tally([outcome]), ...stats });
         }
+        // Rows written by 50 new articles stored without story columns, as heads of their own
+        // stories, and as members of stories stored just before (the same texts, other guids).
+        case "story-rows": {
+          // Distinct stories (bench:dedupe's originals, one story each), not the feed's items:
+          // the feed's bodies repeat one another and would join one story.
+          const inputs = distinctStories();
+          const round = writesMade++;
+          const batchOf = async (suffix: string, withStories: boolean) => {
+            const batch = inputs.map((a) => ({ ...a, guid: `${a.guid}#s${round}${suffix}` }));
+            const { db: d1, stats } = counting(env.DB);
+            // Reads counted too: the candidates are one read statement.
+            const runner: SqlRunner = {
+              ...d1Runner(d1),
+              async all<T>(st: Stmt) {
+                const r = await env.DB.prepare(st.sql)
+                  .bind(...st.params)
+                  .all<T>();
+                stats.rowsRead += r.meta.rows_read ?? 0;
+                return r.results;
+              },
+            };
+            const stories = withStories ? await assignStories(runner, WRITE_SOURCE.slug, batch) : new Map();
+            const { statements } = await planUpsert(new Map(), WRITE_SOURCE, batch, Date.now(), new Map(), stories);
+            const read = stats.rowsRead;
+            await runner.batch(statements);
+            let members = 0;
+            for (const [guid, st] of stories) if (st.storyId !== (await articleIdOf(guid))) members++;
+            return {
+              rowsWritten: stats.rowsWritten,
+              rowsRead: read,
+              statements: statements.length,
+              members,
+              sketched: stories.size,
+            };
+          };
+          const plain = await batchOf("p", false);
+          const heads = await batchOf("h", true);
+          const members = await batchOf("m", true);
+          return Response.json({ items: inputs.length, plain, heads, members });
+        }
         // D1 rows one page view reads (meta.rows_read of its one batch), on what setup stored.
         case "pages": {
           const { db: d1, stats } = counting(env.DB);
           const runner = d1Runner(d1);
           const one = await runner.all<{ id: string }>(sql("SELECT id FROM articles ORDER BY id LIMIT 1"));
+          const member = await runner.all<{ id: string }>(
+            sql("SELECT id FROM articles WHERE story_id IS NOT NULL AND story_id <> id ORDER BY id LIMIT 1"),
+          );
           const q = "桂林";
           const views: [string, () => Promise<unknown>][] = [
             ["home /", () => readListingPage(runner, { kind: "all" }, { limit: 20 }, null)],
@@ -380,6 +490,19 @@ export default {
                 readListingPage(runner, { kind: "tag", tag: "桂林晚报新闻" }, { limit: 20 }, { tag: "桂林晚报新闻" }),
             ],
             ["article", () => readArticlePage(runner, one[0]!.id)],
+            // As the site serves them (STORY_GROUPING on): one story once, its count per row.
+            ["home / grouped", () => readListingPage(runner, { kind: "all" }, { limit: 20, grouped: true }, null)],
+            [
+              "tag grouped",
+              () =>
+                readListingPage(
+                  runner,
+                  { kind: "tag", tag: "桂林晚报新闻" },
+                  { limit: 20, grouped: true },
+                  { tag: "桂林晚报新闻" },
+                ),
+            ],
+            ["article of a story", () => readArticlePage(runner, member[0]?.id ?? one[0]!.id)],
             [
               `search ${q}`,
               () =>

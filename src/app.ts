@@ -67,6 +67,8 @@ async function renderError(c: Context<AppEnv>, status: 400 | 404 | 500, message:
     userAgent: "edge-news/1.0",
     outbound: STRICT_POLICY,
     hubUrl: null,
+    storyGrouping: true,
+    storyWindowDays: 3,
     imageProxy: null,
     archive: { afterDays: 0, maxPerTick: 100, bucketBound: false },
   };

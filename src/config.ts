@@ -36,6 +36,10 @@ export interface Config {
   /** The WebSub hub that live feeds advertise; null when this deployment runs none (no
    *  WEBSUB_QUEUE binding). */
   readonly hubUrl: string | null;
+  /** Listings (home, category, tag) show a story carried by several papers once (STORY_GROUPING). */
+  readonly storyGrouping: boolean;
+  /** How far apart two articles of one story may be published, in days (STORY_WINDOW_DAYS). */
+  readonly storyWindowDays: number;
   /** Signs image proxy addresses (IMAGE_PROXY_KEY); null when the secret is unset or shorter
    *  than 32 characters: the proxy is off and pages use the papers' own image addresses. */
   readonly imageProxy: ImageSigner | null;
@@ -58,6 +62,7 @@ export const DEFAULTS = {
   WEBSUB_MIN_LEASE_SECONDS: 3600,
   HOST_CONCURRENCY: 2,
   HOST_MIN_DELAY_MS: 500,
+  STORY_WINDOW_DAYS: 3,
   ARCHIVE_AFTER_DAYS: 0,
   ARCHIVE_MAX_PER_TICK: 100,
 } as const;
@@ -79,6 +84,8 @@ type Vars = Partial<
     | "HOST_MIN_DELAY_MS"
     | "CONTACT_URL"
     | "ALLOW_PRIVATE_HOSTS"
+    | "STORY_GROUPING"
+    | "STORY_WINDOW_DAYS"
     | "IMAGE_PROXY_KEY"
     | "ARCHIVE_AFTER_DAYS"
     | "ARCHIVE_MAX_PER_TICK",
@@ -105,6 +112,14 @@ function contactUrl(raw: string | undefined, publicBase: string | null): string 
     throw new ConfigError(`CONTACT_URL must be an http(s) URL or a mailto: address, got ${JSON.stringify(raw)}`);
   }
   return v;
+}
+
+/** STORY_GROUPING: on unless set to "off" (or "0", "false"). */
+function storyGrouping(raw: string | undefined): boolean {
+  const v = raw?.trim().toLowerCase() ?? "";
+  if (v === "" || v === "on" || v === "1" || v === "true") return true;
+  if (v === "off" || v === "0" || v === "false") return false;
+  throw new ConfigError(`STORY_GROUPING must be on or off, got ${JSON.stringify(raw)}`);
 }
 
 const userAgentFor = (contact: string | null) => (contact ? `edge-news/1.0 (+${contact})` : "edge-news/1.0");
@@ -139,6 +154,8 @@ export function parseConfig(
     userAgent: userAgentFor(contactUrl(vars.CONTACT_URL, vars.BASE_URL?.trim() ? baseUrl : null)),
     outbound: parseOutboundAllowlist(vars.ALLOW_PRIVATE_HOSTS),
     hubUrl: vars.WEBSUB_QUEUE ? `${baseUrl}${HUB_PATH}` : null,
+    storyGrouping: storyGrouping(vars.STORY_GROUPING),
+    storyWindowDays: intVar(vars, "STORY_WINDOW_DAYS", DEFAULTS.STORY_WINDOW_DAYS, 1, 14),
     imageProxy: imageSignerFor(vars.IMAGE_PROXY_KEY),
     archive: {
       afterDays: intVar(vars, "ARCHIVE_AFTER_DAYS", DEFAULTS.ARCHIVE_AFTER_DAYS, 0, 36_500),

@@ -90,8 +90,21 @@ export interface SourceRef {
   readonly proxyImages?: boolean;
 }
 
-/** What a listing page shows of an article: its link, title, date, source, summary and tags. */
-export type ArticleBrief = Pick<Article, "id" | "pathDate" | "title" | "summary" | "published" | "source" | "tags">;
+/** What a listing page shows of an article: its link, title, date, source, summary and tags, and
+ *  how many other papers carry its story (when the listing groups stories). */
+export type ArticleBrief = Pick<
+  Article,
+  "id" | "pathDate" | "title" | "summary" | "published" | "source" | "tags" | "storyOthers"
+>;
+
+/** Another paper's article of the same story, as a link. */
+export interface StoryLink {
+  readonly id: string;
+  readonly pathDate: string;
+  readonly title: string;
+  readonly published: Instant;
+  readonly source: Pick<SourceRef, "slug" | "name">;
+}
 
 /** A media file an item carries (podcast audio, video, images): absolute http(s) URL, its media
  *  type and length in bytes when the feed gave them. */
@@ -135,6 +148,10 @@ export interface Article extends ArticleInput {
   readonly pathDate: string;
   /** Hash of everything stored about the item: changes exactly when the article does. */
   readonly version: string;
+  /** Other articles of its story, on a listing that groups stories (absent: not asked). */
+  readonly storyOthers?: number;
+  /** Those articles, where a feed links them (`?dedupe=1`). */
+  readonly others?: readonly StoryLink[];
   /** The lead image's own address, when `image` was rewritten to the image proxy (feeds read
    *  its media type from it: the proxy path has no file extension). */
   readonly originalImage?: string;

@@ -4,6 +4,7 @@ import type { ArticleInput, SourceRef } from "../core/model";
 import { articleId, sha256Hex } from "../core/ids";
 import { formatPathDate } from "../core/time";
 import { freshSearchRowidSql, indexArticleStatements, indexNewArticleStatements, searchTextOf } from "./search";
+import { type StoryColumns, joinStoryStatement } from "./stories";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 /** Hash of everything stored about an item: equal hashes mean nothing to write. */
@@ -31,7 +32,8 @@ export function contentHash(a: ArticleInput): Promise<string> {
  *  article's row takes its search rowid as it is inserted; then one search index row and one
  *  label row (its tags and months, db/search.ts): a new article writes its row with its index
  *  entries and those two rows, whatever its number of tags. The listing summaries are folded in
- *  per batch by `statsStatements`, not here. */
+ *  per batch by `statsStatements`, not here. A new article that joins another paper's story
+ *  also updates that story's head (its member list: one row, no index). */
 export function upsertArticleStatements(
   source: SourceRef,
   a: ArticleInput,
@@ -39,6 +41,7 @@ export function upsertArticleStatements(
   hash: string,
   now: number,
   isNew = false,
+  story: StoryColumns | null = null,
 ): Stmt[] {
   const stmts: Stmt[] = [
     sql(
@@ -48,9 +51,9 @@ export function upsertArticleStatements(
       // by whitespace or ";", and would otherwise run the whole import file as one statement.
       `INSERT INTO articles (id, source_id, guid, path_date, original_url, title, summary, content_html,
          published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at, date_source, raw_hash,
-         title_derived, enclosures, tags, search_rowid)
+         title_derived, enclosures, tags, story_id, story_sketch, story_key, story_lead_key, search_rowid)
        VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-         ${isNew ? freshSearchRowidSql("?9") : "NULL"})
+         ?22, ?23, ?24, ?25, ${isNew ? freshSearchRowidSql("?9") : "NULL"})
        ON CONFLICT (source_id, guid) DO UPDATE SET
          original_url = excluded.original_url, title = excluded.title, summary = excluded.summary,
          content_html = excluded.content_html, author = excluded.author, image = excluded.image,
@@ -81,8 +84,14 @@ export function upsertArticleStatements(
       a.titleDerived ? 1 : 0,
       a.enclosures?.length ? JSON.stringify(a.enclosures) : null,
       a.tags.length > 0 ? JSON.stringify(a.tags) : null,
+      // The story is decided once, when the article is new (ingest/plan.ts); an update keeps it.
+      story?.storyId ?? null,
+      story?.sketch ?? null,
+      story?.key ?? null,
+      story?.leadKey ?? null,
     ),
   ];
+  if (story && story.storyId !== id) stmts.push(joinStoryStatement(story.storyId, id));
   // The tags' names, for tag pages and the tag list (no row is written for a name already known;
   // the article's own tags are its `tags` column and its labels).
   if (a.tags.length > 0)
@@ -202,6 +211,7 @@ export async function planUpsert(
   inputs: readonly ArticleInput[],
   now: number,
   knownRaw: ReadonlyMap<string, string | null> = new Map(),
+  stories: ReadonlyMap<string, StoryColumns> = new Map(),
 ): Promise<UpsertPlan> {
   let inserted = 0,
     updated = 0,
@@ -230,7 +240,10 @@ export async function planUpsert(
     else updated++;
     const id = await articleId(source.slug, a.guid);
     written.push(id);
-    statements.push(...upsertArticleStatements(source, a, id, hash, now, previous === undefined));
+    const isNew = previous === undefined;
+    statements.push(
+      ...upsertArticleStatements(source, a, id, hash, now, isNew, isNew ? (stories.get(a.guid) ?? null) : null),
+    );
   }
   statements.push(...statsStatements(written, now));
   return { inserted, updated, unchanged, statements };

@@ -3,6 +3,7 @@ import type { Article, Cursor, Paged, Scope } from "../core/model";
 import { type ArticleRow, toArticle } from "./rows";
 import { ALL_LABEL_MATCH, monthLabelMatch, sourceLabelMatch, tagLabelMatch } from "../core/search-tokens";
 import { ROWID_TICKS, sourceLabelSql } from "./search";
+import { STORY_OTHERS_COLUMN } from "./stories";
 import { type SqlRunner, type SqlValue, type Stmt, sql } from "./sql";
 
 // Tags in the article's own order: a JSON array in the row itself (no read of another table).
@@ -27,6 +28,10 @@ export interface ListOptions {
   readonly withContent?: boolean;
   /** Narrowing filters (the API's): within the scope, only these. */
   readonly filters?: ListFilters;
+  /** One row per story (the site, a source, a tag; no filters): an article whose story's head is
+   *  in the same listing is left out, and each row says how many others its story has
+   *  (story_others). */
+  readonly grouped?: boolean;
 }
 
 export interface ListFilters {
@@ -91,6 +96,21 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
     if (f.tag !== undefined && scope.kind !== "tag") labels.push(p(tagLabelMatch(f.tag)));
     where.push(`search_labels MATCH ${labels.join(" || ' AND ' || ")}`);
   }
+  // A story once: the head stands for it. Hidden only when the head is itself in this listing, so
+  // nothing is lost (a paper's category keeps a story another paper headed). A test of the row
+  // alone, after the posting list: it drops rows and never reorders them, so keyset paging by the
+  // search rowid is unchanged.
+  const grouped =
+    opts.grouped === true &&
+    opts.filters === undefined &&
+    (scope.kind === "all" || scope.kind === "source" || scope.kind === "tag");
+  if (grouped) {
+    const headHere =
+      scope.kind === "tag"
+        ? `SELECT 1 FROM articles r, json_each(r.tags) t WHERE r.id = a.story_id AND t.value = ${p(scope.tag)}`
+        : `SELECT 1 FROM articles r WHERE r.id = a.story_id${scope.kind === "source" ? " AND r.source_id = a.source_id" : ""}`;
+    where.push(`(a.story_id IS NULL OR a.story_id = a.id OR NOT EXISTS (${headHere}))`);
+  }
   const rowid = `${alias}.rowid`;
   where.push(`${rowid} < ${p(cursor)}`);
   // Time ranges are rowid ranges, which FTS5 answers from its index.
@@ -98,7 +118,7 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
   if (f.untilMs !== undefined) where.push(`${rowid} < ${p(f.untilMs * ROWID_TICKS)}`);
   const table = scope.kind === "search" ? "search_index" : "search_labels";
   return sql(
-    `SELECT ${cols} FROM ${table} ${alias} JOIN articles a ON a.search_rowid = ${rowid} JOIN sources s ON s.id = a.source_id
+    `SELECT ${cols}${grouped ? `, ${STORY_OTHERS_COLUMN}` : ""} FROM ${table} ${alias} JOIN articles a ON a.search_rowid = ${rowid} JOIN sources s ON s.id = a.source_id
      WHERE ${where.join(" AND ")} ORDER BY ${rowid} DESC LIMIT ${p(opts.limit + 1)}`,
     ...params,
   );
@@ -123,6 +143,69 @@ export async function listArticles(db: SqlRunner, scope: ListScope, opts: ListOp
   return toPaged(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, scope, toArticle);
 }
 
+/** A filtered feed's scan (feeds/filtered.ts): what the filters read, the keyset position and
+ *  what a version is made of — no bodies, so scanning many rows reads few bytes. The rows come
+ *  from the listing's own statement (listStatement: the label's posting list, newest first). */
+const SCAN_COLUMNS = `a.id, a.search_rowid, a.title, a.summary, a.author, a.content_hash,
+    s.name AS source_name, s.label AS source_label, s.proxy_images AS source_proxy_images, ${TAGS_JSON}`;
+
+export interface ScanRow {
+  readonly id: string;
+  /** The listing's order and keyset (never null on a listed row: the listing joins on it). */
+  readonly search_rowid: number;
+  readonly title: string;
+  readonly summary: string;
+  readonly author: string | null;
+  readonly content_hash: string;
+  readonly source_name: string;
+  readonly source_label: string;
+  readonly source_proxy_images: number;
+  readonly tags_json: string | null;
+}
+
+/** Up to `limit` + 1 rows of a listing after the cursor `before`, newest first, published at or
+ *  after `sinceMs` when given (a rowid range, answered by the FTS5 index). */
+export async function scanListing(
+  db: SqlRunner,
+  scope: ListScope,
+  opts: { readonly limit: number; readonly before: Cursor | null; readonly sinceMs?: number },
+): Promise<ScanRow[]> {
+  const filters = opts.sinceMs === undefined ? undefined : { sinceMs: opts.sinceMs };
+  return db.all<ScanRow>(listStatement(scope, { limit: opts.limit, before: opts.before, filters }, SCAN_COLUMNS));
+}
+
+/** The keyset position of a scanned row in its listing: its search rowid, as toPaged gives. */
+export const cursorOfRow = (row: ScanRow): Cursor => ({ ms: row.search_rowid, id: row.id });
+
+/** Articles by id, in the order of `ids` (one statement, whatever their number); ids no longer
+ *  stored are left out. */
+export async function getArticlesByIds(
+  db: SqlRunner,
+  ids: readonly string[],
+  withContent: boolean,
+): Promise<Article[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.all<ArticleRow>(
+    sql(
+      `SELECT ${columns(withContent)} FROM articles a JOIN sources s ON s.id = a.source_id
+       WHERE a.id IN (SELECT value FROM json_each(?1))`,
+      JSON.stringify(ids),
+    ),
+  );
+  const byId = new Map(rows.map((r) => [r.id, toArticle(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** A version from scanned rows: the same parts `versionOfArticles` gives for those articles. */
+export const versionOfScanRows = (rows: readonly ScanRow[]): ListingVersion =>
+  versionOf(
+    rows.map((r) => ({
+      id: r.id,
+      version: r.content_hash,
+      source: [r.source_name, r.source_label, r.source_proxy_images === 1 ? "img" : ""],
+    })),
+  );
+
 /** What a listing's first page is made of, without bodies: enough to answer If-None-Match
  *  without rendering. */
 export interface ListingVersion {
@@ -139,6 +222,7 @@ export async function getListingVersion(
   scope: Scope,
   limit: number,
   before: Cursor | null = null,
+  grouped = false,
 ): Promise<ListingVersion> {
   const rows = await db.all<{
     id: string;
@@ -146,15 +230,17 @@ export async function getListingVersion(
     source_name: string;
     source_label: string;
     source_proxy_images: number;
+    story_others?: number;
   }>(
     // listStatement reads limit + 1 rows to detect a next page; a feed is exactly `limit` rows.
-    listStatement(scope, { limit: limit - 1, before }, VERSION_COLUMNS),
+    listStatement(scope, { limit: limit - 1, before, grouped }, VERSION_COLUMNS),
   );
   return versionOf(
     rows.map((r) => ({
       id: r.id,
       version: r.content_hash,
       source: [r.source_name, r.source_label, r.source_proxy_images === 1 ? "img" : ""],
+      others: r.story_others,
     })),
   );
 }
@@ -166,12 +252,16 @@ export function versionOfArticles(items: readonly Article[]): ListingVersion {
       id: a.id,
       version: a.version,
       source: [a.source.name, a.source.label, a.source.proxyImages ? "img" : ""],
+      others: a.storyOthers,
     })),
   );
 }
 
-function versionOf(items: { id: string; version: string; source: string[] }[]): ListingVersion {
-  return { parts: items.flatMap((i) => [i.id, i.version, ...i.source]) };
+// A grouped listing's version also changes when a story gains or loses a paper.
+function versionOf(items: { id: string; version: string; source: string[]; others?: number }[]): ListingVersion {
+  return {
+    parts: items.flatMap((i) => [i.id, i.version, ...i.source, ...(i.others === undefined ? [] : [`+${i.others}`])]),
+  };
 }
 
 export function articleStatement(id: string): Stmt {

@@ -9,6 +9,7 @@ import type {
   Paged,
   SiteNav,
   Source,
+  StoryLink,
 } from "../core/model";
 import {
   BRIEF_COLUMNS,
@@ -20,6 +21,7 @@ import {
   toPaged,
 } from "./articles";
 import { tagExistsStatement } from "./tags";
+import { type StoryLinkRow, storyOthersStatement, toStoryLink } from "./stories";
 import { type ArticleBriefRow, type ArticleRow, type SourceRow, toArticle, toArticleBrief, toSource } from "./rows";
 import { directoryStatement, navStatement, sourceBySlugStatement, toNav } from "./sources";
 import type { SqlRunner, Stmt } from "./sql";
@@ -87,15 +89,19 @@ export interface ArticlePageData {
   readonly article: Article | null;
   readonly older: Neighbour | null;
   readonly newer: Neighbour | null;
+  /** The other papers' articles of its story, oldest first. */
+  readonly others: readonly StoryLink[];
 }
 
 export async function readArticlePage(db: SqlRunner, id: string): Promise<ArticlePageData> {
-  const [nav, article, older, newer] = await db.allMany([
+  const [nav, article, older, newer, others] = await db.allMany([
     navStatement(),
     articleStatement(id),
     ...neighbourStatements(id),
+    storyOthersStatement(id),
   ]);
   return {
+    others: ((others ?? []) as StoryLinkRow[]).map(toStoryLink),
     nav: toNav(nav as NavSource[]),
     article: article?.[0] ? toArticle(article[0] as ArticleRow) : null,
     older: (older?.[0] as Neighbour | undefined) ?? null,

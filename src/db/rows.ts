@@ -89,6 +89,8 @@ export interface ArticleRow {
   tags_json: string | null;
   title_derived?: number;
   enclosures?: string | null;
+  /** Present on grouped listings (db/stories.ts STORY_OTHERS_COLUMN). */
+  story_others?: number;
   archived_at?: number | null;
 }
 
@@ -105,6 +107,7 @@ export type ArticleBriefRow = Pick<
   | "source_name"
   | "source_label"
   | "tags_json"
+  | "story_others"
 >;
 
 export function toArticleBrief(row: ArticleBriefRow): ArticleBrief {
@@ -116,6 +119,7 @@ export function toArticleBrief(row: ArticleBriefRow): ArticleBrief {
     published: { ms: row.published_at, offset: row.published_offset },
     source: { slug: row.source_slug, name: row.source_name, label: row.source_label },
     tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
+    ...(row.story_others !== undefined ? { storyOthers: row.story_others } : {}),
   };
 }
 
@@ -142,6 +146,7 @@ export function toArticle(row: ArticleRow): Article {
     tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
     ...(row.title_derived ? { titleDerived: true } : {}),
     ...(row.enclosures ? { enclosures: JSON.parse(row.enclosures) as Enclosure[] } : {}),
+    ...(row.story_others !== undefined ? { storyOthers: row.story_others } : {}),
     ...(row.archived_at != null ? { archived: true } : {}),
   };
 }

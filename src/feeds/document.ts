@@ -2,6 +2,7 @@
 // WebSub hub when one is advertised, serialized in one of three formats. No HTTP, no caches.
 import { type ArchiveBucket, withBodies } from "../archive/bodies";
 import type { Config } from "../config";
+import type { FeedFilter } from "../core/feed-filter";
 import { encodeCursor } from "../core/ids";
 import { imageProxying, withProxiedImages } from "../core/proxied-images";
 import { instantIn } from "../core/time";
@@ -9,8 +10,10 @@ import type { Cursor, FeedDocument } from "../core/model";
 import { type FeedFormat, archiveFeedPath, feedFiles, withQuery } from "../core/urls";
 import { getArchiveNeighbours } from "../db/months";
 import { type ListingVersion, listArticles, versionOfArticles } from "../db/articles";
+import { readStoryOthersMany } from "../db/stories";
 import type { SqlRunner } from "../db/sql";
 import { renderAtom, renderJsonFeed, renderRss } from "../render/feeds";
+import { filteredPage } from "./filtered";
 import type { FeedListing } from "./listings";
 
 export const FEED_FORMATS: Record<FeedFormat, { type: string; render: (d: FeedDocument) => string }> = {
@@ -45,6 +48,10 @@ export interface RenderRequest {
   readonly before: Cursor | null;
   readonly archives: Awaited<ReturnType<typeof archiveNeighbours>>;
   readonly hubUrl: string | undefined;
+  /** The filters of the request (core/feed-filter.ts); null lists the listing as it is. */
+  readonly filter: FeedFilter | null;
+  /** One item per story, the other papers linked in it (`?dedupe=1`). */
+  readonly dedupe?: boolean;
   /** Where archived bodies are read from (archive/bodies.ts); absent = no archive bound, and a
    *  document with an archived item then answers 503 rather than lose its body. */
   readonly bodies?: ArchiveBucket | null;
@@ -68,8 +75,23 @@ export async function listingFeedDocument(
 ): Promise<{ doc: FeedDocument; version: ListingVersion }> {
   const { requested, limit, before, archives } = r;
   const isArchive = listing.scope.kind === "month";
-  const listed = await listArticles(db, listing.scope, { limit, before, withContent });
-  const page = withContent ? { ...listed, items: await withBodies(r.bodies ?? null, listed.items) } : listed;
+  // A filtered listing scans rows without bodies and reads only the items it keeps in full; both
+  // read archived bodies back through the same path. (Filters and `dedupe=1` are not combined:
+  // canonicalFeedRequest refuses the pair.)
+  const listed = r.filter
+    ? await filteredPage(db, listing.scope, r.filter, { limit, before, withContent, now: Date.now() })
+    : await listArticles(db, listing.scope, { limit, before, withContent, grouped: r.dedupe === true });
+  // One more read, for the stories that other papers carry too (primary-key lookups).
+  const others = r.dedupe
+    ? await readStoryOthersMany(
+        db,
+        listed.items.filter((a) => (a.storyOthers ?? 0) > 0).map((a) => a.id),
+      )
+    : new Map();
+  const linked = others.size
+    ? { ...listed, items: listed.items.map((a) => (others.has(a.id) ? { ...a, others: others.get(a.id) } : a)) }
+    : listed;
+  const page = withContent ? { ...linked, items: await withBodies(r.bodies ?? null, linked.items) } : linked;
   // RFC 5005: paging links, and the archive chain.
   const pageBase = new URL(requested);
   pageBase.searchParams.delete("before");
@@ -88,7 +110,12 @@ export async function listingFeedDocument(
         prevArchive:
           !complete && archives?.older ? archiveUrl(config.baseUrl, prefix, archives.older, format) : undefined,
       };
-  const requestedPath = `${pageBase.pathname}${pageBase.searchParams.has("q") ? `?q=${encodeURIComponent(pageBase.searchParams.get("q")!)}` : ""}`;
+  // The feed's id: its path, query and filters (a filtered feed is another feed), not its limit.
+  const idQuery = [
+    ...(pageBase.searchParams.has("q") ? [["q", pageBase.searchParams.get("q")!] as const] : []),
+    ...(r.filter?.params ?? []),
+  ].map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  const requestedPath = `${pageBase.pathname}${idQuery.length > 0 ? `?${idQuery.join("&")}` : ""}`;
   const doc: FeedDocument = {
     title: listing.title,
     description: listing.description,

@@ -31,6 +31,13 @@ export function parseFeedLimit(raw: string | null | undefined): number {
   return n;
 }
 
+/** `?dedupe=1`: one item per story, the other papers linked in it; absent or 0: every article. */
+export function parseFeedDedupe(raw: string | null | undefined): boolean {
+  if (raw === undefined || raw === null || raw === "0") return false;
+  if (raw === "1") return true;
+  throw new BadRequestError(`dedupe must be 1 (one item per story) or 0, got ${JSON.stringify(raw)}`);
+}
+
 export const siteListing = (config: Config): FeedListing => ({
   scope: { kind: "all" },
   title: config.siteTitle,

@@ -3,14 +3,18 @@
 import { PatternRouter } from "hono/router/pattern-router";
 import type { ArchiveBucket } from "../archive/bodies";
 import type { Config } from "../config";
+import { type FeedFilter, readFeedFilter } from "../core/feed-filter";
+import { BadRequestError } from "../core/errors";
 import { strongEtag } from "../core/ids";
 import { FEED_FILES, type FeedFormat, type FeedPaths, HUB_PATH, feedFiles, feedPaths } from "../core/urls";
 import { getListingVersion } from "../db/articles";
 import type { SqlRunner } from "../db/sql";
 import { FEED_FORMATS, RENDER_VERSION, archiveNeighbours, renderListingFeed } from "./document";
+import { filteredVersion } from "./filtered";
 import {
   type FeedListing,
   archiveListing,
+  parseFeedDedupe,
   parseFeedLimit,
   searchListing,
   siteListing,
@@ -18,17 +22,40 @@ import {
   tagListing,
 } from "./listings";
 
-const FEED_PARAMS = ["q", "limit", "before"] as const;
+/** A feed request as the feed knows it: its canonical URL and the filters it asks for. */
+export interface FeedRequest {
+  /** Only the parameters a feed reads, in one order: `q`, `limit`, `dedupe`, the filters that take effect
+   *  (sorted, core/feed-filter.ts), `before`. Anything else (tracking tags, cache-busters,
+   *  parameters in another order) neither changes the document nor splits the caches. */
+  readonly url: URL;
+  readonly filter: FeedFilter | null;
+}
+
+/** Throws BadRequestError for a filter this site does not run (core/feed-filter.ts). */
+export function canonicalFeedRequest(url: string): FeedRequest {
+  const from = new URL(url);
+  const to = new URL(from.origin + from.pathname);
+  const copy = (name: string) => {
+    const v = from.searchParams.get(name);
+    if (v !== null) to.searchParams.set(name, v);
+  };
+  copy("q");
+  copy("limit");
+  copy("dedupe");
+  const filter = readFeedFilter(from.searchParams);
+  // A filtered scan keeps or drops rows one at a time; grouping needs a story's head in the same
+  // listing. The pair is refused plainly rather than one of them ignored.
+  if (filter && parseFeedDedupe(from.searchParams.get("dedupe"))) {
+    throw new BadRequestError("dedupe=1 不能与 filter 参数同时使用（dedupe=1 cannot be combined with filters）");
+  }
+  for (const [name, value] of filter?.params ?? []) to.searchParams.set(name, value);
+  copy("before"); // last, where a next-page link appends it
+  return { url: to, filter };
+}
 
 /** The request URL with only the parameters a feed reads, in a fixed order. */
 export function canonicalFeedUrl(url: string): URL {
-  const from = new URL(url);
-  const to = new URL(from.origin + from.pathname);
-  for (const name of FEED_PARAMS) {
-    const v = from.searchParams.get(name);
-    if (v !== null) to.searchParams.set(name, v);
-  }
-  return to;
+  return canonicalFeedRequest(url).url;
 }
 
 export type Params = Record<string, string>;
@@ -90,13 +117,19 @@ export interface Topic {
   readonly format: FeedFormat;
   readonly listing: FeedListing;
   readonly limit: number;
+  readonly filter: FeedFilter | null;
+  readonly dedupe: boolean;
 }
 
 /** A topic URL's canonical form and route, when it is one of this site's live feeds. */
-function matchTopic(config: Config, topicUrl: string): { url: URL; route: FeedRoute; raw: Params } | null {
+function matchTopic(
+  config: Config,
+  topicUrl: string,
+): { url: URL; filter: FeedFilter | null; route: FeedRoute; raw: Params } | null {
   let url: URL;
+  let filter: FeedFilter | null;
   try {
-    url = canonicalFeedUrl(topicUrl);
+    ({ url, filter } = canonicalFeedRequest(topicUrl));
   } catch {
     return null;
   }
@@ -104,7 +137,7 @@ function matchTopic(config: Config, topicUrl: string): { url: URL; route: FeedRo
   const [[match]] = topicRouter.match("GET", url.pathname);
   if (!match) return null;
   const [route, raw] = match as unknown as [FeedRoute, Params];
-  return { url, route, raw };
+  return { url, filter, route, raw };
 }
 
 /** A URL of one of this site's live feeds (its origin, a topic route, no `before`), canonical;
@@ -118,7 +151,7 @@ export function matchTopicUrl(config: Config, topicUrl: string): URL | null {
 export async function resolveTopic(db: SqlRunner, config: Config, topicUrl: string): Promise<Topic | null> {
   const matched = matchTopic(config, topicUrl);
   if (!matched) return null;
-  const { url, route, raw } = matched;
+  const { url, filter, route, raw } = matched;
   const params: Params = {};
   try {
     for (const [k, v] of Object.entries(raw)) params[k] = decodeURIComponent(v);
@@ -126,12 +159,21 @@ export async function resolveTopic(db: SqlRunner, config: Config, topicUrl: stri
     return null;
   }
   const listing = await route.resolve(db, config, params, url);
-  return { url, format: route.format, listing, limit: parseFeedLimit(url.searchParams.get("limit")) };
+  return {
+    url,
+    format: route.format,
+    listing,
+    limit: parseFeedLimit(url.searchParams.get("limit")),
+    filter,
+    dedupe: parseFeedDedupe(url.searchParams.get("dedupe")),
+  };
 }
 
 /** A topic's current version: changes whenever what its feed lists changes. Index reads only. */
 export async function topicVersion(db: SqlRunner, topic: Topic): Promise<string> {
-  const v = await getListingVersion(db, topic.listing.scope, topic.limit);
+  const v = topic.filter
+    ? await filteredVersion(db, topic.listing.scope, topic.filter, topic.limit, null, Date.now())
+    : await getListingVersion(db, topic.listing.scope, topic.limit, null, topic.dedupe);
   return strongEtag([RENDER_VERSION[topic.format], v.parts]);
 }
 
@@ -149,6 +191,8 @@ export async function renderTopic(
     before: null,
     archives,
     hubUrl: `${config.baseUrl}${HUB_PATH}`, // the hub delivering it
+    filter: topic.filter,
+    dedupe: topic.dedupe,
     bodies,
   });
   return { body, contentType: FEED_FORMATS[topic.format].type };

@@ -29,6 +29,7 @@ export function refreshDeps(env: Env, config: Config, fetcher: typeof fetch = fe
     now: () => Date.now(),
     limits: { ...DEFAULT_LIMITS, userAgent: config.userAgent, outbound: config.outbound },
     log: (line) => console.log(JSON.stringify(line)),
+    storyWindowMs: config.storyWindowDays * 86_400_000,
   };
 }
 

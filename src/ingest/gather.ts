@@ -22,6 +22,8 @@ export interface RefreshDeps {
   readonly now: () => number;
   readonly limits: FetchLimits;
   readonly log: (line: Record<string, unknown>) => void;
+  /** How far apart (ms) two articles of one story may be published (STORY_WINDOW_DAYS). */
+  readonly storyWindowMs?: number;
 }
 
 /** What reading a source produced, before anything is written. */

@@ -6,6 +6,7 @@ import { itemIdentity } from "./normalize";
 import type { ParsedItem } from "./parse";
 import { type Gathered, type RefreshDeps, normalizeAll } from "./gather";
 import { hashItem } from "./pipeline-hash";
+import { assignStories } from "./stories";
 
 /** Normalize the items that changed and plan the writes. An item whose raw hash (hashItem) is the
  *  one stored with its article is left out: normalizing it would give what is stored. One read
@@ -62,7 +63,10 @@ export async function planItems(
     for (const [k, v] of more.content) known.content.set(k, v);
     for (const [k, v] of more.raw) known.raw.set(k, v);
   }
-  const plan = await planUpsert(known.content, source, inputs, now, known.raw);
+  // New articles only: an article's story is decided once, when it is first stored.
+  const fresh = inputs.filter((a) => !known.content.has(key(a.guid)));
+  const stories = await assignStories(deps.db, source.slug, fresh, deps.storyWindowMs);
+  const plan = await planUpsert(known.content, source, inputs, now, known.raw, stories);
   return {
     new: plan.inserted,
     updated: plan.updated,

@@ -6,7 +6,7 @@
 // and puts the kept ones in place. clearRenderedItems() empties it (src/state.ts).
 import { Feed, type Item } from "feed";
 import type { Article, FeedDocument } from "../core/model";
-import { toRfc3339 } from "../core/time";
+import { formatDisplay, toRfc3339 } from "../core/time";
 import { articlePath, categoryPath, feedPaths } from "../core/urls";
 import { LruCache } from "../core/lru";
 import {
@@ -59,7 +59,20 @@ function permalink(doc: FeedDocument, a: Article): string {
 }
 
 function body(doc: FeedDocument, a: Article): string {
-  return absolutizeHtml(a.contentHtml || `<p>${escapeAttr(a.summary || a.title)}</p>`, doc.baseUrl);
+  return (
+    absolutizeHtml(a.contentHtml || `<p>${escapeAttr(a.summary || a.title)}</p>`, doc.baseUrl) + otherSources(doc, a)
+  );
+}
+
+/** On a feed with one item per story (`?dedupe=1`): the other papers' articles, linked after the
+ *  body (every feed reader shows content; few show extra links). */
+function otherSources(doc: FeedDocument, a: Article): string {
+  if (!a.others?.length) return "";
+  const items = a.others.map(
+    (o) =>
+      `<li><a href="${escapeAttr(`${doc.baseUrl}${articlePath(o)}`)}">${escapeAttr(o.source.name)}：${escapeAttr(o.title)}</a>（${escapeAttr(formatDisplay(o.published))}）</li>`,
+  );
+  return `<p>其他来源的同题报道：</p><ul>${items.join("")}</ul>`;
 }
 
 /** An article's own media (podcast audio, video), in the feed's order; when it has none, its image
@@ -132,7 +145,18 @@ export function clearRenderedItems(): void {
  *  proxy setting tells an item whose image addresses were rewritten (core/proxied-images.ts). */
 function itemKey(format: "rss" | "atom", doc: FeedDocument, a: Article): string {
   const { published: p, updated: u, source: s } = a;
-  return `${format}\n${doc.baseUrl}\n${a.id}\n${a.version}\n${a.contentHtml.length}\n${a.pathDate}\n${s.slug}\n${s.name}\n${p.ms} ${p.offset} ${u.ms} ${u.offset}\n${s.proxyImages ? "img" : ""}`;
+  const others = a.others?.map((o) => `${o.id} ${o.source.name} ${o.title} ${o.published.ms}`).join("	") ?? "";
+  return `${format}
+${doc.baseUrl}
+${a.id}
+${a.version}
+${a.contentHtml.length}
+${a.pathDate}
+${s.slug}
+${s.name}
+${p.ms} ${p.offset} ${u.ms} ${u.offset}
+${s.proxyImages ? "img" : ""}
+${others}`;
 }
 
 /** The first item of every document, dropped after: it marks where items go even when all are

@@ -20,8 +20,9 @@ import {
   listingFeedDocument,
   renderListingFeed,
 } from "../feeds/document";
-import { type FeedListing, parseFeedLimit } from "../feeds/listings";
-import { FEED_ROUTES, type Params, canonicalFeedUrl } from "../feeds/routes";
+import { type FeedListing, parseFeedDedupe, parseFeedLimit } from "../feeds/listings";
+import { filteredVersion } from "../feeds/filtered";
+import { FEED_ROUTES, type Params, canonicalFeedRequest, canonicalFeedUrl } from "../feeds/routes";
 import { FeedPage } from "../render/pages/feed-page";
 import { cacheControl, cachePolicy, httpDate, isNotModified } from "./caching";
 import { type AppEnv, readBeforeCursor } from "./context";
@@ -96,12 +97,14 @@ async function serveFeed(
 ): Promise<Response> {
   const { config, db } = c.var;
   const requestedLimit = parseFeedLimit(c.req.query("limit"));
+  const dedupe = parseFeedDedupe(c.req.query("dedupe"));
   const reqHeaders = c.req.raw.headers;
   const variant = feedVariant(reqHeaders);
   const policy = cachePolicy(config.refreshIntervalMinutes);
   // The address as the feed knows it: only the parameters it reads, in one order. Anything else
-  // (tracking tags, cache-busters) neither changes the document nor splits the caches.
-  const requested = canonicalFeedUrl(c.req.url);
+  // (tracking tags, cache-busters) neither changes the document nor splits the caches. A filter
+  // this site does not run is a 400 here, before any cache or D1 read.
+  const { url: requested, filter } = canonicalFeedRequest(c.req.url);
 
   const key = feedCacheKey(requested.href, variant);
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
@@ -152,12 +155,14 @@ async function serveFeed(
   // rows, read without bodies. Nothing is rendered on this path, so it has no Last-Modified to
   // offer and If-Modified-Since alone is never answered here (the client keeps its stored date).
   if (reqHeaders.has("if-none-match")) {
-    const v = await getListingVersion(db, listing.scope, limit, before);
+    const v = filter
+      ? await filteredVersion(db, listing.scope, filter, limit, before, Date.now())
+      : await getListingVersion(db, listing.scope, limit, before, dedupe);
     const etag = await etagFor(v.parts);
     if (isNotModified(reqHeaders, etag, null)) return notModified(headersFor(etag, null));
   }
 
-  const request = { requested, limit, before, archives, hubUrl, bodies: archiveBucket(c.env) };
+  const request = { requested, limit, before, archives, hubUrl, filter, dedupe, bodies: archiveBucket(c.env) };
   let body: string;
   let v: ListingVersion;
   if (variant === "page") {

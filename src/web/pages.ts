@@ -58,7 +58,11 @@ export const pages = new Hono<AppEnv>()
     servePage(c, LISTING_PARAMS, async () => {
       const { config, db } = c.var;
       const before = readCursor(c);
-      const { nav, page } = await readListingPage(db, { kind: "all" }, { before, limit: config.pageSize });
+      const { nav, page } = await readListingPage(
+        db,
+        { kind: "all" },
+        { before, limit: config.pageSize, grouped: config.storyGrouping },
+      );
       return listingSource(c, {
         nav,
         page,
@@ -132,7 +136,7 @@ export const pages = new Hono<AppEnv>()
       const { nav, source, page } = await readListingPage(
         db,
         { kind: "source", source: { slug } },
-        { before, limit: config.pageSize },
+        { before, limit: config.pageSize, grouped: config.storyGrouping },
         { source: slug },
       );
       if (!source) throw new NotFoundError("没有这个新闻来源。");
@@ -162,7 +166,7 @@ export const pages = new Hono<AppEnv>()
       const { nav, exists, page } = await readListingPage(
         db,
         { kind: "tag", tag },
-        { before, limit: config.pageSize },
+        { before, limit: config.pageSize, grouped: config.storyGrouping },
         { tag },
       );
       if (!exists) throw new NotFoundError("没有这个标签。");
@@ -187,7 +191,7 @@ export const pages = new Hono<AppEnv>()
       const { config, db } = c.var;
       const id = /^(.+)\.html$/.exec(c.req.param("file"))?.[1];
       if (!id || !isArticleId(id)) throw new NotFoundError("没有这篇文章。");
-      const { nav, article, older, newer } = await readArticlePage(db, id);
+      const { nav, article, older, newer, others } = await readArticlePage(db, id);
       if (!article) throw new NotFoundError("没有这篇文章。");
       // The id alone identifies the article; any other category or date in the path is a
       // mistyped or outdated link, sent on to the one canonical address.
@@ -195,8 +199,16 @@ export const pages = new Hono<AppEnv>()
       if (new URL(c.req.url).pathname !== canonical) return c.redirect(canonical, 301);
       // The body is hashed already (its content hash, `version`): the tag need not hash it again.
       // Whether the image proxy is on changes the body's image addresses (article.source carries
-      // the source's own setting).
-      const parts = ["article", nav, { ...article, contentHtml: null }, older, newer, config.imageProxy !== null];
+      // the source's own setting). A reprint elsewhere changes the list of other sources.
+      const parts = [
+        "article",
+        nav,
+        { ...article, contentHtml: null },
+        older,
+        newer,
+        others,
+        config.imageProxy !== null,
+      ];
       return {
         parts,
         render: async () => {
@@ -204,7 +216,7 @@ export const pages = new Hono<AppEnv>()
           const full = await withBody(archiveBucket(c.env), article);
           // An opted-in source's images through the image proxy (the page links /img/ paths).
           const shown = await withProxiedImages(full, imageProxying(config.imageProxy, config.baseUrl, false));
-          return ArticlePage({ config, nav, article: shown, older, newer });
+          return ArticlePage({ config, nav, article: shown, older, newer, others });
         },
       };
     }),

@@ -1,5 +1,5 @@
 // Every feed well-formed in every reader: a property test over the feed route table
-// (src/feeds/routes.ts) × query shapes (limit, `before` from real next links, hostile `q`, several
+// (src/feeds/routes.ts) × query shapes (limit, `before` from real next links, hostile `q`, filters, several
 // parameters at once) × the hostile posts imported by global-setup. Each document is checked by
 // xmllint (well-formed), jing (Atom against the RFC 4287 RELAX NG schema, when the shared schema
 // is present) and Python feedparser (bozo must be 0; JSON Feed, which it cannot read, is parsed
@@ -141,6 +141,15 @@ describe(`every feed document, every query shape (seed ${SEED})`, () => {
           search ? [["q", "桂林"]] : [],
           [...q(), ["limit", String(1 + Math.floor(rnd() * 100))]],
           [["utm_source", "reader"], ...q(), ["limit", String(1 + Math.floor(rnd() * 3))], ["r", "<&>"]],
+          // RSSHub's filters (a hostile pattern among them): a filtered document is a document too.
+          [
+            ...q(),
+            ["filter", pick(["新闻|社区|的", "桂林", "^[^<&>]*$"])],
+            ["filterout_title", "(a+)+$|<&>"],
+            ["filter_case_sensitive", "false"],
+            ["filter_time", "3153600000"],
+            ["limit", String(1 + Math.floor(rnd() * 5))],
+          ],
         ];
         for (const shape of shapes) {
           const body = await fetchDoc(`${base}${path}${query(shape)}`, route.format);

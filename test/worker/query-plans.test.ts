@@ -13,6 +13,8 @@ import * as pageReads from "../../src/db/page-reads";
 import { indexMissing } from "../../src/db/search";
 import * as sources from "../../src/db/sources";
 import { type SqlRunner, type Stmt, d1Runner } from "../../src/db/sql";
+import { readFeedFilter } from "../../src/core/feed-filter";
+import { filteredPage } from "../../src/feeds/filtered";
 import { importPosts } from "../../src/ingest/import-posts";
 
 const samples = inject("samplePosts");
@@ -112,6 +114,24 @@ describe("query plans of the hot paths", () => {
       async (db) => {
         for (const scope of [{ kind: "all" }, { kind: "source", source }, { kind: "tag", tag: "就业" }] as Scope[])
           await articles.getListingVersion(db, scope, 20);
+      },
+    ],
+    [
+      "filtered feeds (a scan without bodies, then the kept items by id)",
+      async (db) => {
+        const filter = readFeedFilter(new URLSearchParams("filter=社区&filter_time=315360000"))!;
+        const scopes: Scope[] = [
+          { kind: "all" },
+          { kind: "source", source },
+          { kind: "tag", tag: "就业" },
+          { kind: "search", query: "桂林", match: '"桂林"' },
+          { kind: "month", month: article.pathDate.slice(0, 7), source: null },
+        ];
+        for (const scope of scopes)
+          await filteredPage(db, scope, filter, { limit: 5, before: null, withContent: true, now: Date.now() });
+        // The scan is the listing's own statement: a label's (or the search's) posting list.
+        const scans = (db as ReturnType<typeof recording>).stmts.filter((s) => !s.sql.includes("json_each(?1)"));
+        for (const s of scans) expect(s.sql).toMatch(/FROM search_(labels l|index f) JOIN articles a/);
       },
     ],
     [

@@ -1,7 +1,7 @@
 // An article page: the sanitized body with its date, source, tags, original link and neighbours.
 import { raw } from "hono/html";
 import type { Config } from "../../config";
-import type { Article, SiteNav } from "../../core/model";
+import type { Article, SiteNav, StoryLink } from "../../core/model";
 import type { Neighbour } from "../../core/model";
 import { formatDisplay, toRfc3339 } from "../../core/time";
 import { articlePath, categoryPath, feedPaths, homePath } from "../../core/urls";
@@ -16,6 +16,8 @@ export interface ArticlePageProps {
   readonly article: Article;
   readonly older: Neighbour | null;
   readonly newer: Neighbour | null;
+  /** Other papers' articles of the same story, oldest first. */
+  readonly others?: readonly StoryLink[];
 }
 
 function newsArticleJsonLd(config: Config, a: Article): object {
@@ -37,7 +39,27 @@ function newsArticleJsonLd(config: Config, a: Article): object {
   };
 }
 
-export function ArticlePage({ config, nav, article: a, older, newer }: ArticlePageProps) {
+/** The same story as other papers carried it: source, title and time (in the paper's zone). */
+function StoryOthers({ others }: { others: readonly StoryLink[] }) {
+  if (others.length === 0) return null;
+  return (
+    <section class="story-others" id="others" aria-labelledby="others-heading">
+      <h2 id="others-heading">其他来源的同题报道</h2>
+      <ul>
+        {others.map((o) => (
+          <li>
+            <a href={categoryPath(o.source.slug)}>{o.source.name}</a>
+            <span aria-hidden="true">：</span>
+            <a href={articlePath(o)}>{o.title}</a>{" "}
+            <time datetime={toRfc3339(o.published)}>{formatDisplay(o.published)}</time>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function ArticlePage({ config, nav, article: a, older, newer, others = [] }: ArticlePageProps) {
   const neighbourLink = (n: Neighbour) => articlePath({ id: n.id, pathDate: n.pathDate, source: a.source });
   return (
     <Layout
@@ -75,6 +97,7 @@ export function ArticlePage({ config, nav, article: a, older, newer }: ArticlePa
           </p>
         ) : null}
       </article>
+      <StoryOthers others={others} />
       <nav class="post-nav" aria-label="相邻文章">
         {older ? (
           <p>

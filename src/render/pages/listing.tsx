@@ -23,7 +23,7 @@ export interface ListingProps {
 // A listing repeats these twenty times a page: hono's html templates (which escape every value
 // as its JSX does) render them in about a third of the time JSX takes.
 export function ArticleSummary({ article: a }: { article: ArticleBrief }) {
-  return html`<article class="summary"><h2><a href="${articlePath(a)}">${a.title}</a></h2><p class="meta"><time datetime="${toRfc3339(a.published)}">${formatDisplay(a.published)}</time><span aria-hidden="true"> · </span><a href="${categoryPath(a.source.slug)}">${a.source.name}</a></p>${a.summary ? html`<p class="excerpt">${a.summary}</p>` : ""}${TagList({ tags: a.tags })}</article>`;
+  return html`<article class="summary"><h2><a href="${articlePath(a)}">${a.title}</a></h2><p class="meta"><time datetime="${toRfc3339(a.published)}">${formatDisplay(a.published)}</time><span aria-hidden="true"> · </span><a href="${categoryPath(a.source.slug)}">${a.source.name}</a>${a.storyOthers ? html`<span aria-hidden="true"> · </span><a class="story-others" href="${articlePath(a)}#others">另有 ${a.storyOthers} 家来源</a>` : ""}</p>${a.summary ? html`<p class="excerpt">${a.summary}</p>` : ""}${TagList({ tags: a.tags })}</article>`;
 }
 
 export function TagList({ tags }: { tags: readonly string[] }) {

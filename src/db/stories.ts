@@ -1,0 +1,166 @@
+// One story, many papers: the candidates a new article is compared with (two index ranges, never
+// a scan), the story columns a new article is stored with, and the other articles of a story.
+// The decision itself is core/story-sketch.ts; ingest/plan.ts joins the two.
+import type { StoryLink } from "../core/model";
+import { type StoryCandidate, decodeSketch } from "../core/story-sketch";
+import { type Stmt, type SqlRunner, sql } from "./sql";
+
+/** Candidates read at most per refresh: a bound on the rows one refresh reads for this. */
+export const MAX_STORY_CANDIDATES = 500;
+
+export interface StoredCandidate extends StoryCandidate {
+  readonly key: number | null;
+  readonly leadKey: number | null;
+}
+
+/** Articles published in [fromMs, toMs] whose whole-text or lead key is one of `probes`: one
+ *  range of each key index per probe (articles_by_story_key, articles_by_story_lead_key). The
+ *  probes are 32-bit hashes we computed, written into the statement as integer literals: bound
+ *  through json_each, D1 would count every value as a row read (~30 per new article). */
+export function storyCandidatesStatement(probes: readonly number[], fromMs: number, toMs: number): Stmt {
+  const list = [...new Set(probes)].filter((p) => Number.isInteger(p) && p >= 0 && p <= 0xffffffff).join(",");
+  const cols =
+    "a.id, coalesce(a.story_id, a.id) AS story_id, a.published_at, a.story_sketch, a.story_key, a.story_lead_key";
+  return sql(
+    `SELECT ${cols} FROM articles a WHERE a.story_key IN (${list}) AND a.published_at BETWEEN ?1 AND ?2
+     UNION
+     SELECT ${cols} FROM articles a WHERE a.story_lead_key IN (${list}) AND a.published_at BETWEEN ?1 AND ?2
+     LIMIT ?3`,
+    fromMs,
+    toMs,
+    MAX_STORY_CANDIDATES,
+  );
+}
+
+export async function readStoryCandidates(
+  db: SqlRunner,
+  probes: readonly number[],
+  fromMs: number,
+  toMs: number,
+): Promise<StoredCandidate[]> {
+  if (!probes.some((p) => Number.isInteger(p) && p >= 0 && p <= 0xffffffff)) return [];
+  const rows = await db.all<{
+    id: string;
+    story_id: string;
+    published_at: number;
+    story_sketch: string | null;
+    story_key: number | null;
+    story_lead_key: number | null;
+  }>(storyCandidatesStatement(probes, fromMs, toMs));
+  const out: StoredCandidate[] = [];
+  for (const r of rows) {
+    const sketch = r.story_sketch ? decodeSketch(r.story_sketch) : null;
+    if (!sketch) continue;
+    out.push({
+      id: r.id,
+      storyId: r.story_id,
+      publishedMs: r.published_at,
+      hashes: sketch.hashes,
+      count: sketch.count,
+      key: r.story_key,
+      leadKey: r.story_lead_key,
+    });
+  }
+  return out;
+}
+
+/** What a new article is stored with (the INSERT's story columns). */
+export interface StoryColumns {
+  readonly storyId: string;
+  readonly sketch: string;
+  readonly key: number;
+  /** Only on the head of a story (see migrations/0015_stories.sql). */
+  readonly leadKey: number | null;
+}
+
+/** Members a head lists at most: what a page or a listing row reads of one story is bounded
+ *  (a story reprinted by more papers keeps them grouped under it, linked and counted up to this). */
+export const MAX_STORY_MEMBERS = 50;
+
+/** The head of a story learns of a new member: one row written, no index touched; none once the
+ *  head lists MAX_STORY_MEMBERS. */
+export function joinStoryStatement(rootId: string, memberId: string): Stmt {
+  return sql(
+    `UPDATE articles SET story_members = json_insert(coalesce(story_members, '[]'), '$[#]', ?2)
+     WHERE id = ?1 AND coalesce(json_array_length(story_members), 0) < ${MAX_STORY_MEMBERS}`,
+    rootId,
+    memberId,
+  );
+}
+
+/** The other articles of article `id`'s story, oldest first: its head and the head's members,
+ *  by primary key. CROSS JOIN fixes the join order (SQLite keeps it): with `m` joined on an OR of
+ *  the head and its members, the planner may start from a scan of every article. */
+export function storyOthersStatement(id: string, limit = 50): Stmt {
+  return sql(
+    `WITH story(id) AS (
+       SELECT r.id FROM articles o CROSS JOIN articles r WHERE o.id = ?1 AND r.id = o.story_id
+       UNION
+       SELECT j.value FROM articles o CROSS JOIN articles r CROSS JOIN json_each(coalesce(r.story_members, '[]')) j
+       WHERE o.id = ?1 AND r.id = o.story_id)
+     SELECT m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
+     FROM story x CROSS JOIN articles m CROSS JOIN sources s
+     WHERE m.id = x.id AND s.id = m.source_id AND m.id <> ?1
+     ORDER BY m.published_at, m.id LIMIT ?2`,
+    id,
+    limit,
+  );
+}
+
+/** The others of several articles at once (a feed's items), keyed by the article's id. */
+export function storyOthersManyStatement(ids: readonly string[], perArticle = 20): Stmt {
+  return sql(
+    `WITH story(of_id, id) AS (
+       SELECT o.id, r.id FROM json_each(?1) w CROSS JOIN articles o CROSS JOIN articles r
+       WHERE o.id = w.value AND r.id = o.story_id
+       UNION
+       SELECT o.id, j.value FROM json_each(?1) w CROSS JOIN articles o CROSS JOIN articles r
+         CROSS JOIN json_each(coalesce(r.story_members, '[]')) j
+       WHERE o.id = w.value AND r.id = o.story_id)
+     SELECT x.of_id, m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
+     FROM story x CROSS JOIN articles m CROSS JOIN sources s
+     WHERE m.id = x.id AND s.id = m.source_id AND m.id <> x.of_id
+     ORDER BY x.of_id, m.published_at, m.id LIMIT ?2`,
+    JSON.stringify(ids),
+    ids.length * perArticle,
+  );
+}
+
+export interface StoryLinkRow {
+  id: string;
+  path_date: string;
+  title: string;
+  published_at: number;
+  published_offset: number;
+  source_slug: string;
+  source_name: string;
+}
+
+export function toStoryLink(r: StoryLinkRow): StoryLink {
+  return {
+    id: r.id,
+    pathDate: r.path_date,
+    title: r.title,
+    published: { ms: r.published_at, offset: r.published_offset },
+    source: { slug: r.source_slug, name: r.source_name },
+  };
+}
+
+export async function readStoryOthersMany(db: SqlRunner, ids: readonly string[]): Promise<Map<string, StoryLink[]>> {
+  const out = new Map<string, StoryLink[]>();
+  if (ids.length === 0) return out;
+  for (const r of await db.all<StoryLinkRow & { of_id: string }>(storyOthersManyStatement(ids))) {
+    const list = out.get(r.of_id) ?? [];
+    list.push(toStoryLink(r));
+    out.set(r.of_id, list);
+  }
+  return out;
+}
+
+/** How many other articles are in a row's story (0 alone), as a listing column: the head and
+ *  its member list, counting only articles that still exist (a deleted source takes its own),
+ *  each by primary key (CROSS JOIN keeps that order; see storyOthersStatement). */
+export const STORY_OTHERS_COLUMN = `CASE WHEN a.story_id IS NULL THEN 0 ELSE (
+    SELECT count(*) FROM articles r WHERE r.id = a.story_id AND r.id <> a.id) + (
+    SELECT count(*) FROM articles r CROSS JOIN json_each(coalesce(r.story_members, '[]')) j CROSS JOIN articles m
+    WHERE r.id = a.story_id AND m.id = j.value AND m.id <> a.id) END AS story_others`;
