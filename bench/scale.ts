@@ -191,15 +191,6 @@ async function main() {
             : "") +
           (m.indexSeconds ? `, search index by the app's backfill in ${m.indexSeconds.toFixed(0)} s` : ""),
       );
-      const cursorAt = async (offset: number) => {
-        const row = (await db
-          .prepare(
-            "SELECT published_at AS ms, id FROM articles WHERE source_id = (SELECT id FROM sources WHERE slug = ?1) ORDER BY published_at DESC, id DESC LIMIT 1 OFFSET ?2",
-          )
-          .bind(big, offset)
-          .first()) as { ms: number; id: string };
-        return encodeCursor(row);
-      };
       const mid = (await db
         .prepare(
           "SELECT a.id, a.path_date, s.slug FROM articles a JOIN sources s ON s.id = a.source_id ORDER BY a.published_at DESC, a.id DESC LIMIT 1 OFFSET ?1",

@@ -130,7 +130,6 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
 export function toPaged<R extends Pick<ArticleRow, "id" | "published_at"> & { search_rowid?: number | null }, T>(
   rows: readonly R[],
   limit: number,
-  scope: ListScope | undefined,
   map: (row: R) => T,
 ): Paged<T> {
   const items = rows.slice(0, limit).map(map);
@@ -140,7 +139,7 @@ export function toPaged<R extends Pick<ArticleRow, "id" | "published_at"> & { se
 }
 
 export async function listArticles(db: SqlRunner, scope: ListScope, opts: ListOptions): Promise<Paged<Article>> {
-  return toPaged(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, scope, toArticle);
+  return toPaged(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, toArticle);
 }
 
 /** A filtered feed's scan (feeds/filtered.ts): what the filters read, the keyset position and

@@ -48,7 +48,7 @@ export function readListingPage(
   opts: ListOptions,
   subject: ListingSubject = null,
 ): Promise<ListingPageData<ArticleBrief>> {
-  return readListing(db, listStatement(scope, opts, BRIEF_COLUMNS), toArticleBrief, scope, opts.limit, subject);
+  return readListing(db, listStatement(scope, opts, BRIEF_COLUMNS), toArticleBrief, opts.limit, subject);
 }
 
 /** A search page: the matches with their bodies (the excerpt is cut around the words found). */
@@ -57,14 +57,13 @@ export function readSearchPage(
   scope: ListScope & { kind: "search" },
   opts: ListOptions,
 ): Promise<ListingPageData<Article>> {
-  return readListing(db, listStatement(scope, { ...opts, withContent: true }), toArticle, scope, opts.limit, null);
+  return readListing(db, listStatement(scope, { ...opts, withContent: true }), toArticle, opts.limit, null);
 }
 
 async function readListing<R extends ArticleBriefRow & { search_rowid?: number | null }, T>(
   db: SqlRunner,
   listing: Stmt,
   map: (row: R) => T,
-  scope: ListScope,
   limit: number,
   subject: ListingSubject,
 ): Promise<ListingPageData<T>> {
@@ -80,7 +79,7 @@ async function readListing<R extends ArticleBriefRow & { search_rowid?: number |
     nav: toNav(nav as NavSource[]),
     source,
     exists: subjectRows === undefined || subjectRows.length > 0,
-    page: toPaged(rows, limit, scope, map),
+    page: toPaged(rows, limit, map),
   };
 }
 

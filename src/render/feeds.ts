@@ -21,12 +21,10 @@ import {
   textNode,
 } from "./feed-writer";
 import { escapeAttr } from "../core/escape";
-import { rssTitleText, stripXmlInvalid } from "../core/text";
+import { rssTitleText } from "../core/text";
 
 export const FEED_STYLESHEET_PATH = "/assets/feed.xsl";
 const GENERATOR = "edge-news";
-
-const clean = (s: string) => stripXmlInvalid(s);
 
 /** Root-relative src/href in a stored body (our sanitizer writes them as `attr="/…"`) → absolute. */
 export function absolutizeHtml(html: string, baseUrl: string): string {
