@@ -173,6 +173,9 @@ describe("a source that opts in to the image proxy", () => {
         if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
       });
       await page.goto(`${site.url}${await articlePathOf("hotlink")}`, { waitUntil: "load" });
+      // The picture is loading="lazy": scrolled into view as a reader would, then decoded (or failed).
+      await page.locator(".post-body img").scrollIntoViewIfNeeded();
+      await page.waitForFunction('document.querySelector(".post-body img")?.complete === true');
       const size = await page.$eval(".post-body img", (img) => ({
         natural: (img as unknown as { naturalWidth: number }).naturalWidth,
         width: img.getBoundingClientRect().width,
