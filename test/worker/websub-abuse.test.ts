@@ -10,6 +10,7 @@ import {
   MAX_REQUESTS_PER_CALLBACK_HOST,
   MAX_REQUESTS_PER_CLIENT,
   MAX_SUBSCRIPTIONS_PER_HOST,
+  RATE_WINDOW_MS,
   verifyAndApply,
 } from "../../src/websub/hub";
 import { hubDeps } from "../../src/websub/wiring";
@@ -55,6 +56,13 @@ const subscribe = (callback: string, client?: string, topic = TOPIC) =>
   hub({ "hub.mode": "subscribe", "hub.topic": topic, "hub.callback": callback }, client);
 
 describe("rate limits", () => {
+  // The limits count per fixed window (RATE_WINDOW_MS, aligned to the clock): each test holds the
+  // clock 1 s into a fresh window, so a slow run cannot straddle a window's end and reset a count.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Math.ceil(Date.now() / RATE_WINDOW_MS) * RATE_WINDOW_MS + 1_000 });
+  });
+  afterEach(() => vi.useRealTimers());
+
   it("per callback host: the request past the limit is 429 with Retry-After, and no GET is sent", async () => {
     for (let i = 0; i < MAX_REQUESTS_PER_CALLBACK_HOST; i++) {
       // Spread over clients: only the callback host's limit is in play.
