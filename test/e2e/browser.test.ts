@@ -1,26 +1,14 @@
 // A real browser (Debian's chromium via playwright-core) walks the site like a reader:
 // home → category → article → back. Any console error — including a CSP violation — fails it.
-import { type Browser, type Page, chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchChromium } from "./chromium";
 
 const base = inject("baseUrl");
 let browser: Browser;
 
-const LAUNCH = {
-  // Debian's chromium here; CI elsewhere may point CHROMIUM_PATH at another Chromium build.
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-  ],
-};
-
 beforeAll(async () => {
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
 
@@ -110,7 +98,7 @@ describe("reading the site in a browser", () => {
   });
 
   it("opens a feed as a readable page, with XSLT switched off as Chrome does from version 158", async () => {
-    const noXslt = await chromium.launch({ ...LAUNCH, args: [...LAUNCH.args, "--disable-blink-features=XSLT"] });
+    const noXslt = await launchChromium(["--disable-blink-features=XSLT"]);
     try {
       const page = await noXslt.newPage();
       const problems: string[] = [];

@@ -6,10 +6,10 @@
 // signature.
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { imageProxyUrl, imageSigner } from "../../src/core/image-proxy";
 import { type DevServer, freshPersistDir, migrate, startDev } from "./server";
+import { launchChromium } from "./chromium";
 
 const TOKEN = "e2e-admin-token-0123456789abcdef";
 const KEY = "e2e-image-proxy-key-0123456789abcdef-xyz";
@@ -162,10 +162,7 @@ describe("a source that opts in to the image proxy", () => {
   );
 
   it("a real browser shows the picture on the article page under the site's CSP, with no console error", async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const problems: string[] = [];
