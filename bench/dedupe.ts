@@ -3,7 +3,10 @@
 // threshold the app uses. Articles are taken in publication order; the stored keys are held in a
 // map that answers what the D1 index answers (db/stories.ts: an article whose whole-text or lead
 // key is one of the new article's probes, published within the window), so what is measured is
-// the app's own candidate lookup and decision, not a scan.
+// the app's own candidate lookup and decision, not a scan. Keys are stored as the app stores them
+// (ingest/stories.ts): an article that heads its story (no candidate at the app's threshold)
+// stores both keys, one that joins a story none. DEDUPE_MEMBER_KEYS=1 stores a joining article's
+// whole-text key too (what the app once did, one more index entry per member) for comparison.
 import {
   DEFAULT_STORY_WINDOW_DAYS,
   SAME_STORY_THRESHOLD,
@@ -15,6 +18,7 @@ import { type CorpusArticle, DEFAULT_CORPUS, REPRINT_KINDS, generateCorpus, text
 import { table } from "./lib";
 
 const WINDOW_MS = DEFAULT_STORY_WINDOW_DAYS * 86_400_000;
+const MEMBER_KEYS = process.env.DEDUPE_MEMBER_KEYS === "1";
 const THRESHOLDS = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8];
 
 interface Stored extends StoryCandidate {
@@ -69,7 +73,8 @@ function main() {
       count: sketch.count,
       truth: a.story,
     };
-    for (const key of [sketch.key, sketch.leadKey]) {
+    const joins = best !== null && best.score >= SAME_STORY_THRESHOLD;
+    for (const key of joins ? (MEMBER_KEYS ? [sketch.key] : []) : [sketch.key, sketch.leadKey]) {
       if (key === null) continue;
       const list = byKey.get(key) ?? [];
       list.push(stored);
@@ -100,6 +105,9 @@ function main() {
 
   const originals = decisions.filter((d) => d.article.kind === "original").length;
   const rivals = decisions.filter((d) => d.article.sameTopicRival).length;
+  console.log(
+    `keys stored: ${MEMBER_KEYS ? "heads both keys, members their whole-text key (DEDUPE_MEMBER_KEYS=1)" : "heads both keys, members none (as the app stores them)"}`,
+  );
   console.log(
     `corpus: ${corpus.length} articles (${originals} originals, ${corpus.length - originals - skipped} reprints, ${skipped} too short), seed ${DEFAULT_CORPUS.seed}; ` +
       `${rivals} originals have a different story of the same topic within the day before; window ${DEFAULT_STORY_WINDOW_DAYS} days`,

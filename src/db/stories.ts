@@ -68,8 +68,9 @@ export async function readStoryCandidates(
 export interface StoryColumns {
   readonly storyId: string;
   readonly sketch: string;
-  readonly key: number;
-  /** Only on the head of a story (see migrations/0015_stories.sql). */
+  /** Both keys only on the head of a story (migrations/0015_stories.sql, 0017): an article that
+   *  joins a story is found through its head, so it writes no key index entry. */
+  readonly key: number | null;
   readonly leadKey: number | null;
 }
 

@@ -44,10 +44,13 @@ export async function assignStories(
         ((c.key !== null && probes.has(c.key)) || (c.leadKey !== null && probes.has(c.leadKey))),
     );
     const joined = chooseStory(sketch, candidates);
+    // Only the head of a story is found through the key indexes: a later reprint is compared
+    // with the head, and an article that joins writes no index entry (bench:dedupe measures
+    // what that costs in recall; migrations/0017_fewer_rows_per_article.sql).
     const columns: StoryColumns = {
       storyId: joined?.storyId ?? id,
       sketch: encodeSketch(sketch),
-      key: sketch.key,
+      key: joined ? null : sketch.key,
       leadKey: joined ? null : sketch.leadKey,
     };
     out.set(a.guid, columns);

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type ArchiveBucket, READ_CONCURRENCY, bodyKey, withBodies } from "../../src/archive/bodies";
 import { archiveTick } from "../../src/archive/tick";
 import { archiveProblem, parseConfig } from "../../src/config";
-import { getArchiveState } from "../../src/db/archive";
+import { archiveWindow, getArchiveState, getArchiveSweep } from "../../src/db/archive";
 import { getArticle } from "../../src/db/articles";
 import { getSourceWithState } from "../../src/db/sources";
 import { d1Runner } from "../../src/db/sql";
@@ -24,7 +24,13 @@ const DAY = 86_400_000;
 const NOW = Date.now();
 const archiveConfig = (vars: Record<string, string> = {}, bucket: unknown = env.ARCHIVE) =>
   parseConfig({ ARCHIVE_AFTER_DAYS: "30", ARCHIVE_MAX_PER_TICK: "100", ...vars, ARCHIVE: bucket }, BASE);
-const tick = (vars: Record<string, string> = {}, bucket: ArchiveBucket | null = env.ARCHIVE, now = NOW) =>
+/** The cron's clock: the archive walks the articles in passes, and a new pass begins once the last
+ *  one reached the cutoff and a day has passed (src/archive/tick.ts); `aDayLater` moves it on. */
+let clock = NOW;
+const aDayLater = () => {
+  clock += DAY + 1;
+};
+const tick = (vars: Record<string, string> = {}, bucket: ArchiveBucket | null = env.ARCHIVE, now = clock) =>
   archiveTick({ db, bucket, now: () => now, log: () => undefined }, archiveConfig(vars, bucket));
 
 /** An upstream feed of `old` items dated a year back and `recent` items from yesterday; each body
@@ -207,11 +213,54 @@ describe("the archive step", () => {
     resetIsolateState();
     expect(await (await fresh(pagePath("guilin", target))).text()).toContain("更正：漓江边的第0篇报道已更新。");
 
-    // The next tick archives the new body, over the old object; readers still see the edit.
+    // The walk has passed it: the new body stays in D1 until the next pass, a day later, which
+    // archives it over the old object; readers see the edit throughout.
+    expect((await tick()).archived).toBe(0);
+    expect((await rows("guilin")).find((r) => r.id === target.id)!.content_html).toBe(edited.content_html);
+    aDayLater();
     expect((await tick()).archived).toBe(1);
     expect(await (await env.ARCHIVE.get(bodyKey(target.id)))!.text()).toBe(edited.content_html);
     const api = (await (await get(`/api/v1/articles/${target.id}`)).json()) as { content_html: string };
     expect(api.content_html).toBe(edited.content_html);
+  });
+
+  it("an old item stored after the walk passed its date is archived by the next pass", async () => {
+    const items = feeds.get("guilin")!;
+    items.push({
+      guid: "guilin-late",
+      title: "guilin 迟到的旧闻",
+      date: new Date(NOW - 365 * DAY + 30_000),
+      body: "<p>漓江边的迟到旧闻：正文独有词guilin迟到。</p>",
+    });
+    expect((await refresh("guilin")).new).toBe(1);
+    expect((await tick()).archived).toBe(0);
+    // The only old article of the source still holding its body is the late one.
+    const pending = (await rows("guilin")).filter((r) => r.archived_at === null && r.published_at < NOW - 30 * DAY);
+    expect(pending.map((r) => r.content_html)).toEqual(["<p>漓江边的迟到旧闻：正文独有词guilin迟到。</p>"]);
+    const stored = pending[0]!;
+    aDayLater();
+    expect((await tick()).archived).toBe(1);
+    const row = (await rows("guilin")).find((r) => r.id === stored.id)!;
+    expect(row).toMatchObject({ archived_at: clock, content_html: "" });
+    resetIsolateState();
+    expect(await (await fresh(pagePath("guilin", row))).text()).toContain("漓江边的迟到旧闻");
+  });
+
+  it("a tick examines a bounded window of articles and records where it stopped", async () => {
+    const cutoff = clock - 30 * DAY;
+    const all = await db.all<{ r: number }>({
+      sql: "SELECT search_rowid AS r FROM articles WHERE published_at < ?1 ORDER BY search_rowid",
+      params: [cutoff],
+    });
+    expect(all.length).toBeGreaterThan(3);
+    // Everything old is archived: a window of 3 finds nothing to do, ends at the third article,
+    // and has not reached the cutoff; the next window starts after it.
+    const first = await archiveWindow(db, null, cutoff, 3, 100);
+    expect(first).toEqual({ candidates: [], end: all[2]!.r, reachedCutoff: false });
+    const next = await archiveWindow(db, first.end, cutoff, 3, 100);
+    expect(next.end).toBe(all[5]?.r ?? all.at(-1)!.r);
+    // The tick's cursor is recorded with its run: a later tick resumes from there.
+    expect((await getArchiveSweep(db)).startedAt).toBe(clock);
   });
 });
 
@@ -221,6 +270,7 @@ describe("failures", () => {
   });
 
   it("a body R2 refuses stays in D1, the failure is recorded, and the next tick archives it", async () => {
+    aDayLater();
     const [refused] = await rows("lingui");
     const failing: ArchiveBucket = {
       get: (key) => env.ARCHIVE.get(key),
@@ -244,6 +294,7 @@ describe("failures", () => {
 
   it("a row changed between the R2 write and the D1 update keeps its new body", async () => {
     await addSource("yangshuo", 2, 0);
+    aDayLater();
     const [raced] = await rows("yangshuo");
     const racing: ArchiveBucket = {
       get: (key) => env.ARCHIVE.get(key),
@@ -297,6 +348,7 @@ describe("failures", () => {
 describe("reading archived bodies", () => {
   it("a feed of 50 items reads its archived bodies in parallel, at most READ_CONCURRENCY at once", async () => {
     await addSource("quanzhou", 40, 10);
+    aDayLater();
     await tick({ ARCHIVE_MAX_PER_TICK: "1000" });
     expect((await rows("quanzhou")).filter((r) => r.archived_at !== null)).toHaveLength(40);
     let inFlight = 0;
@@ -335,7 +387,7 @@ describe("reading archived bodies", () => {
       ),
       env.DB.prepare("UPDATE articles SET search_rowid = NULL WHERE id = ?1").bind(lost!.id),
     ]);
-    expect((await tick({}, env.ARCHIVE, NOW)).restored).toBe(1);
+    expect((await tick()).restored).toBe(1);
     const row = (await rows("quanzhou")).find((r) => r.id === lost!.id)!;
     expect(row.archived_at).toBeNull();
     expect(row.content_html).toContain("正文独有词quanzhou甲0乙");
