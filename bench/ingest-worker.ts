@@ -461,7 +461,34 @@ export default {
           const plain = await batchOf("p", false);
           const heads = await batchOf("h", true);
           const members = await batchOf("m", true);
-          return Response.json({ items: inputs.length, plain, heads, members });
+          // Where the rows go, from the schema: every index of articles (a partial one holds only
+          // the batch's rows its WHERE admits) and every FTS5 table (one row each per article).
+          const schema = await env.DB.prepare(
+            "SELECT type, name, sql FROM sqlite_master WHERE (type = 'index' AND tbl_name = 'articles') OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%') ORDER BY type, name",
+          ).all<{ type: string; name: string; sql: string | null }>();
+          const parts: { part: string; heads: number; members: number }[] = [];
+          for (const o of schema.results) {
+            if (o.type === "table") {
+              parts.push({ part: `${o.name} row (FTS5)`, heads: ITEMS, members: ITEMS });
+              continue;
+            }
+            const where = o.sql ? /\bWHERE\b([\s\S]*)$/i.exec(o.sql)?.[1] : undefined;
+            const count = async (suffix: string) =>
+              (await env.DB.prepare(
+                `SELECT count(*) AS n FROM articles WHERE guid LIKE ?1${where ? ` AND (${where})` : ""}`,
+              )
+                .bind(`%#s${round}${suffix}`)
+                .first<{ n: number }>())!.n;
+            const cols = await env.DB.prepare("SELECT group_concat(name, ', ') AS c FROM pragma_index_info(?1)")
+              .bind(o.name)
+              .first<{ c: string }>();
+            parts.push({
+              part: `index entry: ${o.name} (${cols?.c ?? "?"})`,
+              heads: await count("h"),
+              members: await count("m"),
+            });
+          }
+          return Response.json({ items: inputs.length, plain, heads, members, parts });
         }
         // D1 rows one page view reads (meta.rows_read of its one batch), on what setup stored.
         case "pages": {

@@ -469,6 +469,41 @@ async function main() {
     checks.push(
       `story rows: ${ITEMS} new articles wrote ${sr.plain.rowsWritten} rows without story columns, ${sr.heads.rowsWritten} heading their stories, ${sr.members.rowsWritten} joining stored ones`,
     );
+    // A new article's rows written, part by part (story grouping on): the parts are read from the
+    // schema and the stored rows, and their sum is checked against D1's own count.
+    const parts = (sr as unknown as { parts: { part: string; heads: number; members: number }[] }).parts;
+    const perItem = (n: number) => (n / ITEMS).toFixed(2);
+    const joins = sr.members.members; // head list updates: one row per joining article
+    const breakdown: { part: string; heads: number; members: number }[] = [
+      { part: "articles row", heads: ITEMS, members: ITEMS },
+      ...parts,
+      { part: "the head's story_members (one UPDATE per joining article)", heads: 0, members: joins },
+    ];
+    const summed = (k: "heads" | "members") => breakdown.reduce((n, p) => n + p[k], 0);
+    const batchRows = (k: "heads" | "members") => sr[k].rowsWritten - summed(k);
+    breakdown.push({
+      part: "per batch: summaries (month, source, source-month)",
+      heads: batchRows("heads"),
+      members: batchRows("members"),
+    });
+    const rowsTable = breakdown.map((p) => ({ part: p.part, heading: perItem(p.heads), joining: perItem(p.members) }));
+    const labels = parts.some((p) => p.part.startsWith("search_labels"));
+    rowsTable.push(
+      {
+        part: "total (D1 meta.rows_written)",
+        heading: perItem(sr.heads.rowsWritten),
+        joining: perItem(sr.members.rowsWritten),
+      },
+      {
+        part: labels
+          ? "total with search_labels merged into the search index (−1)"
+          : "total (labels already in the search index)",
+        heading: perItem(sr.heads.rowsWritten - (labels ? ITEMS : 0)),
+        joining: perItem(sr.members.rowsWritten - (labels ? ITEMS : 0)),
+      },
+    );
+    if (batchRows("heads") < 0 || batchRows("heads") > 5 || batchRows("members") < 0 || batchRows("members") > 5)
+      throw new Error(`rows breakdown does not add up to D1's count: ${JSON.stringify(breakdown)}`);
     // What (b) stored really went through the pipeline: dates, sanitizing, URL resolution, tags.
     const stored = (await db
       .prepare(
@@ -503,6 +538,10 @@ async function main() {
     if (stageRows.length > 0) table(stageRows);
     console.log("\nOne story, many papers: the cost of story grouping per new article\n");
     table(storyRows);
+    console.log(
+      `\nD1 rows written per new article, part by part (${ITEMS} distinct stories stored heading them, then ${ITEMS} reprints joining them)\n`,
+    );
+    table(rowsTable);
     // D1 bills rows written, index entries included (meta.rows_written). A new article's share is
     // (b)'s rows less what any refresh writes for itself (the source's row: (a2)'s), over 50.
     const written = (k: string) => probes.get(k)!.rowsWritten;
