@@ -36,7 +36,7 @@ export interface ArchiveOutcome {
 }
 
 const DAY_MS = 86_400_000;
-/** Articles the walk examines at most per tick (rows read, not written: ~2 per article). A pass
+/** Articles the walk examines at most per tick (rows read, not written: 4 per article). A pass
  *  over N articles takes N / ARCHIVE_SCAN_PER_TICK ticks: 1M articles in ~25 h at one tick every
  *  15 minutes. */
 export const ARCHIVE_SCAN_PER_TICK = 10_000;
@@ -106,8 +106,10 @@ export async function archiveTick(deps: ArchiveDeps, config: Config): Promise<Ar
 }
 
 /** Where the next tick walks from: just before the first candidate this tick did not archive
- *  (R2 refused it, or a refresh changed the row meanwhile), so the next tick tries it again;
- *  after the last candidate when the window may hold more than `limit`; else the window's end. */
+ *  (R2 refused it, or a refresh changed the row meanwhile), so the next tick tries it again —
+ *  unless this tick already started there: an article that fails twice waits for the next pass
+ *  rather than hold the walk; after the last candidate when the window may hold more than
+ *  `limit`; else the window's end. */
 function nextSweep(
   pass: ArchiveSweep,
   window: ArchiveWindow,
@@ -115,7 +117,8 @@ function nextSweep(
   limit: number,
 ): ArchiveSweep {
   const stuck = window.candidates.find((c) => !archived.has(c.id));
-  if (stuck) return { after: stuck.search_rowid - 1, startedAt: pass.startedAt };
+  if (stuck && stuck.search_rowid - 1 !== pass.after)
+    return { after: stuck.search_rowid - 1, startedAt: pass.startedAt };
   const last = window.candidates.at(-1);
   if (window.candidates.length >= limit) return { after: last?.search_rowid ?? pass.after, startedAt: pass.startedAt };
   return { after: window.end ?? pass.after, startedAt: pass.startedAt };

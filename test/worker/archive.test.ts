@@ -259,6 +259,25 @@ describe("the archive step", () => {
     expect(first).toEqual({ candidates: [], end: all[2]!.r, reachedCutoff: false });
     const next = await archiveWindow(db, first.end, cutoff, 3, 100);
     expect(next.end).toBe(all[5]?.r ?? all.at(-1)!.r);
+    // What a window reads is bounded by its size, however many articles lie beyond it: D1's
+    // rows_read of its two statements (index entries and their rows).
+    const readOf = async (scan: number) => {
+      let read = 0;
+      const counted = d1Runner({
+        prepare: (q: string) => env.DB.prepare(q),
+        batch: async (stmts: D1PreparedStatement[]) => {
+          const results = await env.DB.batch(stmts);
+          for (const r of results) read += r.meta.rows_read ?? 0;
+          return results;
+        },
+      } as unknown as D1Database);
+      await archiveWindow(counted, null, cutoff, scan, 100);
+      return read;
+    };
+    // Four per article examined (the window's index entries in each of its two statements, and
+    // the rows), whatever lies beyond the window.
+    expect(await readOf(3)).toBeLessThanOrEqual(4 * 3);
+    expect(await readOf(6)).toBeLessThanOrEqual(4 * 6);
     // The tick's cursor is recorded with its run: a later tick resumes from there.
     expect((await getArchiveSweep(db)).startedAt).toBe(clock);
   });
@@ -314,6 +333,32 @@ describe("failures", () => {
     expect(row).toMatchObject({ archived_at: null, content_html: "<p>刚刚更新的正文</p>" });
     resetIsolateState();
     expect(await (await fresh(pagePath("yangshuo", raced!))).text()).toContain("刚刚更新的正文");
+  });
+
+  it("a body R2 refuses twice does not hold the walk: the next pass archives it", async () => {
+    await addSource("pingle", 3, 0);
+    aDayLater();
+    const [refused] = await rows("pingle");
+    const failing: ArchiveBucket = {
+      get: (key) => env.ARCHIVE.get(key),
+      put: async (key, value, options) => {
+        if (key === bodyKey(refused!.id)) throw new Error("R2 unavailable (test)");
+        return env.ARCHIVE.put(key, value, options);
+      },
+    };
+    const pending = async () => (await rows("pingle")).filter((r) => r.archived_at === null).map((r) => r.id);
+    expect((await tick({}, failing)).failed).toBe(1);
+    expect(await pending()).toEqual([refused!.id]);
+    expect((await tick({}, failing)).failed).toBe(1);
+    // Past it now: R2 is back, but this pass does not return to it; readers still get its body.
+    await tick();
+    expect(await pending()).toEqual([refused!.id]);
+    resetIsolateState();
+    expect(await (await fresh(pagePath("pingle", refused!))).text()).toContain("漓江边的第0篇报道");
+    aDayLater();
+    await tick();
+    expect(await pending()).toEqual([]);
+    expect(await (await env.ARCHIVE.get(bodyKey(refused!.id)))!.text()).toBe(refused!.content_html);
   });
 
   it("an archived body missing from R2 answers 503, never an empty article", async () => {

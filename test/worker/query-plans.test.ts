@@ -5,6 +5,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Article, Scope, Source } from "../../src/core/model";
+import * as archive from "../../src/db/archive";
 import * as articles from "../../src/db/articles";
 import * as months from "../../src/db/months";
 import * as stats from "../../src/db/stats";
@@ -182,6 +183,14 @@ describe("query plans of the hot paths", () => {
         await sources.getSourceWithState(db, source.slug);
         await writes.readKnownHashes(db, new Map([[source.slug, [article.guid ?? "x", "other-guid"]]]));
         await indexMissing(db, 100);
+      },
+    ],
+    [
+      "archive: the walk's window from the beginning and from a cursor, and the cursor",
+      async (db) => {
+        await archive.archiveWindow(db, null, Date.now(), 10_000, 100);
+        await archive.archiveWindow(db, 1, Date.now(), 10_000, 100);
+        await archive.getArchiveSweep(db);
       },
     ],
   ];
