@@ -67,6 +67,7 @@ function isMeaning(c: number): boolean {
 let codes = new Uint16Array(0);
 let shingles = new Uint32Array(0);
 let hashSet = new Uint32Array(0);
+const top = new Uint32Array(SKETCH_SIZE);
 
 /** The meaningful characters of `text` into `codes`; returns how many. */
 function meaningful(text: string): number {
@@ -106,16 +107,16 @@ function offer(top: Uint32Array, m: number, k: number, h: number): number {
   return m < k ? m + 1 : m;
 }
 
-/** The `k` smallest distinct values of `values` (uniform 32-bit hashes), ascending. Only values
- *  below a bound that about 4k of them pass are offered: when k distinct ones pass, the k
- *  smallest are all among them; when fewer do (a text repeating itself), every value is. */
-function smallest(values: Uint32Array, k: number): Uint32Array {
-  const top = new Uint32Array(k);
+/** The `k` smallest distinct values of `values` (uniform 32-bit hashes, `distinct` of them
+ *  distinct), ascending, into `top`; returns how many. Only values below a bound that about 4k
+ *  distinct ones pass are offered: when k distinct ones pass, the k smallest are all among them;
+ *  when fewer do, every value is. */
+function smallest(values: Uint32Array, k: number, top: Uint32Array, distinct = values.length): number {
   let m = 0;
-  const bound = values.length > 8 * k ? Math.floor((0x100000000 * 4 * k) / values.length) : 0x100000000;
+  const bound = distinct > 8 * k ? Math.floor((0x100000000 * 4 * k) / distinct) : 0x100000000;
   for (let i = 0; i < values.length; i++) if (values[i]! < bound) m = offer(top, m, k, values[i]!);
   if (m < k && bound <= 0xffffffff) for (let i = 0; i < values.length; i++) m = offer(top, m, k, values[i]!);
-  return top.slice(0, m);
+  return m;
 }
 
 /** Distinct values of `values` (hashes: already well mixed, so their low bits index the set). */
@@ -154,11 +155,12 @@ export function storySketch(text: string): StorySketch | null {
   for (let i = 0; i < n; i++) all[i] = shingleHash(c, i);
   const count = distinctCount(all);
   if (count < MIN_SHINGLES) return null;
-  const hashes = smallest(all, SKETCH_SIZE);
+  const hashes = top.slice(0, smallest(all, SKETCH_SIZE, top, count));
   let lead = all[0]!;
   for (let i = 1; i < Math.min(n, LEAD_CHARS); i++) if (all[i]! < lead) lead = all[i]!;
-  const probeLead = smallest(all.subarray(0, Math.min(n, 2 * LEAD_CHARS)), PROBES);
-  const probes = new Set<number>([...hashes.subarray(0, PROBES), ...probeLead]);
+  const probes = new Set<number>(hashes.subarray(0, PROBES));
+  const leadProbes = smallest(all.subarray(0, Math.min(n, 2 * LEAD_CHARS)), PROBES, top);
+  for (let i = 0; i < leadProbes; i++) probes.add(top[i]!);
   return { hashes, count, key: hashes[0]!, leadKey: lead === hashes[0] ? null : lead, probes: [...probes] };
 }
 
@@ -221,12 +223,10 @@ export function chooseStory(
 
 /** "count:base64 of the hashes (big-endian)": 4 bytes a hash, ~270 characters for a full sketch. */
 export function encodeSketch(s: Pick<StorySketch, "hashes" | "count">): string {
-  const bytes = new Uint8Array(s.hashes.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < s.hashes.length; i++) view.setUint32(i * 4, s.hashes[i]!);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return `${s.count}:${btoa(bin)}`;
+  // At most 4 × SKETCH_SIZE bytes: one call, no string built byte by byte.
+  const bytes: number[] = [];
+  for (const h of s.hashes) bytes.push(h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255);
+  return `${s.count}:${btoa(String.fromCharCode(...bytes))}`;
 }
 
 /** The stored form back; null when it is not one (a damaged or foreign value is ignored). */
