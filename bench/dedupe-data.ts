@@ -213,10 +213,9 @@ function sentence(r: () => number, topic: readonly string[], facts: readonly str
   return `${parts.join(pick(r, ["，", "的", "和", "在", "对", "将"]))}。`;
 }
 
-function story(r: () => number, topicIndex: number): { title: string; paragraphs: string[] } {
-  const topic = TOPICS[topicIndex]!;
+/** What makes a story its own: a place, an official, dates and numbers. */
+function storyFacts(r: () => number): { city: string; facts: string[] } {
   const city = pick(r, CITIES);
-  // What makes this story its own: a place, an official, dates and numbers.
   const facts = [
     `${city}市`,
     `${city}${pick(r, ["七星区", "象山区", "城北片区", "高新区", "临江镇", "东环路"])}`,
@@ -225,13 +224,43 @@ function story(r: () => number, topicIndex: number): { title: string; paragraphs
     `共计${num(r)}万元`,
     `涉及${num(r)}户`,
   ];
+  return { city, facts };
+}
+
+function paragraph(r: () => number, topic: readonly string[], facts: readonly string[]): string {
+  const s = 2 + Math.floor(r() * 3);
+  let text = "";
+  for (let i = 0; i < s; i++) text += sentence(r, topic, facts);
+  return text;
+}
+
+function story(r: () => number, topicIndex: number): { title: string; paragraphs: string[] } {
+  const topic = TOPICS[topicIndex]!;
+  const { city, facts } = storyFacts(r);
   const paragraphs: string[] = [];
   const count = 5 + Math.floor(r() * 4);
-  for (let p = 0; p < count; p++) {
-    const s = 2 + Math.floor(r() * 3);
-    let text = "";
-    for (let i = 0; i < s; i++) text += sentence(r, topic, facts);
-    paragraphs.push(text);
+  for (let p = 0; p < count; p++) paragraphs.push(paragraph(r, topic, facts));
+  return {
+    title: `${city}${pick(r, topic)}${pick(r, ["工作有序推进", "情况通报", "最新消息", "全面启动"])}`,
+    paragraphs,
+  };
+}
+
+/** Topics a story can be on. */
+export const TOPIC_COUNT = TOPICS.length;
+
+/** One story of topic `topicIndex` written as this corpus writes them, but as long as asked:
+ *  paragraphs are added until their text reaches `minChars` characters (bench:ingest's ~5 KB
+ *  bodies: real articles of one paper on one day — their own facts, their topic's phrases). */
+export function longStory(seed: number, topicIndex: number, minChars: number): { title: string; paragraphs: string[] } {
+  const r = random(seed);
+  const topic = TOPICS[topicIndex % TOPICS.length]!;
+  const { city, facts } = storyFacts(r);
+  const paragraphs: string[] = [];
+  for (let chars = 0; chars < minChars; ) {
+    const p = paragraph(r, topic, facts);
+    paragraphs.push(p);
+    chars += p.length;
   }
   return {
     title: `${city}${pick(r, topic)}${pick(r, ["工作有序推进", "情况通报", "最新消息", "全面启动"])}`,

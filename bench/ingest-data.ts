@@ -3,6 +3,7 @@
 // two categories, a description summary; bodies of Chinese paragraphs with the inline styles,
 // a relative image and a link that the sanitizer has to deal with). Deterministic: the same
 // arguments give the same bytes, so an unchanged feed really is byte-identical.
+import { longStory } from "./dedupe-data";
 import { random } from "./random";
 
 /** Items per feed, and the approximate UTF-8 size of each item's content:encoded. */
@@ -64,19 +65,25 @@ function rfc822China(utcMs: number): string {
   return `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0800`;
 }
 
-/** An article body of Chinese paragraphs, about `bytes` bytes of UTF-8 HTML. */
-function body(seed: number, bytes: number, link: string): string {
+/** An article body of Chinese paragraphs, about `bytes` bytes of UTF-8 HTML. With `story` given,
+ *  its paragraphs are that story's (one article of its own); without, three sentences drawn from
+ *  SENTENCES per paragraph (every such body shares most of its shingles with every other: one
+ *  story, the worst case of the story step). */
+function body(seed: number, bytes: number, link: string, story: readonly string[] | null): string {
   const next = random(seed);
   const pick = () => SENTENCES[Math.floor(next() * SENTENCES.length)]!;
+  const lead = story ? story[0]! : `${pick()}${pick()}`;
   const parts: string[] = [
-    `<p style="text-indent:2em;"><strong>本报讯</strong>（记者 ${AUTHORS[seed % AUTHORS.length]}）${pick()}${pick()}</p>`,
+    `<p style="text-indent:2em;"><strong>本报讯</strong>（记者 ${AUTHORS[seed % AUTHORS.length]}）${lead}</p>`,
     `<p style="text-align:center;"><img src="/uploads/2025/11/${seed}.jpg" alt="现场图片" width="600" height="400" data-original="/uploads/2025/11/${seed}.jpg"></p>`,
   ];
   let size = utf8Length(parts.join("\n"));
   const ending = `<p>原文链接：<a href="${link}" target="_blank">${link}</a></p>`;
   const budget = bytes - utf8Length(ending);
-  while (size < budget) {
-    const p = `<p style="text-indent:2em;"><span style="font-size:16px;">${pick()}${pick()}${pick()}</span></p>`;
+  for (let k = 1; size < budget; k++) {
+    const text = story ? (story[k] ?? "") : `${pick()}${pick()}${pick()}`;
+    if (story && k >= story.length) break;
+    const p = `<p style="text-indent:2em;"><span style="font-size:16px;">${text}</span></p>`;
     parts.push(p);
     size += utf8Length(p) + 1;
   }
@@ -84,17 +91,32 @@ function body(seed: number, bytes: number, link: string): string {
   return parts.join("\n");
 }
 
+/** A 32-bit seed of a string (FNV-1a). */
+function seedOf(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Characters of story text that fill a body of `bytes` bytes of HTML (3 bytes a Han character,
+ *  ~70 bytes of markup a paragraph of ~100 characters). */
+const storyChars = (bytes: number) => Math.floor(bytes / 3.7);
+
 export interface FeedOptions {
   /** Items in the feed. */
   readonly items: number;
   /** Approximate UTF-8 size of each item's content:encoded. */
   readonly bodyBytes: number;
-  /** Makes every guid and link unique to this feed: a different prefix gives all-new items. */
+  /** Makes every guid and link unique to this feed: a different prefix gives all-new items
+   *  (and, unless `oneStory`, all-new stories). */
   readonly guidPrefix: string;
+  /** Every body drawn from the same few sentences: all items one story (the story step's worst
+   *  case). Default: each item a story of its own, as a paper's articles of one day are. */
+  readonly oneStory?: boolean;
 }
 
 /** One RSS 2.0 document, newest item first. */
-export function generateFeed({ items, bodyBytes, guidPrefix }: FeedOptions): string {
+export function generateFeed({ items, bodyBytes, guidPrefix, oneStory = false }: FeedOptions): string {
   const newest = Date.UTC(2025, 10, 20, 2, 0, 0); // 2025-11-20 10:00 +0800
   const out: string[] = [
     `<?xml version="1.0" encoding="utf-8"?>`,
@@ -111,7 +133,9 @@ export function generateFeed({ items, bodyBytes, guidPrefix }: FeedOptions): str
     const published = newest - i * 37 * 60_000;
     const link = `https://www.guilinwb.example.com/news/2025/11/${guidPrefix}-${i}.html`;
     const next = random(i + 1);
-    const lead = SENTENCES[i % SENTENCES.length]!;
+    // Ten topics, five stories each: stories of one topic share its phrases (hard negatives).
+    const story = oneStory ? null : longStory(seedOf(`${guidPrefix}-${i}`), i, storyChars(bodyBytes));
+    const lead = story ? story.title : SENTENCES[i % SENTENCES.length]!;
     const c1 = CATEGORIES[i % CATEGORIES.length]!;
     const c2 = CATEGORIES[(i * 7 + 3) % CATEGORIES.length]!;
     out.push(
@@ -124,7 +148,7 @@ export function generateFeed({ items, bodyBytes, guidPrefix }: FeedOptions): str
       `<category>${c1}</category>`,
       `<category>${c2 === c1 ? CATEGORIES[(i + 1) % CATEGORIES.length] : c2}</category>`,
       `<description>${escapeXml(lead)}</description>`,
-      `<content:encoded><![CDATA[${body(i + 1, bodyBytes, link)}]]></content:encoded>`,
+      `<content:encoded><![CDATA[${body(i + 1, bodyBytes, link, story?.paragraphs ?? null)}]]></content:encoded>`,
       `</item>`,
     );
   }

@@ -33,6 +33,9 @@ type RefreshCase = keyof typeof SOURCES;
 const encoder = new TextEncoder();
 const SAME = { items: ITEMS, bodyBytes: BODY_BYTES, guidPrefix: "same" };
 const sameBytes = encoder.encode(generateFeed(SAME));
+// The story step's worst case: the same feed with every body drawn from the same sentences, so
+// each item joins one story and is compared with every item before it in the refresh.
+const oneStoryBytes = encoder.encode(generateFeed({ ...SAME, oneStory: true }));
 // (c) the same feed with one new item (and its oldest gone): always the same bytes for the
 // CPU-only rows (nothing is stored there), one per refresh for the D1 row (op=prepare-one).
 const oneNewBytes = encoder.encode(feedWithOneNew(SAME, "one"));
@@ -54,6 +57,8 @@ const upstream = (async (input: RequestInfo | URL, init?: RequestInit): Promise<
       return new Response(sameBytes, { headers: { "content-type": CONTENT_TYPE, etag: ETAG } });
     case "/same.xml":
       return new Response(sameBytes, { headers: { "content-type": CONTENT_TYPE } });
+    case "/one-story.xml":
+      return new Response(oneStoryBytes, { headers: { "content-type": CONTENT_TYPE } });
     case "/one-new-cpu.xml":
       return new Response(oneNewBytes, { headers: { "content-type": CONTENT_TYPE } });
     case "/one-new.xml": {
@@ -243,6 +248,7 @@ const CPU_CASES: Record<string, (now: number, db: SqlRunner) => Promise<number> 
       staged!.known,
     ),
   "cpu-new": () => refreshWithoutD1("/same.xml", {}, new Map()),
+  "cpu-new-one-story": () => refreshWithoutD1("/one-story.xml", {}, new Map()),
   // (c) one new item among 50: the other 49 known with their raw hashes (skipped before
   // normalizing), or with none stored (every item normalized, as before raw hashes).
   "cpu-one": () => refreshWithoutD1("/one-new-cpu.xml", {}, staged!.known, staged!.raw),

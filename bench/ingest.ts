@@ -190,12 +190,20 @@ async function main() {
         items: ITEMS,
         n: 20,
         target: 10,
-        // The real refresh also joins stories stored before it (the bench feeds' bodies repeat,
-        // bench/ingest-data.ts): one statement per article joined, which no stored row gives here.
+        // The real refresh may also join stories stored before it: one statement per article
+        // joined, which no stored row gives here.
         expect: (t: Tally, n: number) => {
           if (t.refreshes !== n || (t.check ?? 0) > perNew * n || (t.check ?? 0) < (perNew - ITEMS) * n)
             throw new Error(`check ${t.check}, wanted ${perNew - ITEMS}–${perNew} × ${n}`);
         },
+      },
+      {
+        key: "cpu-new-one-story",
+        label: "(b) worst case, CPU only: the 50 items one story (each compared with all before it)",
+        items: ITEMS,
+        n: 20,
+        target: null,
+        expect: expectRuns(),
       },
       {
         key: "one-new",
@@ -359,8 +367,11 @@ async function main() {
 
     // INGEST_ROWS_ONLY=1: the D1 row counts alone (exact, quick), without the timed cases.
     const rowsOnly = process.env.INGEST_ROWS_ONLY === "1";
+    // INGEST_ONLY=key,key: only these timed cases and stages (keys as in `cases` and `stages`).
+    const only = process.env.INGEST_ONLY?.split(",");
+    const picked = (c: Case) => !only || only.includes(c.key);
     const rows = [];
-    for (const c of rowsOnly ? [] : cases) {
+    for (const c of rowsOnly ? [] : cases.filter(picked)) {
       const before = await counts();
       const { ms, range, cpu, cpuRange } = await timeCase(c);
       const after = await counts();
@@ -403,7 +414,7 @@ async function main() {
     }
     const stageRows = [];
     const cpuNew = cpuClock ? cpuPerRun.get("cpu-new")! : perRun.get("cpu-new")!;
-    for (const s of rowsOnly ? [] : stages) {
+    for (const s of rowsOnly ? [] : stages.filter(picked)) {
       const { ms, range, cpu, cpuRange } = await timeCase(s);
       if (s.key.startsWith("d1-write")) {
         checks.push(`${s.label}: ${(await get(`op=run&case=${s.key}&n=0`)).statements ?? "?"} statements`);

@@ -3,14 +3,27 @@ import type { Cursor } from "./model";
 
 const encoder = new TextEncoder();
 
-/** Bytes (a digest, a MAC) as lowercase hex. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+/** Bytes (a digest, a MAC) as lowercase hex. A table and a loop: ingest calls this a few hundred
+ *  times a refresh. */
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let out = "";
+  for (let i = 0; i < view.length; i++) out += HEX[view[i]!];
+  return out;
 }
+
+// The UTF-8 of the text being hashed, written into one reused buffer (grown, never shrunk; at
+// most 3 bytes a UTF-16 code unit): ingest hashes a few hundred texts a refresh, and digest()
+// copies its input when called, so the buffer is free again as soon as it returns.
+let utf8 = new Uint8Array(1024);
 
 /** Hex SHA-256 of a string (Web Crypto: the same in workerd and Node). */
 export async function sha256Hex(text: string): Promise<string> {
-  return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+  if (utf8.length < 3 * text.length) utf8 = new Uint8Array(3 * text.length);
+  const { written } = encoder.encodeInto(text, utf8);
+  return toHex(await crypto.subtle.digest("SHA-256", utf8.subarray(0, written)));
 }
 
 /** A strong validator (HTTP ETag, WebSub topic version) from the parts that determine a

@@ -61,18 +61,29 @@ function isMeaning(c: number): boolean {
   );
 }
 
-function meaningful(text: string): number[] {
-  const out: number[] = [];
+// Scratch buffers reused by every sketch (one article at a time; grown, never shrunk): the
+// meaningful characters, their shingle hashes, and the open-addressing set that counts the
+// distinct ones. A sketch of a 5 KB article allocates only its result.
+let codes = new Uint16Array(0);
+let shingles = new Uint32Array(0);
+let hashSet = new Uint32Array(0);
+const top = new Uint32Array(SKETCH_SIZE);
+
+/** The meaningful characters of `text` into `codes`; returns how many. */
+function meaningful(text: string): number {
+  if (codes.length < text.length) codes = new Uint16Array(text.length);
+  const out = codes;
+  let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // ASCII letters fold to lower case: "GDP" and "gdp" are one word.
-    if (isMeaning(c)) out.push(c >= 65 && c <= 90 ? c + 32 : c);
+    if (isMeaning(c)) out[n++] = c >= 65 && c <= 90 ? c + 32 : c;
   }
-  return out;
+  return n;
 }
 
 /** murmur3's finalizer over the shingle's code units: a well-mixed 32-bit value. */
-function shingleHash(c: readonly number[], at: number): number {
+function shingleHash(c: Uint16Array, at: number): number {
   let h = 0x9747b28c;
   for (let j = 0; j < SHINGLE; j++) h = Math.imul(h ^ c[at + j]!, 0x5bd1e995);
   h ^= h >>> 16;
@@ -83,37 +94,74 @@ function shingleHash(c: readonly number[], at: number): number {
   return h >>> 0;
 }
 
-/** The `k` smallest distinct values, ascending. */
-function smallest(values: Uint32Array, k: number): Uint32Array {
-  const sorted = values.slice().sort();
-  const out: number[] = [];
-  for (let i = 0; i < sorted.length && out.length < k; i++)
-    if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
-  return Uint32Array.from(out);
+/** Offers `h` to `top[0, m)`, the at most `k` smallest distinct values so far, ascending;
+ *  returns the new size. Few values get past the first test: the smallest k of n random
+ *  hashes change about k·ln(n/k) times, so no sort of all n is needed. */
+function offer(top: Uint32Array, m: number, k: number, h: number): number {
+  if (m === k && h >= top[k - 1]!) return m;
+  let i = m;
+  while (i > 0 && top[i - 1]! > h) i--;
+  if (i > 0 && top[i - 1] === h) return m;
+  for (let j = m < k ? m : k - 1; j > i; j--) top[j] = top[j - 1]!;
+  top[i] = h;
+  return m < k ? m + 1 : m;
+}
+
+/** The `k` smallest distinct values of `values` (uniform 32-bit hashes, `distinct` of them
+ *  distinct), ascending, into `top`; returns how many. Only values below a bound that about 4k
+ *  distinct ones pass are offered: when k distinct ones pass, the k smallest are all among them;
+ *  when fewer do, every value is. */
+function smallest(values: Uint32Array, k: number, top: Uint32Array, distinct = values.length): number {
+  let m = 0;
+  const bound = distinct > 8 * k ? Math.floor((0x100000000 * 4 * k) / distinct) : 0x100000000;
+  for (let i = 0; i < values.length; i++) if (values[i]! < bound) m = offer(top, m, k, values[i]!);
+  if (m < k && bound <= 0xffffffff) for (let i = 0; i < values.length; i++) m = offer(top, m, k, values[i]!);
+  return m;
+}
+
+/** Distinct values of `values` (hashes: already well mixed, so their low bits index the set). */
+function distinctCount(values: Uint32Array): number {
+  let size = 64;
+  while (size < 2 * values.length) size *= 2;
+  if (hashSet.length < size) hashSet = new Uint32Array(size);
+  const table = hashSet.subarray(0, size).fill(0);
+  const mask = size - 1;
+  let zero = 0;
+  let distinct = 0;
+  for (let i = 0; i < values.length; i++) {
+    const h = values[i]!;
+    if (h === 0) {
+      zero = 1;
+      continue;
+    }
+    let at = h & mask;
+    while (table[at] !== 0 && table[at] !== h) at = (at + 1) & mask;
+    if (table[at] === 0) {
+      table[at] = h;
+      distinct++;
+    }
+  }
+  return distinct + zero;
 }
 
 /** The sketch of an article's visible text; null when it is too short to judge. */
 export function storySketch(text: string): StorySketch | null {
-  const c = meaningful(text);
-  const n = c.length - SHINGLE + 1;
+  const chars = meaningful(text);
+  const n = chars - SHINGLE + 1;
   if (n < MIN_SHINGLES) return null;
-  const all = new Uint32Array(n);
+  if (shingles.length < n) shingles = new Uint32Array(n);
+  const all = shingles.subarray(0, n);
+  const c = codes;
   for (let i = 0; i < n; i++) all[i] = shingleHash(c, i);
-  // One sort gives both the distinct count and the smallest hashes.
-  const sorted = all.slice().sort();
-  let distinct = 0;
-  const kept: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (i > 0 && sorted[i] === sorted[i - 1]) continue;
-    distinct++;
-    if (kept.length < SKETCH_SIZE) kept.push(sorted[i]!);
-  }
-  if (distinct < MIN_SHINGLES) return null;
-  const hashes = Uint32Array.from(kept);
-  const lead = smallest(all.subarray(0, Math.min(n, LEAD_CHARS)), 1)[0]!;
-  const probeLead = smallest(all.subarray(0, Math.min(n, 2 * LEAD_CHARS)), PROBES);
-  const probes = new Set<number>([...hashes.subarray(0, PROBES), ...probeLead]);
-  return { hashes, count: distinct, key: hashes[0]!, leadKey: lead === hashes[0] ? null : lead, probes: [...probes] };
+  const count = distinctCount(all);
+  if (count < MIN_SHINGLES) return null;
+  const hashes = top.slice(0, smallest(all, SKETCH_SIZE, top, count));
+  let lead = all[0]!;
+  for (let i = 1; i < Math.min(n, LEAD_CHARS); i++) if (all[i]! < lead) lead = all[i]!;
+  const probes = new Set<number>(hashes.subarray(0, PROBES));
+  const leadProbes = smallest(all.subarray(0, Math.min(n, 2 * LEAD_CHARS)), PROBES, top);
+  for (let i = 0; i < leadProbes; i++) probes.add(top[i]!);
+  return { hashes, count, key: hashes[0]!, leadKey: lead === hashes[0] ? null : lead, probes: [...probes] };
 }
 
 /** Estimated share of the shorter text's shingles that the longer one has (0–1). */
@@ -175,12 +223,10 @@ export function chooseStory(
 
 /** "count:base64 of the hashes (big-endian)": 4 bytes a hash, ~270 characters for a full sketch. */
 export function encodeSketch(s: Pick<StorySketch, "hashes" | "count">): string {
-  const bytes = new Uint8Array(s.hashes.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < s.hashes.length; i++) view.setUint32(i * 4, s.hashes[i]!);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return `${s.count}:${btoa(bin)}`;
+  // At most 4 × SKETCH_SIZE bytes: one call, no string built byte by byte.
+  const bytes: number[] = [];
+  for (const h of s.hashes) bytes.push(h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255);
+  return `${s.count}:${btoa(String.fromCharCode(...bytes))}`;
 }
 
 /** The stored form back; null when it is not one (a damaged or foreign value is ignored). */

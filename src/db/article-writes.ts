@@ -204,7 +204,7 @@ export async function readKnownArticles(
 /** Decide, per item of one source, insert / update / skip by content hash, and build the writes.
  *  An unchanged article whose stored raw hash (`knownRaw`) is not the item's gets it updated, so
  *  the next refresh can skip the item before normalizing it (after a pipeline version change,
- *  once per article). */
+ *  once per article). `ids` (by guid): articles' ids the caller has already (articleId otherwise). */
 export async function planUpsert(
   known: ReadonlyMap<string, string>,
   source: SourceRef,
@@ -212,6 +212,7 @@ export async function planUpsert(
   now: number,
   knownRaw: ReadonlyMap<string, string | null> = new Map(),
   stories: ReadonlyMap<string, StoryColumns> = new Map(),
+  ids: ReadonlyMap<string, string> = new Map(),
 ): Promise<UpsertPlan> {
   let inserted = 0,
     updated = 0,
@@ -238,7 +239,7 @@ export async function planUpsert(
     }
     if (previous === undefined) inserted++;
     else updated++;
-    const id = await articleId(source.slug, a.guid);
+    const id = ids.get(a.guid) ?? (await articleId(source.slug, a.guid));
     written.push(id);
     const isNew = previous === undefined;
     statements.push(

@@ -2,15 +2,19 @@
 // a scan), the story columns a new article is stored with, and the other articles of a story.
 // The decision itself is core/story-sketch.ts; ingest/plan.ts joins the two.
 import type { StoryLink } from "../core/model";
-import { type StoryCandidate, decodeSketch } from "../core/story-sketch";
+import type { StoryCandidate } from "../core/story-sketch";
 import { type Stmt, type SqlRunner, sql } from "./sql";
 
 /** Candidates read at most per refresh: a bound on the rows one refresh reads for this. */
 export const MAX_STORY_CANDIDATES = 500;
 
-export interface StoredCandidate extends StoryCandidate {
+/** A stored article found through a probe, its sketch still in its stored form: a new article
+ *  compares only the candidates whose keys are among its own probes, so a sketch is decoded
+ *  (decodeSketch) only when one does. */
+export interface StoredCandidate extends Omit<StoryCandidate, "hashes" | "count"> {
   readonly key: number | null;
   readonly leadKey: number | null;
+  readonly sketch: string;
 }
 
 /** Articles published in [fromMs, toMs] whose whole-text or lead key is one of `probes`: one
@@ -49,14 +53,12 @@ export async function readStoryCandidates(
   }>(storyCandidatesStatement(probes, fromMs, toMs));
   const out: StoredCandidate[] = [];
   for (const r of rows) {
-    const sketch = r.story_sketch ? decodeSketch(r.story_sketch) : null;
-    if (!sketch) continue;
+    if (!r.story_sketch) continue;
     out.push({
       id: r.id,
       storyId: r.story_id,
       publishedMs: r.published_at,
-      hashes: sketch.hashes,
-      count: sketch.count,
+      sketch: r.story_sketch,
       key: r.story_key,
       leadKey: r.story_lead_key,
     });

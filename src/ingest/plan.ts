@@ -1,6 +1,7 @@
 // The raw-hash planner: which gathered items changed since they were stored, normalized, and the
 // writes that store them (one read of stored hashes, by identity).
 import type { SourceWithState } from "../core/model";
+import { articleId } from "../core/ids";
 import { planUpsert, readKnownArticles } from "../db/article-writes";
 import { itemIdentity } from "./normalize";
 import type { ParsedItem } from "./parse";
@@ -65,8 +66,11 @@ export async function planItems(
   }
   // New articles only: an article's story is decided once, when it is first stored.
   const fresh = inputs.filter((a) => !known.content.has(key(a.guid)));
-  const stories = await assignStories(deps.db, source.slug, fresh, deps.storyWindowMs);
-  const plan = await planUpsert(known.content, source, inputs, now, known.raw, stories);
+  // Each new article's id once, for the story step and the writes.
+  const ids = new Map<string, string>();
+  for (const a of fresh) ids.set(a.guid, await articleId(source.slug, a.guid));
+  const stories = await assignStories(deps.db, source.slug, fresh, deps.storyWindowMs, ids);
+  const plan = await planUpsert(known.content, source, inputs, now, known.raw, stories, ids);
   return {
     new: plan.inserted,
     updated: plan.updated,

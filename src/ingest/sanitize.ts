@@ -216,9 +216,16 @@ function bareStartTag(tag: string, html: string): string | undefined {
   return last > space && html[last] === "/" ? bare.selfClosed : bare.open;
 }
 
-/** The sanitizer's options; `base` is what relative URLs in the fragment resolve against (an
- *  upstream article's or feed's URL); null keeps them site-relative (Jekyll posts). */
-const optionsFor = (base: string | null, dropped: DroppedBodies): IFilterXSSOptions => ({
+/** What one sanitizing run reads besides the HTML: `base` is what relative URLs in the fragment
+ *  resolve against (an upstream article's or feed's URL; null keeps them site-relative, as for
+ *  Jekyll posts), and where the dropped elements are. */
+interface Run {
+  base: string | null;
+  readonly dropped: DroppedBodies;
+}
+
+/** The sanitizer's options, reading the current run's base. */
+const optionsFor = (run: Run): IFilterXSSOptions => ({
   whiteList: ALLOWED,
   stripIgnoreTag: true,
   allowCommentTag: false,
@@ -229,39 +236,35 @@ const optionsFor = (base: string | null, dropped: DroppedBodies): IFilterXSSOpti
   onTag(tag, html, info) {
     if (DROP_WITH_CONTENT.has(tag)) {
       // xss always gives both (its typings mark them optional).
-      dropped.tag(tag, info.isClosing === true, info.position ?? 0);
+      run.dropped.tag(tag, info.isClosing === true, info.position ?? 0);
       return "";
     }
     if (info.isClosing) return undefined;
-    if (tag === "img") return renderImg(readAttributes(html), base);
-    if (tag === "a") return renderAnchorOpen(readAttributes(html), base);
+    if (tag === "img") return renderImg(readAttributes(html), run.base);
+    if (tag === "a") return renderAnchorOpen(readAttributes(html), run.base);
     return info.isWhite ? bareStartTag(tag, html) : undefined;
   },
   safeAttrValue(_tag, name, value) {
-    if (name === "cite") return escapeAttr(safeUrl(decodeAttr(value), false, base) ?? "");
+    if (name === "cite") return escapeAttr(safeUrl(decodeAttr(value), false, run.base) ?? "");
     if (name === "class") return /^[\w -]{1,64}$/.test(value) ? value : "";
     return escapeAttr(decodeAttr(value));
   },
 });
 
-// Site-relative posts share one filter; a fragment with a base gets its own (a FilterXSS is a
-// shallow copy of its options: constructing one costs far less than processing a body). The
-// shared filter's dropped-body record is reset per call: process() runs synchronously.
-const siteRelativeDropped = new DroppedBodies();
-const siteRelative = new FilterXSS(optionsFor(null, siteRelativeDropped));
+// One filter for every fragment: xss copies and lowercases the whole allowlist when a FilterXSS
+// is made, which cost more than many a body's processing, once per item. process() runs
+// synchronously, so the run's base and dropped-body record are set per call and read only
+// within it.
+const run: Run = { base: null, dropped: new DroppedBodies() };
+const filter = new FilterXSS(optionsFor(run));
 
 /** Sanitize an HTML fragment from upstream, relative URLs resolved against `baseUrl` (null:
  *  kept site-relative). Run once, at ingest. */
 export function sanitizeHtml(html: string, baseUrl: string | null = null): string {
-  let dropped = siteRelativeDropped;
-  let filter = siteRelative;
-  if (baseUrl !== null) {
-    dropped = new DroppedBodies();
-    filter = new FilterXSS(optionsFor(baseUrl, dropped));
-  }
-  dropped.reset();
+  run.base = baseUrl;
+  run.dropped.reset();
   // A "<" a browser shows as text (TEXT_LT) is escaped first: xss would read "< 2 >" or "<乙" as
   // a tag and drop it.
   const input = html.indexOf("<") === -1 ? html : html.replace(TEXT_LT, "&lt;");
-  return dropped.cut(filter.process(input)).trim();
+  return run.dropped.cut(filter.process(input)).trim();
 }

@@ -70,6 +70,17 @@ describe("identities", () => {
     expect(await sha256Hex("就业")).toHaveLength(64);
   });
 
+  it("hashes many texts at once, long and short, each to its own digest", async () => {
+    // sha256Hex writes each text's UTF-8 into one reused buffer: a later call must not change
+    // what an earlier, still pending, one hashes.
+    const texts = ["abc", "桂林".repeat(3000), "", "abc", "就业".repeat(700) + "x"];
+    const together = await Promise.all(texts.map((t) => sha256Hex(t)));
+    const one = async (t: string) => toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(t)));
+    for (const [i, t] of texts.entries()) expect(together[i]).toBe(await one(t));
+    expect(together[0]).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(together[3]).toBe(together[0]);
+  });
+
   it("derives a 16-hex article id from the source and the upstream identity only", async () => {
     const id = await articleId("gl", "guid-1");
     expect(id).toBe((await sha256Hex("gl\nguid-1")).slice(0, 16));

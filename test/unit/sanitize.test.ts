@@ -333,3 +333,20 @@ describe("sanitizeHtml, the allowlist entry by entry", () => {
     expect(sanitizeHtml(`<p>前<${tag} title="t">中</${tag}>后</p>`, null)).toBe("<p>前中后</p>");
   });
 });
+
+describe("sanitizeHtml, one fragment after another", () => {
+  it("resolves each fragment's links against its own base, and cuts only its own dropped elements", () => {
+    // One filter serves every call: nothing of one fragment may reach the next.
+    const html = '<p><a href="x.html">甲</a><img src="i.jpg"></p>';
+    expect(sanitizeHtml(html, "https://a.test/news/")).toBe(
+      '<p><a href="https://a.test/news/x.html" rel="noopener noreferrer">甲</a><img src="https://a.test/news/i.jpg" loading="lazy" referrerpolicy="no-referrer"></p>',
+    );
+    expect(sanitizeHtml("<p>乙</p><script>alert(1)", "https://a.test/")).toBe("<p>乙</p>");
+    expect(sanitizeHtml(html, "https://b.test/")).toBe(
+      '<p><a href="https://b.test/x.html" rel="noopener noreferrer">甲</a><img src="https://b.test/i.jpg" loading="lazy" referrerpolicy="no-referrer"></p>',
+    );
+    expect(sanitizeHtml('<p><a href="/x.html">丙</a></p><p>丁</p>', null)).toBe(
+      '<p><a href="/x.html" rel="noopener noreferrer">丙</a></p><p>丁</p>',
+    );
+  });
+});

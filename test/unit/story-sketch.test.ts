@@ -54,6 +54,49 @@ describe("story sketches", () => {
     expect(chooseStory(s, [])).toBeNull();
   });
 
+  it("gives every text the sketch it was stored with before (stored keys and sketches stay valid)", () => {
+    // Pinned values: a change of the shingles, the hash or the selection would silently stop new
+    // articles from finding the stories stored before it.
+    const pinned: [string, { stored: string; key: number; leadKey: number | null; probes: number[] }][] = [
+      [
+        textOf(corpus[0]!),
+        {
+          stored:
+            "194:AQa3RAIjcr4CaqxpBCB8vgRcNw0E2VmnBXfxeQizeNwKZFRuCwfwmgxkzKkOqLvkErFZShdDNUQXmRVoF6cWah1CisAduHY7HoefPR8B9x8fpAEAIBZAJyAgMx8gZxI1IfXSziN1zGYkzFX9JPJQ4CfPi2Ao8IclKQewMSmesF8su2igLdVfmy3V31sugnigL/ulBjEOtQUxn1zyMkRVyzOU0O4zpyTpNhY0BzZ3mnk3P7SoN0V6Ojijsok5zF46",
+          key: 17217348,
+          leadKey: 40545385,
+          probes: [17217348, 35877566, 40545385, 69237950, 73152269, 81353127, 91746681, 145979612, 174347374],
+        },
+      ],
+      [
+        "桂林漓江水位上涨，市防汛指挥部启动四级应急响应，沿江低洼地带群众有序转移，各地巡堤查险力量全部到位，气象部门预计降雨还将持续两天。".repeat(
+          12,
+        ),
+        {
+          stored:
+            "60:AZeblQRIhEYE6A59B2v+fAu+wGMPgDRdEDjWABGu+3MSRxBSEmWoghSRuQ0Xh39aGECf6x0fqRAeoBNSIADkgCZRvcg7a2hXPli+vkKUvO9DQQ0iSV4vJlFBPdhRf2Q/WLjpcFmTnA9cmi+gXi122GD58mhoq62Uc2skGHPNkP91qRccdn9a7XqnZ559Sv8LkDcZ6pBnW9Ka9uAlnxApEqADTKWioG8ros7JlaQxmYysVrl+ttSkKrixug3C5fjA",
+          key: 26712981,
+          leadKey: null,
+          probes: [26712981, 71861318, 82316925, 124518012, 197050467, 260060253, 272160256, 296680307],
+        },
+      ],
+      [
+        "GDP 增长 5.2% 桂林 Guilin 2026 年 ".repeat(6) + "全市经济运行总体平稳，消费市场持续回暖，工业生产稳中有升。",
+        {
+          stored:
+            "46:B5jEMwxpvfoN6+OqDf4i0BW3ti8V8OxSHjqKJCEnHMklhgtuJ3/PWC6idqM6tFBWP71G90Eh31pDmDN5RDBHIkaWt1tI3uiCS58aZFdC9MVY5j1LXQrsyV837Q1fQPlmYpX5DmQ2qPxsIhpxcfa18XRV9wR1sCryemPbyICRjsuF7ADKnT8vX6h+2x2poDShvUuQucOFXenLzjnJ0XcaL9JTiIHWbx1b4NGIQedISfD6eTQ7/eRK7w==",
+          key: 127452211,
+          leadKey: null,
+          probes: [127452211, 208256506, 233563050, 234758864, 364361263, 368110674, 507152932, 556211401],
+        },
+      ],
+    ];
+    for (const [text, want] of pinned) {
+      const s = storySketch(text)!;
+      expect({ stored: encodeSketch(s), key: s.key, leadKey: s.leadKey, probes: s.probes }).toEqual(want);
+    }
+  });
+
   it("stores a sketch as short text and reads it back; a damaged value is ignored", () => {
     const s = sketchOf(corpus[0]!.id);
     const text = encodeSketch(s);

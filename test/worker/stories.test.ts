@@ -350,3 +350,25 @@ describe("a reprint after the pages were cached", () => {
     }
   });
 });
+
+describe("a stored sketch that cannot be read", () => {
+  it("is passed over: the reprint heads its own story, and the next paper joins that one", async () => {
+    const text = filler(500);
+    const item = (guid: string, hours: number) => ({
+      guid,
+      title: `同一篇稿件${guid}`,
+      at: T0 + hours * H,
+      paragraphs: text,
+    });
+    await publish("damaged-a", "甲报", [item("dm-a", 5)]);
+    await env.DB.prepare("UPDATE articles SET story_sketch = 'not a sketch' WHERE guid = 'dm-a'").run();
+    await publish("damaged-b", "乙报", [item("dm-b", 6)]);
+    const b = await row("dm-b");
+    expect(b.story_id).toBe(b.id);
+    await publish("damaged-c", "丙报", [item("dm-c", 7)]);
+    expect((await row("dm-c")).story_id).toBe(b.id);
+    // The damaged article stays where it was, on its own.
+    const a = await row("dm-a");
+    expect(a.story_id).toBe(a.id);
+  });
+});
