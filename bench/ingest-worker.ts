@@ -3,7 +3,7 @@
 // measured from outside workerd (inside it, timers only advance on I/O). The `cpu-*` cases run
 // the same pipeline, or one stage of it, without any D1 call; the `d1-*` cases D1 calls alone.
 import { contentHash, planUpsert, readKnownHashes } from "../src/db/article-writes";
-import { createSourceStatement, getSourceWithState } from "../src/db/sources";
+import { claimDueSources, createSourceStatement, getSourceWithState } from "../src/db/sources";
 import { readArticlePage, readListingPage, readSearchPage } from "../src/db/page-reads";
 import { buildSearchQuery } from "../src/core/search-tokens";
 import { type SqlRunner, type Stmt, d1Runner, sql } from "../src/db/sql";
@@ -422,6 +422,18 @@ export default {
           const runner = d1Runner(d1);
           const outcome = await refreshSource(deps(runner), await loadSource(runner, c as RefreshCase));
           return Response.json({ outcome: tally([outcome]), ...stats });
+        }
+        // The cron's claim, through a counting binding: a tick at an instant when every source
+        // with a feed is due, then a second tick at the same instant (their claims still hold).
+        case "claim-probe": {
+          const at = Date.now() + 400 * 86_400_000;
+          const tick = async () => {
+            const { db: d1, stats } = counting(env.DB);
+            const claimed = await claimDueSources(d1Runner(d1), at, 1000, at + 10 * 60_000);
+            return { claimed: claimed.length, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten };
+          };
+          const first = await tick();
+          return Response.json({ first, second: await tick() });
         }
         // Rows written by 50 new articles stored without story columns, as heads of their own
         // stories, and as members of stories stored just before (the same texts, other guids).

@@ -547,6 +547,30 @@ async function main() {
         ok: "",
       },
     ]);
+    // The cron's claim of the due sources: one row for the whole tick, whatever the number claimed.
+    const claim = (await get("op=claim-probe")) as unknown as Record<
+      "first" | "second",
+      { claimed: number; rowsRead: number; rowsWritten: number }
+    >;
+    if (claim.first.claimed === 0 || claim.second.claimed !== 0)
+      throw new Error(`claim: the first tick must claim every source, the second none: ${JSON.stringify(claim)}`);
+    console.log("\nD1 rows per cron tick: the claim of the due sources (all sources in D1 due)\n");
+    table([
+      {
+        tick: `claim of ${claim.first.claimed} due sources`,
+        "rows written": claim.first.rowsWritten,
+        "rows read": claim.first.rowsRead,
+        target: "≤ 1",
+        ok: claim.first.rowsWritten <= 1 ? "yes" : "NO",
+      },
+      {
+        tick: "a second tick while the claims hold",
+        "rows written": claim.second.rowsWritten,
+        "rows read": claim.second.rowsRead,
+        target: "0",
+        ok: claim.second.rowsWritten === 0 ? "yes" : "NO",
+      },
+    ]);
     const views = (await get("op=pages")) as unknown as Record<string, number>;
     console.log("\nD1 rows read per page view (meta.rows_read of the page's one batch; 20 articles a listing)\n");
     table(Object.entries(views).map(([page, rows]) => ({ page, "rows read": rows })));

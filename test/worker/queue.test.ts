@@ -74,6 +74,31 @@ describe("cron with a queue bound", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(fetched).toHaveLength(3);
   });
+
+  it("a second tick while the first one's refreshes are still running enqueues nothing: each feed fetched once", async () => {
+    let holding = true;
+    vi.restoreAllMocks();
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      const url = input instanceof Request ? input.url : String(input);
+      fetched.push(url);
+      for (let i = 0; i < 500 && holding; i++) await new Promise((r) => setTimeout(r, 10));
+      return new Response(rss, { headers: { "content-type": "application/rss+xml" } });
+    });
+    await tick();
+    // The consumer has started: one fetch held, the others waiting their turn at the same host.
+    for (let i = 0; i < 200 && fetched.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(Object.values(await statuses())).toEqual([null, null, null]); // nothing recorded yet
+    await tick(); // every source is still due: only the claims keep them from being enqueued again
+    holding = false;
+    for (let i = 0; i < 100 && Object.values(await statuses()).some((s) => s === null); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await statuses()).toEqual({ qa: "200", qb: "200", qc: "200" });
+    expect(fetched).toHaveLength(3);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM articles").first<{ n: number }>())!.n).toBe(9);
+  }, 15_000);
 });
 
 describe("queue consumer", () => {
