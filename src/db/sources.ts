@@ -93,14 +93,19 @@ export async function getSourceWithState(db: SqlRunner, slug: string): Promise<S
 // read at a thousandth of a row written (docs/operations.md, "What a refresh costs").
 const DUE = "enabled = 1 AND next_fetch_at <= ?1 AND paused_at IS NULL AND feed_url IS NOT NULL";
 
+// A claim is of the source as it was: its id, its generation (an admin change moves it) and its
+// last fetch (a refresh's recorded outcome moves it). One text value, so that the claims still
+// held are looked up as one set (a row value compared against them cost a read per claim).
+const CLAIM_KEY = "id || '.' || generation || '.' || coalesce(last_fetch_at, 0)";
+
 /** Take the sources that are due (most overdue first), at most `limit`, and record the claim until
  *  `leaseUntil`: an overlapping cron run or a queue backlog does not fetch a source again while its
- *  claim holds. A claim holds until the lease ends or the source's row moves on — its refresh sets
- *  the next fetch time, an admin change bumps the generation — so a source made due again by
- *  either is claimable at once. All claims are one row (`refresh_claims`): a tick writes that row
- *  once, whatever the number of sources it claims, and nothing when none is due. The UPDATE and
- *  the read of what it claimed are one batch, so one transaction: two ticks' claims are
- *  serialized and never overlap. `tick` tells this run's claim from another's. */
+ *  claim holds. A claim holds until the lease ends, a refresh of the source records its outcome
+ *  (`last_fetch_at` moves) or an admin changes it (the generation moves): a source made due again
+ *  after either is claimable at once. All claims are one row (`refresh_claims`): a tick writes
+ *  that row once, whatever the number of sources it claims, and nothing when none is due. The
+ *  UPDATE and the read of what it claimed are one batch, so one transaction: two ticks' claims
+ *  are serialized and never overlap. `tick` tells this run's claim from another's. */
 export async function claimDueSources(
   db: SqlRunner,
   now: number,
@@ -111,18 +116,17 @@ export async function claimDueSources(
   const [, rows] = await db.allMany([
     sql(
       `WITH leased AS MATERIALIZED (
-         SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS generation,
-           json_extract(value, '$[2]') AS fetched_at, value AS e
+         SELECT json_extract(value, '$[0]') AS claim, value AS e
          FROM refresh_claims, json_each(refresh_claims.claimed)
-         WHERE refresh_claims.id = 1 AND json_extract(value, '$[3]') > ?1),
+         WHERE refresh_claims.id = 1 AND json_extract(value, '$[1]') > ?1),
        due AS MATERIALIZED (
-         SELECT id, generation, coalesce(last_fetch_at, 0) AS fetched_at FROM sources
-         WHERE ${DUE} AND (id, generation, coalesce(last_fetch_at, 0)) NOT IN (SELECT id, generation, fetched_at FROM leased)
+         SELECT id, ${CLAIM_KEY} AS claim FROM sources
+         WHERE ${DUE} AND ${CLAIM_KEY} NOT IN (SELECT claim FROM leased)
          ORDER BY next_fetch_at, id LIMIT ?2)
        UPDATE refresh_claims SET tick = ?4,
          latest = (SELECT json_group_array(id) FROM due),
          claimed = (SELECT json_group_array(json(e)) FROM (
-           SELECT e FROM leased UNION ALL SELECT json_array(id, generation, fetched_at, ?3) FROM due))
+           SELECT e FROM leased UNION ALL SELECT json_array(claim, ?3) FROM due))
        WHERE id = 1 AND EXISTS (SELECT 1 FROM due)`,
       now,
       limit,
