@@ -14,15 +14,14 @@ DROP INDEX IF EXISTS sources_due;
 --    that insert meets the CHECK and never the primary key.
 DELETE FROM refresh_guard;
 
--- 3. The cron's claims, in one row for all sources: `claimed` holds [source id, generation,
---    last_fetch_at, leased until] for every claim whose lease is not over (a claim holds until the
---    source records a refresh or an admin changes it), `latest` the ids the last claiming tick
---    (`tick`) took. A tick writes this row once, whatever the number of sources it claims; it
---    wrote the row of each source (and its index entry) before (src/db/sources.ts, claimDueSources).
+-- 3. The cron's claims, in one row for all sources: `claimed` holds ["id.generation.last_fetch_at",
+--    leased until] for every claim whose lease is not over (a claim holds until the source records
+--    a refresh or an admin changes it), `latest` the ids the last claiming tick (`tick`) took. A tick writes this row once, whatever the number of sources it claims; it
+--    wrote the row of each source (and its index entry) before (src/db/sources.ts, claimDueSources,
+--    which also creates the row).
 CREATE TABLE refresh_claims (
   id      INTEGER PRIMARY KEY CHECK (id = 1),
   tick    TEXT,
   claimed TEXT NOT NULL DEFAULT '[]',
   latest  TEXT NOT NULL DEFAULT '[]'
 );
-INSERT INTO refresh_claims (id) VALUES (1);

@@ -90,7 +90,7 @@ export async function getSourceWithState(db: SqlRunner, slug: string): Promise<S
 
 // What makes a source due. Read by a scan of the sources table: an index on next_fetch_at would
 // be rewritten by every refresh and every claim (a row written each time), and D1 bills a row
-// read at a thousandth of a row written (docs/operations.md, "What a refresh costs").
+// read at a thousandth of a row written (docs/operations.md, "What the refresh costs in D1").
 const DUE = "enabled = 1 AND next_fetch_at <= ?1 AND paused_at IS NULL AND feed_url IS NOT NULL";
 
 // A claim is of the source as it was: its id, its generation (an admin change moves it) and its
@@ -102,9 +102,9 @@ const CLAIM_KEY = "id || '.' || generation || '.' || coalesce(last_fetch_at, 0)"
  *  `leaseUntil`: an overlapping cron run or a queue backlog does not fetch a source again while its
  *  claim holds. A claim holds until the lease ends, a refresh of the source records its outcome
  *  (`last_fetch_at` moves) or an admin changes it (the generation moves): a source made due again
- *  after either is claimable at once. All claims are one row (`refresh_claims`): a tick writes
- *  that row once, whatever the number of sources it claims, and nothing when none is due. The
- *  UPDATE and the read of what it claimed are one batch, so one transaction: two ticks' claims
+ *  after either is claimable at once. All claims are one row (`refresh_claims`, written here
+ *  only): a tick writes that row once, whatever the number of sources it claims, and nothing when
+ *  none is due. The write and the read of what it claimed are one batch, so one transaction: two ticks' claims
  *  are serialized and never overlap. `tick` tells this run's claim from another's. */
 export async function claimDueSources(
   db: SqlRunner,
@@ -123,11 +123,11 @@ export async function claimDueSources(
          SELECT id, ${CLAIM_KEY} AS claim FROM sources
          WHERE ${DUE} AND ${CLAIM_KEY} NOT IN (SELECT claim FROM leased)
          ORDER BY next_fetch_at, id LIMIT ?2)
-       UPDATE refresh_claims SET tick = ?4,
-         latest = (SELECT json_group_array(id) FROM due),
-         claimed = (SELECT json_group_array(json(e)) FROM (
-           SELECT e FROM leased UNION ALL SELECT json_array(claim, ?3) FROM due))
-       WHERE id = 1 AND EXISTS (SELECT 1 FROM due)`,
+       INSERT INTO refresh_claims (id, tick, latest, claimed)
+       SELECT 1, ?4, (SELECT json_group_array(id) FROM due),
+         (SELECT json_group_array(json(e)) FROM (SELECT e FROM leased UNION ALL SELECT json_array(claim, ?3) FROM due))
+       WHERE EXISTS (SELECT 1 FROM due)
+       ON CONFLICT (id) DO UPDATE SET tick = excluded.tick, latest = excluded.latest, claimed = excluded.claimed`,
       now,
       limit,
       leaseUntil,

@@ -16,8 +16,8 @@ export interface RefreshMessage {
   readonly slug: string;
 }
 
-// A claimed source is not claimed again for this long: a queue backlog or a slow run finishes
-// first. The refresh itself then sets the real next fetch time.
+// A claimed source is not claimed again for this long, unless its refresh records an outcome or
+// an admin changes it first: a queue backlog or a slow run finishes first.
 const CLAIM_LEASE_MS = 10 * 60_000;
 
 export function refreshDeps(env: Env, config: Config, fetcher: typeof fetch = fetch): RefreshDeps {
