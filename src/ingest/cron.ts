@@ -88,7 +88,9 @@ export async function consumeRefreshBatch(
   await forEachLimited(batch.messages, concurrency, async (message) => {
     try {
       const source = await getSourceWithState(deps.db, message.body.slug);
-      if (source) outcomes.push(await refreshSource(deps, source)); // a deleted source: nothing to do
+      // A deleted source: nothing to do. One no longer due was refreshed since it was enqueued
+      // (a message that waited past its claim and was enqueued again): not fetched twice.
+      if (source && source.state.nextFetchAt <= deps.now()) outcomes.push(await refreshSource(deps, source));
       message.ack();
     } catch (e) {
       deps.log({

@@ -115,6 +115,22 @@ describe("queue consumer", () => {
     expect((await statuses()).qa).toBe("200");
   });
 
+  it("a message for a source refreshed since it was enqueued is acked without fetching it again", async () => {
+    const deliver = async (id: string) => {
+      const batch = createMessageBatch<RefreshMessage>("edge-news-refresh-test", [
+        { id, timestamp: new Date(), attempts: 1, body: { slug: "qa" } },
+      ]);
+      const ctx = createExecutionContext();
+      await worker.queue!(batch, env, ctx);
+      return getQueueResult(batch, ctx);
+    };
+    expect((await deliver("1")).explicitAcks).toEqual(["1"]);
+    expect(fetched).toEqual(["https://q.example.com/qa.xml"]);
+    // The same source enqueued again by a later tick while the first message waited.
+    expect((await deliver("2")).explicitAcks).toEqual(["2"]);
+    expect(fetched).toEqual(["https://q.example.com/qa.xml"]);
+  });
+
   it("retries a message when the refresh cannot even be recorded (database unreachable)", async () => {
     const batch = createMessageBatch<RefreshMessage>("edge-news-refresh-test", [
       { id: "1", timestamp: new Date(), attempts: 2, body: { slug: "qa" } },
