@@ -3,7 +3,7 @@
 // measured from outside workerd (inside it, timers only advance on I/O). The `cpu-*` cases run
 // the same pipeline, or one stage of it, without any D1 call; the `d1-*` cases D1 calls alone.
 import { contentHash, planUpsert, readKnownHashes } from "../src/db/article-writes";
-import { createSourceStatement, getSourceWithState } from "../src/db/sources";
+import { claimDueSources, createSourceStatement, getSourceWithState } from "../src/db/sources";
 import { readArticlePage, readListingPage, readSearchPage } from "../src/db/page-reads";
 import { buildSearchQuery } from "../src/core/search-tokens";
 import { type SqlRunner, type Stmt, d1Runner, sql } from "../src/db/sql";
@@ -428,6 +428,66 @@ export default {
           const runner = d1Runner(d1);
           const outcome = await refreshSource(deps(runner), await loadSource(runner, c as RefreshCase));
           return Response.json({ outcome: tally([outcome]), ...stats });
+        }
+        // The cron's claim, through a counting binding: a tick at an instant when every source
+        // with a feed is due, then a second tick at the same instant (their claims still hold).
+        case "claim-probe": {
+          const at = Date.now() + 400 * 86_400_000;
+          const tick = async () => {
+            const { db: d1, stats } = counting(env.DB);
+            const claimed = await claimDueSources(d1Runner(d1), at, 1000, at + 10 * 60_000);
+            return { claimed: claimed.length, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten };
+          };
+          const first = await tick();
+          return Response.json({ first, second: await tick() });
+        }
+        // The claim's reads at scale: n more sources (a full fetch log each, due over 30 minutes),
+        // claimed at instants with none, a few, 500 (the inline cap) and all of them due.
+        case "claim-scale": {
+          const base = Date.now() + 800 * 86_400_000;
+          const entry = JSON.stringify({ t: base, s: "304", n: 0, u: 0, k: 50, d: 120, e: null });
+          const log = `[${Array(20).fill(entry).join(",")}]`;
+          for (let b = 0; b < n; b += 500) {
+            const stmts = [];
+            for (let i = b; i < Math.min(n, b + 500); i++) {
+              stmts.push(
+                env.DB.prepare(
+                  `INSERT INTO sources (slug, name, label, feed_url, created_at, generation, next_fetch_at, last_fetch_at, fetch_log, etag, last_counts)
+                   VALUES (?1, ?1, ?1, ?2, 0, ?3, ?4, ?5, ?6, '"0123456789abcdef"', '{"new":0,"updated":0,"unchanged":50}')`,
+                ).bind(
+                  `claim-${i}`,
+                  `https://c${i}.example.com/feed.xml`,
+                  i,
+                  base + (i % 120) * 15_000 + 60_000,
+                  base,
+                  log,
+                ),
+              );
+            }
+            await env.DB.batch(stmts);
+          }
+          // Only the n sources are due in what follows (the bench's own come due years later).
+          await env.DB.batch([
+            env.DB.prepare("UPDATE sources SET next_fetch_at = ?1 WHERE slug NOT LIKE 'claim-%'").bind(base * 2),
+            env.DB.prepare("UPDATE refresh_claims SET claimed = '[]'"),
+          ]);
+          const at = async (when: number, limit: number) => {
+            const { db: d1, stats } = counting(env.DB);
+            const claimed = await claimDueSources(d1Runner(d1), when, limit, when + 10 * 60_000);
+            return { claimed: claimed.length, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten };
+          };
+          const far = base + 86_400_000;
+          return Response.json({
+            sources: (await env.DB.prepare("SELECT count(*) AS n FROM sources").first<{ n: number }>())!.n,
+            none: await at(base, 10_000),
+            few: await at(base + 60_000, 10_000),
+            inline: await at(far, 500),
+            all: await at(far, 10_000),
+            held: await at(far + 1, 10_000),
+            claimsBytes: (await env.DB.prepare("SELECT length(claimed) AS n FROM refresh_claims").first<{
+              n: number;
+            }>())!.n,
+          });
         }
         // Rows written by 50 new articles stored without story columns, as heads of their own
         // stories, and as members of stories stored just before (the same texts, other guids).

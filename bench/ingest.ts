@@ -597,9 +597,57 @@ async function main() {
         ok: "",
       },
     ]);
+    // The cron's claim of the due sources: one row for the whole tick, whatever the number claimed.
+    const claim = (await get("op=claim-probe")) as unknown as Record<
+      "first" | "second",
+      { claimed: number; rowsRead: number; rowsWritten: number }
+    >;
+    if (claim.first.claimed === 0 || claim.second.claimed !== 0)
+      throw new Error(`claim: the first tick must claim every source, the second none: ${JSON.stringify(claim)}`);
+    console.log("\nD1 rows per cron tick: the claim of the due sources (all sources in D1 due)\n");
+    table([
+      {
+        tick: `claim of ${claim.first.claimed} due sources`,
+        "rows written": claim.first.rowsWritten,
+        "rows read": claim.first.rowsRead,
+        target: "≤ 1",
+        ok: claim.first.rowsWritten <= 1 ? "yes" : "NO",
+      },
+      {
+        tick: "a second tick while the claims hold",
+        "rows written": claim.second.rowsWritten,
+        "rows read": claim.second.rowsRead,
+        target: "0",
+        ok: claim.second.rowsWritten === 0 ? "yes" : "NO",
+      },
+    ]);
     const views = (await get("op=pages")) as unknown as Record<string, number>;
     console.log("\nD1 rows read per page view (meta.rows_read of the page's one batch; 20 articles a listing)\n");
     table(Object.entries(views).map(([page, rows]) => ({ page, "rows read": rows })));
+    // The claim's rows read when the sources table is large (CLAIM_SOURCES more sources, 10,000 by default).
+    const scaleN = Number(process.env.CLAIM_SOURCES ?? 10_000);
+    const cs = (await get(`op=claim-scale&n=${scaleN}`)) as unknown as Record<
+      "none" | "few" | "inline" | "all" | "held",
+      { claimed: number; rowsRead: number; rowsWritten: number }
+    > & { sources: number; claimsBytes: number };
+    console.log(
+      `\nD1 rows of one cron claim with ${cs.sources} sources in D1 (no index on the next fetch time: it reads the table)\n`,
+    );
+    table(
+      (["none", "few", "inline", "all", "held"] as const).map((k) => ({
+        tick: {
+          none: "nothing due",
+          few: "a few due",
+          inline: "500 taken (the inline cap)",
+          all: "all due, up to 10,000 taken",
+          held: "again while those claims hold",
+        }[k],
+        claimed: cs[k].claimed,
+        "rows read": cs[k].rowsRead,
+        "rows written": cs[k].rowsWritten,
+      })),
+    );
+    checks.push(`claim at scale: the claims row holds ${cs.claimsBytes} bytes after the largest claim`);
     console.log("\nChecks");
     for (const line of checks) console.log(`- ${line}`);
     console.log(

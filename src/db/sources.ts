@@ -88,42 +88,66 @@ export async function getSourceWithState(db: SqlRunner, slug: string): Promise<S
   return rows[0] ? toSourceWithState(rows[0]) : null;
 }
 
-/** Take the sources that are due (most overdue first) and move their next fetch time to
- *  `leaseUntil` in the same statement, so an overlapping cron run or a queue backlog never
- *  fetches a source twice in one interval; the refresh then sets the real next time. */
+// What makes a source due. Read by a scan of the sources table: an index on next_fetch_at would
+// be rewritten by every refresh and every claim (a row written each time), and D1 bills a row
+// read at a thousandth of a row written (docs/operations.md, "What the refresh costs in D1").
+const DUE = "enabled = 1 AND next_fetch_at <= ?1 AND paused_at IS NULL AND feed_url IS NOT NULL";
+
+// A claim is of the source as it was: its id, its generation (an admin change moves it) and its
+// last fetch (a refresh's recorded outcome moves it). One text value, so that the claims still
+// held are looked up as one set (a row value compared against them cost a read per claim).
+const CLAIM_KEY = "id || '.' || generation || '.' || coalesce(last_fetch_at, 0)";
+
+/** Take the sources that are due (most overdue first), at most `limit`, and record the claim until
+ *  `leaseUntil`: an overlapping cron run or a queue backlog does not fetch a source again while its
+ *  claim holds. A claim holds until the lease ends, a refresh of the source records its outcome
+ *  (`last_fetch_at` moves) or an admin changes it (the generation moves): a source made due again
+ *  after either is claimable at once. All claims are one row (`refresh_claims`, written here
+ *  only): a tick writes that row once, whatever the number of sources it claims, and nothing when
+ *  none is due. The write and the read of what it claimed are one batch, so one transaction: two ticks' claims
+ *  are serialized and never overlap. `tick` tells this run's claim from another's. */
 export async function claimDueSources(
   db: SqlRunner,
   now: number,
   limit: number,
   leaseUntil: number,
+  tick: string = crypto.randomUUID(),
 ): Promise<SourceWithState[]> {
-  return (
-    await db.all<SourceStateRow>(
-      sql(
-        `UPDATE sources SET next_fetch_at = ?3
-         WHERE id IN (SELECT id FROM sources
-                      WHERE enabled = 1 AND next_fetch_at <= ?1 AND paused_at IS NULL AND feed_url IS NOT NULL
-                      ORDER BY next_fetch_at LIMIT ?2)
-         RETURNING ${STATE_COLUMNS}`,
-        now,
-        limit,
-        leaseUntil,
-      ),
-    )
-  ).map(toSourceWithState);
+  const [, rows] = await db.allMany([
+    sql(
+      `WITH leased AS MATERIALIZED (
+         SELECT json_extract(value, '$[0]') AS claim, value AS e
+         FROM refresh_claims, json_each(refresh_claims.claimed)
+         WHERE refresh_claims.id = 1 AND json_extract(value, '$[1]') > ?1),
+       due AS MATERIALIZED (
+         SELECT id, ${CLAIM_KEY} AS claim FROM sources
+         WHERE ${DUE} AND ${CLAIM_KEY} NOT IN (SELECT claim FROM leased)
+         ORDER BY next_fetch_at, id LIMIT ?2)
+       INSERT INTO refresh_claims (id, tick, latest, claimed)
+       SELECT 1, ?4, (SELECT json_group_array(id) FROM due),
+         (SELECT json_group_array(json(e)) FROM (SELECT e FROM leased UNION ALL SELECT json_array(claim, ?3) FROM due))
+       WHERE EXISTS (SELECT 1 FROM due)
+       ON CONFLICT (id) DO UPDATE SET tick = excluded.tick, latest = excluded.latest, claimed = excluded.claimed`,
+      now,
+      limit,
+      leaseUntil,
+      tick,
+    ),
+    sql(
+      `SELECT ${STATE_COLUMNS} FROM sources
+       WHERE id IN (SELECT value FROM refresh_claims, json_each(refresh_claims.latest) WHERE refresh_claims.tick = ?1)
+       ORDER BY next_fetch_at, id`,
+      tick,
+    ),
+  ]);
+  return (rows as SourceStateRow[]).map(toSourceWithState);
 }
 
 /** Enabled, unpaused sources with a feed whose next fetch time has come, most overdue first. */
 export async function listDueSources(db: SqlRunner, now: number, limit: number): Promise<SourceWithState[]> {
   return (
     await db.all<SourceStateRow>(
-      sql(
-        `SELECT ${STATE_COLUMNS} FROM sources
-         WHERE enabled = 1 AND next_fetch_at <= ?1 AND paused_at IS NULL AND feed_url IS NOT NULL
-         ORDER BY next_fetch_at LIMIT ?2`,
-        now,
-        limit,
-      ),
+      sql(`SELECT ${STATE_COLUMNS} FROM sources WHERE ${DUE} ORDER BY next_fetch_at, id LIMIT ?2`, now, limit),
     )
   ).map(toSourceWithState);
 }
@@ -219,11 +243,12 @@ export interface SourceFields {
 
 /** The first statement of every refresh write batch: it fails (CHECK "superseded"), rolling the
  *  whole batch back, unless the source is still at `generation` (an admin change or a delete
- *  since the refresh read it wins). */
+ *  since the refresh read it wins). When the source is unchanged it inserts nothing, so it costs
+ *  a row read and no row written; `refresh_guard` stays empty (migrations/0018_refresh_rows.sql). */
 export function refreshGuardStatement(slug: string, generation: number): Stmt {
   return sql(
-    `INSERT INTO refresh_guard (id, current) VALUES (1, (SELECT count(*) FROM sources WHERE slug = ?1 AND generation = ?2))
-     ON CONFLICT (id) DO UPDATE SET current = excluded.current`,
+    `INSERT INTO refresh_guard (id, current)
+     SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM sources WHERE slug = ?1 AND generation = ?2)`,
     slug,
     generation,
   );

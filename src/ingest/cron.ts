@@ -16,8 +16,8 @@ export interface RefreshMessage {
   readonly slug: string;
 }
 
-// A claimed source is not claimed again for this long: a queue backlog or a slow run finishes
-// first. The refresh itself then sets the real next fetch time.
+// A claimed source is not claimed again for this long, unless its refresh records an outcome or
+// an admin changes it first: a queue backlog or a slow run finishes first.
 const CLAIM_LEASE_MS = 10 * 60_000;
 
 export function refreshDeps(env: Env, config: Config, fetcher: typeof fetch = fetch): RefreshDeps {
@@ -88,7 +88,9 @@ export async function consumeRefreshBatch(
   await forEachLimited(batch.messages, concurrency, async (message) => {
     try {
       const source = await getSourceWithState(deps.db, message.body.slug);
-      if (source) outcomes.push(await refreshSource(deps, source)); // a deleted source: nothing to do
+      // A deleted source: nothing to do. One no longer due was refreshed since it was enqueued
+      // (a message that waited past its claim and was enqueued again): not fetched twice.
+      if (source && source.state.nextFetchAt <= deps.now()) outcomes.push(await refreshSource(deps, source));
       message.ack();
     } catch (e) {
       deps.log({

@@ -22,6 +22,8 @@ beforeEach(async () => {
     env.DB.prepare("DELETE FROM search_labels"),
     env.DB.prepare("DELETE FROM articles"),
     env.DB.prepare("DELETE FROM sources"),
+    // The cron's claims of the sources just deleted: the next test's get the same ids and generation.
+    env.DB.prepare("UPDATE refresh_claims SET claimed = '[]'"),
   ]);
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
     const url = input instanceof Request ? input.url : String(input);
@@ -72,6 +74,31 @@ describe("cron with a queue bound", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(fetched).toHaveLength(3);
   });
+
+  it("a second tick while the first one's refreshes are still running enqueues nothing: each feed fetched once", async () => {
+    let holding = true;
+    vi.restoreAllMocks();
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      const url = input instanceof Request ? input.url : String(input);
+      fetched.push(url);
+      for (let i = 0; i < 500 && holding; i++) await new Promise((r) => setTimeout(r, 10));
+      return new Response(rss, { headers: { "content-type": "application/rss+xml" } });
+    });
+    await tick();
+    // The consumer has started: one fetch held, the others waiting their turn at the same host.
+    for (let i = 0; i < 200 && fetched.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(Object.values(await statuses())).toEqual([null, null, null]); // nothing recorded yet
+    await tick(); // every source is still due: only the claims keep them from being enqueued again
+    holding = false;
+    for (let i = 0; i < 100 && Object.values(await statuses()).some((s) => s === null); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await statuses()).toEqual({ qa: "200", qb: "200", qc: "200" });
+    expect(fetched).toHaveLength(3);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM articles").first<{ n: number }>())!.n).toBe(9);
+  }, 15_000);
 });
 
 describe("queue consumer", () => {
@@ -86,6 +113,22 @@ describe("queue consumer", () => {
     expect(result.explicitAcks.sort()).toEqual(["1", "2"]);
     expect(result.retryMessages).toEqual([]);
     expect((await statuses()).qa).toBe("200");
+  });
+
+  it("a message for a source refreshed since it was enqueued is acked without fetching it again", async () => {
+    const deliver = async (id: string) => {
+      const batch = createMessageBatch<RefreshMessage>("edge-news-refresh-test", [
+        { id, timestamp: new Date(), attempts: 1, body: { slug: "qa" } },
+      ]);
+      const ctx = createExecutionContext();
+      await worker.queue!(batch, env, ctx);
+      return getQueueResult(batch, ctx);
+    };
+    expect((await deliver("1")).explicitAcks).toEqual(["1"]);
+    expect(fetched).toEqual(["https://q.example.com/qa.xml"]);
+    // The same source enqueued again by a later tick while the first message waited.
+    expect((await deliver("2")).explicitAcks).toEqual(["2"]);
+    expect(fetched).toEqual(["https://q.example.com/qa.xml"]);
   });
 
   it("retries a message when the refresh cannot even be recorded (database unreachable)", async () => {
