@@ -8,6 +8,7 @@ import { contentHash, upsertArticleStatements } from "../src/db/article-writes";
 import { listArticles, listStatement } from "../src/db/articles";
 import { ensureSourceStatement } from "../src/db/sources";
 import { type Stmt, d1Runner, sql } from "../src/db/sql";
+import { ROWIDS_PER_SECOND, searchRowidAt } from "../src/db/search";
 import { articleId } from "../src/core/ids";
 import { buildSearchQuery } from "../src/core/search-tokens";
 import { htmlToText } from "../src/core/text";
@@ -188,7 +189,11 @@ export default {
               sameText: htmlToText(input.contentHtml) === input.plainText,
               tags: row ? JSON.parse(row.tags).join(",") === input.tags.join(",") : false,
               offset: row?.published_offset,
-              rowidOk: row ? Math.floor((row.search_rowid ?? 0) / 1024) === row.published_at : false,
+              // The second's first rowid or one of its 15 tiebreaks (a second this full never occurs here).
+              rowidOk: row
+                ? (row.search_rowid ?? -1) - searchRowidAt(row.published_at) >= 0 &&
+                  (row.search_rowid ?? -1) - searchRowidAt(row.published_at) < ROWIDS_PER_SECOND
+                : false,
               indexed: row?.indexed ?? 0,
             });
           }
@@ -218,9 +223,7 @@ export default {
                (SELECT count(*) FROM search_index_idx) AS ftsIdxRows,
                (SELECT sum(length(term) + 16) FROM search_index_idx) AS ftsIdxBytes,
                (SELECT count(*) FROM search_index_docsize) AS ftsDocsizeRows,
-               (SELECT sum(length(sz) + 16) FROM search_index_docsize) AS ftsDocsizeBytes,
-               (SELECT count(*) FROM search_labels_data) AS labelsDataRows,
-               (SELECT sum(length(block)) + (SELECT coalesce(sum(length(term) + 16), 0) FROM search_labels_idx) FROM search_labels_data) AS labelsBytes`,
+               (SELECT sum(length(sz) + 16) FROM search_index_docsize) AS ftsDocsizeBytes`,
           ).all();
           return Response.json({ ...(r.results[0] as Record<string, number>), dbBytes: r.meta.size_after });
         }
