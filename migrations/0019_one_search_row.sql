@@ -40,17 +40,22 @@ INSERT INTO search_rowid_moves (old, new)
       FROM (SELECT search_rowid, (published_at - ((published_at % 1000) + 1000) % 1000) / 1000 AS second
             FROM articles WHERE search_rowid IS NOT NULL)));
 
+-- Each article's old tokens, gathered once (a table keyed by the old rowid, so the insert below
+-- reads each by its key).
 CREATE VIRTUAL TABLE search_index_instances USING fts5vocab(search_index, 'instance');
+CREATE TABLE search_old_tokens (doc INTEGER PRIMARY KEY, tokens TEXT NOT NULL);
+INSERT INTO search_old_tokens (doc, tokens)
+  SELECT doc, group_concat(term, ' ' ORDER BY offset) FROM search_index_instances GROUP BY doc;
+DROP TABLE search_index_instances;
+
 INSERT INTO search_text (rowid, tokens)
-  SELECT m.new, coalesce(w.tokens || ' ', '')
+  SELECT m.new, coalesce((SELECT t.tokens || ' ' FROM search_old_tokens t WHERE t.doc = a.search_rowid), '')
     || char(57344) || 'all ' || char(57346) || a.source_id || ' ' || char(57347) || substr(a.path_date, 1, 4) || substr(a.path_date, 6, 2) || ' ' || char(57348) || a.source_id || 'm'
       || substr(a.path_date, 1, 4) || substr(a.path_date, 6, 2)
       || coalesce((SELECT ' ' || group_concat(char(57345) || hex(value), ' ') FROM json_each(a.tags)), '')
   FROM articles a
-  JOIN search_rowid_moves m ON m.old = a.search_rowid
-  LEFT JOIN (SELECT doc, group_concat(term, ' ' ORDER BY offset) AS tokens FROM search_index_instances GROUP BY doc) w
-    ON w.doc = a.search_rowid;
-DROP TABLE search_index_instances;
+  JOIN search_rowid_moves m ON m.old = a.search_rowid;
+DROP TABLE search_old_tokens;
 
 UPDATE articles SET search_rowid = (SELECT new FROM search_rowid_moves WHERE old = articles.search_rowid)
   WHERE search_rowid IS NOT NULL;
