@@ -37,7 +37,11 @@ export default defineConfig({
               },
               // An empty database for the migration test, apart from the one tests share.
               // (Tests share storage: each migration test has a database of its own.)
-              d1Databases: { MIGRATION_DB: "migration-test-db", LABELS_MIGRATION_DB: "labels-migration-test-db" },
+              d1Databases: {
+                MIGRATION_DB: "migration-test-db",
+                LABELS_MIGRATION_DB: "labels-migration-test-db",
+                SEARCH_MIGRATION_DB: "search-migration-test-db",
+              },
               // The queue fan-out path, as production has it (local development refreshes inline).
               queueProducers: { REFRESH_QUEUE: { queueName: "edge-news-refresh-test" } },
               queueConsumers: {

@@ -37,6 +37,18 @@ const VARIANTS: Variant[] = [
   { name: "rowid s×16 (coarser)", options: "prefix='1'", rowid: coarse, tokens: bigrams },
   { name: "no prefix index + rowid s×16", options: "", rowid: coarse, tokens: bigrams },
   {
+    name: "no prefix index + rowid s×16 + each Han character once (marked)",
+    options: "",
+    rowid: coarse,
+    tokens: (text) => `${indexTokens(text)} ${hanCharTokens(text)}`,
+  },
+  {
+    name: "the same, columnsize=0",
+    options: "columnsize=0",
+    rowid: coarse,
+    tokens: (text) => `${indexTokens(text)} ${hanCharTokens(text)}`,
+  },
+  {
     name: "detail=column (no positions: phrases unchecked)",
     options: "prefix='1', detail=column",
     rowid: fine,
@@ -50,6 +62,14 @@ const VARIANTS: Variant[] = [
     tokens: (text) => text,
   },
 ];
+
+/** Each Han character of a text once, marked with a private-use character like a label: what a
+ *  one-character query could read as one posting list instead of a prefix scan. */
+function hanCharTokens(text: string): string {
+  const seen = new Set<string>();
+  for (const ch of text.normalize("NFKC").slice(0, 20_000)) if (/\p{Script=Han}/u.test(ch)) seen.add(ch);
+  return [...seen].map((ch) => `\uE005${ch}`).join(" ");
+}
 
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 

@@ -37,9 +37,9 @@ export async function bundle(entry: string, name: string): Promise<string> {
 }
 
 /** Every migration's statements, in order (comments removed first: they may contain ";"). */
-export function migrationsSql(): string[] {
+export function migrationsSql(which: (file: string) => boolean = () => true): string[] {
   return readdirSync(join(ROOT, "migrations"))
-    .filter((f) => f.endsWith(".sql"))
+    .filter((f) => f.endsWith(".sql") && which(f))
     .sort()
     .flatMap((f) =>
       readFileSync(join(ROOT, "migrations", f), "utf8")

@@ -176,7 +176,7 @@ async function main() {
         throw new Error(`article ${v.i}: ${JSON.stringify(v)}`);
     }
     checks.push(
-      `articles ${verify.map((v) => v.i).join(", ")}: stored as generated (tags in order, +08:00, search rowid = published_at × 1024 + tiebreak, ` +
+      `articles ${verify.map((v) => v.i).join(", ")}: stored as generated (tags in order, +08:00, search rowid = published_at second × 16 + tiebreak, ` +
         `one index row); their body text equals htmlToText of the stored HTML, i.e. what ingest indexes`,
     );
 
@@ -371,16 +371,10 @@ async function main() {
         "per article": `${Math.round((sizes.ftsIdxBytes! + sizes.ftsDocsizeBytes!) / sizes.articles!)} B`,
       },
       {
-        what: "FTS index, all",
+        what: "FTS index (article tokens and labels), all",
         rows: "",
         bytes: mb(idxBytes),
         "per article": `${Math.round(idxBytes / sizes.articles!)} B (${((100 * idxBytes) / sizes.articleTextBytes!).toFixed(0)} % of the article text)`,
-      },
-      {
-        what: "labels (search_labels: tags, months)",
-        rows: sizes.labelsDataRows!,
-        bytes: mb(sizes.labelsBytes!),
-        "per article": `${Math.round(sizes.labelsBytes! / sizes.articles!)} B`,
       },
       {
         what: "whole database file (D1 meta.size_after)",
@@ -440,11 +434,9 @@ function exactSizes(): void {
         ? "articles' indexes (time, source, guid, id, search rowid)"
         : name.startsWith("search_index")
           ? "FTS index (search_index_*)"
-          : name.startsWith("search_labels")
-            ? "labels (search_labels_*)"
-            : /^(sqlite_autoindex_)?tags/.test(name)
-              ? "tags (names)"
-              : "sources, schema, other";
+          : /^(sqlite_autoindex_)?tags/.test(name)
+            ? "tags (names)"
+            : "sources, schema, other";
   const sums = new Map<string, { pages: number; bytes: number; payload: number }>();
   let totalBytes = 0;
   for (const line of out.trim().split("\n")) {

@@ -6,6 +6,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       MIGRATION_DB: D1Database;
       LABELS_MIGRATION_DB: D1Database;
+      SEARCH_MIGRATION_DB: D1Database;
       ADMIN_TOKEN: string;
     }
   }

@@ -144,12 +144,12 @@ export function buildSearchQuery(q: string): SearchQuery | null {
 }
 
 // Labels: what an article is filed under (the site, its source, its tags, its permalink month, its
-// source's month), as
-// one row of a second FTS5 table (search_labels, migrations/0013_fewer_rows.sql) with the same
-// time-ordered rowid as the search index, so a tag or month listing is one posting list read
-// newest first, and filing an article writes one row whatever its number of tags. Each label is
-// one token: a private-use character (unicode61 keeps it in the token; buildSearchQuery never
-// produces one, so no visitor's words can match a label) and ASCII letters and digits. The same
+// source's month), as tokens after the article's own in its search index row (migrations/
+// 0019_one_search_row.sql), so a tag or month listing is one posting list read newest first, and
+// filing an article writes one row whatever its number of tags. Each label is one token: a
+// private-use character (unicode61 keeps it in the token; RUNS never matches one, so no token
+// buildSearchQuery writes starts with one, and no visitor's word, phrase or prefix can match a
+// label) and ASCII letters and digits. The same
 // labels are built in SQL from the stored row (db/search.ts labelsSql); both spell a tag as the
 // lowercase hex of its UTF-8 bytes (unicode61 folds SQL hex()'s uppercase).
 const LABEL_ALL = "\uE000";

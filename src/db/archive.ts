@@ -1,6 +1,6 @@
 // The archive tier's statements (migrations/0014_archive.sql; the R2 side is archive/bodies.ts).
 import type { ArchiveState } from "../core/model";
-import { ROWID_TICKS } from "./search";
+import { searchRowidAt } from "./search";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 export interface ArchiveCandidate {
@@ -50,12 +50,12 @@ export async function archiveWindow(
        WHERE a.search_rowid IN (${window}) AND a.archived_at IS NULL AND a.published_at < ?4
        ORDER BY a.search_rowid LIMIT ?5`,
       from,
-      cutoffMs * ROWID_TICKS,
+      searchRowidAt(cutoffMs),
       scan,
       cutoffMs,
       limit,
     ),
-    sql(`SELECT max(search_rowid) AS end, count(*) AS n FROM (${window})`, from, cutoffMs * ROWID_TICKS, scan),
+    sql(`SELECT max(search_rowid) AS end, count(*) AS n FROM (${window})`, from, searchRowidAt(cutoffMs), scan),
   ])) as [ArchiveCandidate[], { end: number | null; n: number }[]];
   const e = ends[0];
   return { candidates, end: e?.end ?? null, reachedCutoff: (e?.n ?? 0) < scan };

@@ -2,7 +2,7 @@
 import type { Article, Cursor, Paged, Scope } from "../core/model";
 import { type ArticleRow, toArticle } from "./rows";
 import { ALL_LABEL_MATCH, monthLabelMatch, sourceLabelMatch, tagLabelMatch } from "../core/search-tokens";
-import { ROWID_TICKS, sourceLabelSql } from "./search";
+import { ROWIDS_PER_SECOND, searchRowidAt, sourceLabelSql } from "./search";
 import { STORY_OTHERS_COLUMN } from "./stories";
 import { type SqlRunner, type SqlValue, type Stmt, sql } from "./sql";
 
@@ -52,7 +52,7 @@ export type ListScope = Exclude<Scope, { kind: "source" }> | { readonly kind: "s
 /** One statement for a page of a listing, newest first; asks for one extra row to know if more
  *  exist. Every listing is one FTS5 posting list read in its rowid's order, which is time
  *  (db/search.ts): a search reads search_index; the site, a source, a tag and a month read their
- *  label in search_labels (the API's source and tag filters add theirs: FTS5 intersects them). */
+ *  label, a token of the same row (the API's source and tag filters add theirs: FTS5 intersects them). */
 export function listStatement(scope: ListScope, opts: ListOptions, cols = columns(opts.withContent ?? false)): Stmt {
   const f = opts.filters ?? {};
   const params: SqlValue[] = [];
@@ -94,7 +94,7 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
     }
     if (f.sourceId !== undefined && scope.kind !== "source") labels.push(p(sourceLabelMatch(f.sourceId)));
     if (f.tag !== undefined && scope.kind !== "tag") labels.push(p(tagLabelMatch(f.tag)));
-    where.push(`search_labels MATCH ${labels.join(" || ' AND ' || ")}`);
+    where.push(`search_index MATCH ${labels.join(" || ' AND ' || ")}`);
   }
   // A story once: the head stands for it. Hidden only when the head is itself in this listing, so
   // nothing is lost (a paper's category keeps a story another paper headed). A test of the row
@@ -113,12 +113,18 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
   }
   const rowid = `${alias}.rowid`;
   where.push(`${rowid} < ${p(cursor)}`);
-  // Time ranges are rowid ranges, which FTS5 answers from its index.
-  if (f.sinceMs !== undefined) where.push(`${rowid} >= ${p(f.sinceMs * ROWID_TICKS)}`);
-  if (f.untilMs !== undefined) where.push(`${rowid} < ${p(f.untilMs * ROWID_TICKS)}`);
-  const table = scope.kind === "search" ? "search_index" : "search_labels";
+  // Time ranges are rowid ranges, which FTS5 answers from its index, to the second; the row's
+  // own time makes them exact.
+  if (f.sinceMs !== undefined) {
+    where.push(`${rowid} >= ${p(searchRowidAt(f.sinceMs))}`);
+    where.push(`a.published_at >= ${p(f.sinceMs)}`);
+  }
+  if (f.untilMs !== undefined) {
+    where.push(`${rowid} < ${p(searchRowidAt(f.untilMs) + ROWIDS_PER_SECOND)}`);
+    where.push(`a.published_at < ${p(f.untilMs)}`);
+  }
   return sql(
-    `SELECT ${cols}${grouped ? `, ${STORY_OTHERS_COLUMN}` : ""} FROM ${table} ${alias} JOIN articles a ON a.search_rowid = ${rowid} JOIN sources s ON s.id = a.source_id
+    `SELECT ${cols}${grouped ? `, ${STORY_OTHERS_COLUMN}` : ""} FROM search_index ${alias} JOIN articles a ON a.search_rowid = ${rowid} JOIN sources s ON s.id = a.source_id
      WHERE ${where.join(" AND ")} ORDER BY ${rowid} DESC LIMIT ${p(opts.limit + 1)}`,
     ...params,
   );
@@ -276,9 +282,9 @@ export async function getArticle(db: SqlRunner, id: string): Promise<Article | n
  *  from the id alone so they are read in the same batch as the article: the next rowids below and
  *  above its own in its source's label. */
 export function neighbourStatements(id: string): [older: Stmt, newer: Stmt] {
-  const base = `SELECT a.id, a.title, a.path_date AS pathDate FROM articles o, search_labels l
+  const base = `SELECT a.id, a.title, a.path_date AS pathDate FROM articles o, search_index l
     JOIN articles a ON a.search_rowid = l.rowid
-    WHERE o.id = ?1 AND search_labels MATCH ${sourceLabelSql("o.source_id")}`;
+    WHERE o.id = ?1 AND search_index MATCH ${sourceLabelSql("o.source_id")}`;
   return [
     sql(`${base} AND l.rowid < o.search_rowid ORDER BY l.rowid DESC LIMIT 1`, id),
     sql(`${base} AND l.rowid > o.search_rowid ORDER BY l.rowid ASC LIMIT 1`, id),

@@ -114,8 +114,8 @@ export async function newestSourceArticles(
 ): Promise<{ id: string; pathDate: string; title: string; publishedAt: number }[]> {
   return db.all(
     sql(
-      `SELECT a.id, a.path_date AS pathDate, a.title, a.published_at AS publishedAt FROM search_labels l
-       JOIN articles a ON a.search_rowid = l.rowid WHERE search_labels MATCH ?1 ORDER BY l.rowid DESC LIMIT ?2`,
+      `SELECT a.id, a.path_date AS pathDate, a.title, a.published_at AS publishedAt FROM search_index l
+       JOIN articles a ON a.search_rowid = l.rowid WHERE search_index MATCH ?1 ORDER BY l.rowid DESC LIMIT ?2`,
       sourceLabelMatch(sourceId),
       limit,
     ),

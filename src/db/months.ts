@@ -2,7 +2,7 @@
 // archive chain of the feeds.
 import type { SitemapEntry } from "../core/model";
 import { ALL_LABEL_MATCH, monthLabelMatch } from "../core/search-tokens";
-import { ROWID_TICKS } from "./search";
+import { searchRowidAt } from "./search";
 import { type SqlRunner, sql } from "./sql";
 
 /** Months ("yyyy/mm" of the permalink date) that have articles, newest first, with their latest update. */
@@ -22,8 +22,8 @@ const SITEMAP_COLUMNS = `a.id, a.path_date AS pathDate, s.slug AS sourceSlug, s.
 export async function listMonthEntries(db: SqlRunner, month: string, limit: number): Promise<SitemapEntry[]> {
   return db.all<SitemapEntry>(
     sql(
-      `SELECT ${SITEMAP_COLUMNS} FROM search_labels l JOIN articles a ON a.search_rowid = l.rowid JOIN sources s ON s.id = a.source_id
-       WHERE search_labels MATCH ?1 ORDER BY l.rowid DESC LIMIT ?2`,
+      `SELECT ${SITEMAP_COLUMNS} FROM search_index l JOIN articles a ON a.search_rowid = l.rowid JOIN sources s ON s.id = a.source_id
+       WHERE search_index MATCH ?1 ORDER BY l.rowid DESC LIMIT ?2`,
       monthLabelMatch(month, null),
       limit,
     ),
@@ -34,11 +34,12 @@ export async function listMonthEntries(db: SqlRunner, month: string, limit: numb
 export async function listRecentEntries(db: SqlRunner, sinceMs: number, limit: number): Promise<SitemapEntry[]> {
   return db.all<SitemapEntry>(
     sql(
-      `SELECT ${SITEMAP_COLUMNS} FROM search_labels l JOIN articles a ON a.search_rowid = l.rowid JOIN sources s ON s.id = a.source_id
-       WHERE search_labels MATCH ?3 AND l.rowid >= ?1 ORDER BY l.rowid DESC LIMIT ?2`,
-      sinceMs * ROWID_TICKS,
+      `SELECT ${SITEMAP_COLUMNS} FROM search_index l JOIN articles a ON a.search_rowid = l.rowid JOIN sources s ON s.id = a.source_id
+       WHERE search_index MATCH ?3 AND l.rowid >= ?1 AND a.published_at >= ?4 ORDER BY l.rowid DESC LIMIT ?2`,
+      searchRowidAt(sinceMs),
       limit,
       ALL_LABEL_MATCH,
+      sinceMs,
     ),
   );
 }

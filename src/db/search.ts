@@ -4,8 +4,21 @@ import { indexTokens } from "../core/search-tokens";
 import { htmlToText } from "../core/text";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
-/** Ticks per millisecond in a search rowid: published_at × 1024 + a tiebreak. */
-export const ROWID_TICKS = 1024;
+/** Search rowids per second: a rowid is published_at's second × 16 + a tiebreak (seconds, not
+ *  milliseconds: the rowid deltas are much of each posting, and finer steps only make them longer;
+ *  migrations/0019_one_search_row.sql). */
+export const ROWIDS_PER_SECOND = 16;
+
+/** The first search rowid of the second holding `ms` (what time ranges compare rowids with). The
+ *  SQL twin is rowidBaseSql; both floor. */
+export function searchRowidAt(ms: number): number {
+  return Math.floor(ms / 1000) * ROWIDS_PER_SECOND;
+}
+
+/** The SQL of searchRowidAt for an SQL expression (integer ms). */
+function rowidBaseSql(ms: string): string {
+  return `((${ms}) - (((${ms}) % 1000) + 1000) % 1000) / 1000 * ${ROWIDS_PER_SECOND}`;
+}
 
 /** What of an article is searchable: its title, tags and text (ingest usually hands the text
  *  over already extracted, saving a second pass over the HTML). */
@@ -15,17 +28,17 @@ export function searchTextOf(
   return `${a.title} ${a.tags.join(" ")} ${a.plainText ?? (htmlToText(a.contentHtml) || a.summary)}`;
 }
 
-/** Rowids below a full millisecond searched for a free one: ~1 s of ticks. */
-const OVERFLOW_WINDOW = 1000 * ROWID_TICKS;
+/** Rowids below a full second searched for a free one: an hour of them (a feed that dates its
+ *  items by day alone puts them all at midnight: 57,600 rowids hold that many). */
+const OVERFLOW_WINDOW = 3600 * ROWIDS_PER_SECOND;
 
 /** The SQL of a fresh search rowid for an article published at `publishedAt` (an SQL expression:
- *  a column or a parameter): the next free tiebreak in its millisecond. When the millisecond's
- *  1024 rowids are all taken (thousands of items dated the same instant: feeds that give only a
- *  date put them all at midnight), the nearest free rowid below it instead, so the article still
- *  sorts just after its millisecond and never collides. */
+ *  a column or a parameter): the next free tiebreak in its second. When the second's 16 rowids are
+ *  all taken, the nearest free rowid below it instead, so the article still sorts just after its
+ *  second and never collides. */
 export function freshSearchRowidSql(publishedAt: string): string {
-  const T = ROWID_TICKS;
-  const base = `(${publishedAt}) * ${T}`;
+  const T = ROWIDS_PER_SECOND;
+  const base = `(${rowidBaseSql(publishedAt)})`;
   return `(SELECT CASE
        WHEN slot.top IS NULL THEN ${base}
        WHEN slot.top < ${base} + ${T - 1} THEN slot.top + 1
@@ -38,8 +51,8 @@ export function freshSearchRowidSql(publishedAt: string): string {
           ) g
           WHERE g.r >= ${base} - ${OVERFLOW_WINDOW} - 1
             AND NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = g.r)),
-         -- a whole second of rowids below taken too (never seen): past the newest, out of order
-         -- but never colliding
+         -- an hour of rowids below taken too (never seen): past the newest, out of order but never
+         -- colliding
          (SELECT max(search_rowid) + 1 FROM articles))
      END
      FROM (SELECT max(b.search_rowid) AS top FROM articles b
@@ -48,7 +61,8 @@ export function freshSearchRowidSql(publishedAt: string): string {
 
 /** An article's labels (core/search-tokens.ts: tag, month and source-month tokens), built from
  *  its stored row `a`: the permalink month and source never change, the tags are the row's. The
- *  same expression is in migrations/0013_fewer_rows.sql, which labels the articles stored before. */
+ *  same expression is in migrations/0013_fewer_rows.sql and 0019_one_search_row.sql, which label
+ *  the articles stored before. */
 export function labelsSql(a: string): string {
   const yyyymm = `substr(${a}.path_date, 1, 4) || substr(${a}.path_date, 6, 2)`;
   return `char(57344) || 'all ' || char(57346) || ${a}.source_id || ' ' || char(57347) || ${yyyymm} || ' ' || char(57348) || ${a}.source_id || 'm' || ${yyyymm}
@@ -62,44 +76,39 @@ export function sourceLabelSql(sourceId: string): string {
 }
 
 /** Index a new article whose row was inserted with its search rowid (upsertArticleStatements):
- *  its tokens and its labels, one row each. OR REPLACE: when a concurrent writer stored the same
- *  article first, the insert became an update of that row, whose index rows these replace. */
+ *  its tokens and, after them, its labels, in one row (a visitor's words never match a label: see
+ *  core/search-tokens.ts). OR REPLACE: when a concurrent writer stored the same article first, the
+ *  insert became an update of that row, whose index row this replaces. */
 export function indexNewArticleStatements(articleId: string, text: string): Stmt[] {
   return [
     sql(
-      "INSERT OR REPLACE INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1",
+      `INSERT OR REPLACE INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a")} FROM articles a WHERE a.id = ?1`,
       articleId,
       indexTokens(text),
-    ),
-    sql(
-      `INSERT OR REPLACE INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a")} FROM articles a WHERE a.id = ?1`,
-      articleId,
     ),
   ];
 }
 
-/** Reindex a stored article, after its row is written: drop its old index and label rows, give it
- *  a fresh rowid in its (possibly new) millisecond, insert its tokens and labels. */
+/** Reindex a stored article, after its row is written: drop its old index row, give it a fresh
+ *  rowid in its (possibly new) second, insert its tokens and labels. */
 export function indexArticleStatements(articleId: string, text: string): Stmt[] {
-  const old = "(SELECT search_rowid FROM articles WHERE id = ?1)";
   return [
-    sql(`DELETE FROM search_index WHERE rowid = ${old}`, articleId),
-    sql(`DELETE FROM search_labels WHERE rowid = ${old}`, articleId),
+    sql("DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1)", articleId),
     sql("UPDATE articles SET search_rowid = NULL WHERE id = ?1", articleId),
     sql(`UPDATE articles AS a SET search_rowid = ${freshSearchRowidSql("a.published_at")} WHERE a.id = ?1`, articleId),
     ...indexNewArticleStatements(articleId, text),
   ];
 }
 
-/** Remove the index and label rows of every article of a source (before the articles go). */
+/** Remove the index rows of every article of a source (before the articles go). */
 export function unindexSourceStatements(slug: string): Stmt[] {
-  return ["search_index", "search_labels"].map((table) =>
+  return [
     sql(
-      `DELETE FROM ${table} WHERE rowid IN (
+      `DELETE FROM search_index WHERE rowid IN (
          SELECT search_rowid FROM articles WHERE source_id = (SELECT id FROM sources WHERE slug = ?1) AND search_rowid IS NOT NULL)`,
       slug,
     ),
-  );
+  ];
 }
 
 /** Index up to `limit` articles that have no index row yet (stored before search existed). An

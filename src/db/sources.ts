@@ -321,9 +321,9 @@ export function deleteSourceStatements(slug: string): Stmt[] {
     sql(`DELETE FROM articles WHERE source_id = ${id}`, slug),
     // What is left of each such month, read through its label (the source's rows are gone).
     sql(
-      `UPDATE month_stats SET last_updated = coalesce((SELECT max(a.updated_at) FROM search_labels l
+      `UPDATE month_stats SET last_updated = coalesce((SELECT max(a.updated_at) FROM search_index l
          JOIN articles a ON a.search_rowid = l.rowid
-         WHERE search_labels MATCH '"' || char(57347) || replace(month_stats.month, '/', '') || '"'), 0)
+         WHERE search_index MATCH '"' || char(57347) || replace(month_stats.month, '/', '') || '"'), 0)
        WHERE last_updated = -1`,
     ),
     sql("DELETE FROM month_stats WHERE article_count <= 0"),

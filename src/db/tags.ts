@@ -14,7 +14,7 @@ export async function listTagStats(db: SqlRunner): Promise<{ name: string; artic
   const rows = await db.all<{ name: string; n: number }>(
     sql(
       // Each tag's label posting list, counted (core/search-tokens.ts spells the label).
-      `SELECT t.name, (SELECT count(*) FROM search_labels WHERE search_labels MATCH '"' || char(57345) || hex(t.name) || '"') AS n
+      `SELECT t.name, (SELECT count(*) FROM search_index WHERE search_index MATCH '"' || char(57345) || hex(t.name) || '"') AS n
        FROM tags t ORDER BY n DESC, t.name`,
     ),
   );

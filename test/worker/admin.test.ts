@@ -19,7 +19,7 @@ const valid = { slug: "lingchuan", name: "灵川日报", feed_url: "https://up.e
 
 beforeEach(async () => {
   await env.DB.batch([
-    env.DB.prepare("DELETE FROM search_labels"),
+    env.DB.prepare("DELETE FROM search_index"),
     env.DB.prepare("DELETE FROM articles"),
     env.DB.prepare("DELETE FROM sources"),
   ]);

@@ -35,7 +35,7 @@ const post = (
 beforeAll(async () => {
   await env.DB.batch([
     env.DB.prepare("DELETE FROM search_index"),
-    env.DB.prepare("DELETE FROM search_labels"),
+    env.DB.prepare("DELETE FROM search_index"),
     env.DB.prepare("DELETE FROM articles"),
     env.DB.prepare("DELETE FROM sources"),
   ]);

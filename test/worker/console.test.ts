@@ -40,7 +40,7 @@ async function sourceCount() {
 
 beforeEach(async () => {
   await env.DB.batch([
-    env.DB.prepare("DELETE FROM search_labels"),
+    env.DB.prepare("DELETE FROM search_index"),
     env.DB.prepare("DELETE FROM articles"),
     env.DB.prepare("DELETE FROM sources"),
     env.DB.prepare("DELETE FROM console_signin_failures"),

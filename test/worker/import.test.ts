@@ -22,7 +22,7 @@ describe("importing posts into D1", () => {
   // Each test starts from an empty database, whichever of them ran before it.
   beforeEach(async () => {
     await env.DB.batch([
-      env.DB.prepare("DELETE FROM search_labels"),
+      env.DB.prepare("DELETE FROM search_index"),
       env.DB.prepare("DELETE FROM articles"),
       env.DB.prepare("DELETE FROM sources"),
     ]);

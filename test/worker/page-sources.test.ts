@@ -40,7 +40,7 @@ beforeEach(async () => {
   for (const n of [1, 2, 3, 4, 5]) map[`${SITE}/news/a${n}.html`] = `news/a${n}.html`;
   for (const [url, name] of Object.entries(map)) files.set(url, bytesOf(name));
   await env.DB.batch(
-    ["search_labels", "articles", "source_pages", "sources"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
+    ["search_index", "articles", "source_pages", "sources"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
   );
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const req = new Request(input, init);

@@ -19,7 +19,7 @@ let fetched: string[] = [];
 beforeEach(async () => {
   fetched = [];
   await env.DB.batch([
-    env.DB.prepare("DELETE FROM search_labels"),
+    env.DB.prepare("DELETE FROM search_index"),
     env.DB.prepare("DELETE FROM articles"),
     env.DB.prepare("DELETE FROM sources"),
     // The cron's claims of the sources just deleted: the next test's get the same ids and generation.

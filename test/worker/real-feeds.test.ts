@@ -27,7 +27,7 @@ beforeEach(async () => {
   upstream = {};
   requested = [];
   await env.DB.batch([
-    env.DB.prepare("DELETE FROM search_labels"),
+    env.DB.prepare("DELETE FROM search_index"),
     env.DB.prepare("DELETE FROM articles"),
     env.DB.prepare("DELETE FROM sources"),
   ]);

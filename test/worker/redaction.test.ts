@@ -114,7 +114,7 @@ beforeEach(async () => {
   fetched = [];
   logs = [];
   await env.DB.batch(
-    ["search_labels", "articles", "source_pages", "sources"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
+    ["search_index", "articles", "source_pages", "sources"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
   );
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const req = new Request(input, init); // throws, as real fetch does, for a URL with credentials

@@ -37,7 +37,7 @@ async function slowAnswer(): Promise<void> {
 
 beforeEach(async () => {
   await env.DB.batch(
-    ["search_labels", "articles", "source_pages", "sources"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
+    ["search_index", "articles", "source_pages", "sources"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
   );
   askedFlag = false;
   released = false;

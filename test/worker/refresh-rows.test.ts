@@ -89,7 +89,7 @@ beforeEach(async () => {
   feeds = {};
   holding = false;
   await env.DB.batch(
-    ["search_labels", "articles", "source_pages", "sources"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
+    ["search_index", "articles", "source_pages", "sources"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
   );
 });
 

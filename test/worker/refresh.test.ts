@@ -81,7 +81,7 @@ beforeEach(async () => {
   fetched = [];
   clock = Date.UTC(2025, 10, 20, 2, 0, 0);
   await env.DB.batch([
-    env.DB.prepare("DELETE FROM search_labels"),
+    env.DB.prepare("DELETE FROM search_index"),
     env.DB.prepare("DELETE FROM articles"),
     env.DB.prepare("DELETE FROM sources"),
     // The cron's claims of the sources just deleted: the next test's get the same ids and generation.

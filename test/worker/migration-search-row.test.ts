@@ -1,0 +1,145 @@
+// migrations/0019_one_search_row.sql on a database of the layout before it: article tokens in
+// search_index (prefix index, rowid = published_at ms × 1024 + tiebreak), labels in
+// search_labels. It fills the one new table from the old index's own tokens, so every article —
+// an archived one, whose body is no longer in D1, included — is still found by its words and by a
+// single character, listed under the site, its source, each tag and its month in the same order
+// as before, and paged through without a gap or a repeat. Twenty articles published in one second
+// (more than its 16 rowids) keep their order too, and an article with no searchable text at all
+// (no token in the old index) is still listed.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { listArticles } from "../../src/db/articles";
+import { listMonthEntries } from "../../src/db/months";
+import { labelsSql } from "../../src/db/search";
+import { d1Runner } from "../../src/db/sql";
+import { buildSearchQuery, indexTokens } from "../../src/core/search-tokens";
+import type { Cursor } from "../../src/core/model";
+
+const db = env.SEARCH_MIGRATION_DB;
+const runner = d1Runner(db);
+const TAGS = ["民生", "就业", "社区"];
+const ARTICLES = 40;
+const WORDLESS = 37;
+const SAME_SECOND = Date.parse("2026-10-05T00:00:00+08:00");
+
+/** Article n as the old layout held it; 10–29 share one second (a feed dating items by day). */
+function oldArticle(n: number) {
+  const id = n.toString(16).padStart(16, "0");
+  const publishedAt =
+    n >= 10 && n < 30 ? SAME_SECOND : Date.parse("2026-09-01T08:00:00+08:00") + n * 86_400_000 + (n % 7) * 1000;
+  const date = new Date(publishedAt + 8 * 3_600_000).toISOString();
+  return {
+    n,
+    id,
+    source: 1 + (n % 2),
+    path: `${date.slice(0, 4)}/${date.slice(5, 7)}/${date.slice(8, 10)}`,
+    title: n === WORDLESS ? "——" : `旧闻${n}号`,
+    body: n === WORDLESS ? "<p>……</p>" : `<p>第${n}篇正文，词qz${n}xk只在这里。</p>`,
+    publishedAt,
+    // In one second the tiebreaks count up in storage order, as freshSearchRowidSql gave them.
+    searchRowid: publishedAt * 1024 + (n >= 10 && n < 30 ? n - 10 : 0),
+    tags: n === WORDLESS ? [] : [TAGS[n % 3]!, ...(n % 2 ? [TAGS[(n + 1) % 3]!] : [])],
+    archived: n % 5 === 0,
+  };
+}
+
+describe("migration 0019 on a database of the layout before it", () => {
+  it("keeps every article found and listed in its order, archived ones included", async () => {
+    const migrations = env.TEST_MIGRATIONS;
+    const at = migrations.findIndex((m) => m.name.startsWith("0019"));
+    expect(at).toBeGreaterThan(0);
+    for (const m of migrations.slice(0, at)) for (const q of m.queries) await db.prepare(q).run();
+
+    const old = Array.from({ length: ARTICLES }, (_, n) => oldArticle(n));
+    const writes: D1PreparedStatement[] = [
+      db.prepare(
+        `INSERT INTO sources (slug, name, label, created_at) VALUES ('guilinwanbao', '桂林晚报', '桂林晚报新闻', 0),
+           ('lijiang', '漓江日报', '漓江日报新闻', 0)`,
+      ),
+    ];
+    for (const a of old) {
+      writes.push(
+        db
+          .prepare(
+            `INSERT INTO articles (id, source_id, guid, path_date, title, published_at, published_offset, updated_at, updated_offset,
+               content_hash, first_seen_at, summary, content_html, search_rowid, tags, archived_at)
+             VALUES (?1, ?2, ?1, ?3, ?4, ?5, 480, ?5, 480, 'h', 0, '摘要', ?6, ?7, ?8, ?9)`,
+          )
+          .bind(
+            a.id,
+            a.source,
+            a.path,
+            a.title,
+            a.publishedAt,
+            a.archived ? "" : a.body,
+            a.searchRowid,
+            JSON.stringify(a.tags),
+            a.archived ? 1 : null,
+          ),
+        db
+          .prepare("INSERT INTO search_index (rowid, tokens) VALUES (?1, ?2)")
+          .bind(a.searchRowid, indexTokens(`${a.title} ${a.tags.join(" ")} ${a.body}`)),
+        db
+          .prepare(
+            `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a")} FROM articles a WHERE a.id = ?1`,
+          )
+          .bind(a.id),
+      );
+    }
+    await db.batch(writes);
+    const before = (
+      await db.prepare("SELECT id FROM articles ORDER BY search_rowid DESC").all<{ id: string }>()
+    ).results.map((r) => r.id);
+
+    for (const m of migrations.slice(at)) for (const q of m.queries) await db.prepare(q).run();
+
+    // One index table, one row per article; the old label table is gone.
+    expect((await db.prepare("SELECT count(*) AS n FROM search_index").first<{ n: number }>())!.n).toBe(ARTICLES);
+    expect(await db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'search_labels'").first()).toBeNull();
+    const rowids = await db
+      .prepare("SELECT count(DISTINCT search_rowid) AS uniq, max(search_rowid) AS top FROM articles")
+      .first<{ uniq: number; top: number }>();
+    expect(rowids!.uniq).toBe(ARTICLES);
+    expect(rowids!.top).toBeLessThan((Date.parse("2027-01-01") / 1000) * 16);
+
+    const search = async (q: string) =>
+      (
+        await listArticles(runner, { kind: "search", query: q, match: buildSearchQuery(q)!.match }, { limit: 100 })
+      ).items.map((i) => i.id);
+    for (const a of old.filter((a) => a.n !== WORDLESS)) {
+      // By its own word, by its title, and by its tags; the archived ones too.
+      expect(await search(`qz${a.n}xk`), a.title).toEqual([a.id]);
+      expect(await search(a.title), a.title).toContain(a.id);
+    }
+    // A single character: every article with words holds 旧 (in its title) and 篇 (in its body).
+    const worded = before.filter((id) => id !== old[WORDLESS]!.id);
+    expect(await search("旧")).toEqual(worded);
+    expect(await search("篇")).toEqual(worded);
+
+    // The site's listing: the same articles in the same order as before, paged without a gap
+    // or a repeat across the second holding twenty of them.
+    const paged: string[] = [];
+    let cursor: Cursor | undefined;
+    do {
+      const page = await listArticles(runner, { kind: "all" }, { limit: 7, before: cursor });
+      paged.push(...page.items.map((i) => i.id));
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(before);
+    expect(paged).toContain(old[WORDLESS]!.id);
+
+    for (const tag of TAGS) {
+      const listed = await listArticles(runner, { kind: "tag", tag }, { limit: 100 });
+      expect(
+        listed.items.map((i) => i.id),
+        tag,
+      ).toEqual(before.filter((id) => old.find((a) => a.id === id)!.tags.includes(tag)));
+    }
+    const lijiang = { id: 2 } as const;
+    const bySource = await listArticles(runner, { kind: "source", source: lijiang }, { limit: 100 });
+    expect(bySource.items.map((i) => i.id)).toEqual(before.filter((id) => old.find((a) => a.id === id)!.source === 2));
+    expect((await listMonthEntries(runner, "2026/10", 100)).map((e) => e.id)).toEqual(
+      before.filter((id) => old.find((a) => a.id === id)!.path.startsWith("2026/10")),
+    );
+  }, 60_000);
+});
