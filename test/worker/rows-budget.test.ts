@@ -14,8 +14,8 @@ const PER_ARTICLE = {
   row: 1,
   /** Index entries: id (primary key), (source_id, guid), search_rowid. */
   articleIndexes: 3,
-  /** The search index's row and the labels' row (FTS5 counts one each). */
-  search: 2,
+  /** The search index's one row: its words and its labels (FTS5 counts one row). */
+  search: 1,
 };
 const BASE = PER_ARTICLE.row + PER_ARTICLE.articleIndexes + PER_ARTICLE.search;
 /** Once per batch, whatever its size: the month, source and source-month summaries (UPSERTs; a
