@@ -69,7 +69,7 @@ export async function bulkLoad(
       ...statsStatements([id], now),
     ];
     let text = "";
-    for (const s of stmts) if (!/search_index|UPDATE articles/.test(s.sql)) text += `${inlineParams(s)};\n`;
+    for (const s of stmts) if (!/search_index|search_labels|UPDATE articles/.test(s.sql)) text += `${inlineParams(s)};\n`;
     await write(text);
     if ((i + 1) % TRANSACTION === 0) {
       await write("COMMIT;\nBEGIN;\n");

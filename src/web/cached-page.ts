@@ -6,8 +6,8 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import { strongEtag } from "../core/ids";
 import { STYLESHEET_PATH } from "../core/urls";
 import { cacheControl, cachePolicy, httpDate, isNotModified } from "./caching";
-import { SESSION_COOKIE } from "./console-auth";
 import type { AppEnv } from "./context";
+import { isOperator } from "./operator";
 import { cachedResponse, evictResponse, notModified, storeResponse } from "./response-cache";
 
 /** Bump when a page template changes what the same rows render to: every page's tag changes with
@@ -39,13 +39,6 @@ export function evictPage(url: string, params: readonly string[] = ["before", "a
   return evictResponse(pageCacheKey(url, params), { memory: true, edge: true });
 }
 
-/** A request that may belong to one person: the console's session cookie, or credentials. No
- *  public page differs for them today; their requests still neither read nor fill the shared
- *  caches, so nothing a signed-in operator is shown can ever reach a visitor. */
-function isPersonal(headers: Headers): boolean {
-  return headers.has("authorization") || (headers.get("cookie") ?? "").includes(SESSION_COOKIE);
-}
-
 /** Serve a page from the caches, else read it (`read` may answer itself: a redirect, or throw a
  *  404/400), answer If-None-Match from its ETag without rendering, else render and keep it. The
  *  strict CSP and other security headers are set by app.ts on every response, cached or not. */
@@ -56,7 +49,11 @@ export async function servePage(
 ): Promise<Response> {
   const { config } = c.var;
   const reqHeaders = c.req.raw.headers;
-  const shared = !isPersonal(reqHeaders);
+  // The operator's requests (a valid session or admin token) neither read nor fill the shared
+  // caches: no public page differs for them today, and so nothing an operator is shown can ever
+  // reach a visitor. Anything less than valid credentials is a visitor's request and is served
+  // the shared copy: an Authorization header alone buys no render.
+  const shared = !(await isOperator(c));
   const key = pageCacheKey(c.req.url, params);
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
   if (shared) {
