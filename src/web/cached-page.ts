@@ -8,7 +8,7 @@ import { STYLESHEET_PATH } from "../core/urls";
 import { cacheControl, cachePolicy, httpDate, isNotModified } from "./caching";
 import type { AppEnv } from "./context";
 import { isOperator } from "./operator";
-import { cachedResponse, evictResponse, notModified, storeResponse } from "./response-cache";
+import { beginFill, cachedResponse, evictResponse, fillInFlight, notModified, storeResponse } from "./response-cache";
 
 /** Bump when a page template changes what the same rows render to: every page's tag changes with
  *  it, so no browser keeps a page of the old templates on a 304. */
@@ -56,11 +56,37 @@ export async function servePage(
   const shared = !(await isOperator(c));
   const key = pageCacheKey(c.req.url, params);
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+  let endFill: (() => void) | undefined;
   if (shared) {
     const cached = await cachedResponse(config, key, reqHeaders, waitUntil);
     if (cached) return cached;
+    const running = fillInFlight(key);
+    if (running) {
+      // Another request of this isolate is reading and rendering this page: its copy answers.
+      // Waited for once: when it stored nothing (it answered a 304 from the rows, or failed),
+      // this request reads on its own rather than queueing behind the next.
+      await running;
+      const filled = await cachedResponse(config, key, reqHeaders, waitUntil);
+      if (filled) return filled;
+    } else endFill = beginFill(key);
   }
+  try {
+    return await renderPage(c, key, shared, read);
+  } finally {
+    endFill?.();
+  }
+}
 
+/** Read a page, answer If-None-Match from its ETag without rendering, else render it and, for a
+ *  visitor, keep it in both layers. */
+async function renderPage(
+  c: Context<AppEnv>,
+  key: Request,
+  shared: boolean,
+  read: () => Promise<PageSource | Response>,
+): Promise<Response> {
+  const { config } = c.var;
+  const reqHeaders = c.req.raw.headers;
   const page = await read();
   if (page instanceof Response) return page;
   const policy = cachePolicy(config.refreshIntervalMinutes);
@@ -83,6 +109,6 @@ export async function servePage(
   const body = await (await page.render()).toString();
   // Last-Modified: the instant of rendering, never earlier than the last change of what it shows.
   headers.set("last-modified", httpDate(Date.now()));
-  if (shared) storeResponse(config, key, body, headers, policy.maxAge, waitUntil);
+  if (shared) storeResponse(config, key, body, headers, policy.maxAge, (p) => c.executionCtx.waitUntil(p));
   return new Response(body, { headers });
 }

@@ -125,6 +125,32 @@ export function storeResponse(
   waitUntil(caches.default.put(key, new Response(body, { headers: forEdge(headers, maxAge, freshUntil) })));
 }
 
+// Misses being filled in this isolate, by cache key: the request that reads and renders a key
+// holds its entry until its copy is stored. A request that misses while the same key is being
+// filled waits for that fill and is answered from its copy, so at a hot page's expiry the
+// concurrent requests an isolate holds cost one D1 read, one render and one Cache API put, not
+// one each. An entry lives only while its fill runs.
+const filling = new Map<string, Promise<void>>();
+
+/** The fill of `key` running in this isolate, if any; it never rejects. */
+export function fillInFlight(key: Request): Promise<void> | undefined {
+  return filling.get(key.url);
+}
+
+/** Mark `key` as being filled by the caller; call the returned function when it is done
+ *  (stored, answered without storing, or failed). */
+export function beginFill(key: Request): () => void {
+  let end!: () => void;
+  const done = new Promise<void>((resolve) => {
+    end = resolve;
+  });
+  filling.set(key.url, done);
+  return () => {
+    if (filling.get(key.url) === done) filling.delete(key.url);
+    end();
+  };
+}
+
 /** Forget a response's cached copies (tests use it to stand in for max-age passing). */
 export async function evictResponse(key: Request, layers: { memory?: boolean; edge?: boolean }): Promise<void> {
   if (layers.memory) memory.delete(key.url);

@@ -1,7 +1,8 @@
 // HTML pages served like feeds: from isolate memory and the edge cache within max-age, validators
 // from what the page is made of, 304s answered without rendering, and nothing per-visitor cached.
-import { SELF, env } from "cloudflare:test";
+import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { createApp } from "../../src/app";
 import { d1Runner } from "../../src/db/sql";
 import { importPosts } from "../../src/ingest/import-posts";
 import { evictPage } from "../../src/web/cached-page";
@@ -97,6 +98,35 @@ describe("pages from the caches", () => {
       expect(res.headers.get("x-cache"), path).toBeNull();
       expect(await res.text(), path).toBe(first.get(path)!.body);
     }
+  });
+
+  it("concurrent first requests for one page share one read and render; each still gets its own answer", async () => {
+    const path = "/category/guilinwanbao.html";
+    await evictPage(`${BASE}${path}`);
+    // Six visitors at once, one of them revalidating a copy the site never sent. Straight into the
+    // worker's app, so the six really interleave in this isolate (SELF delivers one at a time).
+    const app = createApp();
+    const ctx = createExecutionContext();
+    const answers = await Promise.all(
+      [{}, {}, {}, {}, {}, { "If-None-Match": '"0123456789abcdef0123456789abcdef"' }].map((headers) =>
+        app.fetch(new Request(`${BASE}${path}`, { headers }), env, ctx),
+      ),
+    );
+    await waitOnExecutionContext(ctx);
+    const rendered = answers.filter((r) => r.headers.get("x-cache") === null);
+    expect(rendered).toHaveLength(1);
+    const etag = rendered[0]!.headers.get("etag");
+    const bodies = new Set<string>();
+    for (const res of answers) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("etag")).toBe(etag);
+      bodies.add(await res.text());
+    }
+    expect(bodies.size).toBe(1);
+    expect([...bodies][0]).toContain("<article");
+    // The one render was kept: the next request is a hit, and a revalidation of it a 304.
+    expect((await get(path)).headers.get("x-cache")).toBe("memory");
+    expect((await get(path, { "If-None-Match": etag! })).status).toBe(304);
   });
 
   it("keys a page cursor separately, ignores parameters the page does not read, and still refuses a bad cursor", async () => {
@@ -241,7 +271,7 @@ describe("nothing per-visitor is cached", () => {
     expect(first.headers.get("x-cache")).toBeNull();
     const body = await first.text();
     const session = await signIn();
-    const forged = [
+    const forged: Record<string, string>[] = [
       { authorization: "Bearer x" },
       { authorization: `Bearer ${env.ADMIN_TOKEN}x` },
       { authorization: `Basic ${btoa(`admin:${env.ADMIN_TOKEN}`)}` },
