@@ -107,10 +107,16 @@ describe("pages from the caches", () => {
     // worker's app, so the six really interleave in this isolate (SELF delivers one at a time).
     const app = createApp();
     const ctx = createExecutionContext();
+    const visitors: Record<string, string>[] = [
+      {},
+      {},
+      {},
+      {},
+      {},
+      { "If-None-Match": '"0123456789abcdef0123456789abcdef"' },
+    ];
     const answers = await Promise.all(
-      [{}, {}, {}, {}, {}, { "If-None-Match": '"0123456789abcdef0123456789abcdef"' }].map((headers) =>
-        app.fetch(new Request(`${BASE}${path}`, { headers }), env, ctx),
-      ),
+      visitors.map((headers) => app.fetch(new Request(`${BASE}${path}`, { headers }), env, ctx)),
     );
     await waitOnExecutionContext(ctx);
     const rendered = answers.filter((r) => r.headers.get("x-cache") === null);
