@@ -63,8 +63,9 @@ export async function servePage(
     const running = fillInFlight(key);
     if (running) {
       // Another request of this isolate is reading and rendering this page: its copy answers.
-      // Waited for once: when it stored nothing (it answered a 304 from the rows, or failed),
-      // this request reads on its own rather than queueing behind the next.
+      // Waited for once, and for a bounded time (response-cache.ts): when it stored nothing (it
+      // answered a 304 from the rows, failed, or was cancelled), this request reads on its own
+      // rather than queueing behind the next.
       await running;
       const filled = await cachedResponse(config, key, reqHeaders, waitUntil);
       if (filled) return filled;

@@ -5,7 +5,8 @@ import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { d1Runner } from "../../src/db/sql";
 import { importPosts } from "../../src/ingest/import-posts";
-import { evictPage } from "../../src/web/cached-page";
+import { evictPage, pageCacheKey } from "../../src/web/cached-page";
+import { beginFill } from "../../src/web/response-cache";
 import { SESSION_COOKIE } from "../../src/web/console-auth";
 
 const samples = inject("samplePosts");
@@ -133,6 +134,30 @@ describe("pages from the caches", () => {
     // The one render was kept: the next request is a hit, and a revalidation of it a 304.
     expect((await get(path)).headers.get("x-cache")).toBe("memory");
     expect((await get(path, { "If-None-Match": etag! })).status).toBe(304);
+  });
+
+  it("a fill that never ends (its request cancelled) holds the next visitor at most two seconds", async () => {
+    const path = "/category/lijiangribao.html";
+    await evictPage(`${BASE}${path}`);
+    // A request that began reading this page and was never let finish.
+    beginFill(pageCacheKey(`${BASE}${path}`, ["before"]));
+    const start = Date.now();
+    const res = await get(path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-cache")).toBeNull();
+    expect(await res.text()).toContain("<article");
+    expect(Date.now() - start).toBeGreaterThanOrEqual(1900);
+    expect(Date.now() - start).toBeLessThan(10_000);
+    // An entry past its time is not waited for at all.
+    const other = "/category/liuzhouchenbao.html";
+    await evictPage(`${BASE}${other}`);
+    beginFill(pageCacheKey(`${BASE}${other}`, ["before"]));
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2001 });
+    const next = performance.now();
+    const late = await get(other);
+    expect(late.status).toBe(200);
+    expect(late.headers.get("x-cache")).toBeNull();
+    expect(performance.now() - next).toBeLessThan(1900);
   });
 
   it("keys a page cursor separately, ignores parameters the page does not read, and still refuses a bad cursor", async () => {
