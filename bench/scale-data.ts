@@ -3,7 +3,8 @@
 // own statements (ensureSourceStatement, upsertArticleStatements) with their parameters inlined
 // (scripts/wrangler-runner.ts's inlineParams, as the import CLI does), piped into the sqlite3 CLI
 // in transactions of 10,000 articles, instead of one D1 round trip per batch (~400 articles/s).
-// Debian's sqlite3 (3.40) predates FTS5's contentless_delete, so it cannot write the search index:
+// Debian's sqlite3 (3.40) predates FTS5's contentless_delete, so it cannot write the search index
+// or the label index (search_labels, which every listing reads):
 // the search statements are left out here and bench/scale-worker.ts fills the index afterwards
 // through the app's own backfill (indexMissing), inside workerd.
 import { spawn } from "node:child_process";
@@ -69,7 +70,8 @@ export async function bulkLoad(
       ...statsStatements([id], now),
     ];
     let text = "";
-    for (const s of stmts) if (!/search_index|UPDATE articles/.test(s.sql)) text += `${inlineParams(s)};\n`;
+    for (const s of stmts)
+      if (!/search_index|search_labels|UPDATE articles/.test(s.sql)) text += `${inlineParams(s)};\n`;
     await write(text);
     if ((i + 1) % TRANSACTION === 0) {
       await write("COMMIT;\nBEGIN;\n");

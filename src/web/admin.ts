@@ -84,6 +84,22 @@ const bearer = bearerAuth({
   invalidAuthenticationHeader: { message: () => new Response(null, { status: 401 }) },
   invalidToken: { message: () => new Response(null, { status: 401 }) },
 });
+/** Whether the request carries the admin bearer token: the admin API's own check (the middleware
+ *  above), answered yes or no. A missing, malformed or wrong header, or no token configured, is no. */
+export async function hasAdminToken(c: Context<AppEnv>): Promise<boolean> {
+  if (!c.req.header("authorization")) return false;
+  let ok = false;
+  try {
+    await bearer(c, async () => {
+      ok = true;
+    });
+  } catch {
+    // The middleware's 401: not the operator.
+    return false;
+  }
+  return ok;
+}
+
 const requireAdmin = createMiddleware<AppEnv>((c, next) => {
   if (!adminTokenSet(c.env)) throw new NotConfiguredError(ADMIN_TOKEN_NOT_SET);
   return bearer(c, next);

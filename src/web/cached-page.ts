@@ -6,9 +6,9 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import { strongEtag } from "../core/ids";
 import { STYLESHEET_PATH } from "../core/urls";
 import { cacheControl, cachePolicy, httpDate, isNotModified } from "./caching";
-import { SESSION_COOKIE } from "./console-auth";
 import type { AppEnv } from "./context";
-import { cachedResponse, evictResponse, notModified, storeResponse } from "./response-cache";
+import { isOperator } from "./operator";
+import { beginFill, cachedResponse, evictResponse, fillInFlight, notModified, storeResponse } from "./response-cache";
 
 /** Bump when a page template changes what the same rows render to: every page's tag changes with
  *  it, so no browser keeps a page of the old templates on a 304. */
@@ -39,13 +39,6 @@ export function evictPage(url: string, params: readonly string[] = ["before", "a
   return evictResponse(pageCacheKey(url, params), { memory: true, edge: true });
 }
 
-/** A request that may belong to one person: the console's session cookie, or credentials. No
- *  public page differs for them today; their requests still neither read nor fill the shared
- *  caches, so nothing a signed-in operator is shown can ever reach a visitor. */
-function isPersonal(headers: Headers): boolean {
-  return headers.has("authorization") || (headers.get("cookie") ?? "").includes(SESSION_COOKIE);
-}
-
 /** Serve a page from the caches, else read it (`read` may answer itself: a redirect, or throw a
  *  404/400), answer If-None-Match from its ETag without rendering, else render and keep it. The
  *  strict CSP and other security headers are set by app.ts on every response, cached or not. */
@@ -56,14 +49,45 @@ export async function servePage(
 ): Promise<Response> {
   const { config } = c.var;
   const reqHeaders = c.req.raw.headers;
-  const shared = !isPersonal(reqHeaders);
+  // The operator's requests (a valid session or admin token) neither read nor fill the shared
+  // caches: no public page differs for them today, and so nothing an operator is shown can ever
+  // reach a visitor. Anything less than valid credentials is a visitor's request and is served
+  // the shared copy: an Authorization header alone buys no render.
+  const shared = !(await isOperator(c));
   const key = pageCacheKey(c.req.url, params);
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+  let endFill: (() => void) | undefined;
   if (shared) {
     const cached = await cachedResponse(config, key, reqHeaders, waitUntil);
     if (cached) return cached;
+    const running = fillInFlight(key);
+    if (running) {
+      // Another request of this isolate is reading and rendering this page: its copy answers.
+      // Waited for once, and for a bounded time (response-cache.ts): when it stored nothing (it
+      // answered a 304 from the rows, failed, or was cancelled), this request reads on its own
+      // rather than queueing behind the next.
+      await running;
+      const filled = await cachedResponse(config, key, reqHeaders, waitUntil);
+      if (filled) return filled;
+    } else endFill = beginFill(key);
   }
+  try {
+    return await renderPage(c, key, shared, read);
+  } finally {
+    endFill?.();
+  }
+}
 
+/** Read a page, answer If-None-Match from its ETag without rendering, else render it and, for a
+ *  visitor, keep it in both layers. */
+async function renderPage(
+  c: Context<AppEnv>,
+  key: Request,
+  shared: boolean,
+  read: () => Promise<PageSource | Response>,
+): Promise<Response> {
+  const { config } = c.var;
+  const reqHeaders = c.req.raw.headers;
   const page = await read();
   if (page instanceof Response) return page;
   const policy = cachePolicy(config.refreshIntervalMinutes);
@@ -86,6 +110,6 @@ export async function servePage(
   const body = await (await page.render()).toString();
   // Last-Modified: the instant of rendering, never earlier than the last change of what it shows.
   headers.set("last-modified", httpDate(Date.now()));
-  if (shared) storeResponse(config, key, body, headers, policy.maxAge, waitUntil);
+  if (shared) storeResponse(config, key, body, headers, policy.maxAge, (p) => c.executionCtx.waitUntil(p));
   return new Response(body, { headers });
 }

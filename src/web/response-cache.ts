@@ -125,6 +125,46 @@ export function storeResponse(
   waitUntil(caches.default.put(key, new Response(body, { headers: forEdge(headers, maxAge, freshUntil) })));
 }
 
+// Misses being filled in this isolate, by cache key: the request that reads and renders a key
+// holds its entry until its copy is stored. A request that misses while the same key is being
+// filled waits for that fill and is answered from its copy, so at a hot page's expiry the
+// concurrent requests an isolate holds cost one D1 read, one render and one Cache API put, not
+// one each. The wait is bounded: a filling request the runtime cancels (its client went away)
+// never ends its fill, so a waiter stops waiting after FILL_WAIT_MS and an entry that old is
+// ignored; a waiter never depends on another request to answer.
+const FILL_WAIT_MS = 2000;
+const filling = new Map<string, { readonly done: Promise<void>; readonly since: number }>();
+
+/** A wait for the fill of `key` running in this isolate, if one is: it resolves when that fill
+ *  ends or FILL_WAIT_MS after it began, whichever is first, and never rejects. */
+export function fillInFlight(key: Request): Promise<void> | undefined {
+  const fill = filling.get(key.url);
+  if (!fill) return undefined;
+  const left = fill.since + FILL_WAIT_MS - Date.now();
+  if (left <= 0) {
+    filling.delete(key.url);
+    return undefined;
+  }
+  return Promise.race([fill.done, new Promise<void>((resolve) => setTimeout(resolve, left))]);
+}
+
+/** Mark `key` as being filled by the caller; call the returned function when it is done
+ *  (stored, answered without storing, or failed). */
+export function beginFill(key: Request): () => void {
+  let end!: () => void;
+  const fill = {
+    done: new Promise<void>((resolve) => {
+      end = resolve;
+    }),
+    since: Date.now(),
+  };
+  filling.set(key.url, fill);
+  return () => {
+    if (filling.get(key.url) === fill) filling.delete(key.url);
+    end();
+  };
+}
+
 /** Forget a response's cached copies (tests use it to stand in for max-age passing). */
 export async function evictResponse(key: Request, layers: { memory?: boolean; edge?: boolean }): Promise<void> {
   if (layers.memory) memory.delete(key.url);

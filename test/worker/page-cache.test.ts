@@ -1,10 +1,12 @@
 // HTML pages served like feeds: from isolate memory and the edge cache within max-age, validators
 // from what the page is made of, 304s answered without rendering, and nothing per-visitor cached.
-import { SELF, env } from "cloudflare:test";
+import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { createApp } from "../../src/app";
 import { d1Runner } from "../../src/db/sql";
 import { importPosts } from "../../src/ingest/import-posts";
-import { evictPage } from "../../src/web/cached-page";
+import { evictPage, pageCacheKey } from "../../src/web/cached-page";
+import { beginFill } from "../../src/web/response-cache";
 import { SESSION_COOKIE } from "../../src/web/console-auth";
 
 const samples = inject("samplePosts");
@@ -97,6 +99,65 @@ describe("pages from the caches", () => {
       expect(res.headers.get("x-cache"), path).toBeNull();
       expect(await res.text(), path).toBe(first.get(path)!.body);
     }
+  });
+
+  it("concurrent first requests for one page share one read and render; each still gets its own answer", async () => {
+    const path = "/category/guilinwanbao.html";
+    await evictPage(`${BASE}${path}`);
+    // Six visitors at once, one of them revalidating a copy the site never sent. Straight into the
+    // worker's app, so the six really interleave in this isolate (SELF delivers one at a time).
+    const app = createApp();
+    const ctx = createExecutionContext();
+    const visitors: Record<string, string>[] = [
+      {},
+      {},
+      {},
+      {},
+      {},
+      { "If-None-Match": '"0123456789abcdef0123456789abcdef"' },
+    ];
+    const answers = await Promise.all(
+      visitors.map((headers) => app.fetch(new Request(`${BASE}${path}`, { headers }), env, ctx)),
+    );
+    await waitOnExecutionContext(ctx);
+    const rendered = answers.filter((r) => r.headers.get("x-cache") === null);
+    expect(rendered).toHaveLength(1);
+    const etag = rendered[0]!.headers.get("etag");
+    const bodies = new Set<string>();
+    for (const res of answers) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("etag")).toBe(etag);
+      bodies.add(await res.text());
+    }
+    expect(bodies.size).toBe(1);
+    expect([...bodies][0]).toContain("<article");
+    // The one render was kept: the next request is a hit, and a revalidation of it a 304.
+    expect((await get(path)).headers.get("x-cache")).toBe("memory");
+    expect((await get(path, { "If-None-Match": etag! })).status).toBe(304);
+  });
+
+  it("a fill that never ends (its request cancelled) holds the next visitor at most two seconds", async () => {
+    const path = "/category/lijiangribao.html";
+    await evictPage(`${BASE}${path}`);
+    // A request that began reading this page and was never let finish.
+    beginFill(pageCacheKey(`${BASE}${path}`, ["before"]));
+    const start = Date.now();
+    const res = await get(path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-cache")).toBeNull();
+    expect(await res.text()).toContain("<article");
+    expect(Date.now() - start).toBeGreaterThanOrEqual(1900);
+    expect(Date.now() - start).toBeLessThan(10_000);
+    // An entry past its time is not waited for at all.
+    const other = "/category/liuzhouchenbao.html";
+    await evictPage(`${BASE}${other}`);
+    beginFill(pageCacheKey(`${BASE}${other}`, ["before"]));
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2001 });
+    const next = performance.now();
+    const late = await get(other);
+    expect(late.status).toBe(200);
+    expect(late.headers.get("x-cache")).toBeNull();
+    expect(performance.now() - next).toBeLessThan(1900);
   });
 
   it("keys a page cursor separately, ignores parameters the page does not read, and still refuses a bad cursor", async () => {
@@ -192,13 +253,35 @@ describe("conditional requests from the page's rows", () => {
 });
 
 describe("nothing per-visitor is cached", () => {
-  it("a request with the console's session cookie or credentials neither reads nor fills the caches", async () => {
+  /** Sign in to the console and return the Cookie header value its answer sets. */
+  async function signIn(): Promise<string> {
+    const res = await SELF.fetch(`${BASE}/admin/sign-in`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        origin: BASE,
+        "cf-connecting-ip": "198.51.100.7",
+      },
+      body: new URLSearchParams({ token: env.ADMIN_TOKEN }).toString(),
+    });
+    expect(res.status).toBe(303);
+    return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+  }
+
+  it("the operator's requests (a valid session or admin token) neither read nor fill the caches", async () => {
     const path = `/tag/${encodeURIComponent("旅游")}`;
     await evictPage(`${BASE}${path}`);
-    const personals: Record<string, string>[] = [{ cookie: `${SESSION_COOKIE}=1.abc` }, { authorization: "Bearer x" }];
-    for (const personal of personals) {
+    const session = await signIn();
+    expect(session).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
+    const operators: Record<string, string>[] = [
+      { cookie: session },
+      { cookie: `theme=dark; ${session}` },
+      { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+    ];
+    for (const operator of operators) {
       for (let i = 0; i < 2; i++) {
-        const res = await get(path, personal);
+        const res = await get(path, operator);
         expect(res.status).toBe(200);
         expect(res.headers.get("x-cache")).toBeNull();
         expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
@@ -207,8 +290,39 @@ describe("nothing per-visitor is cached", () => {
     // Nothing was stored for anyone: a visitor's request is still a miss, then a hit.
     expect((await get(path)).headers.get("x-cache")).toBeNull();
     expect((await get(path)).headers.get("x-cache")).toBe("memory");
-    // Once cached, a signed-in request still goes past the copy.
-    expect((await get(path, { cookie: `theme=dark; ${SESSION_COOKIE}=1.abc` })).headers.get("x-cache")).toBeNull();
+    // Once cached, the operator still goes past the copy.
+    for (const operator of operators) expect((await get(path, operator)).headers.get("x-cache")).toBeNull();
+  });
+
+  it("credentials that are not the operator's buy no render: the visitor's cached page, never an error", async () => {
+    const path = `/tag/${encodeURIComponent("文化")}`;
+    await evictPage(`${BASE}${path}`);
+    const first = await get(path);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-cache")).toBeNull();
+    const body = await first.text();
+    const session = await signIn();
+    const forged: Record<string, string>[] = [
+      { authorization: "Bearer x" },
+      { authorization: `Bearer ${env.ADMIN_TOKEN}x` },
+      { authorization: `Basic ${btoa(`admin:${env.ADMIN_TOKEN}`)}` },
+      { authorization: "Bearer %%% ===" },
+      { authorization: "" },
+      { cookie: `${SESSION_COOKIE}=1.abc` },
+      // A real session's value with its signature changed, and one that is not even base64.
+      { cookie: `${session.slice(0, -3)}AA=` },
+      { cookie: `${SESSION_COOKIE}=${"9".repeat(13)}.${"%".repeat(43)}=` },
+      { cookie: `${SESSION_COOKIE}=%E0%A4%A` },
+    ];
+    for (const headers of forged) {
+      const res = await get(path, headers);
+      expect(res.status, JSON.stringify(headers)).toBe(200);
+      expect(res.headers.get("x-cache"), JSON.stringify(headers)).toBe("memory");
+      expect(await res.text(), JSON.stringify(headers)).toBe(body);
+    }
+    // The admin API still refuses the same header: what it rejects, the page cache does not honour.
+    const api = await get("/api/v1/sources", { authorization: "Bearer x" });
+    expect(api.status).toBe(401);
   });
 
   it("the console is never cached", async () => {
