@@ -41,6 +41,7 @@ export default defineConfig({
                 MIGRATION_DB: "migration-test-db",
                 LABELS_MIGRATION_DB: "labels-migration-test-db",
                 SEARCH_MIGRATION_DB: "search-migration-test-db",
+                SEARCH_MIGRATION_EPOCH_DB: "search-migration-epoch-test-db",
               },
               // The queue fan-out path, as production has it (local development refreshes inline).
               queueProducers: { REFRESH_QUEUE: { queueName: "edge-news-refresh-test" } },

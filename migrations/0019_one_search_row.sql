@@ -57,8 +57,14 @@ INSERT INTO search_text (rowid, tokens)
   JOIN search_rowid_moves m ON m.old = a.search_rowid;
 DROP TABLE search_old_tokens;
 
+-- The unique index is dropped for the renumbering and built again after it: SQLite checks it row by
+-- row in the table's order, not the search rowid's, so a row could be moved onto a value another
+-- row still holds (possible where old and new values meet: articles dated near 1970, as a broken
+-- CMS's "1970-01-01 08:00" is). The moves themselves are unique.
+DROP INDEX articles_search_rowid;
 UPDATE articles SET search_rowid = (SELECT new FROM search_rowid_moves WHERE old = articles.search_rowid)
   WHERE search_rowid IS NOT NULL;
+CREATE UNIQUE INDEX articles_search_rowid ON articles (search_rowid);
 DROP TABLE search_rowid_moves;
 
 DROP TABLE search_index;

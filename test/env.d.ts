@@ -7,6 +7,7 @@ declare global {
       MIGRATION_DB: D1Database;
       LABELS_MIGRATION_DB: D1Database;
       SEARCH_MIGRATION_DB: D1Database;
+      SEARCH_MIGRATION_EPOCH_DB: D1Database;
       ADMIN_TOKEN: string;
     }
   }

@@ -14,16 +14,18 @@ export function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return out;
 }
 
-// The UTF-8 of the text being hashed, written into one reused buffer (grown, never shrunk; at
-// most 3 bytes a UTF-16 code unit): ingest hashes a few hundred texts a refresh, and digest()
-// copies its input when called, so the buffer is free again as soon as it returns.
-let utf8 = new Uint8Array(1024);
+// The UTF-8 of the text being hashed, written into one reused buffer (at most 3 bytes a UTF-16
+// code unit): ingest hashes a few hundred texts a refresh, and digest() copies its input when
+// called, so the buffer is free again as soon as it returns. Texts longer than it (a whole feed's
+// validator parts) are encoded on their own, so the isolate never keeps a buffer that size.
+const REUSED_UNITS = 16_384;
+const utf8 = new Uint8Array(3 * REUSED_UNITS);
 
 /** Hex SHA-256 of a string (Web Crypto: the same in workerd and Node). */
 export async function sha256Hex(text: string): Promise<string> {
-  if (utf8.length < 3 * text.length) utf8 = new Uint8Array(3 * text.length);
-  const { written } = encoder.encodeInto(text, utf8);
-  return toHex(await crypto.subtle.digest("SHA-256", utf8.subarray(0, written)));
+  const bytes =
+    text.length <= REUSED_UNITS ? utf8.subarray(0, encoder.encodeInto(text, utf8).written) : encoder.encode(text);
+  return toHex(await crypto.subtle.digest("SHA-256", bytes));
 }
 
 /** A strong validator (HTTP ETag, WebSub topic version) from the parts that determine a

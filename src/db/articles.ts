@@ -2,7 +2,7 @@
 import type { Article, Cursor, Paged, Scope } from "../core/model";
 import { type ArticleRow, toArticle } from "./rows";
 import { ALL_LABEL_MATCH, monthLabelMatch, sourceLabelMatch, tagLabelMatch } from "../core/search-tokens";
-import { ROWIDS_PER_SECOND, searchRowidAt, sourceLabelSql } from "./search";
+import { ROWIDS_PER_SECOND, legacyCursorRowidSql, searchRowidAt, searchRowidFloor, sourceLabelSql } from "./search";
 import { STORY_OTHERS_COLUMN } from "./stories";
 import { type SqlRunner, type SqlValue, type Stmt, sql } from "./sql";
 
@@ -112,11 +112,13 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
     where.push(`(a.story_id IS NULL OR a.story_id = a.id OR NOT EXISTS (${headHere}))`);
   }
   const rowid = `${alias}.rowid`;
-  where.push(`${rowid} < ${p(cursor)}`);
+  // A cursor issued before the rowids were renumbered (migration 0019) still names its place.
+  const legacy = opts.before ? legacyCursorRowidSql(opts.before.ms, opts.before.id, p) : null;
+  where.push(`${rowid} < ${legacy ?? p(cursor)}`);
   // Time ranges are rowid ranges, which FTS5 answers from its index, to the second; the row's
   // own time makes them exact.
   if (f.sinceMs !== undefined) {
-    where.push(`${rowid} >= ${p(searchRowidAt(f.sinceMs))}`);
+    where.push(`${rowid} >= ${p(searchRowidFloor(f.sinceMs))}`);
     where.push(`a.published_at >= ${p(f.sinceMs)}`);
   }
   if (f.untilMs !== undefined) {

@@ -2,7 +2,7 @@
 // archive chain of the feeds.
 import type { SitemapEntry } from "../core/model";
 import { ALL_LABEL_MATCH, monthLabelMatch } from "../core/search-tokens";
-import { searchRowidAt } from "./search";
+import { searchRowidFloor } from "./search";
 import { type SqlRunner, sql } from "./sql";
 
 /** Months ("yyyy/mm" of the permalink date) that have articles, newest first, with their latest update. */
@@ -36,7 +36,7 @@ export async function listRecentEntries(db: SqlRunner, sinceMs: number, limit: n
     sql(
       `SELECT ${SITEMAP_COLUMNS} FROM search_index l JOIN articles a ON a.search_rowid = l.rowid JOIN sources s ON s.id = a.source_id
        WHERE search_index MATCH ?3 AND l.rowid >= ?1 AND a.published_at >= ?4 ORDER BY l.rowid DESC LIMIT ?2`,
-      searchRowidAt(sinceMs),
+      searchRowidFloor(sinceMs),
       limit,
       ALL_LABEL_MATCH,
       sinceMs,

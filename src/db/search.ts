@@ -32,6 +32,26 @@ export function searchTextOf(
  *  items by day alone puts them all at midnight: 57,600 rowids hold that many). */
 const OVERFLOW_WINDOW = 3600 * ROWIDS_PER_SECOND;
 
+/** The lowest search rowid an article published at or after `ms` can have: its second's first,
+ *  less the window below it that a full second overflows into (freshSearchRowidSql). A time
+ *  range's lower bound on rowids; the row's own published_at makes the range exact. */
+export function searchRowidFloor(ms: number): number {
+  return searchRowidAt(ms) - OVERFLOW_WINDOW - 1;
+}
+
+/** Search rowids of the layout before migrations/0019_one_search_row.sql were published_at's
+ *  millisecond × 1024 (~1.8e15 today); the present ones are its second × 16 (~2.8e10), and stay
+ *  below this bound for ~20,000 years. A listing cursor above it was issued before 0019. */
+const LEGACY_ROWID_MIN = 1e13;
+
+/** The present rowid bound of a cursor issued before 0019, as SQL: the rowid of the article it
+ *  names (it carries its id), else the first rowid of its millisecond's second. Null for a cursor
+ *  of the present layout. */
+export function legacyCursorRowidSql(rowid: number, id: string, p: (v: string | number) => string): string | null {
+  if (rowid < LEGACY_ROWID_MIN) return null;
+  return `coalesce((SELECT search_rowid FROM articles WHERE id = ${p(id)}), ${p(searchRowidAt(Math.floor(rowid / 1024)))})`;
+}
+
 /** The SQL of a fresh search rowid for an article published at `publishedAt` (an SQL expression:
  *  a column or a parameter): the next free tiebreak in its second. When the second's 16 rowids are
  *  all taken, the nearest free rowid below it instead, so the article still sorts just after its

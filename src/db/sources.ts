@@ -97,6 +97,10 @@ const DUE = "enabled = 1 AND next_fetch_at <= ?1 AND paused_at IS NULL AND feed_
 // last fetch (a refresh's recorded outcome moves it). One text value, so that the claims still
 // held are looked up as one set (a row value compared against them cost a read per claim).
 const CLAIM_KEY = "id || '.' || generation || '.' || coalesce(last_fetch_at, 0)";
+/** Claims held at once, at most: ~40 bytes each in the claims row, well inside D1's 2 MB for a
+ *  value however often the cron runs and however many a tick may take (a tick takes fewer when
+ *  earlier claims still hold this many; the rest stay due for the next). */
+export const MAX_CLAIMS = 40_000;
 
 /** Take the sources that are due (most overdue first), at most `limit`, and record the claim until
  *  `leaseUntil`: an overlapping cron run or a queue backlog does not fetch a source again while its
@@ -122,7 +126,7 @@ export async function claimDueSources(
        due AS MATERIALIZED (
          SELECT id, ${CLAIM_KEY} AS claim FROM sources
          WHERE ${DUE} AND ${CLAIM_KEY} NOT IN (SELECT claim FROM leased)
-         ORDER BY next_fetch_at, id LIMIT ?2)
+         ORDER BY next_fetch_at, id LIMIT min(?2, max(0, ${MAX_CLAIMS} - (SELECT count(*) FROM leased))))
        INSERT INTO refresh_claims (id, tick, latest, claimed)
        SELECT 1, ?4, (SELECT json_group_array(id) FROM due),
          (SELECT json_group_array(json(e)) FROM (SELECT e FROM leased UNION ALL SELECT json_array(claim, ?3) FROM due))

@@ -91,7 +91,23 @@ describe("migration 0019 on a database of the layout before it", () => {
       await db.prepare("SELECT id FROM articles ORDER BY search_rowid DESC").all<{ id: string }>()
     ).results.map((r) => r.id);
 
+    // A reader's next-page link issued before the migration: the old rowid of the 7th article.
+    const seventh = old.find((a) => a.id === before[6])!;
+    const oldCursor: Cursor = { ms: seventh.searchRowid, id: seventh.id };
+
     for (const m of migrations.slice(at)) for (const q of m.queries) await db.prepare(q).run();
+
+    // That link still leads to the articles after the 7th, not back to the newest page.
+    const resumed = await listArticles(runner, { kind: "all" }, { limit: 100, before: oldCursor });
+    expect(resumed.items.map((i) => i.id)).toEqual(before.slice(7));
+
+    // "Published since" the crowded second holds all twenty of it, the four that overflowed below
+    // its sixteen rowids included.
+    const since = await listArticles(runner, { kind: "all" }, { limit: 100, filters: { sinceMs: SAME_SECOND } });
+    expect(since.items.map((i) => i.id)).toEqual(
+      before.filter((id) => old.find((a) => a.id === id)!.publishedAt >= SAME_SECOND),
+    );
+    expect(since.items.length).toBeGreaterThanOrEqual(20);
 
     // One index table, one row per article; the old label table is gone.
     expect((await db.prepare("SELECT count(*) AS n FROM search_index").first<{ n: number }>())!.n).toBe(ARTICLES);
@@ -141,5 +157,61 @@ describe("migration 0019 on a database of the layout before it", () => {
     expect((await listMonthEntries(runner, "2026/10", 100)).map((e) => e.id)).toEqual(
       before.filter((id) => old.find((a) => a.id === id)!.path.startsWith("2026/10")),
     );
+  }, 60_000);
+});
+
+describe("migration 0019 where old and new rowids meet", () => {
+  // A broken CMS dates items "1970-01-01 08:00" (+08:00): published_at 0, where the old rowids
+  // (ms × 1024 + tiebreak: 0, 1, 2, …) and the new ones (second × 16 + tiebreak) are the same
+  // numbers. Seventeen such items, one of them edited after the others (an edit takes the top
+  // tiebreak, 17, while its row stays early in the table): the renumbering moves rows onto values
+  // other rows still hold, in table order. The operator's deploy must not fail on it.
+  it("renumbers them without a uniqueness failure and keeps their order", async () => {
+    const epochDb = env.SEARCH_MIGRATION_EPOCH_DB;
+    const migrations = env.TEST_MIGRATIONS;
+    const at = migrations.findIndex((m) => m.name.startsWith("0019"));
+    for (const m of migrations.slice(0, at)) for (const q of m.queries) await epochDb.prepare(q).run();
+    const writes: D1PreparedStatement[] = [
+      epochDb.prepare(
+        "INSERT INTO sources (slug, name, label, created_at) VALUES ('guilinwanbao', '桂林晚报', '桂林晚报新闻', 0)",
+      ),
+    ];
+    for (let n = 0; n < 17; n++) {
+      const id = (0x70 + n).toString(16).padStart(16, "0");
+      const rowid = n === 3 ? 17 : n;
+      writes.push(
+        epochDb
+          .prepare(
+            `INSERT INTO articles (id, source_id, guid, path_date, title, published_at, published_offset, updated_at, updated_offset,
+               content_hash, first_seen_at, summary, content_html, search_rowid, tags)
+             VALUES (?1, 1, ?1, '1970/01/01', ?2, 0, 480, 0, 480, 'h', 0, '', '<p>纪元</p>', ?3, '[]')`,
+          )
+          .bind(id, `纪元${n}号`, rowid),
+        epochDb
+          .prepare("INSERT INTO search_index (rowid, tokens) VALUES (?1, ?2)")
+          .bind(rowid, indexTokens(`纪元${n}号`)),
+        epochDb
+          .prepare(
+            `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a")} FROM articles a WHERE a.id = ?1`,
+          )
+          .bind(id),
+      );
+    }
+    await epochDb.batch(writes);
+    const before = (
+      await epochDb.prepare("SELECT id FROM articles ORDER BY search_rowid DESC").all<{ id: string }>()
+    ).results.map((r) => r.id);
+
+    for (const m of migrations.slice(at)) for (const q of m.queries) await epochDb.prepare(q).run();
+
+    const epochRunner = d1Runner(epochDb);
+    const listed = await listArticles(epochRunner, { kind: "all" }, { limit: 100 });
+    expect(listed.items.map((i) => i.id)).toEqual(before);
+    const found = await listArticles(
+      epochRunner,
+      { kind: "search", query: "纪元", match: buildSearchQuery("纪元")!.match },
+      { limit: 100 },
+    );
+    expect(found.items.map((i) => i.id)).toEqual(before);
   }, 60_000);
 });

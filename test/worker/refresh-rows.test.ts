@@ -6,7 +6,7 @@ import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config";
 import { listFetchLog } from "../../src/db/fetch-log";
-import { claimDueSources, getSourceWithState } from "../../src/db/sources";
+import { MAX_CLAIMS, claimDueSources, getSourceWithState } from "../../src/db/sources";
 import { d1Runner } from "../../src/db/sql";
 import { refreshDueSources } from "../../src/ingest/cron";
 import type { RefreshDeps } from "../../src/ingest/gather";
@@ -179,6 +179,30 @@ describe("the cron's claim: one row a tick", () => {
     expect(within.map((s) => s.slug).sort()).toEqual(["done", "edited"]);
     const after = await claimDueSources(d1Runner(env.DB), clock + LEASE + 1, 50, clock + 2 * LEASE + 1);
     expect(after.map((s) => s.slug)).toEqual(["lost"]);
+  });
+
+  it("the claims row stays bounded: with MAX_CLAIMS held, a tick takes only what room is left", async () => {
+    for (const slug of ["b1", "b2", "b3"]) await addSource(slug);
+    // Claims of other sources still held (a cron every minute with a large enqueue cap), two short
+    // of the bound: the claims row must stay far inside D1's 2 MB for a value.
+    const held = JSON.stringify(
+      Array.from({ length: MAX_CLAIMS - 2 }, (_, i) => [`${1_000_000 + i}.0.0`, clock + LEASE]),
+    );
+    await env.DB.prepare(
+      "INSERT INTO refresh_claims (id, tick, claimed, latest) VALUES (1, 'earlier', ?1, '[]') ON CONFLICT (id) DO UPDATE SET claimed = excluded.claimed",
+    )
+      .bind(held)
+      .run();
+    const claimed = await claimDueSources(d1Runner(env.DB), clock, 50, clock + LEASE);
+    expect(claimed).toHaveLength(2);
+    const size = await env.DB.prepare(
+      "SELECT length(claimed) AS bytes, json_array_length(claimed) AS n FROM refresh_claims",
+    ).first<{ bytes: number; n: number }>();
+    expect(size!.n).toBe(MAX_CLAIMS);
+    expect(size!.bytes).toBeLessThan(2_000_000);
+    // The third stays due and is taken once the held claims end.
+    const later = await claimDueSources(d1Runner(env.DB), clock + LEASE + 1, 50, clock + 2 * LEASE + 1);
+    expect(later.map((s) => s.slug)).toContain("b1");
   });
 
   it("two overlapping cron runs: each due source fetched once, its articles stored once", async () => {
