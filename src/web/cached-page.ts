@@ -8,7 +8,7 @@ import { STYLESHEET_PATH } from "../core/urls";
 import { cacheControl, cachePolicy, httpDate, isNotModified } from "./caching";
 import type { AppEnv } from "./context";
 import { isOperator } from "./operator";
-import { beginFill, cachedResponse, evictResponse, fillInFlight, notModified, storeResponse } from "./response-cache";
+import { cachedOrFilled, evictResponse, notModified, storeResponse } from "./response-cache";
 
 /** Bump when a page template changes what the same rows render to: every page's tag changes with
  *  it, so no browser keeps a page of the old templates on a 304. */
@@ -55,27 +55,10 @@ export async function servePage(
   // the shared copy: an Authorization header alone buys no render.
   const shared = !(await isOperator(c));
   const key = pageCacheKey(c.req.url, params);
+  if (!shared) return renderPage(c, key, shared, read);
+  // Concurrent misses of this isolate share one read and render (response-cache.ts).
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-  let endFill: (() => void) | undefined;
-  if (shared) {
-    const cached = await cachedResponse(config, key, reqHeaders, waitUntil);
-    if (cached) return cached;
-    const running = fillInFlight(key);
-    if (running) {
-      // Another request of this isolate is reading and rendering this page: its copy answers.
-      // Waited for once, and for a bounded time (response-cache.ts): when it stored nothing (it
-      // answered a 304 from the rows, failed, or was cancelled), this request reads on its own
-      // rather than queueing behind the next.
-      await running;
-      const filled = await cachedResponse(config, key, reqHeaders, waitUntil);
-      if (filled) return filled;
-    } else endFill = beginFill(key);
-  }
-  try {
-    return await renderPage(c, key, shared, read);
-  } finally {
-    endFill?.();
-  }
+  return cachedOrFilled(config, key, reqHeaders, waitUntil, () => renderPage(c, key, shared, read));
 }
 
 /** Read a page, answer If-None-Match from its ETag without rendering, else render it and, for a

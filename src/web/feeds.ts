@@ -26,7 +26,7 @@ import { FEED_ROUTES, type Params, canonicalFeedRequest, canonicalFeedUrl } from
 import { FeedPage } from "../render/pages/feed-page";
 import { cacheControl, cachePolicy, httpDate, isNotModified } from "./caching";
 import { type AppEnv, readBeforeCursor } from "./context";
-import { cachedResponse, evictResponse, notModified, storeResponse } from "./response-cache";
+import { cachedOrFilled, evictResponse, notModified, storeResponse } from "./response-cache";
 
 /** Media types a feed reader asks for; a browser ranks text/html above all of them. */
 const FEED_MEDIA_TYPES = [
@@ -95,12 +95,11 @@ async function serveFeed(
   format: FeedFormat,
   resolve: () => Promise<FeedListing>,
 ): Promise<Response> {
-  const { config, db } = c.var;
+  const { config } = c.var;
   const requestedLimit = parseFeedLimit(c.req.query("limit"));
   const dedupe = parseFeedDedupe(c.req.query("dedupe"));
   const reqHeaders = c.req.raw.headers;
   const variant = feedVariant(reqHeaders);
-  const policy = cachePolicy(config.refreshIntervalMinutes);
   // The address as the feed knows it: only the parameters it reads, in one order. Anything else
   // (tracking tags, cache-busters) neither changes the document nor splits the caches. A filter
   // this site does not run is a 400 here, before any cache or D1 read.
@@ -108,8 +107,33 @@ async function serveFeed(
 
   const key = feedCacheKey(requested.href, variant);
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-  const cached = await cachedResponse(config, key, reqHeaders, waitUntil);
-  if (cached) return cached;
+  // Concurrent misses of this isolate (readers polling at a feed's expiry) share one read and
+  // render (response-cache.ts).
+  return cachedOrFilled(config, key, reqHeaders, waitUntil, () =>
+    renderFeed(c, format, resolve, { key, requested, filter, variant, requestedLimit, dedupe, waitUntil }),
+  );
+}
+
+/** A feed's miss: read its listing, answer If-None-Match from the listing's version without
+ *  rendering, else render it and keep it in both cache layers. */
+async function renderFeed(
+  c: Context<AppEnv>,
+  format: FeedFormat,
+  resolve: () => Promise<FeedListing>,
+  req: {
+    readonly key: Request;
+    readonly requested: URL;
+    readonly filter: ReturnType<typeof canonicalFeedRequest>["filter"];
+    readonly variant: ReturnType<typeof feedVariant>;
+    readonly requestedLimit: number;
+    readonly dedupe: ReturnType<typeof parseFeedDedupe>;
+    readonly waitUntil: (p: Promise<unknown>) => void;
+  },
+): Promise<Response> {
+  const { config, db } = c.var;
+  const reqHeaders = c.req.raw.headers;
+  const { key, requested, filter, variant, requestedLimit, dedupe, waitUntil } = req;
+  const policy = cachePolicy(config.refreshIntervalMinutes);
   const now = Date.now();
 
   const listing = await resolve();

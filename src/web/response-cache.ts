@@ -165,6 +165,34 @@ export function beginFill(key: Request): () => void {
   };
 }
 
+/** A cached copy of `key` if either layer holds one; else, when another request of this isolate
+ *  is filling `key`, its copy once it is stored (waited for once, bounded as fillInFlight says:
+ *  when that fill stored nothing — it answered a 304, failed or was cancelled — this request
+ *  fills on its own rather than queue behind the next); else `fill`'s answer, run as this key's
+ *  fill. Pages and feeds both come through here. */
+export async function cachedOrFilled(
+  config: Config,
+  key: Request,
+  reqHeaders: Headers,
+  waitUntil: (p: Promise<unknown>) => void,
+  fill: () => Promise<Response>,
+): Promise<Response> {
+  const cached = await cachedResponse(config, key, reqHeaders, waitUntil);
+  if (cached) return cached;
+  let endFill: (() => void) | undefined;
+  const running = fillInFlight(key);
+  if (running) {
+    await running;
+    const filled = await cachedResponse(config, key, reqHeaders, waitUntil);
+    if (filled) return filled;
+  } else endFill = beginFill(key);
+  try {
+    return await fill();
+  } finally {
+    endFill?.();
+  }
+}
+
 /** Forget a response's cached copies (tests use it to stand in for max-age passing). */
 export async function evictResponse(key: Request, layers: { memory?: boolean; edge?: boolean }): Promise<void> {
   if (layers.memory) memory.delete(key.url);

@@ -6,6 +6,7 @@ import { createApp } from "../../src/app";
 import { d1Runner } from "../../src/db/sql";
 import { importPosts } from "../../src/ingest/import-posts";
 import { evictPage, pageCacheKey } from "../../src/web/cached-page";
+import { evictFeed } from "../../src/web/feeds";
 import { beginFill } from "../../src/web/response-cache";
 import { SESSION_COOKIE } from "../../src/web/console-auth";
 
@@ -134,6 +135,27 @@ describe("pages from the caches", () => {
     // The one render was kept: the next request is a hit, and a revalidation of it a 304.
     expect((await get(path)).headers.get("x-cache")).toBe("memory");
     expect((await get(path, { "If-None-Match": etag! })).status).toBe(304);
+  });
+
+  it("concurrent first requests for one feed (readers polling at its expiry) share one read and render", async () => {
+    const path = "/category/guilinwanbao/rss.xml";
+    await evictFeed(`${BASE}${path}`, "reader");
+    const app = createApp();
+    const ctx = createExecutionContext();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        app.fetch(new Request(`${BASE}${path}`, { headers: { Accept: "application/rss+xml" } }), env, ctx),
+      ),
+    );
+    await waitOnExecutionContext(ctx);
+    expect(answers.filter((r) => r.headers.get("x-cache") === null)).toHaveLength(1);
+    const bodies = new Set<string>();
+    for (const res of answers) {
+      expect(res.status).toBe(200);
+      bodies.add(await res.text());
+    }
+    expect(bodies.size).toBe(1);
+    expect([...bodies][0]).toContain("<rss");
   });
 
   it("a fill that never ends (its request cancelled) holds the next visitor at most two seconds", async () => {
