@@ -5,7 +5,7 @@
 // search bench's totals (a query's matches equal a full scan's count) for a few words.
 // Options: --articles N (default 100000). Method and results: bench/README.md, Search.
 import { Miniflare } from "miniflare";
-import { bundle, migrationsSql, table } from "./lib";
+import { benchGet, bundle, migrationsSql, table } from "./lib";
 
 const COMPAT = { compatibilityDate: "2026-04-20", compatibilityFlags: ["nodejs_compat"] };
 const CHUNK = 200;
@@ -20,12 +20,7 @@ async function main() {
   });
   try {
     const worker = await mf.getWorker("search");
-    const get = async <T>(query: string): Promise<T> => {
-      const res = await worker.fetch(`http://bench/?${query}`);
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${query}: HTTP ${res.status}\n${text}`);
-      return JSON.parse(text) as T;
-    };
+    const get = benchGet(worker);
     const db = await mf.getD1Database("DB", "search");
     for (const q of migrationsSql((f) => f < "0019")) await db.prepare(q).run();
     const loadStart = performance.now();

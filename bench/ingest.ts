@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { Miniflare } from "miniflare";
 import { BODY_BYTES, ITEMS, SOURCES } from "./ingest-data";
-import { bundle, measure, migrationsSql, table } from "./lib";
+import { benchGet, bundle, measure, migrationsSql, table } from "./lib";
 
 const COMPAT = { compatibilityDate: "2026-04-20", compatibilityFlags: ["nodejs_compat"] };
 const RUNS = 7;
@@ -103,12 +103,8 @@ async function main() {
     for (const q of migrationsSql()) await db.prepare(q).run();
     const worker = await mf.getWorker("ingest");
     const cpuClock = workerdCpuClock();
-    const get = async (query: string): Promise<Tally & Record<string, unknown>> => {
-      const res = await worker.fetch(`http://bench/?${query}`);
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${query}: HTTP ${res.status}\n${text}`);
-      return JSON.parse(text) as Tally & Record<string, unknown>;
-    };
+    const getJson = benchGet(worker);
+    const get = (query: string) => getJson<Tally & Record<string, unknown>>(query);
     const counts = async () =>
       (await db
         .prepare(

@@ -7,6 +7,18 @@ import { build } from "esbuild";
 export const ROOT = join(import.meta.dirname, "..");
 const OUT = join(ROOT, ".tmp/bench");
 
+/** A bench worker's JSON answer to `http://bench/?<query>`; a non-2xx answer throws with its text. */
+export function benchGet(worker: {
+  fetch: (url: string) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+}) {
+  return async <T>(query: string): Promise<T> => {
+    const res = await worker.fetch(`http://bench/?${query}`);
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${query}: HTTP ${res.status}\n${text}`);
+    return JSON.parse(text) as T;
+  };
+}
+
 /** The deployable worker bundle, built by wrangler exactly as `wrangler deploy` would. */
 export function buildWorker(): string {
   mkdirSync(OUT, { recursive: true });

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { ROOT, bundle, migrationsSql, table } from "./lib";
+import { ROOT, benchGet, bundle, migrationsSql, table } from "./lib";
 
 const COMPAT = { compatibilityDate: "2026-04-20", compatibilityFlags: ["nodejs_compat"] };
 /** Articles per load request (one db.batch of ~5 statements per article). */
@@ -106,12 +106,7 @@ async function main() {
   });
   try {
     const worker = await mf.getWorker("search");
-    const get = async <T>(query: string): Promise<T> => {
-      const res = await worker.fetch(`http://bench/?${query}`);
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${query}: HTTP ${res.status}\n${text}`);
-      return JSON.parse(text) as T;
-    };
+    const get = benchGet(worker);
     const checks: string[] = [];
 
     // 1. Load: every migration, then ARTICLES articles in db.batch chunks of CHUNK, the
