@@ -168,6 +168,11 @@ function hexUtf8(text: string): string {
 /** The FTS5 MATCH expression for every article (each carries this label). */
 export const ALL_LABEL_MATCH = `"${LABEL_ALL}all"`;
 
+/** The token of a row that holds an article's labels but not yet its words (the search index's
+ *  rebuild, src/archive/search-rebuild.ts, finds those rows by it), and its MATCH expression. */
+export const WORDS_PENDING_TOKEN = "\uE005";
+export const WORDS_PENDING_MATCH = `"${WORDS_PENDING_TOKEN}"`;
+
 /** The FTS5 MATCH expression for the articles of one source (by id). */
 export function sourceLabelMatch(sourceId: number): string {
   return `"${LABEL_SOURCE}${sourceId}"`;

@@ -1,6 +1,6 @@
 // Every SQL statement about the search index (migrations/0003_search.sql explains its shape).
 import type { ArticleInput } from "../core/model";
-import { indexTokens } from "../core/search-tokens";
+import { WORDS_PENDING_MATCH, WORDS_PENDING_TOKEN, indexTokens } from "../core/search-tokens";
 import { htmlToText } from "../core/text";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
@@ -52,6 +52,10 @@ export function legacyCursorRowidSql(rowid: number, id: string, p: (v: string | 
   return `coalesce((SELECT search_rowid FROM articles WHERE id = ${p(id)}), ${p(searchRowidAt(Math.floor(rowid / 1024)))})`;
 }
 
+/** Past the newest rowid of the present layout (rows of the layout before 0019, waiting for the
+ *  rebuild, hold larger ones). */
+const pastNewestSql = `(SELECT coalesce(max(search_rowid), 0) + 1 FROM articles WHERE search_rowid < ${LEGACY_ROWID_MIN})`;
+
 /** The SQL of a fresh search rowid for an article published at `publishedAt` (an SQL expression:
  *  a column or a parameter): the next free tiebreak in its second. When the second's 16 rowids are
  *  all taken, the nearest free rowid below it instead, so the article still sorts just after its
@@ -73,7 +77,7 @@ export function freshSearchRowidSql(publishedAt: string): string {
             AND NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = g.r)),
          -- an hour of rowids below taken too (never seen): past the newest, out of order but never
          -- colliding
-         (SELECT max(search_rowid) + 1 FROM articles))
+         ${pastNewestSql})
      END
      FROM (SELECT max(b.search_rowid) AS top FROM articles b
            WHERE b.search_rowid BETWEEN ${base} AND ${base} + ${T - 1}) AS slot)`;
@@ -107,6 +111,107 @@ export function indexNewArticleStatements(articleId: string, text: string): Stmt
       indexTokens(text),
     ),
   ];
+}
+
+// The rebuild of the index into the layout of migrations/0019_one_search_row.sql, in bounded
+// steps (src/archive/search-rebuild.ts runs them; the migration's comment says why).
+
+/** An article whose search rowid is still of the layout before 0019. */
+export interface LegacyRow {
+  readonly id: string;
+  readonly search_rowid: number;
+}
+
+/** Up to `limit` articles of the old layout, newest first (old rowids are time-ordered too). Two
+ *  ranges of the rowid index, each read from its top. */
+export async function legacyRows(db: SqlRunner, limit: number): Promise<LegacyRow[]> {
+  const range = (where: string) =>
+    db.all<LegacyRow>(
+      sql(`SELECT id, search_rowid FROM articles WHERE ${where} ORDER BY search_rowid DESC LIMIT ?1`, limit),
+    );
+  const above = await range(`search_rowid >= ${LEGACY_ROWID_MIN}`);
+  if (above.length === limit) return above;
+  return [...above, ...(await range(`search_rowid <= -${LEGACY_ROWID_MIN}`))].slice(0, limit);
+}
+
+/** The new rowid of old-layout article ?1 (old rowid ?2), for articles converted newest first:
+ *  the top rowid of its second if free, else the nearest free one below. So a second's articles
+ *  keep their order (the newest takes the top), and one of more than 16 overflows below its base
+ *  as freshSearchRowidSql's does. */
+function convertedRowidSql(): string {
+  const base = `(${rowidBaseSql("a.published_at")})`;
+  return `(SELECT coalesce(
+       CASE WHEN NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = t.v) THEN t.v END,
+       (SELECT max(g.r) FROM (SELECT b.search_rowid - 1 AS r FROM articles b WHERE b.search_rowid BETWEEN t.lo AND t.v) g
+        WHERE g.r >= t.lo - 1 AND NOT EXISTS (SELECT 1 FROM articles c WHERE c.search_rowid = g.r)),
+       ${pastNewestSql})
+     FROM (SELECT ${base} + ${ROWIDS_PER_SECOND - 1} AS v, ${base} - ${OVERFLOW_WINDOW} AS lo) AS t)`;
+}
+
+/** Step 1 for one article: its new rowid and a row of its labels with the "words pending" token.
+ *  Each statement acts only while the article still has its old rowid (a refresh that edited it
+ *  meanwhile indexed it whole); the new rowid is computed twice from the same rows (the insert
+ *  writes only the index). Any row the code before 0019 wrote at the old rowid goes first. */
+export function relabelLegacyStatements(row: LegacyRow): Stmt[] {
+  const rowid = convertedRowidSql();
+  return [
+    sql("DELETE FROM search_index WHERE rowid = ?1", row.search_rowid),
+    sql(
+      `INSERT INTO search_index (rowid, tokens) SELECT ${rowid}, ?3 || ' ' || ${labelsSql("a")} FROM articles a
+       WHERE a.id = ?1 AND a.search_rowid = ?2`,
+      row.id,
+      row.search_rowid,
+      WORDS_PENDING_TOKEN,
+    ),
+    sql(
+      `UPDATE articles AS a SET search_rowid = ${rowid} WHERE a.id = ?1 AND a.search_rowid = ?2`,
+      row.id,
+      row.search_rowid,
+    ),
+  ];
+}
+
+/** The label table of the layout before 0019, kept until step 1 is done (see the migration). */
+export const dropLegacyLabelsStatement = sql("DROP TABLE IF EXISTS search_labels");
+
+/** An article whose index row holds its labels only (step 2), with what its words come from. */
+export interface PendingWordsRow {
+  readonly id: string;
+  readonly search_rowid: number;
+  readonly title: string;
+  readonly summary: string;
+  readonly content_html: string;
+  readonly tags_json: string | null;
+  readonly content_hash: string;
+  readonly archived: number;
+}
+
+/** Up to `limit` label-only rows below rowid `below` (null: from the newest), newest first. */
+export function pendingWordsRows(db: SqlRunner, below: number | null, limit: number): Promise<PendingWordsRow[]> {
+  return db.all<PendingWordsRow>(
+    sql(
+      `SELECT a.id, a.search_rowid, a.title, a.summary, a.content_html, a.tags AS tags_json, a.content_hash,
+         a.archived_at IS NOT NULL AS archived
+       FROM search_index l JOIN articles a ON a.search_rowid = l.rowid
+       WHERE search_index MATCH ?1 AND l.rowid < ?2 ORDER BY l.rowid DESC LIMIT ?3`,
+      WORDS_PENDING_MATCH,
+      below ?? Number.MAX_SAFE_INTEGER,
+      limit,
+    ),
+  );
+}
+
+/** Step 2 for one article: its words and labels replace its label-only row, while the article is
+ *  still the version whose text was read (else a refresh has indexed its new text already). */
+export function addWordsStatement(row: PendingWordsRow, text: string): Stmt {
+  return sql(
+    `INSERT OR REPLACE INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a")} FROM articles a
+     WHERE a.id = ?1 AND a.search_rowid = ?3 AND a.content_hash = ?4`,
+    row.id,
+    indexTokens(text),
+    row.search_rowid,
+    row.content_hash,
+  );
 }
 
 /** Reindex a stored article, after its row is written: drop its old index row, give it a fresh

@@ -1,17 +1,28 @@
-// migrations/0019_one_search_row.sql on a database of the layout before it: article tokens in
-// search_index (prefix index, rowid = published_at ms × 1024 + tiebreak), labels in
-// search_labels. It fills the one new table from the old index's own tokens, so every article —
-// an archived one, whose body is no longer in D1, included — is still found by its words and by a
-// single character, listed under the site, its source, each tag and its month in the same order
-// as before, and paged through without a gap or a repeat. Twenty articles published in one second
-// (more than its 16 rowids) keep their order too, and an article with no searchable text at all
-// (no token in the old index) is still listed.
+// migrations/0019_one_search_row.sql on a database of the layout before it (article tokens in
+// search_index with a prefix index, rowid = published_at ms × 1024 + tiebreak; labels in
+// search_labels), then the cron's rebuild (src/archive/search-rebuild.ts) in small steps. After
+// step 1 every article is listed under the site, its source, each tag and its month in the same
+// order as before, though not yet found by its words; after step 2 every article — an archived
+// one, whose body is read back from R2, included — is found by its words and by a single
+// character, and paged through without a gap or a repeat. Twenty articles published in one second
+// (more than its 16 rowids) keep their order; an article with no searchable text is still listed;
+// an edit by a refresh during the rebuild is never overwritten with the old text; an archived body
+// that R2 does not return holds up nothing else and is indexed once it is back.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { listArticles } from "../../src/db/articles";
 import { listMonthEntries } from "../../src/db/months";
-import { labelsSql } from "../../src/db/search";
-import { d1Runner } from "../../src/db/sql";
+import {
+  addWordsStatement,
+  indexArticleStatements,
+  labelsSql,
+  legacyRows,
+  pendingWordsRows,
+  relabelLegacyStatements,
+} from "../../src/db/search";
+import { putBody } from "../../src/archive/bodies";
+import { type SearchRebuildLimits, searchRebuildTick } from "../../src/archive/search-rebuild";
+import { d1Runner, sql } from "../../src/db/sql";
 import { buildSearchQuery, indexTokens } from "../../src/core/search-tokens";
 import type { Cursor } from "../../src/core/model";
 
@@ -21,6 +32,13 @@ const TAGS = ["民生", "就业", "社区"];
 const ARTICLES = 40;
 const WORDLESS = 37;
 const SAME_SECOND = Date.parse("2026-10-05T00:00:00+08:00");
+/** An archived article whose body R2 does not hold when the rebuild first reaches it. */
+const LATE_BODY = 35;
+const rebuild = (d: D1Database, limits: Partial<SearchRebuildLimits> = {}) =>
+  searchRebuildTick(
+    { db: d1Runner(d), bucket: env.ARCHIVE, log: () => undefined },
+    { budgetMs: 60_000, relabelBatch: 6, wordsBatch: 7, maxCalls: 1000, ...limits },
+  );
 
 /** Article n as the old layout held it; 10–29 share one second (a feed dating items by day). */
 function oldArticle(n: number) {
@@ -95,7 +113,69 @@ describe("migration 0019 on a database of the layout before it", () => {
     const seventh = old.find((a) => a.id === before[6])!;
     const oldCursor: Cursor = { ms: seventh.searchRowid, id: seventh.id };
 
+    for (const a of old.filter((a) => a.archived && a.n !== LATE_BODY)) await putBody(env.ARCHIVE, a.id, a.body, "h");
+
     for (const m of migrations.slice(at)) for (const q of m.queries) await db.prepare(q).run();
+
+    const search = async (q: string) =>
+      (
+        await listArticles(runner, { kind: "search", query: q, match: buildSearchQuery(q)!.match }, { limit: 100 })
+      ).items.map((i) => i.id);
+    const listedOf = async (scope: Parameters<typeof listArticles>[1]) =>
+      (await listArticles(runner, scope, { limit: 100 })).items.map((i) => i.id);
+
+    /** A refresh edits article `a`: a new body holding `word`, indexed at once (a new version). */
+    const edit = (a: (typeof old)[number], word: string) =>
+      db.batch(
+        [
+          sql(
+            "UPDATE articles SET content_html = ?2, content_hash = 'h2' WHERE id = ?1",
+            a.id,
+            `<p>改写后的正文 ${word}</p>`,
+          ),
+          ...indexArticleStatements(a.id, `${a.title} ${a.tags.join(" ")} 改写后的正文 ${word}`),
+        ].map((s) => db.prepare(s.sql).bind(...s.params)),
+      );
+
+    // A refresh edits an article after step 1 read it as of the old layout: the late step-1 write
+    // changes nothing, and the article keeps its new words.
+    const early = old[3]!;
+    const legacy = (await legacyRows(runner, 100)).filter((r) => r.id === early.id);
+    expect(legacy).toHaveLength(1);
+    await edit(early, "nw3xk");
+    await runner.batch(relabelLegacyStatements(legacy[0]!));
+    expect(await search("nw3xk")).toEqual([early.id]);
+
+    // Step 1 only (its calls, then the bound stops the tick): every article has its labels.
+    const first = await rebuild(db, { maxCalls: 16 });
+    expect(first).toMatchObject({ relabelled: ARTICLES - 1, worded: 0 });
+    expect(await listedOf({ kind: "all" })).toEqual(before);
+    expect(await db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'search_labels'").first()).toBeNull();
+    // … but not yet its words.
+    expect(await search("qz29xk")).toEqual([]);
+
+    // A refresh edits an article while step 2 has read its old text and not yet written it: the
+    // edit's text is indexed at once, and the late write of the old one changes nothing (the
+    // article, the newest of its crowded second, keeps its rowid, so only its version tells them
+    // apart).
+    const edited = old[29]!;
+    const read = (await pendingWordsRows(runner, null, 100)).filter((r) => r.id === edited.id);
+    expect(read).toHaveLength(1);
+    await edit(edited, "nw29xk");
+    await runner.batch([addWordsStatement(read[0]!, `${edited.title} ${edited.body}`)]);
+    expect(await search("nw29xk")).toEqual([edited.id]);
+    expect(await search("qz29xk")).toEqual([]);
+
+    // Step 2 in small batches; the archived body R2 lacks is passed over, the rest go on.
+    const second = await rebuild(db);
+    expect(second).toMatchObject({ relabelled: 0, worded: ARTICLES - 3, skipped: 1, done: false });
+    expect(await search(`qz${LATE_BODY}xk`)).toEqual([]);
+    const late = old[LATE_BODY]!;
+    await putBody(env.ARCHIVE, late.id, late.body, "h");
+    expect(await rebuild(db)).toMatchObject({ worded: 1, skipped: 0, done: true });
+    expect(await rebuild(db)).toEqual({ relabelled: 0, worded: 0, skipped: 0, done: true });
+    expect(await search("nw29xk")).toEqual([edited.id]);
+    expect(await search("qz29xk")).toEqual([]);
 
     // That link still leads to the articles after the 7th, not back to the newest page.
     const resumed = await listArticles(runner, { kind: "all" }, { limit: 100, before: oldCursor });
@@ -118,11 +198,7 @@ describe("migration 0019 on a database of the layout before it", () => {
     expect(rowids!.uniq).toBe(ARTICLES);
     expect(rowids!.top).toBeLessThan((Date.parse("2027-01-01") / 1000) * 16);
 
-    const search = async (q: string) =>
-      (
-        await listArticles(runner, { kind: "search", query: q, match: buildSearchQuery(q)!.match }, { limit: 100 })
-      ).items.map((i) => i.id);
-    for (const a of old.filter((a) => a.n !== WORDLESS)) {
+    for (const a of old.filter((a) => a.n !== WORDLESS && a !== edited && a !== early)) {
       // By its own word, by its title, and by its tags; the archived ones too.
       expect(await search(`qz${a.n}xk`), a.title).toEqual([a.id]);
       expect(await search(a.title), a.title).toContain(a.id);
@@ -130,7 +206,7 @@ describe("migration 0019 on a database of the layout before it", () => {
     // A single character: every article with words holds 旧 (in its title) and 篇 (in its body).
     const worded = before.filter((id) => id !== old[WORDLESS]!.id);
     expect(await search("旧")).toEqual(worded);
-    expect(await search("篇")).toEqual(worded);
+    expect(await search("篇")).toEqual(worded.filter((id) => id !== edited.id && id !== early.id));
 
     // The site's listing: the same articles in the same order as before, paged without a gap
     // or a repeat across the second holding twenty of them.
@@ -164,8 +240,8 @@ describe("migration 0019 where old and new rowids meet", () => {
   // A broken CMS dates items "1970-01-01 08:00" (+08:00): published_at 0, where the old rowids
   // (ms × 1024 + tiebreak: 0, 1, 2, …) and the new ones (second × 16 + tiebreak) are the same
   // numbers. Seventeen such items, one of them edited after the others (an edit takes the top
-  // tiebreak, 17, while its row stays early in the table): the renumbering moves rows onto values
-  // other rows still hold, in table order. The operator's deploy must not fail on it.
+  // tiebreak, 17, while its row stays early in the table). The rebuild must tell them from rows of
+  // the present layout, and renumber them without a uniqueness failure.
   it("renumbers them without a uniqueness failure and keeps their order", async () => {
     const epochDb = env.SEARCH_MIGRATION_EPOCH_DB;
     const migrations = env.TEST_MIGRATIONS;
@@ -203,6 +279,7 @@ describe("migration 0019 where old and new rowids meet", () => {
     ).results.map((r) => r.id);
 
     for (const m of migrations.slice(at)) for (const q of m.queries) await epochDb.prepare(q).run();
+    expect(await rebuild(epochDb)).toMatchObject({ relabelled: 17, worded: 17, done: true });
 
     const epochRunner = d1Runner(epochDb);
     const listed = await listArticles(epochRunner, { kind: "all" }, { limit: 100 });

@@ -1,0 +1,134 @@
+// The cron's search-index rebuild (migrations/0019_one_search_row.sql says why it runs in steps):
+// step 1 gives every article of the old layout its new rowid and a row of its labels, newest
+// first, so listings are whole again first; step 2 then puts each such article's words in,
+// newest first, reading an archived body back from R2. Each batch is one transaction whose
+// statements act only on rows still as they were read, so a refresh that writes an article
+// meanwhile always wins, and a tick cut short anywhere loses nothing: the next one goes on from
+// what the database holds (there is no cursor to keep). Bounded per tick in time and in calls.
+import { forEachLimited } from "../core/concurrency";
+import {
+  type PendingWordsRow,
+  addWordsStatement,
+  dropLegacyLabelsStatement,
+  legacyRows,
+  pendingWordsRows,
+  relabelLegacyStatements,
+  searchTextOf,
+} from "../db/search";
+import type { Stmt } from "../db/sql";
+import { READ_CONCURRENCY, getBody } from "./bodies";
+import type { ArchiveDeps } from "./tick";
+
+export interface SearchRebuildLimits {
+  /** Wall time a tick spends at most (it stops after the batch that crosses it). */
+  readonly budgetMs: number;
+  /** Articles per step-1 batch (three small statements each). */
+  readonly relabelBatch: number;
+  /** Articles per step-2 batch (each tokenized; an archived one is an R2 read). */
+  readonly wordsBatch: number;
+  /** D1 and R2 calls a tick makes at most (a Worker invocation's subrequests are bounded). */
+  readonly maxCalls: number;
+}
+
+/** One minute of every 15-minute tick, in batches of well under a second of D1 time (so other
+ *  queries wait little between them): bench/README.md (Search, "Rebuilding the index") measures
+ *  the rates these give. */
+export const SEARCH_REBUILD_LIMITS: SearchRebuildLimits = {
+  budgetMs: 60_000,
+  relabelBatch: 500,
+  wordsBatch: 100,
+  maxCalls: 400,
+};
+
+export interface SearchRebuildOutcome {
+  /** Articles given their new rowid and labels (step 1). */
+  readonly relabelled: number;
+  /** Articles given their words (step 2). */
+  readonly worded: number;
+  /** Articles whose text could not be read this tick (an archived body R2 did not return). */
+  readonly skipped: number;
+  /** Nothing is left to rebuild. */
+  readonly done: boolean;
+}
+
+/** One tick of the rebuild. Never throws: a failure is logged, and the next tick goes on. */
+export async function searchRebuildTick(
+  deps: Pick<ArchiveDeps, "db" | "bucket" | "log">,
+  limits: SearchRebuildLimits = SEARCH_REBUILD_LIMITS,
+): Promise<SearchRebuildOutcome> {
+  const start = Date.now();
+  let calls = 0;
+  const within = () => Date.now() - start < limits.budgetMs && calls < limits.maxCalls;
+  let relabelled = 0;
+  let worded = 0;
+  let skipped = 0;
+  let done = false;
+  const errors: string[] = [];
+  try {
+    // Step 1.
+    let legacyLeft = true;
+    while (within()) {
+      const rows = await legacyRows(deps.db, limits.relabelBatch);
+      calls++;
+      if (rows.length === 0) {
+        legacyLeft = false;
+        break;
+      }
+      await deps.db.batch(rows.flatMap(relabelLegacyStatements));
+      calls++;
+      relabelled += rows.length;
+    }
+    if (!legacyLeft && within()) {
+      await deps.db.batch([dropLegacyLabelsStatement]);
+      calls++;
+      // Step 2, walking down from the newest pending row; a row whose text is unreadable now is
+      // passed over (the next tick tries it again) and holds nothing else up.
+      let below: number | null = null;
+      while (within()) {
+        const rows = await pendingWordsRows(deps.db, below, limits.wordsBatch);
+        calls++;
+        if (rows.length === 0) {
+          done = skipped === 0;
+          break;
+        }
+        below = rows.at(-1)!.search_rowid;
+        const written: Stmt[] = [];
+        await forEachLimited(rows, READ_CONCURRENCY, async (row) => {
+          try {
+            written.push(addWordsStatement(row, searchTextOf(await textSource(deps, row))));
+          } catch (e) {
+            skipped++;
+            errors.push(`${row.id}: ${String(e)}`);
+          }
+        });
+        calls += rows.filter((r) => r.archived).length;
+        if (written.length > 0) await deps.db.batch(written);
+        calls++;
+        worded += written.length;
+      }
+    }
+  } catch (e) {
+    errors.push(String(e));
+  }
+  const outcome = { relabelled, worded, skipped, done };
+  if (relabelled + worded + skipped > 0 || errors.length > 0) {
+    const error = errors.length > 0 ? `${errors.length} 项失败（下次定时任务重试），首个：${errors[0]}` : undefined;
+    deps.log({ level: error ? "error" : "info", msg: "search rebuild", ...outcome, ...(error ? { error } : {}) });
+  }
+  return outcome;
+}
+
+/** What an article's words are read from: its row, with the body from R2 when it is archived. */
+async function textSource(deps: Pick<ArchiveDeps, "bucket">, row: PendingWordsRow) {
+  let contentHtml = row.content_html;
+  if (row.archived) {
+    if (!deps.bucket) throw new Error("正文已归档，但未绑定 R2 存储桶 ARCHIVE");
+    contentHtml = await getBody(deps.bucket, row.id, row.content_hash);
+  }
+  return {
+    title: row.title,
+    summary: row.summary,
+    contentHtml,
+    tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
+  };
+}
