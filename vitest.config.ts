@@ -42,6 +42,7 @@ export default defineConfig({
                 LABELS_MIGRATION_DB: "labels-migration-test-db",
                 SEARCH_MIGRATION_DB: "search-migration-test-db",
                 SEARCH_MIGRATION_EPOCH_DB: "search-migration-epoch-test-db",
+                SEARCH_KICK_DB: "search-kick-test-db",
               },
               // The queue fan-out path, as production has it (local development refreshes inline).
               queueProducers: { REFRESH_QUEUE: { queueName: "edge-news-refresh-test" } },

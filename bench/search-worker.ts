@@ -14,6 +14,7 @@ import { buildSearchQuery, indexTokens } from "../src/core/search-tokens";
 import { htmlToText } from "../src/core/text";
 import type { Scope } from "../src/core/model";
 import { generateArticle, sourceOf } from "./search-data";
+import { searchRebuildTick } from "../src/archive/search-rebuild";
 
 const TIMEZONE = "Asia/Shanghai";
 const LIMIT = 20;
@@ -128,6 +129,20 @@ export default {
           }
           await db.batch(stmts);
           return Response.json({ articles: Math.min(n, total - from), statements: stmts.length });
+        }
+        // One batch of the search index's rebuild (bench:fts-migrate times each from outside): the
+        // cron's own tick, bounded to the calls of one step-1 or one step-2 batch.
+        case "rebuild": {
+          const step = url.searchParams.get("step");
+          const batch = Number(url.searchParams.get("batch"));
+          // Calls before a batch: the checks (one for step 1, three for step 2), the claim, and
+          // for step 2 the old label table's drop; then the batch's read and write.
+          const outcome = await searchRebuildTick(
+            { db, bucket: null, log: () => undefined },
+            { budgetMs: 600_000, relabelBatch: batch, wordsBatch: batch, maxCalls: step === "1" ? 4 : 7 },
+            step === "1" ? "labels" : "both",
+          );
+          return Response.json(outcome);
         }
         // Checks of one query, outside the timed requests: the FTS5 expression, how many articles
         // match in all, how many hold each token, D1's rows_read for the page, the query plan.

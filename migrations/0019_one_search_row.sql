@@ -13,7 +13,9 @@
 --
 -- This migration only sets the new table up; it does no work that grows with the articles, so
 -- it runs in a moment on any database (D1 stops a single query at 30 s). The cron fills the new
--- table in bounded steps (src/archive/search-rebuild.ts; docs/operations.md says what to expect):
+-- table in bounded steps (src/archive/search-rebuild.ts; docs/operations.md says what to expect),
+-- and so does the first request an isolate serves while step 1 has work (a deploy is followed by
+-- a visit long before the next cron tick):
 --  1. every article of the old layout (a search rowid of 1e13 or more, or -1e13 or less) gets
 --     its new rowid and a row of its labels, newest first: listings, feeds and sitemaps are
 --     whole again after the first ticks;
@@ -40,6 +42,14 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 -- it touches only those rows.
 UPDATE articles SET search_rowid = search_rowid - 8000000000000000
   WHERE search_rowid > -10000000000000 AND search_rowid < 10000000000000;
+
+-- Who runs the rebuild until when: a cron tick or a request's kick (src/web/search-rebuild-kick.ts)
+-- takes it, so two never do the same batches at once. Taken only while there is work.
+CREATE TABLE search_rebuild (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  lease_until INTEGER NOT NULL
+);
+INSERT INTO search_rebuild (id, lease_until) VALUES (1, 0);
 
 -- The archive's walk (0017) keeps its place as a search rowid; the rowids change, so its next
 -- tick starts a pass from the beginning (a pass only re-reads: nothing is archived twice or

@@ -24,6 +24,7 @@ import { websub } from "./web/websub";
 import { HUB_PATH } from "./core/urls";
 import { IMAGE_PATH_PREFIX } from "./core/image-proxy";
 import { imageProxy } from "./web/image-proxy";
+import { kickSearchRebuild } from "./web/search-rebuild-kick";
 
 // Strict CSP: no script at all (pages need none), styles only from our own stylesheet, images
 // from us (the image proxy's /img/ included) or any https origin (article bodies embed the
@@ -114,6 +115,7 @@ export function createApp() {
     c.set("db", d1Runner(c.env.DB.withSession(readOnly ? "first-unconstrained" : "first-primary")));
     await next();
   });
+  app.use(kickSearchRebuild);
   app.route("/", health);
   app.route("/", admin);
   app.route("/", console_);

@@ -6,7 +6,9 @@
 // - core/proxied-images.ts: articles' image addresses rewritten to the image proxy (LruCache per
 //   signer, 2 MiB);
 // - ingest/manners.ts: robots.txt per origin (LruCache, 1000 origins, 1 h or 10 min);
-// - config.ts: the validated Config of the last env and origin (one entry).
+// - config.ts: the validated Config of the last env and origin (one entry);
+// - web/search-rebuild-kick.ts: whether the search index's rebuild has listed every article (a
+//   flag and a time).
 // Pure memo tables that can never be stale are not reset: core/time.ts keeps an Intl formatter per
 // zone (at most 1000), core/search-tokens.ts a class per BMP code point (64 KiB) and one reused
 // token buffer (at most 4 × MAX_INDEXED_CHARS code units).
@@ -15,6 +17,7 @@ import { clearProxiedImages } from "./core/proxied-images";
 import { resetManners } from "./ingest/manners";
 import { clearRenderedItems } from "./render/feeds";
 import { resetResponseMemory } from "./web/response-cache";
+import { resetSearchRebuildKick } from "./web/search-rebuild-kick";
 
 export function resetIsolateState(): void {
   resetResponseMemory();
@@ -22,4 +25,5 @@ export function resetIsolateState(): void {
   clearProxiedImages();
   resetManners();
   resetConfigCache();
+  resetSearchRebuildKick();
 }

@@ -8,6 +8,7 @@ declare global {
       LABELS_MIGRATION_DB: D1Database;
       SEARCH_MIGRATION_DB: D1Database;
       SEARCH_MIGRATION_EPOCH_DB: D1Database;
+      SEARCH_KICK_DB: D1Database;
       ADMIN_TOKEN: string;
     }
   }

@@ -9,10 +9,13 @@ import { forEachLimited } from "../core/concurrency";
 import {
   type PendingWordsRow,
   addWordsStatement,
+  claimSearchRebuild,
   dropLegacyLabelsStatement,
+  legacyLabelsExist,
   legacyRows,
   pendingWordsRows,
   relabelLegacyStatements,
+  releaseSearchRebuildStatement,
   searchTextOf,
 } from "../db/search";
 import type { Stmt } from "../db/sql";
@@ -26,7 +29,8 @@ export interface SearchRebuildLimits {
   readonly relabelBatch: number;
   /** Articles per step-2 batch (each tokenized; an archived one is an R2 read). */
   readonly wordsBatch: number;
-  /** D1 and R2 calls a tick makes at most (a Worker invocation's subrequests are bounded). */
+  /** D1 and R2 calls a tick makes at most (a paid Worker invocation may make 10,000 subrequests,
+   *  shared with the tick's refresh and archive steps). */
   readonly maxCalls: number;
 }
 
@@ -36,8 +40,8 @@ export interface SearchRebuildLimits {
 export const SEARCH_REBUILD_LIMITS: SearchRebuildLimits = {
   budgetMs: 60_000,
   relabelBatch: 500,
-  wordsBatch: 100,
-  maxCalls: 400,
+  wordsBatch: 200,
+  maxCalls: 2_000,
 };
 
 export interface SearchRebuildOutcome {
@@ -47,14 +51,25 @@ export interface SearchRebuildOutcome {
   readonly worded: number;
   /** Articles whose text could not be read this tick (an archived body R2 did not return). */
   readonly skipped: number;
+  /** Step 1 has nothing left: every article is listed. */
+  readonly listed: boolean;
   /** Nothing is left to rebuild. */
   readonly done: boolean;
+  /** Another tick held the rebuild, so this one did nothing. */
+  readonly busy: boolean;
 }
 
-/** One tick of the rebuild. Never throws: a failure is logged, and the next tick goes on. */
+/** Extra time a claim lasts past the budget (the batch that crosses the budget, and its write). */
+const LEASE_MARGIN_MS = 60_000;
+
+/** One tick of the rebuild: both steps (the cron), or step 1 alone (a request's kick). Does
+ *  nothing, with two index lookups, when nothing is left; else first takes the rebuild, so ticks
+ *  never do the same batches at once. Never throws: a failure is logged, and the next tick goes
+ *  on. */
 export async function searchRebuildTick(
   deps: Pick<ArchiveDeps, "db" | "bucket" | "log">,
   limits: SearchRebuildLimits = SEARCH_REBUILD_LIMITS,
+  steps: "both" | "labels" = "both",
 ): Promise<SearchRebuildOutcome> {
   const start = Date.now();
   let calls = 0;
@@ -62,58 +77,82 @@ export async function searchRebuildTick(
   let relabelled = 0;
   let worded = 0;
   let skipped = 0;
+  let listed = false;
   let done = false;
+  let busy = false;
   const errors: string[] = [];
+  let claim: number | null = null;
   try {
-    // Step 1.
-    let legacyLeft = true;
-    while (within()) {
-      const rows = await legacyRows(deps.db, limits.relabelBatch);
-      calls++;
-      if (rows.length === 0) {
-        legacyLeft = false;
-        break;
-      }
-      await deps.db.batch(rows.flatMap(relabelLegacyStatements));
-      calls++;
-      relabelled += rows.length;
+    listed = (await legacyRows(deps.db, 1)).length === 0;
+    calls++;
+    let idle = listed && steps === "labels";
+    if (listed && steps === "both") {
+      idle = done = (await pendingWordsRows(deps.db, null, 1)).length === 0 && !(await legacyLabelsExist(deps.db));
+      calls += 2;
     }
-    if (!legacyLeft && within()) {
-      await deps.db.batch([dropLegacyLabelsStatement]);
+    if (!idle) {
+      claim = start + limits.budgetMs + LEASE_MARGIN_MS;
+      busy = !(await claimSearchRebuild(deps.db, start, claim));
       calls++;
-      // Step 2, walking down from the newest pending row; a row whose text is unreadable now is
-      // passed over (the next tick tries it again) and holds nothing else up.
-      let below: number | null = null;
-      while (within()) {
-        const rows = await pendingWordsRows(deps.db, below, limits.wordsBatch);
+      if (busy) claim = null;
+    }
+    if (claim !== null) {
+      // Step 1.
+      while (!listed && within()) {
+        const rows = await legacyRows(deps.db, limits.relabelBatch);
         calls++;
         if (rows.length === 0) {
-          done = skipped === 0;
+          listed = true;
           break;
         }
-        below = rows.at(-1)!.search_rowid;
-        const written: Stmt[] = [];
-        await forEachLimited(rows, READ_CONCURRENCY, async (row) => {
-          try {
-            written.push(addWordsStatement(row, searchTextOf(await textSource(deps, row))));
-          } catch (e) {
-            skipped++;
-            errors.push(`${row.id}: ${String(e)}`);
-          }
-        });
-        calls += rows.filter((r) => r.archived).length;
-        if (written.length > 0) await deps.db.batch(written);
+        await deps.db.batch(rows.flatMap(relabelLegacyStatements));
         calls++;
-        worded += written.length;
+        relabelled += rows.length;
+      }
+      if (listed && steps === "both" && within()) {
+        await deps.db.batch([dropLegacyLabelsStatement]);
+        calls++;
+        // Step 2, walking down from the newest pending row; a row whose text is unreadable now
+        // is passed over (the next tick tries it again) and holds nothing else up.
+        let below: number | null = null;
+        while (within()) {
+          const rows = await pendingWordsRows(deps.db, below, limits.wordsBatch);
+          calls++;
+          if (rows.length === 0) {
+            done = skipped === 0;
+            break;
+          }
+          below = rows.at(-1)!.search_rowid;
+          const written: Stmt[] = [];
+          await forEachLimited(rows, READ_CONCURRENCY, async (row) => {
+            try {
+              written.push(addWordsStatement(row, searchTextOf(await textSource(deps, row))));
+            } catch (e) {
+              skipped++;
+              errors.push(`${row.id}: ${String(e)}`);
+            }
+          });
+          calls += rows.filter((r) => r.archived).length;
+          if (written.length > 0) await deps.db.batch(written);
+          calls++;
+          worded += written.length;
+        }
       }
     }
   } catch (e) {
     errors.push(String(e));
   }
-  const outcome = { relabelled, worded, skipped, done };
+  if (claim !== null) {
+    try {
+      await deps.db.batch([releaseSearchRebuildStatement(claim)]);
+    } catch (e) {
+      errors.push(String(e));
+    }
+  }
+  const outcome = { relabelled, worded, skipped, listed, done, busy };
   if (relabelled + worded + skipped > 0 || errors.length > 0) {
     const error = errors.length > 0 ? `${errors.length} 项失败（下次定时任务重试），首个：${errors[0]}` : undefined;
-    deps.log({ level: error ? "error" : "info", msg: "search rebuild", ...outcome, ...(error ? { error } : {}) });
+    deps.log({ level: error ? "error" : "info", msg: "search rebuild", steps, ...outcome, ...(error ? { error } : {}) });
   }
   return outcome;
 }

@@ -171,8 +171,25 @@ export function relabelLegacyStatements(row: LegacyRow): Stmt[] {
   ];
 }
 
+/** Take the rebuild until `until` (ms) unless another tick holds it at `now`: true when taken. */
+export async function claimSearchRebuild(db: SqlRunner, now: number, until: number): Promise<boolean> {
+  const rows = await db.all(
+    sql("UPDATE search_rebuild SET lease_until = ?2 WHERE id = 1 AND lease_until < ?1 RETURNING id", now, until),
+  );
+  return rows.length > 0;
+}
+
+/** Give the rebuild back (when still held by the claim that ends at `until`). */
+export function releaseSearchRebuildStatement(until: number): Stmt {
+  return sql("UPDATE search_rebuild SET lease_until = 0 WHERE id = 1 AND lease_until = ?1", until);
+}
+
 /** The label table of the layout before 0019, kept until step 1 is done (see the migration). */
 export const dropLegacyLabelsStatement = sql("DROP TABLE IF EXISTS search_labels");
+
+export async function legacyLabelsExist(db: SqlRunner): Promise<boolean> {
+  return (await db.all(sql("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'search_labels'"))).length > 0;
+}
 
 /** An article whose index row holds its labels only (step 2), with what its words come from. */
 export interface PendingWordsRow {

@@ -8,7 +8,9 @@
 // (more than its 16 rowids) keep their order; an article with no searchable text is still listed;
 // an edit by a refresh during the rebuild is never overwritten with the old text; an archived body
 // that R2 does not return holds up nothing else and is indexed once it is back.
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createApp } from "../../src/app";
+import { resetIsolateState } from "../../src/state";
 import { describe, expect, it } from "vitest";
 import { listArticles } from "../../src/db/articles";
 import { listMonthEntries } from "../../src/db/months";
@@ -34,10 +36,11 @@ const WORDLESS = 37;
 const SAME_SECOND = Date.parse("2026-10-05T00:00:00+08:00");
 /** An archived article whose body R2 does not hold when the rebuild first reaches it. */
 const LATE_BODY = 35;
-const rebuild = (d: D1Database, limits: Partial<SearchRebuildLimits> = {}) =>
+const rebuild = (d: D1Database, steps: "both" | "labels" = "both") =>
   searchRebuildTick(
     { db: d1Runner(d), bucket: env.ARCHIVE, log: () => undefined },
-    { budgetMs: 60_000, relabelBatch: 6, wordsBatch: 7, maxCalls: 1000, ...limits },
+    { budgetMs: 60_000, relabelBatch: 6, wordsBatch: 7, maxCalls: 1000 },
+    steps,
   );
 
 /** Article n as the old layout held it; 10–29 share one second (a feed dating items by day). */
@@ -61,50 +64,64 @@ function oldArticle(n: number) {
   };
 }
 
+/** A database of the layout before 0019 (every migration up to 0018) holding `old`'s articles
+ *  as that layout's writer stored them. */
+async function loadOldLayout(d: D1Database) {
+  const migrations = env.TEST_MIGRATIONS;
+  const at = migrations.findIndex((m) => m.name.startsWith("0019"));
+  expect(at).toBeGreaterThan(0);
+  for (const m of migrations.slice(0, at)) for (const q of m.queries) await d.prepare(q).run();
+
+  const old = Array.from({ length: ARTICLES }, (_, n) => oldArticle(n));
+  const writes: D1PreparedStatement[] = [
+    d.prepare(
+      `INSERT INTO sources (slug, name, label, created_at) VALUES ('guilinwanbao', '桂林晚报', '桂林晚报新闻', 0),
+         ('lijiang', '漓江日报', '漓江日报新闻', 0)`,
+    ),
+  ];
+  for (const a of old) {
+    writes.push(
+      d
+        .prepare(
+          `INSERT INTO articles (id, source_id, guid, path_date, title, published_at, published_offset, updated_at, updated_offset,
+             content_hash, first_seen_at, summary, content_html, search_rowid, tags, archived_at)
+           VALUES (?1, ?2, ?1, ?3, ?4, ?5, 480, ?5, 480, 'h', 0, '摘要', ?6, ?7, ?8, ?9)`,
+        )
+        .bind(
+          a.id,
+          a.source,
+          a.path,
+          a.title,
+          a.publishedAt,
+          a.archived ? "" : a.body,
+          a.searchRowid,
+          JSON.stringify(a.tags),
+          a.archived ? 1 : null,
+        ),
+      d
+        .prepare("INSERT INTO search_index (rowid, tokens) VALUES (?1, ?2)")
+        .bind(a.searchRowid, indexTokens(`${a.title} ${a.tags.join(" ")} ${a.body}`)),
+      d
+        .prepare(
+          `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a")} FROM articles a WHERE a.id = ?1`,
+        )
+        .bind(a.id),
+    );
+  }
+  await d.batch(writes);
+  return old;
+}
+
+/** Apply 0019 and every migration after it. */
+async function migrateFrom0019(d: D1Database) {
+  const migrations = env.TEST_MIGRATIONS;
+  const at = migrations.findIndex((m) => m.name.startsWith("0019"));
+  for (const m of migrations.slice(at)) for (const q of m.queries) await d.prepare(q).run();
+}
+
 describe("migration 0019 on a database of the layout before it", () => {
   it("keeps every article found and listed in its order, archived ones included", async () => {
-    const migrations = env.TEST_MIGRATIONS;
-    const at = migrations.findIndex((m) => m.name.startsWith("0019"));
-    expect(at).toBeGreaterThan(0);
-    for (const m of migrations.slice(0, at)) for (const q of m.queries) await db.prepare(q).run();
-
-    const old = Array.from({ length: ARTICLES }, (_, n) => oldArticle(n));
-    const writes: D1PreparedStatement[] = [
-      db.prepare(
-        `INSERT INTO sources (slug, name, label, created_at) VALUES ('guilinwanbao', '桂林晚报', '桂林晚报新闻', 0),
-           ('lijiang', '漓江日报', '漓江日报新闻', 0)`,
-      ),
-    ];
-    for (const a of old) {
-      writes.push(
-        db
-          .prepare(
-            `INSERT INTO articles (id, source_id, guid, path_date, title, published_at, published_offset, updated_at, updated_offset,
-               content_hash, first_seen_at, summary, content_html, search_rowid, tags, archived_at)
-             VALUES (?1, ?2, ?1, ?3, ?4, ?5, 480, ?5, 480, 'h', 0, '摘要', ?6, ?7, ?8, ?9)`,
-          )
-          .bind(
-            a.id,
-            a.source,
-            a.path,
-            a.title,
-            a.publishedAt,
-            a.archived ? "" : a.body,
-            a.searchRowid,
-            JSON.stringify(a.tags),
-            a.archived ? 1 : null,
-          ),
-        db
-          .prepare("INSERT INTO search_index (rowid, tokens) VALUES (?1, ?2)")
-          .bind(a.searchRowid, indexTokens(`${a.title} ${a.tags.join(" ")} ${a.body}`)),
-        db
-          .prepare(
-            `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a")} FROM articles a WHERE a.id = ?1`,
-          )
-          .bind(a.id),
-      );
-    }
-    await db.batch(writes);
+    const old = await loadOldLayout(db);
     const before = (
       await db.prepare("SELECT id FROM articles ORDER BY search_rowid DESC").all<{ id: string }>()
     ).results.map((r) => r.id);
@@ -115,7 +132,7 @@ describe("migration 0019 on a database of the layout before it", () => {
 
     for (const a of old.filter((a) => a.archived && a.n !== LATE_BODY)) await putBody(env.ARCHIVE, a.id, a.body, "h");
 
-    for (const m of migrations.slice(at)) for (const q of m.queries) await db.prepare(q).run();
+    await migrateFrom0019(db);
 
     const search = async (q: string) =>
       (
@@ -146,11 +163,10 @@ describe("migration 0019 on a database of the layout before it", () => {
     await runner.batch(relabelLegacyStatements(legacy[0]!));
     expect(await search("nw3xk")).toEqual([early.id]);
 
-    // Step 1 only (its calls, then the bound stops the tick): every article has its labels.
-    const first = await rebuild(db, { maxCalls: 16 });
-    expect(first).toMatchObject({ relabelled: ARTICLES - 1, worded: 0 });
+    // Step 1 only (as a request's kick runs it): every article has its labels.
+    const first = await rebuild(db, "labels");
+    expect(first).toMatchObject({ relabelled: ARTICLES - 1, worded: 0, listed: true, done: false });
     expect(await listedOf({ kind: "all" })).toEqual(before);
-    expect(await db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'search_labels'").first()).toBeNull();
     // … but not yet its words.
     expect(await search("qz29xk")).toEqual([]);
 
@@ -173,7 +189,8 @@ describe("migration 0019 on a database of the layout before it", () => {
     const late = old[LATE_BODY]!;
     await putBody(env.ARCHIVE, late.id, late.body, "h");
     expect(await rebuild(db)).toMatchObject({ worded: 1, skipped: 0, done: true });
-    expect(await rebuild(db)).toEqual({ relabelled: 0, worded: 0, skipped: 0, done: true });
+    expect(await rebuild(db)).toEqual({ relabelled: 0, worded: 0, skipped: 0, listed: true, done: true, busy: false });
+    expect(await db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'search_labels'").first()).toBeNull();
     expect(await search("nw29xk")).toEqual([edited.id]);
     expect(await search("qz29xk")).toEqual([]);
 
@@ -291,4 +308,45 @@ describe("migration 0019 where old and new rowids meet", () => {
     );
     expect(found.items.map((i) => i.id)).toEqual(before);
   }, 60_000);
+});
+
+describe("the rebuild after a deploy", () => {
+  it("lists every article after the first request, before any cron tick; one tick at a time", async () => {
+    resetIsolateState();
+    const kickDb = env.SEARCH_KICK_DB;
+    const kickRunner = d1Runner(kickDb);
+    const old = await loadOldLayout(kickDb);
+    const before = (
+      await kickDb.prepare("SELECT id FROM articles ORDER BY search_rowid DESC").all<{ id: string }>()
+    ).results.map((r) => r.id);
+    await migrateFrom0019(kickDb);
+    const listed = async () => (await listArticles(kickRunner, { kind: "all" }, { limit: 100 })).items.map((i) => i.id);
+    expect(await listed()).toEqual([]);
+
+    // A visitor's first request: its response first, then step 1 of the rebuild.
+    const visit = async (path: string) => {
+      const ctx = createExecutionContext();
+      const res = await createApp().fetch(
+        new Request(`https://news.test${path}`),
+        { ...env, DB: kickDb, MEMORY_CACHE_MB: "0" },
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    expect((await visit("/about.html")).status).toBeLessThan(500);
+    expect(await listed()).toEqual(before);
+    const page = await visit("/");
+    expect(await page.text()).toContain(old[ARTICLES - 1]!.title);
+
+    // Two ticks at once (a cron tick and a kick, or two isolates' kicks): one does the work, the
+    // other finds it taken and does nothing.
+    const [a, b] = await Promise.all([
+      searchRebuildTick({ db: kickRunner, bucket: env.ARCHIVE, log: () => undefined }),
+      searchRebuildTick({ db: kickRunner, bucket: env.ARCHIVE, log: () => undefined }),
+    ]);
+    expect([a.busy, b.busy].sort()).toEqual([false, true]);
+    expect(a.worded + b.worded).toBeGreaterThan(0);
+    expect(a.relabelled + b.relabelled).toBe(0);
+  });
 });

@@ -1,0 +1,47 @@
+// While the search index's rebuild has step 1 left (articles not yet listed under the new layout:
+// migrations/0019_one_search_row.sql), the first request an isolate serves runs that step after
+// its response, instead of leaving listings empty until the next cron tick (up to 15 minutes
+// after a deploy). At most one kick per isolate a minute, and none once the isolate has seen step
+// 1 finished: a site with nothing to rebuild pays two index lookups per isolate, once. Ticks hold
+// a lease (db/search.ts claimSearchRebuild), so isolates kicking at once never do the same work.
+import type { MiddlewareHandler } from "hono";
+import { archiveBucket } from "../archive/bodies";
+import { SEARCH_REBUILD_LIMITS, searchRebuildTick } from "../archive/search-rebuild";
+import { d1Runner } from "../db/sql";
+import type { AppEnv } from "./context";
+
+const KICK_EVERY_MS = 60_000;
+/** What a kick may spend: it runs after the response, within the 30 s a Worker has for that. */
+const KICK_LIMITS = { ...SEARCH_REBUILD_LIMITS, budgetMs: 20_000 };
+
+let listed = false;
+let nextKickAt = 0;
+
+/** Forget what this isolate saw (state.ts). */
+export function resetSearchRebuildKick(): void {
+  listed = false;
+  nextKickAt = 0;
+}
+
+export const kickSearchRebuild: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const now = Date.now();
+  if (listed || now < nextKickAt) return;
+  let ctx: Pick<ExecutionContext, "waitUntil">;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    return; // no execution context (a test calling the app without one): nothing to wait on
+  }
+  nextKickAt = now + KICK_EVERY_MS;
+  const deps = {
+    db: d1Runner(c.env.DB.withSession("first-primary")),
+    bucket: archiveBucket(c.env),
+    log: (line: Record<string, unknown>) => console.log(JSON.stringify(line)),
+  };
+  ctx.waitUntil(
+    searchRebuildTick(deps, KICK_LIMITS, "labels").then((outcome) => {
+      if (outcome.listed) listed = true;
+    }),
+  );
+};
