@@ -152,7 +152,13 @@ export async function searchRebuildTick(
   const outcome = { relabelled, worded, skipped, listed, done, busy };
   if (relabelled + worded + skipped > 0 || errors.length > 0) {
     const error = errors.length > 0 ? `${errors.length} 项失败（下次定时任务重试），首个：${errors[0]}` : undefined;
-    deps.log({ level: error ? "error" : "info", msg: "search rebuild", steps, ...outcome, ...(error ? { error } : {}) });
+    deps.log({
+      level: error ? "error" : "info",
+      msg: "search rebuild",
+      steps,
+      ...outcome,
+      ...(error ? { error } : {}),
+    });
   }
   return outcome;
 }

@@ -23,7 +23,7 @@ import {
   relabelLegacyStatements,
 } from "../../src/db/search";
 import { putBody } from "../../src/archive/bodies";
-import { type SearchRebuildLimits, searchRebuildTick } from "../../src/archive/search-rebuild";
+import { searchRebuildTick } from "../../src/archive/search-rebuild";
 import { d1Runner, sql } from "../../src/db/sql";
 import { buildSearchQuery, indexTokens } from "../../src/core/search-tokens";
 import type { Cursor } from "../../src/core/model";
