@@ -43,6 +43,7 @@ export default defineConfig({
                 SEARCH_MIGRATION_DB: "search-migration-test-db",
                 SEARCH_MIGRATION_EPOCH_DB: "search-migration-epoch-test-db",
                 SEARCH_KICK_DB: "search-kick-test-db",
+                STORY_KEYS_MIGRATION_DB: "story-keys-migration-test-db",
               },
               // The queue fan-out path, as production has it (local development refreshes inline).
               queueProducers: { REFRESH_QUEUE: { queueName: "edge-news-refresh-test" } },

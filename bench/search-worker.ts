@@ -122,7 +122,7 @@ export default {
                 indexTokens(searchTextOf(input)),
               ),
               sql(
-                `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a")} FROM articles a WHERE a.id = ?1`,
+                `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { storyKeys: false })} FROM articles a WHERE a.id = ?1`,
                 id,
               ),
             );
@@ -135,11 +135,9 @@ export default {
         case "rebuild": {
           const step = url.searchParams.get("step");
           const batch = Number(url.searchParams.get("batch"));
-          // Calls before a batch: the checks (one for step 1, three for step 2), the claim, and
-          // for step 2 the old label table's drop; then the batch's read and write.
           const outcome = await searchRebuildTick(
             { db, bucket: null, log: () => undefined },
-            { budgetMs: 600_000, relabelBatch: batch, wordsBatch: batch, maxCalls: step === "1" ? 4 : 7 },
+            { budgetMs: 600_000, relabelBatch: batch, wordsBatch: batch, maxCalls: 10_000, maxBatches: 1 },
             step === "1" ? "labels" : "both",
           );
           return Response.json(outcome);

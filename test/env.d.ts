@@ -9,6 +9,7 @@ declare global {
       SEARCH_MIGRATION_DB: D1Database;
       SEARCH_MIGRATION_EPOCH_DB: D1Database;
       SEARCH_KICK_DB: D1Database;
+      STORY_KEYS_MIGRATION_DB: D1Database;
       ADMIN_TOKEN: string;
     }
   }

@@ -1,6 +1,7 @@
 // The cron's search-index rebuild (migrations/0019_one_search_row.sql says why it runs in steps):
 // step 1 gives every article of the old layout its new rowid and a row of its labels, newest
-// first, so listings are whole again first; step 2 then puts each such article's words in,
+// first, so listings are whole again first, and moves the story keys of heads stored before
+// migrations/0020 into their search rows; step 2 then puts each such article's words in,
 // newest first, reading an archived body back from R2. Each batch is one transaction whose
 // statements act only on rows still as they were read, so a refresh that writes an article
 // meanwhile always wins, and a tick cut short anywhere loses nothing: the next one goes on from
@@ -10,10 +11,12 @@ import {
   type PendingWordsRow,
   addWordsStatement,
   claimSearchRebuild,
-  dropLegacyLabelsStatement,
-  legacyLabelsExist,
+  dropLegacySchemaStatements,
+  keyedRows,
+  legacySchemaLeft,
   legacyRows,
   pendingWordsRows,
+  rekeyStatements,
   relabelLegacyStatements,
   releaseSearchRebuildStatement,
   searchTextOf,
@@ -32,6 +35,8 @@ export interface SearchRebuildLimits {
   /** D1 and R2 calls a tick makes at most (a paid Worker invocation may make 10,000 subrequests,
    *  shared with the tick's refresh and archive steps). */
   readonly maxCalls: number;
+  /** Batches a tick writes at most (none: as many as the bounds above allow). */
+  readonly maxBatches?: number;
 }
 
 /** One minute of every 15-minute tick, in batches of well under a second of D1 time (so other
@@ -45,7 +50,7 @@ export const SEARCH_REBUILD_LIMITS: SearchRebuildLimits = {
 };
 
 export interface SearchRebuildOutcome {
-  /** Articles given their new rowid and labels (step 1). */
+  /** Articles given their new rowid and labels, or their story keys moved (step 1). */
   readonly relabelled: number;
   /** Articles given their words (step 2). */
   readonly worded: number;
@@ -73,7 +78,9 @@ export async function searchRebuildTick(
 ): Promise<SearchRebuildOutcome> {
   const start = Date.now();
   let calls = 0;
-  const within = () => Date.now() - start < limits.budgetMs && calls < limits.maxCalls;
+  let batches = 0;
+  const within = () =>
+    Date.now() - start < limits.budgetMs && calls < limits.maxCalls && batches < (limits.maxBatches ?? Infinity);
   let relabelled = 0;
   let worded = 0;
   let skipped = 0;
@@ -83,11 +90,11 @@ export async function searchRebuildTick(
   const errors: string[] = [];
   let claim: number | null = null;
   try {
-    listed = (await legacyRows(deps.db, 1)).length === 0;
-    calls++;
+    listed = (await legacyRows(deps.db, 1)).length === 0 && (await keyedRows(deps.db, 1)).length === 0;
+    calls += 2;
     let idle = listed && steps === "labels";
     if (listed && steps === "both") {
-      idle = done = (await pendingWordsRows(deps.db, null, 1)).length === 0 && !(await legacyLabelsExist(deps.db));
+      idle = done = (await pendingWordsRows(deps.db, null, 1)).length === 0 && !(await legacySchemaLeft(deps.db));
       calls += 2;
     }
     if (!idle) {
@@ -99,18 +106,22 @@ export async function searchRebuildTick(
     if (claim !== null) {
       // Step 1.
       while (!listed && within()) {
-        const rows = await legacyRows(deps.db, limits.relabelBatch);
-        calls++;
+        const legacy = await legacyRows(deps.db, limits.relabelBatch);
+        const rows = legacy.length > 0 ? legacy : await keyedRows(deps.db, limits.relabelBatch);
+        calls += legacy.length > 0 ? 1 : 2;
         if (rows.length === 0) {
           listed = true;
           break;
         }
-        await deps.db.batch(rows.flatMap(relabelLegacyStatements));
+        await deps.db.batch(
+          legacy.length > 0 ? legacy.flatMap(relabelLegacyStatements) : rows.flatMap(rekeyStatements),
+        );
         calls++;
+        batches++;
         relabelled += rows.length;
       }
       if (listed && steps === "both" && within()) {
-        await deps.db.batch([dropLegacyLabelsStatement]);
+        await deps.db.batch(dropLegacySchemaStatements);
         calls++;
         // Step 2, walking down from the newest pending row; a row whose text is unreadable now
         // is passed over (the next tick tries it again) and holds nothing else up.
@@ -135,6 +146,7 @@ export async function searchRebuildTick(
           calls += rows.filter((r) => r.archived).length;
           if (written.length > 0) await deps.db.batch(written);
           calls++;
+          batches++;
           worded += written.length;
         }
       }

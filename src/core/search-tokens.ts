@@ -168,6 +168,16 @@ function hexUtf8(text: string): string {
 /** The FTS5 MATCH expression for every article (each carries this label). */
 export const ALL_LABEL_MATCH = `"${LABEL_ALL}all"`;
 
+/** The label of one story key (a 32-bit hash, core/story-sketch.ts) on the head of a story. */
+const LABEL_STORY_KEY = "\uE006";
+
+/** The FTS5 MATCH expression for the articles holding any of the story keys `keys` (integers we
+ *  computed, never a visitor's text); null when there is none. */
+export function storyKeysMatch(keys: readonly number[]): string | null {
+  const valid = [...new Set(keys)].filter((k) => Number.isInteger(k) && k >= 0 && k <= 0xffffffff);
+  return valid.length === 0 ? null : valid.map((k) => `"${LABEL_STORY_KEY}${k}"`).join(" OR ");
+}
+
 /** The token of a row that holds an article's labels but not yet its words (the search index's
  *  rebuild, src/archive/search-rebuild.ts, finds those rows by it), and its MATCH expression. */
 export const WORDS_PENDING_TOKEN = "\uE005";

@@ -4,7 +4,7 @@ import type { ArticleInput, SourceRef } from "../core/model";
 import { articleId, sha256Hex } from "../core/ids";
 import { formatPathDate } from "../core/time";
 import { freshSearchRowidSql, indexArticleStatements, indexNewArticleStatements, searchTextOf } from "./search";
-import { type StoryColumns, joinStoryStatement } from "./stories";
+import { type StoryColumns, joinStoryStatement, storyKeysValue } from "./stories";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 /** Hash of everything stored about an item: equal hashes mean nothing to write. */
@@ -51,9 +51,9 @@ export function upsertArticleStatements(
       // by whitespace or ";", and would otherwise run the whole import file as one statement.
       `INSERT INTO articles (id, source_id, guid, path_date, original_url, title, summary, content_html,
          published_at, published_offset, updated_at, updated_offset, author, image, content_hash, first_seen_at, date_source, raw_hash,
-         title_derived, enclosures, tags, story_id, story_sketch, story_key, story_lead_key, search_rowid)
+         title_derived, enclosures, tags, story_id, story_sketch, story_keys, search_rowid)
        VALUES (?1, (SELECT id FROM sources WHERE slug = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-         ?22, ?23, ?24, ?25, ${isNew ? freshSearchRowidSql("?9") : "NULL"})
+         ?22, ?23, ?24, ${isNew ? freshSearchRowidSql("?9") : "NULL"})
        ON CONFLICT (source_id, guid) DO UPDATE SET
          original_url = excluded.original_url, title = excluded.title, summary = excluded.summary,
          content_html = excluded.content_html, author = excluded.author, image = excluded.image,
@@ -87,8 +87,7 @@ export function upsertArticleStatements(
       // The story is decided once, when the article is new (ingest/plan.ts); an update keeps it.
       story?.storyId ?? null,
       story?.sketch ?? null,
-      story?.key ?? null,
-      story?.leadKey ?? null,
+      storyKeysValue(story),
     ),
   ];
   if (story && story.storyId !== id) stmts.push(joinStoryStatement(story.storyId, id));

@@ -83,14 +83,24 @@ export function freshSearchRowidSql(publishedAt: string): string {
            WHERE b.search_rowid BETWEEN ${base} AND ${base} + ${T - 1}) AS slot)`;
 }
 
-/** An article's labels (core/search-tokens.ts: tag, month and source-month tokens), built from
- *  its stored row `a`: the permalink month and source never change, the tags are the row's. The
- *  same expression is in migrations/0013_fewer_rows.sql and 0019_one_search_row.sql, which label
- *  the articles stored before. */
-export function labelsSql(a: string): string {
+/** An article's labels (core/search-tokens.ts: tag, month and source-month tokens, and a story
+ *  head's key tokens), built from its stored row `a`: the permalink month and source never change,
+ *  the tags and keys are the row's. `storyKeys: false` leaves the keys out, for a row of the
+ *  layout before migrations/0020 (which has no story_keys column); the same expression without
+ *  them is in migrations/0013_fewer_rows.sql, which labelled the articles stored before it. */
+export function labelsSql(a: string, { storyKeys = true }: { storyKeys?: boolean } = {}): string {
   const yyyymm = `substr(${a}.path_date, 1, 4) || substr(${a}.path_date, 6, 2)`;
+  const keys = storyKeys
+    ? `\n    || coalesce(' ' || char(57350) || replace(${storyKeysSql(a)}, ' ', ' ' || char(57350)), '')`
+    : "";
   return `char(57344) || 'all ' || char(57346) || ${a}.source_id || ' ' || char(57347) || ${yyyymm} || ' ' || char(57348) || ${a}.source_id || 'm' || ${yyyymm}
-    || coalesce((SELECT ' ' || group_concat(char(57345) || hex(value), ' ') FROM json_each(${a}.tags)), '')`;
+    || coalesce((SELECT ' ' || group_concat(char(57345) || hex(value), ' ') FROM json_each(${a}.tags)), '')${keys}`;
+}
+
+/** A story head's keys as its row holds them ("key" or "key leadKey"; NULL on any other row):
+ *  story_keys, or the columns of the layout before migrations/0020 until the rebuild moves them. */
+export function storyKeysSql(a: string): string {
+  return `coalesce(${a}.story_keys, ${a}.story_key || coalesce(' ' || ${a}.story_lead_key, ''))`;
 }
 
 /** The MATCH expression (SQL) for the label of the source whose id `sourceId` (an SQL
@@ -155,6 +165,7 @@ function convertedRowidSql(): string {
 export function relabelLegacyStatements(row: LegacyRow): Stmt[] {
   const rowid = convertedRowidSql();
   return [
+    moveStoryKeysStatement(row.id),
     sql("DELETE FROM search_index WHERE rowid = ?1", row.search_rowid),
     sql(
       `INSERT INTO search_index (rowid, tokens) SELECT ${rowid}, ?3 || ' ' || ${labelsSql("a")} FROM articles a
@@ -171,6 +182,52 @@ export function relabelLegacyStatements(row: LegacyRow): Stmt[] {
   ];
 }
 
+/** Up to `limit` story heads whose keys are still in the columns of the layout before
+ *  migrations/0020, found through the old key index, which holds only them; none once step 1 has
+ *  dropped it (without it the same query would scan every article). */
+export async function keyedRows(db: SqlRunner, limit: number): Promise<{ id: string; search_rowid: number | null }[]> {
+  const index = await db.all(
+    sql("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'articles_by_story_key'"),
+  );
+  if (index.length === 0) return [];
+  return db.all(
+    sql(
+      "SELECT id, search_rowid FROM articles INDEXED BY articles_by_story_key WHERE story_key IS NOT NULL LIMIT ?1",
+      limit,
+    ),
+  );
+}
+
+/** A head's keys from the old columns into story_keys, which leaves the old indexes. */
+function moveStoryKeysStatement(id: string): Stmt {
+  return sql(
+    `UPDATE articles SET story_keys = ${storyKeysSql("articles")}, story_key = NULL, story_lead_key = NULL
+     WHERE id = ?1 AND story_key IS NOT NULL`,
+    id,
+  );
+}
+
+/** Step 1 for a head of the present layout whose keys are in the old columns: its search row
+ *  becomes its labels, key tokens included, with the "words pending" token (step 2 puts its words
+ *  back), and its keys move to story_keys. A head not yet indexed only has its keys moved (the
+ *  backfill labels it). */
+export function rekeyStatements(row: { id: string; search_rowid: number | null }): Stmt[] {
+  if (row.search_rowid === null) return [moveStoryKeysStatement(row.id)];
+  return [
+    sql(
+      "DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1 AND story_key IS NOT NULL)",
+      row.id,
+    ),
+    sql(
+      `INSERT INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a")} FROM articles a
+       WHERE a.id = ?1 AND a.story_key IS NOT NULL AND a.search_rowid IS NOT NULL`,
+      row.id,
+      WORDS_PENDING_TOKEN,
+    ),
+    moveStoryKeysStatement(row.id),
+  ];
+}
+
 /** Take the rebuild until `until` (ms) unless another tick holds it at `now`: true when taken. */
 export async function claimSearchRebuild(db: SqlRunner, now: number, until: number): Promise<boolean> {
   const rows = await db.all(
@@ -184,11 +241,18 @@ export function releaseSearchRebuildStatement(until: number): Stmt {
   return sql("UPDATE search_rebuild SET lease_until = 0 WHERE id = 1 AND lease_until = ?1", until);
 }
 
-/** The label table of the layout before 0019, kept until step 1 is done (see the migration). */
-export const dropLegacyLabelsStatement = sql("DROP TABLE IF EXISTS search_labels");
+/** What step 1 leaves behind: the label table of the layout before 0019 (kept until step 1 is
+ *  done, see that migration) and the story key indexes of the layout before 0020 (empty then). */
+const LEGACY_SCHEMA = ["search_labels", "articles_by_story_key", "articles_by_story_lead_key"];
+export const dropLegacySchemaStatements: Stmt[] = [
+  sql("DROP TABLE IF EXISTS search_labels"),
+  sql("DROP INDEX IF EXISTS articles_by_story_key"),
+  sql("DROP INDEX IF EXISTS articles_by_story_lead_key"),
+];
 
-export async function legacyLabelsExist(db: SqlRunner): Promise<boolean> {
-  return (await db.all(sql("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'search_labels'"))).length > 0;
+export async function legacySchemaLeft(db: SqlRunner): Promise<boolean> {
+  const names = LEGACY_SCHEMA.map((n) => `'${n}'`).join(", ");
+  return (await db.all(sql(`SELECT 1 FROM sqlite_schema WHERE name IN (${names})`))).length > 0;
 }
 
 /** An article whose index row holds its labels only (step 2), with what its words come from. */

@@ -1,8 +1,10 @@
-// One story, many papers: the candidates a new article is compared with (two index ranges, never
-// a scan), the story columns a new article is stored with, and the other articles of a story.
+// One story, many papers: the candidates a new article is compared with (one search index MATCH
+// of its probes' key tokens, never a scan), the story columns a new article is stored with, and the other articles of a story.
 // The decision itself is core/story-sketch.ts; ingest/plan.ts joins the two.
 import type { StoryLink } from "../core/model";
 import type { StoryCandidate } from "../core/story-sketch";
+import { storyKeysMatch } from "../core/search-tokens";
+import { ROWIDS_PER_SECOND, searchRowidAt, searchRowidFloor, storyKeysSql } from "./search";
 import { type Stmt, type SqlRunner, sql } from "./sql";
 
 /** Candidates read at most per refresh: a bound on the rows one refresh reads for this. */
@@ -17,21 +19,23 @@ export interface StoredCandidate extends Omit<StoryCandidate, "hashes" | "count"
   readonly sketch: string;
 }
 
-/** Articles published in [fromMs, toMs] whose whole-text or lead key is one of `probes`: one
- *  range of each key index per probe (articles_by_story_key, articles_by_story_lead_key). The
- *  probes are 32-bit hashes we computed, written into the statement as integer literals: bound
- *  through json_each, D1 would count every value as a row read (~30 per new article). */
-export function storyCandidatesStatement(probes: readonly number[], fromMs: number, toMs: number): Stmt {
-  const list = [...new Set(probes)].filter((p) => Number.isInteger(p) && p >= 0 && p <= 0xffffffff).join(",");
-  const cols =
-    "a.id, coalesce(a.story_id, a.id) AS story_id, a.published_at, a.story_sketch, a.story_key, a.story_lead_key";
+/** Articles published in [fromMs, toMs] whose whole-text or lead key is one of `probes`: their
+ *  heads' key tokens in the search index (migrations/0020_story_keys_in_search.sql), one MATCH of
+ *  every probe within the window's rowids. The probes are 32-bit hashes we computed, written
+ *  into the MATCH expression as digits (storyKeysMatch). Null when no probe is valid. */
+export function storyCandidatesStatement(probes: readonly number[], fromMs: number, toMs: number): Stmt | null {
+  const match = storyKeysMatch(probes);
+  if (match === null) return null;
   return sql(
-    `SELECT ${cols} FROM articles a WHERE a.story_key IN (${list}) AND a.published_at BETWEEN ?1 AND ?2
-     UNION
-     SELECT ${cols} FROM articles a WHERE a.story_lead_key IN (${list}) AND a.published_at BETWEEN ?1 AND ?2
-     LIMIT ?3`,
+    `SELECT a.id, coalesce(a.story_id, a.id) AS story_id, a.published_at, a.story_sketch, ${storyKeysSql("a")} AS story_keys
+     FROM search_index l JOIN articles a ON a.search_rowid = l.rowid
+     WHERE search_index MATCH ?3 AND l.rowid BETWEEN ?4 AND ?5 AND a.published_at BETWEEN ?1 AND ?2
+     LIMIT ?6`,
     fromMs,
     toMs,
+    match,
+    searchRowidFloor(fromMs),
+    searchRowidAt(toMs) + ROWIDS_PER_SECOND - 1,
     MAX_STORY_CANDIDATES,
   );
 }
@@ -42,25 +46,26 @@ export async function readStoryCandidates(
   fromMs: number,
   toMs: number,
 ): Promise<StoredCandidate[]> {
-  if (!probes.some((p) => Number.isInteger(p) && p >= 0 && p <= 0xffffffff)) return [];
+  const statement = storyCandidatesStatement(probes, fromMs, toMs);
+  if (!statement) return [];
   const rows = await db.all<{
     id: string;
     story_id: string;
     published_at: number;
     story_sketch: string | null;
-    story_key: number | null;
-    story_lead_key: number | null;
-  }>(storyCandidatesStatement(probes, fromMs, toMs));
+    story_keys: string | null;
+  }>(statement);
   const out: StoredCandidate[] = [];
   for (const r of rows) {
     if (!r.story_sketch) continue;
+    const [key, leadKey] = (r.story_keys ?? "").split(" ").map(Number);
     out.push({
       id: r.id,
       storyId: r.story_id,
       publishedMs: r.published_at,
       sketch: r.story_sketch,
-      key: r.story_key,
-      leadKey: r.story_lead_key,
+      key: Number.isInteger(key) ? key! : null,
+      leadKey: Number.isInteger(leadKey) ? leadKey! : null,
     });
   }
   return out;
@@ -70,10 +75,16 @@ export async function readStoryCandidates(
 export interface StoryColumns {
   readonly storyId: string;
   readonly sketch: string;
-  /** Both keys only on the head of a story (migrations/0015_stories.sql, 0017): an article that
-   *  joins a story is found through its head, so it writes no key index entry. */
+  /** Both keys only on the head of a story (migrations/0015_stories.sql, 0017, 0020): an article
+   *  that joins a story is found through its head, so its search row carries no key token. */
   readonly key: number | null;
   readonly leadKey: number | null;
+}
+
+/** The story_keys value of a new article: its keys when it heads a story, else NULL. */
+export function storyKeysValue(story: StoryColumns | null): string | null {
+  if (story?.key == null) return null;
+  return story.leadKey == null ? String(story.key) : `${story.key} ${story.leadKey}`;
 }
 
 /** Members a head lists at most: what a page or a listing row reads of one story is bounded
