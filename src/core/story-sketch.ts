@@ -122,8 +122,8 @@ function offer(top: Uint32Array, m: number, k: number, h: number): number {
 /** The `k` smallest distinct values of `values` (uniform 32-bit hashes, `distinct` of them
  *  distinct), ascending, into `top`; returns how many. Only values below a bound that about 2k
  *  distinct ones pass are offered: when k distinct ones pass, the k smallest are all among them;
- *  when fewer do (for 2k expected, about once in ten million texts), every value is. Fewer
- *  offered, fewer insertions: the bound at 2k rather than 4k took a quarter off a sketch. */
+ *  when fewer do (for 2k expected, under one text in a million), every value is. The lower the
+ *  bound, the fewer insertions (about k·(1 + ln 2) here): a large part of a sketch's time. */
 function smallest(values: Uint32Array, k: number, top: Uint32Array, distinct = values.length): number {
   let m = 0;
   const bound = distinct > 8 * k ? Math.floor((0x100000000 * 2 * k) / distinct) : 0x100000000;
