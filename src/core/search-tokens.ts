@@ -30,14 +30,10 @@ function classify(char: string): number {
   return HAN.test(char) ? HAN_CHAR : WORD.test(char) ? WORD_CHAR : OTHER_CHAR;
 }
 
-function kindAt(text: string, i: number, cp: number): number {
-  if (cp < 0x80)
-    return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a)
-      ? WORD_CHAR
-      : OTHER_CHAR;
-  if (cp > 0xffff) return classify(text.slice(i, i + 2));
-  return bmpKinds[cp] || (bmpKinds[cp] = classify(text[i]!));
-}
+// ASCII is classed up front; other BMP code points on first sight (0: not yet).
+for (let cp = 0; cp < 0x80; cp++)
+  bmpKinds[cp] =
+    (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) ? WORD_CHAR : OTHER_CHAR;
 
 // The tokens are written as UTF-16 code units into one reused buffer and decoded once: a
 // 20,000-character text has ~20,000 tokens, and a string per token was most of the cost.
@@ -58,33 +54,53 @@ export function indexTokens(text: string): string {
   // At most 4 code units out per code unit in (a bigram of two astral characters and a space).
   if (buffer.length < 4 * s.length + 4) buffer = new Uint16Array(4 * s.length + 4);
   const out = buffer;
+  const kinds = bmpKinds;
+  const len = s.length;
   let n = 0;
   // A Han run in progress: where its previous code point starts (-1: none).
   let hanPrev = -1;
-  // A word run in progress: where it starts (-1: none).
+  // A word run in progress: where it starts (-1: none). At most one of the two is open.
   let wordStart = -1;
-  for (let i = 0; i < s.length; ) {
-    const cp = s.codePointAt(i)!;
-    const width = cp > 0xffff ? 2 : 1;
-    const kind = kindAt(s, i, cp);
-    if (kind !== WORD_CHAR && wordStart >= 0) {
-      n = put(out, n, s, wordStart, i);
-      wordStart = -1;
+  for (let i = 0; i < len; ) {
+    const u = s.charCodeAt(i);
+    let kind = kinds[u]!;
+    let width = 1;
+    if (kind === 0 || (u >= 0xd800 && u <= 0xdbff)) {
+      const next = i + 1 < len ? s.charCodeAt(i + 1) : 0;
+      if (u >= 0xd800 && u <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        width = 2;
+        kind = classify(s.slice(i, i + 2));
+      } else kind = kinds[u] || (kinds[u] = classify(s[i]!));
     }
     if (kind === HAN_CHAR) {
-      // Every two neighbours in the run are a bigram.
-      if (hanPrev >= 0) n = put(out, n, s, hanPrev, i + width);
+      if (wordStart >= 0) {
+        n = put(out, n, s, wordStart, i);
+        wordStart = -1;
+      }
+      // Every two neighbours in the run are a bigram; most are two BMP characters side by side.
+      if (hanPrev >= 0 && hanPrev === i - 1 && width === 1) {
+        if (n > 0) out[n++] = 0x20;
+        out[n++] = s.charCodeAt(hanPrev);
+        out[n++] = u;
+      } else if (hanPrev >= 0) n = put(out, n, s, hanPrev, i + width);
       hanPrev = i;
     } else {
-      // The run ended: its last character on its own.
-      if (hanPrev >= 0) n = put(out, n, s, hanPrev, i);
-      hanPrev = -1;
-      if (kind === WORD_CHAR && wordStart < 0) wordStart = i;
+      // The Han run ended: its last character on its own.
+      if (hanPrev >= 0) {
+        n = put(out, n, s, hanPrev, i);
+        hanPrev = -1;
+      }
+      if (kind === WORD_CHAR) {
+        if (wordStart < 0) wordStart = i;
+      } else if (wordStart >= 0) {
+        n = put(out, n, s, wordStart, i);
+        wordStart = -1;
+      }
     }
     i += width;
   }
-  if (wordStart >= 0) n = put(out, n, s, wordStart, s.length);
-  if (hanPrev >= 0) n = put(out, n, s, hanPrev, s.length);
+  if (wordStart >= 0) n = put(out, n, s, wordStart, len);
+  if (hanPrev >= 0) n = put(out, n, s, hanPrev, len);
   return utf16.decode(out.subarray(0, n));
 }
 

@@ -162,8 +162,13 @@ function decodeAttr(value: string): string {
 }
 
 function renderImg(attrs: Record<string, string>, base: string | null): string {
-  const lazy = LAZY_SRC_ATTRIBUTES.map((name) => attrs[name]).find((v) => v && safeUrl(v, false, base));
-  const src = safeUrl(lazy ?? attrs.src ?? "", false, base);
+  // The first lazy address that is a safe URL, else `src`: each value parsed once.
+  let src: string | null = null;
+  for (const name of LAZY_SRC_ATTRIBUTES) {
+    const v = attrs[name];
+    if (v && (src = safeUrl(v, false, base)) !== null) break;
+  }
+  if (src === null) src = safeUrl(attrs.src ?? "", false, base);
   if (src === null || isTrackingPixel(attrs)) return "";
   const out = [`src="${escapeAttr(src)}"`];
   for (const name of ["alt", "title", "width", "height"]) {
@@ -192,16 +197,28 @@ const NOT_IN_ATTRIBUTE_NAMES = /[^a-zA-Z0-9\\_:.-]/gi;
 const HAS_SPACE = /\s|\n|\t/;
 const WHITESPACE = /\s/;
 
-// Per allowed tag: the attributes it may keep, and how xss writes it bare.
+// Per allowed tag: the attributes it may keep, the first letters of their names in both cases
+// (a name whose first letter is nowhere in the tag cannot be in what remains of it), and how xss
+// writes it bare.
 const BARE = new Map(
-  Object.entries(ALLOWED).map(([tag, names]) => [tag, { names, open: `<${tag}>`, selfClosed: `<${tag} />` }]),
+  Object.entries(ALLOWED).map(([tag, names]) => [
+    tag,
+    {
+      names,
+      initials: [...new Set(names.flatMap((n) => [n[0]!, n[0]!.toUpperCase()]))],
+      open: `<${tag}>`,
+      selfClosed: `<${tag} />`,
+    },
+  ]),
 );
 
 /** What xss writes for an allowed start tag that can keep no attribute, or undefined when one
  *  of its allowed attributes may be there (xss then parses them). */
 function bareStartTag(tag: string, html: string): string | undefined {
   const bare = BARE.get(tag)!;
-  if (bare.names.length > 0) {
+  // Most tags hold no letter that starts an allowed name ("<p style=…>" and "class"): no
+  // attribute can be kept, and the names are not read.
+  if (bare.initials.some((c) => html.includes(c))) {
     const names = html.replace(NOT_IN_ATTRIBUTE_NAMES, "").toLowerCase();
     for (const name of bare.names) if (names.includes(name)) return undefined;
   }
