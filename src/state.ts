@@ -6,12 +6,14 @@
 // - core/proxied-images.ts: articles' image addresses rewritten to the image proxy (LruCache per
 //   signer, 2 MiB);
 // - ingest/manners.ts: robots.txt per origin (LruCache, 1000 origins, 1 h or 10 min);
-// - config.ts: the validated Config of the last env and origin (one entry).
+// - config.ts: the validated Config of the last env and origin (one entry);
+// - db/search-vocab.ts: the index's terms per searched character (LruCache, 2 MiB, 1 min).
 // Pure memo tables that can never be stale are not reset: core/time.ts keeps an Intl formatter per
 // zone (at most 1000), core/search-tokens.ts a class per BMP code point (64 KiB) and one reused
 // token buffer (at most 4 × MAX_INDEXED_CHARS code units).
 import { resetConfigCache } from "./config";
 import { clearProxiedImages } from "./core/proxied-images";
+import { resetSearchExpansions } from "./db/search-vocab";
 import { resetManners } from "./ingest/manners";
 import { clearRenderedItems } from "./render/feeds";
 import { resetResponseMemory } from "./web/response-cache";
@@ -22,4 +24,5 @@ export function resetIsolateState(): void {
   clearProxiedImages();
   resetManners();
   resetConfigCache();
+  resetSearchExpansions();
 }
