@@ -3,7 +3,7 @@ import type { Article, Cursor, Paged, Scope } from "../core/model";
 import { type ArticleRow, toArticle } from "./rows";
 import { ALL_LABEL_MATCH, monthLabelMatch, sourceLabelMatch, tagLabelMatch } from "../core/search-tokens";
 import { ROWIDS_PER_SECOND, legacyCursorRowidSql, searchRowidAt, searchRowidFloor, sourceLabelSql } from "./search";
-import { resolveSearchScope } from "./search-vocab";
+import { searchScopeMatch } from "./search-vocab";
 import { STORY_OTHERS_COLUMN } from "./stories";
 import { type SqlRunner, type SqlValue, type Stmt, sql } from "./sql";
 
@@ -135,6 +135,12 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
      WHERE ${where.join(" AND ")} ORDER BY ${rowid} DESC LIMIT ${p(opts.limit + 1)}`,
     ...params,
   );
+}
+
+/** A listing's scope as its statement runs it: a search's lone trailing characters expanded into
+ *  the index's terms (db/search-vocab.ts); every other scope as it is. */
+export async function resolveSearchScope<S extends ListScope>(db: SqlRunner, scope: S): Promise<S> {
+  return scope.kind === "search" ? { ...scope, match: await searchScopeMatch(db, scope) } : scope;
 }
 
 /** Rows of `listStatement` → a page with the cursor of the next one. The cursor carries the last

@@ -18,9 +18,9 @@ import {
   articleStatement,
   listStatement,
   neighbourStatements,
+  resolveSearchScope,
   toPaged,
 } from "./articles";
-import { resolveSearchScope } from "./search-vocab";
 import { tagExistsStatement } from "./tags";
 import { type StoryLinkRow, storyOthersStatement, toStoryLink } from "./stories";
 import { type ArticleBriefRow, type ArticleRow, type SourceRow, toArticle, toArticleBrief, toSource } from "./rows";

@@ -4,7 +4,6 @@
 // EXPANSION_CACHE_BYTES; src/state.ts forgets it).
 import { LruCache } from "../core/lru";
 import { type SearchQuery, buildSearchQuery, prefixCharOf, searchMatch } from "../core/search-tokens";
-import type { ListScope } from "./articles";
 import { type SqlRunner, sql } from "./sql";
 
 /** How long a character's terms are used before they are read again. A term the index first
@@ -75,10 +74,13 @@ export async function expandedMatch(db: SqlRunner, query: SearchQuery, now = Dat
   return searchMatch(query.phrases, usable);
 }
 
-/** A listing's scope with a search's MATCH expression expanded (every other scope as it is). */
-export async function resolveSearchScope<S extends ListScope>(db: SqlRunner, scope: S): Promise<S> {
-  if (scope.kind !== "search") return scope;
+/** A search scope's MATCH expression, expanded: the scope's words built again (its `match` is
+ *  what buildSearchQuery made of them; anything else is left as it is). */
+export async function searchScopeMatch(
+  db: SqlRunner,
+  scope: { readonly query: string; readonly match: string },
+): Promise<string> {
   const query = buildSearchQuery(scope.query);
-  if (query === null || query.match !== scope.match) return scope;
-  return { ...scope, match: await expandedMatch(db, query) };
+  if (query === null || query.match !== scope.match) return scope.match;
+  return expandedMatch(db, query);
 }
