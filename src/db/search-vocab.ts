@@ -62,7 +62,7 @@ export async function expandedMatch(db: SqlRunner, query: SearchQuery, now = Dat
     );
     stale.forEach((c, i) => {
       // Labels start with a private-use character, never a Han one, so none is in the range; the
-      // filter keeps it so whatever the vocabulary holds.
+      // filter keeps a visitor's search off every label whatever the vocabulary holds.
       const terms = (read[i] as { term: string }[]).map((r) => r.term).filter((t) => !/\p{Co}/u.test(t));
       const e = { terms: terms.length > MAX_EXPANSION_TERMS ? null : terms, readAt: now };
       expansions.set(c, e);
