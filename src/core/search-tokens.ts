@@ -104,11 +104,21 @@ export function indexTokens(text: string): string {
   return utf16.decode(out.subarray(0, n));
 }
 
+/** One word of a query: its index tokens, in order. `prefix`: the last token is a lone Han
+ *  character that may sit inside a longer run in the text, so it stands for every token that
+ *  starts with it (see indexTokens). */
+export interface SearchPhrase {
+  readonly tokens: readonly string[];
+  readonly prefix: boolean;
+}
+
 export interface SearchQuery {
-  /** The FTS5 MATCH expression. */
+  /** The FTS5 MATCH expression, prefixes as FTS5 prefix queries (searchMatch with no expansion). */
   readonly match: string;
   /** The words as the user meant them, for highlighting. */
   readonly terms: readonly string[];
+  /** The words as tokens, for searchMatch. */
+  readonly phrases: readonly SearchPhrase[];
 }
 
 export const MAX_QUERY_CHARS = 100;
@@ -124,7 +134,7 @@ const MAX_TERMS = 8;
 /** The FTS5 query for free text: every whitespace-separated word must occur; null when the
  *  text has nothing searchable (only punctuation or spaces). */
 export function buildSearchQuery(q: string): SearchQuery | null {
-  const phrases: string[] = [];
+  const phrases: SearchPhrase[] = [];
   const terms: string[] = [];
   for (const word of normalize(q)
     .split(/[\s\u3000]+/)
@@ -152,11 +162,42 @@ export function buildSearchQuery(q: string): SearchQuery | null {
       // holds its last character next: the phrase must hold it as well ("编号1083号").
       if (i < runs.length - 1) tokens.push(chars.at(-1)!);
     });
-    phrases.push(`"${tokens.join(" ")}"${prefixLast ? " *" : ""}`);
+    phrases.push({ tokens, prefix: prefixLast });
     terms.push(runs.join(""));
   }
   if (phrases.length === 0) return null;
-  return { match: phrases.join(" AND "), terms };
+  return { match: searchMatch(phrases, new Map()), terms, phrases };
+}
+
+/** An FTS5 string: always quoted, a quote inside doubled, so nothing in it is syntax. */
+const quoted = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+/** The character a prefix phrase's last token is (what searchMatch expands); null otherwise. */
+export function prefixCharOf(phrase: SearchPhrase): string | null {
+  return phrase.prefix ? phrase.tokens.at(-1)! : null;
+}
+
+/** The FTS5 MATCH expression for the phrases (every one must occur). A prefix phrase whose
+ *  character has an entry in `expansions` (the index's terms starting with it) becomes an OR of
+ *  the phrase ending in each of those terms: FTS5 reads an OR lazily, newest first, up to the
+ *  page's end, where it answers a prefix query without a prefix index by merging the whole
+ *  posting list of every such term first (migrations/0021_search_vocab.sql). An empty entry: no
+ *  term starts with the character, so no text holds it; the phrase is the character itself, a
+ *  term the index does not hold. Without an entry, FTS5's own prefix query. */
+export function searchMatch(
+  phrases: readonly SearchPhrase[],
+  expansions: ReadonlyMap<string, readonly string[]>,
+): string {
+  return phrases
+    .map((phrase) => {
+      const char = prefixCharOf(phrase);
+      const terms = char === null ? undefined : expansions.get(char);
+      if (char === null || terms === undefined) return `${quoted(phrase.tokens.join(" "))}${phrase.prefix ? " *" : ""}`;
+      const head = phrase.tokens.slice(0, -1);
+      const alternatives = (terms.length > 0 ? terms : [char]).map((t) => quoted([...head, t].join(" ")));
+      return alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(" OR ")})`;
+    })
+    .join(" AND ");
 }
 
 // Labels: what an article is filed under (the site, its source, its tags, its permalink month, its

@@ -3,6 +3,7 @@ import type { Article, Cursor, Paged, Scope } from "../core/model";
 import { type ArticleRow, toArticle } from "./rows";
 import { ALL_LABEL_MATCH, monthLabelMatch, sourceLabelMatch, tagLabelMatch } from "../core/search-tokens";
 import { ROWIDS_PER_SECOND, legacyCursorRowidSql, searchRowidAt, searchRowidFloor, sourceLabelSql } from "./search";
+import { searchScopeMatch } from "./search-vocab";
 import { STORY_OTHERS_COLUMN } from "./stories";
 import { type SqlRunner, type SqlValue, type Stmt, sql } from "./sql";
 
@@ -112,17 +113,21 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
     where.push(`(a.story_id IS NULL OR a.story_id = a.id OR NOT EXISTS (${headHere}))`);
   }
   const rowid = `${alias}.rowid`;
+  // FTS5 starts and stops its scan at a rowid bound only when the bound is an integer, and D1
+  // binds every JavaScript number as a REAL: uncast, the bound is applied after FTS5 has walked
+  // every row above it (a deep page, or a time range, read the posting list from its newest row).
+  const int = (v: string) => `CAST(${v} AS INTEGER)`;
   // A cursor issued before the rowids were renumbered (migration 0019) still names its place.
   const legacy = opts.before ? legacyCursorRowidSql(opts.before.ms, opts.before.id, p) : null;
-  where.push(`${rowid} < ${legacy ?? p(cursor)}`);
+  where.push(`${rowid} < ${int(legacy ?? p(cursor))}`);
   // Time ranges are rowid ranges, which FTS5 answers from its index, to the second; the row's
   // own time makes them exact.
   if (f.sinceMs !== undefined) {
-    where.push(`${rowid} >= ${p(searchRowidFloor(f.sinceMs))}`);
+    where.push(`${rowid} >= ${int(p(searchRowidFloor(f.sinceMs)))}`);
     where.push(`a.published_at >= ${p(f.sinceMs)}`);
   }
   if (f.untilMs !== undefined) {
-    where.push(`${rowid} < ${p(searchRowidAt(f.untilMs) + ROWIDS_PER_SECOND)}`);
+    where.push(`${rowid} < ${int(p(searchRowidAt(f.untilMs) + ROWIDS_PER_SECOND))}`);
     where.push(`a.published_at < ${p(f.untilMs)}`);
   }
   return sql(
@@ -130,6 +135,12 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
      WHERE ${where.join(" AND ")} ORDER BY ${rowid} DESC LIMIT ${p(opts.limit + 1)}`,
     ...params,
   );
+}
+
+/** A listing's scope as its statement runs it: a search's lone trailing characters expanded into
+ *  the index's terms (db/search-vocab.ts); every other scope as it is. */
+export async function resolveSearchScope<S extends ListScope>(db: SqlRunner, scope: S): Promise<S> {
+  return scope.kind === "search" ? { ...scope, match: await searchScopeMatch(db, scope) } : scope;
 }
 
 /** Rows of `listStatement` → a page with the cursor of the next one. The cursor carries the last
@@ -147,7 +158,11 @@ export function toPaged<R extends Pick<ArticleRow, "id" | "published_at"> & { se
 }
 
 export async function listArticles(db: SqlRunner, scope: ListScope, opts: ListOptions): Promise<Paged<Article>> {
-  return toPaged(await db.all<ArticleRow>(listStatement(scope, opts)), opts.limit, toArticle);
+  return toPaged(
+    await db.all<ArticleRow>(listStatement(await resolveSearchScope(db, scope), opts)),
+    opts.limit,
+    toArticle,
+  );
 }
 
 /** A filtered feed's scan (feeds/filtered.ts): what the filters read, the keyset position and
@@ -178,7 +193,13 @@ export async function scanListing(
   opts: { readonly limit: number; readonly before: Cursor | null; readonly sinceMs?: number },
 ): Promise<ScanRow[]> {
   const filters = opts.sinceMs === undefined ? undefined : { sinceMs: opts.sinceMs };
-  return db.all<ScanRow>(listStatement(scope, { limit: opts.limit, before: opts.before, filters }, SCAN_COLUMNS));
+  return db.all<ScanRow>(
+    listStatement(
+      await resolveSearchScope(db, scope),
+      { limit: opts.limit, before: opts.before, filters },
+      SCAN_COLUMNS,
+    ),
+  );
 }
 
 /** The keyset position of a scanned row in its listing: its search rowid, as toPaged gives. */
@@ -240,7 +261,7 @@ export async function getListingVersion(
     story_others?: number;
   }>(
     // listStatement reads limit + 1 rows to detect a next page; a feed is exactly `limit` rows.
-    listStatement(scope, { limit: limit - 1, before, grouped }, VERSION_COLUMNS),
+    listStatement(await resolveSearchScope(db, scope), { limit: limit - 1, before, grouped }, VERSION_COLUMNS),
   );
   return versionOf(
     rows.map((r) => ({

@@ -30,12 +30,13 @@ export async function listMonthEntries(db: SqlRunner, month: string, limit: numb
   );
 }
 
-/** Articles published since `sinceMs`, newest first (the news sitemap). */
+/** Articles published since `sinceMs`, newest first (the news sitemap). The bound is cast: FTS5
+ *  stops its scan at an integer bound only (db/articles.ts listStatement says why). */
 export async function listRecentEntries(db: SqlRunner, sinceMs: number, limit: number): Promise<SitemapEntry[]> {
   return db.all<SitemapEntry>(
     sql(
       `SELECT ${SITEMAP_COLUMNS} FROM search_index l JOIN articles a ON a.search_rowid = l.rowid JOIN sources s ON s.id = a.source_id
-       WHERE search_index MATCH ?3 AND l.rowid >= ?1 AND a.published_at >= ?4 ORDER BY l.rowid DESC LIMIT ?2`,
+       WHERE search_index MATCH ?3 AND l.rowid >= CAST(?1 AS INTEGER) AND a.published_at >= ?4 ORDER BY l.rowid DESC LIMIT ?2`,
       searchRowidFloor(sinceMs),
       limit,
       ALL_LABEL_MATCH,

@@ -18,6 +18,7 @@ import {
   articleStatement,
   listStatement,
   neighbourStatements,
+  resolveSearchScope,
   toPaged,
 } from "./articles";
 import { tagExistsStatement } from "./tags";
@@ -52,12 +53,13 @@ export function readListingPage(
 }
 
 /** A search page: the matches with their bodies (the excerpt is cut around the words found). */
-export function readSearchPage(
+export async function readSearchPage(
   db: SqlRunner,
   scope: ListScope & { kind: "search" },
   opts: ListOptions,
 ): Promise<ListingPageData<Article>> {
-  return readListing(db, listStatement(scope, { ...opts, withContent: true }), toArticle, opts.limit, null);
+  const listing = listStatement(await resolveSearchScope(db, scope), { ...opts, withContent: true });
+  return readListing(db, listing, toArticle, opts.limit, null);
 }
 
 async function readListing<R extends ArticleBriefRow & { search_rowid?: number | null }, T>(

@@ -274,7 +274,7 @@ export function pendingWordsRows(db: SqlRunner, below: number | null, limit: num
       `SELECT a.id, a.search_rowid, a.title, a.summary, a.content_html, a.tags AS tags_json, a.content_hash,
          a.archived_at IS NOT NULL AS archived
        FROM search_index l JOIN articles a ON a.search_rowid = l.rowid
-       WHERE search_index MATCH ?1 AND l.rowid < ?2 ORDER BY l.rowid DESC LIMIT ?3`,
+       WHERE search_index MATCH ?1 AND l.rowid < CAST(?2 AS INTEGER) ORDER BY l.rowid DESC LIMIT ?3`,
       WORDS_PENDING_MATCH,
       below ?? Number.MAX_SAFE_INTEGER,
       limit,

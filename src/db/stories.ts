@@ -29,7 +29,7 @@ export function storyCandidatesStatement(probes: readonly number[], fromMs: numb
   return sql(
     `SELECT a.id, coalesce(a.story_id, a.id) AS story_id, a.published_at, a.story_sketch, ${storyKeysSql("a")} AS story_keys
      FROM search_index l JOIN articles a ON a.search_rowid = l.rowid
-     WHERE search_index MATCH ?3 AND l.rowid BETWEEN ?4 AND ?5 AND a.published_at BETWEEN ?1 AND ?2
+     WHERE search_index MATCH ?3 AND l.rowid BETWEEN CAST(?4 AS INTEGER) AND CAST(?5 AS INTEGER) AND a.published_at BETWEEN ?1 AND ?2
      LIMIT ?6`,
     fromMs,
     toMs,
