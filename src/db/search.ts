@@ -267,6 +267,15 @@ export interface PendingWordsRow {
   readonly archived: number;
 }
 
+/** Whether search does not yet find every article: step 1 or step 2 of the rebuild has work. */
+export async function searchIncomplete(db: SqlRunner): Promise<boolean> {
+  if ((await legacyRows(db, 1)).length > 0) return true;
+  return (
+    (await db.all(sql("SELECT 1 FROM search_index WHERE search_index MATCH ?1 LIMIT 1", WORDS_PENDING_MATCH))).length >
+    0
+  );
+}
+
 /** Up to `limit` label-only rows below rowid `below` (null: from the newest), newest first. */
 export function pendingWordsRows(db: SqlRunner, below: number | null, limit: number): Promise<PendingWordsRow[]> {
   return db.all<PendingWordsRow>(

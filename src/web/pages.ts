@@ -20,6 +20,7 @@ import { Listing } from "../render/pages/listing";
 import { type PageSource, servePage } from "./cached-page";
 import { cacheControl, cachePolicy } from "./caching";
 import { type AppEnv, readBeforeCursor } from "./context";
+import { searchRebuilding } from "./search-rebuild-kick";
 
 const readCursor = (c: Context<AppEnv>) => readBeforeCursor(c, "分页参数 before 无效，请从第一页重新浏览。");
 
@@ -106,14 +107,16 @@ export const pages = new Hono<AppEnv>()
       );
     }
     const before = readCursor(c);
-    const { nav, page: found } = await readSearchPage(
-      db,
-      { kind: "search", query, match: built.match },
-      { before, limit: config.pageSize },
-    );
+    const [{ nav, page: found }, rebuilding] = await Promise.all([
+      readSearchPage(db, { kind: "search", query, match: built.match }, { before, limit: config.pageSize }),
+      searchRebuilding(db),
+    ]);
     // The excerpt is cut from the body around the words found: archived ones are read back.
     const page = { ...found, items: await withBodies(archiveBucket(c.env), found.items) };
-    return htmlPage(c, SearchPage({ config, nav, query, terms: built.terms, page, isFirstPage: before === null }));
+    return htmlPage(
+      c,
+      SearchPage({ config, nav, query, terms: built.terms, page, isFirstPage: before === null, rebuilding }),
+    );
   })
   .get("/category", (c) => c.redirect(`${DIRECTORY_PATH}${new URL(c.req.url).search}`, 301))
   .get(DIRECTORY_PATH, (c) =>

@@ -4,10 +4,12 @@
 // after a deploy). At most one kick per isolate a minute, and none once the isolate has seen step
 // 1 finished: a site with nothing to rebuild pays two index lookups per isolate, once. Ticks hold
 // a lease (db/search.ts claimSearchRebuild), so isolates kicking at once never do the same work.
+// The search page asks searchRebuilding whether to say that older articles may be missing.
 import type { MiddlewareHandler } from "hono";
 import { archiveBucket } from "../archive/bodies";
 import { SEARCH_REBUILD_LIMITS, searchRebuildTick } from "../archive/search-rebuild";
-import { d1Runner } from "../db/sql";
+import { searchIncomplete } from "../db/search";
+import { type SqlRunner, d1Runner } from "../db/sql";
 import type { AppEnv } from "./context";
 
 const KICK_EVERY_MS = 60_000;
@@ -16,11 +18,30 @@ const KICK_LIMITS = { ...SEARCH_REBUILD_LIMITS, budgetMs: 20_000 };
 
 let listed = false;
 let nextKickAt = 0;
+/** Whether search finds every article yet, as this isolate last looked (at most a minute ago). */
+let complete = false;
+let incompleteUntil = 0;
 
 /** Forget what this isolate saw (state.ts). */
 export function resetSearchRebuildKick(): void {
   listed = false;
   nextKickAt = 0;
+  complete = false;
+  incompleteUntil = 0;
+}
+
+/** Whether a search may miss older articles because the rebuild has not reached them: looked up
+ *  at most once a minute per isolate while it lasts, and never again once it is over. */
+export async function searchRebuilding(db: SqlRunner): Promise<boolean> {
+  const now = Date.now();
+  if (complete) return false;
+  if (now < incompleteUntil) return true;
+  if (await searchIncomplete(db)) {
+    incompleteUntil = now + KICK_EVERY_MS;
+    return true;
+  }
+  complete = true;
+  return false;
 }
 
 export const kickSearchRebuild: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -339,6 +339,12 @@ describe("the rebuild after a deploy", () => {
     const page = await visit("/");
     expect(await page.text()).toContain(old[ARTICLES - 1]!.title);
 
+    // Listed, but not yet found by their words: the search page says so.
+    const NOTICE = "搜索索引正在更新";
+    const searching = await (await visit(`/search?q=${encodeURIComponent("旧闻")}`)).text();
+    expect(searching).toContain(NOTICE);
+    expect(searching).toContain("没有找到");
+
     // Two ticks at once (a cron tick and a kick, or two isolates' kicks): one does the work, the
     // other finds it taken and does nothing.
     const [a, b] = await Promise.all([
@@ -348,5 +354,13 @@ describe("the rebuild after a deploy", () => {
     expect([a.busy, b.busy].sort()).toEqual([false, true]);
     expect(a.worded + b.worded).toBeGreaterThan(0);
     expect(a.relabelled + b.relabelled).toBe(0);
+
+    // Once the rebuild is done (an isolate looks again after a minute; a new one at once), the
+    // notice is gone and the words are found.
+    resetIsolateState();
+    const found = await (await visit(`/search?q=${encodeURIComponent("旧闻")}`)).text();
+    expect(found).not.toContain(NOTICE);
+    expect(found).not.toContain("没有找到");
+    expect(found).toContain(`<mark>旧闻</mark>${ARTICLES - 1}号`);
   });
 });

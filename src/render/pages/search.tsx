@@ -17,6 +17,8 @@ export interface SearchPageProps {
   readonly page: Paged<Article> | null;
   readonly isFirstPage: boolean;
   readonly error?: string;
+  /** The search index is being rebuilt: older articles may not be found yet. */
+  readonly rebuilding?: boolean;
 }
 
 const searchFeeds = (query: string) => feedPaths({ kind: "search", query });
@@ -48,6 +50,11 @@ export function SearchPage(p: SearchPageProps) {
       {p.error ? (
         <p class="error" role="alert">
           {p.error}
+        </p>
+      ) : null}
+      {p.page && p.rebuilding ? (
+        <p class="notice" role="status">
+          搜索索引正在更新，部分较早的文章暂时搜不到，稍后再搜即可找到。
         </p>
       ) : null}
       {p.page && p.page.items.length === 0 ? <p class="empty">没有找到包含“{p.query}”的文章。</p> : null}
