@@ -15,7 +15,7 @@ import { expandedMatch } from "../src/db/search-vocab";
 import { htmlToText } from "../src/core/text";
 import type { Scope } from "../src/core/model";
 import { generateArticle, sourceOf } from "./search-data";
-import { searchRebuildTick } from "../src/archive/search-rebuild";
+import { SEARCH_REBUILD_LIMITS, searchRebuildTick } from "../src/archive/search-rebuild";
 
 const TIMEZONE = "Asia/Shanghai";
 const LIMIT = 20;
@@ -138,7 +138,7 @@ export default {
           const batch = Number(url.searchParams.get("batch"));
           const outcome = await searchRebuildTick(
             { db, bucket: null, log: () => undefined },
-            { budgetMs: 600_000, relabelBatch: batch, wordsBatch: batch, maxCalls: 10_000, maxBatches: 1 },
+            { ...SEARCH_REBUILD_LIMITS, budgetMs: 600_000, relabelBatch: batch, wordsBatch: batch, maxBatches: 1 },
             step === "1" ? "labels" : "both",
           );
           return Response.json(outcome);

@@ -22,7 +22,8 @@
 --  2. then its words, read again from its body (from R2 when archived), newest first: until an
 --     article's words are in, search does not find it (a label-only row carries the "words
 --     pending" token, by which step 2 finds them).
--- A database already in this layout has no old rowid and no pending row: the steps find nothing.
+-- Who runs the rebuild (a lease) is 0020's table, which a database that applied an earlier form
+-- of this migration (the whole rebuild in one go, too slow for a large database) gets too.
 --
 -- The old index is dropped: nothing reads it (the words are read again from the bodies). The
 -- old label table stays until step 1 is done, so the code deployed before this migration keeps
@@ -38,20 +39,13 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 
 -- Old rowids within 1e13 of zero (articles dated within ~113 days of 1970-01-01, as a broken
 -- CMS's "1970-01-01 08:00" is) look like new ones: they move, in order, far below any old or new
--- rowid (−8e15, still an exact integer in JavaScript), where step 1 finds them. An index range:
--- it touches only those rows.
+-- rowid (−8e15), where step 1 finds them. An index range: it touches only those rows. (One such
+-- article stored by the code before 0019 in the seconds between this migration and the new code
+-- going live would keep its old rowid, and is found again only when an edit reindexes it.)
 UPDATE articles SET search_rowid = search_rowid - 8000000000000000
   WHERE search_rowid > -10000000000000 AND search_rowid < 10000000000000;
 
--- Who runs the rebuild until when: a cron tick or a request's kick (src/web/search-rebuild-kick.ts)
--- takes it, so two never do the same batches at once. Taken only while there is work.
-CREATE TABLE search_rebuild (
-  id          INTEGER PRIMARY KEY CHECK (id = 1),
-  lease_until INTEGER NOT NULL
-);
-INSERT INTO search_rebuild (id, lease_until) VALUES (1, 0);
-
 -- The archive's walk (0017) keeps its place as a search rowid; the rowids change, so its next
--- tick starts a pass from the beginning (a pass only re-reads: nothing is archived twice or
--- skipped).
+-- tick starts a pass from the beginning (a pass only re-reads: nothing is archived twice). An
+-- article the rebuild renumbers below the walk's place after it passed waits for the next pass.
 UPDATE archive_state SET sweep_after = NULL;

@@ -32,9 +32,12 @@ export interface SearchRebuildLimits {
   readonly relabelBatch: number;
   /** Articles per step-2 batch (each tokenized; an archived one is an R2 read). */
   readonly wordsBatch: number;
-  /** D1 and R2 calls a tick makes at most (a paid Worker invocation may make 10,000 subrequests,
-   *  shared with the tick's refresh and archive steps). */
+  /** D1 calls a tick makes at most: a Worker invocation may make 1,000 D1 queries on Workers
+   *  Paid (50 on Free), shared with the tick's refresh and archive steps. A call past the
+   *  platform's limit fails and ends the tick; the next goes on. */
   readonly maxCalls: number;
+  /** Archived bodies a tick reads back from R2 at most (subrequests: 10,000 an invocation on Paid). */
+  readonly maxReads: number;
   /** Batches a tick writes at most (none: as many as the bounds above allow). */
   readonly maxBatches?: number;
 }
@@ -46,7 +49,8 @@ export const SEARCH_REBUILD_LIMITS: SearchRebuildLimits = {
   budgetMs: 60_000,
   relabelBatch: 500,
   wordsBatch: 200,
-  maxCalls: 2_000,
+  maxCalls: 400,
+  maxReads: 4_000,
 };
 
 export interface SearchRebuildOutcome {
@@ -68,8 +72,8 @@ export interface SearchRebuildOutcome {
 const LEASE_MARGIN_MS = 60_000;
 
 /** One tick of the rebuild: both steps (the cron), or step 1 alone (a request's kick). Does
- *  nothing, with two index lookups, when nothing is left; else first takes the rebuild, so ticks
- *  never do the same batches at once. Never throws: a failure is logged, and the next tick goes
+ *  nothing but a few index and schema lookups when nothing is left; else first takes the rebuild,
+ *  so ticks never do the same batches at once. Never throws: a failure is logged, and the next tick goes
  *  on. */
 export async function searchRebuildTick(
   deps: Pick<ArchiveDeps, "db" | "bucket" | "log">,
@@ -78,9 +82,13 @@ export async function searchRebuildTick(
 ): Promise<SearchRebuildOutcome> {
   const start = Date.now();
   let calls = 0;
+  let reads = 0;
   let batches = 0;
   const within = () =>
-    Date.now() - start < limits.budgetMs && calls < limits.maxCalls && batches < (limits.maxBatches ?? Infinity);
+    Date.now() - start < limits.budgetMs &&
+    calls < limits.maxCalls &&
+    reads < limits.maxReads &&
+    batches < (limits.maxBatches ?? Infinity);
   let relabelled = 0;
   let worded = 0;
   let skipped = 0;
@@ -98,27 +106,32 @@ export async function searchRebuildTick(
       calls += 2;
     }
     if (!idle) {
-      claim = start + limits.budgetMs + LEASE_MARGIN_MS;
-      busy = !(await claimSearchRebuild(deps.db, start, claim));
+      const until = start + limits.budgetMs + LEASE_MARGIN_MS;
+      busy = !(await claimSearchRebuild(deps.db, start, until));
       calls++;
-      if (busy) claim = null;
+      if (!busy) claim = until;
     }
     if (claim !== null) {
       // Step 1.
       while (!listed && within()) {
         const legacy = await legacyRows(deps.db, limits.relabelBatch);
-        const rows = legacy.length > 0 ? legacy : await keyedRows(deps.db, limits.relabelBatch);
+        const keyed = legacy.length > 0 ? [] : await keyedRows(deps.db, limits.relabelBatch);
         calls += legacy.length > 0 ? 1 : 2;
-        if (rows.length === 0) {
+        if (legacy.length + keyed.length === 0) {
           listed = true;
           break;
         }
-        await deps.db.batch(
-          legacy.length > 0 ? legacy.flatMap(relabelLegacyStatements) : rows.flatMap(rekeyStatements),
-        );
+        const results = await deps.db.allMany([
+          ...legacy.flatMap(relabelLegacyStatements),
+          ...keyed.flatMap(rekeyStatements),
+        ]);
         calls++;
         batches++;
-        relabelled += rows.length;
+        // Each article's last statement returns its id when it changed the article.
+        const changed = results.filter((rows) => rows.length > 0).length;
+        relabelled += changed;
+        // A batch that changed nothing would be read again the same way: stop, and say so.
+        if (changed === 0) throw new Error(`第 1 步的一批（${legacy.length + keyed.length} 篇）未改变任何文章`);
       }
       if (listed && steps === "both" && within()) {
         await deps.db.batch(dropLegacySchemaStatements);
@@ -143,7 +156,7 @@ export async function searchRebuildTick(
               errors.push(`${row.id}: ${String(e)}`);
             }
           });
-          calls += rows.filter((r) => r.archived).length;
+          reads += rows.filter((r) => r.archived).length;
           if (written.length > 0) await deps.db.batch(written);
           calls++;
           batches++;

@@ -172,29 +172,30 @@ export function buildSearchQuery(q: string): SearchQuery | null {
 /** An FTS5 string: always quoted, a quote inside doubled, so nothing in it is syntax. */
 const quoted = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
-/** The character a prefix phrase's last token is (what searchMatch expands); null otherwise. */
-export function prefixCharOf(phrase: SearchPhrase): string | null {
-  return phrase.prefix ? phrase.tokens.at(-1)! : null;
+/** The character of a phrase that is one character alone (a prefix query of nothing else): the
+ *  phrases searchMatch expands. */
+export function loneCharOf(phrase: SearchPhrase): string | null {
+  return phrase.prefix && phrase.tokens.length === 1 ? phrase.tokens[0]! : null;
 }
 
-/** The FTS5 MATCH expression for the phrases (every one must occur). A prefix phrase whose
- *  character has an entry in `expansions` (the index's terms starting with it) becomes an OR of
- *  the phrase ending in each of those terms: FTS5 reads an OR lazily, newest first, up to the
- *  page's end, where it answers a prefix query without a prefix index by merging the whole
- *  posting list of every such term first (migrations/0021_search_vocab.sql). An empty entry: no
- *  term starts with the character, so no text holds it; the phrase is the character itself, a
- *  term the index does not hold. Without an entry, FTS5's own prefix query. */
+/** The FTS5 MATCH expression for the phrases (every one must occur). A phrase that is one
+ *  character alone, with an entry in `expansions` (the index's terms starting with it), becomes an
+ *  OR of those terms: FTS5 reads an OR lazily, newest first, up to the page's end, where it
+ *  answers a prefix query without a prefix index by merging the whole posting list of every such
+ *  term first (migrations/0021_search_vocab.sql). An empty entry: no term starts with the
+ *  character, so no text holds it; the phrase is the character itself, a term the index does not
+ *  hold. Without an entry, or after other tokens ("2026年"), FTS5's own prefix query: an OR of
+ *  phrases would check each alternative phrase against the index before the first row. */
 export function searchMatch(
   phrases: readonly SearchPhrase[],
   expansions: ReadonlyMap<string, readonly string[]>,
 ): string {
   return phrases
     .map((phrase) => {
-      const char = prefixCharOf(phrase);
+      const char = loneCharOf(phrase);
       const terms = char === null ? undefined : expansions.get(char);
       if (char === null || terms === undefined) return `${quoted(phrase.tokens.join(" "))}${phrase.prefix ? " *" : ""}`;
-      const head = phrase.tokens.slice(0, -1);
-      const alternatives = (terms.length > 0 ? terms : [char]).map((t) => quoted([...head, t].join(" ")));
+      const alternatives = (terms.length > 0 ? terms : [char]).map(quoted);
       return alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(" OR ")})`;
     })
     .join(" AND ");

@@ -137,7 +137,7 @@ export function listStatement(scope: ListScope, opts: ListOptions, cols = column
   );
 }
 
-/** A listing's scope as its statement runs it: a search's lone trailing characters expanded into
+/** A listing's scope as its statement runs it: a search's one-character words expanded into
  *  the index's terms (db/search-vocab.ts); every other scope as it is. */
 export async function resolveSearchScope<S extends ListScope>(db: SqlRunner, scope: S): Promise<S> {
   return scope.kind === "search" ? { ...scope, match: await searchScopeMatch(db, scope) } : scope;

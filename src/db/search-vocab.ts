@@ -1,9 +1,9 @@
-// A search's lone trailing Han character ("桂"), expanded into the index's terms that start with
+// A search word that is one Han character alone ("桂"), expanded into the index's terms that start with
 // it (migrations/0021_search_vocab.sql, core/search-tokens.ts searchMatch). Module state: the
 // terms of each character read, per isolate, for EXPANSION_TTL_MS (an LruCache of
 // EXPANSION_CACHE_BYTES; src/state.ts forgets it).
 import { LruCache } from "../core/lru";
-import { type SearchQuery, buildSearchQuery, prefixCharOf, searchMatch } from "../core/search-tokens";
+import { type SearchQuery, buildSearchQuery, loneCharOf, searchMatch } from "../core/search-tokens";
 import { type SqlRunner, sql } from "./sql";
 
 /** How long a character's terms are used before they are read again. A term the index first
@@ -39,9 +39,9 @@ function after(char: string): string {
   return String.fromCodePoint(char.codePointAt(0)! + 1);
 }
 
-/** The MATCH expression for a query: its lone trailing characters expanded (searchMatch). */
+/** The MATCH expression for a query: its words of one character alone expanded (searchMatch). */
 export async function expandedMatch(db: SqlRunner, query: SearchQuery, now = Date.now()): Promise<string> {
-  const chars = [...new Set(query.phrases.map(prefixCharOf).filter((c): c is string => c !== null))];
+  const chars = [...new Set(query.phrases.map(loneCharOf).filter((c): c is string => c !== null))];
   if (chars.length === 0) return query.match;
   const map = new Map<string, readonly string[] | null>();
   for (const c of chars) {
@@ -69,8 +69,15 @@ export async function expandedMatch(db: SqlRunner, query: SearchQuery, now = Dat
       map.set(c, e.terms);
     });
   }
+  // At most MAX_EXPANSION_TERMS alternatives in all (a query may hold several lone characters);
+  // the characters past that keep the prefix query.
   const usable = new Map<string, readonly string[]>();
-  for (const [c, terms] of map) if (terms !== null) usable.set(c, terms);
+  let total = 0;
+  for (const [c, terms] of map) {
+    if (terms === null || total + terms.length > MAX_EXPANSION_TERMS) continue;
+    usable.set(c, terms);
+    total += terms.length;
+  }
   return searchMatch(query.phrases, usable);
 }
 

@@ -98,9 +98,10 @@ export function labelsSql(a: string, { storyKeys = true }: { storyKeys?: boolean
 }
 
 /** A story head's keys as its row holds them ("key" or "key leadKey"; NULL on any other row):
- *  story_keys, or the columns of the layout before migrations/0020 until the rebuild moves them. */
+ *  story_keys, or a head's columns of the layout before migrations/0020 until the rebuild moves
+ *  them. */
 export function storyKeysSql(a: string): string {
-  return `coalesce(${a}.story_keys, ${a}.story_key || coalesce(' ' || ${a}.story_lead_key, ''))`;
+  return `coalesce(${a}.story_keys, CASE WHEN ${a}.story_id = ${a}.id THEN ${a}.story_key || coalesce(' ' || ${a}.story_lead_key, '') END)`;
 }
 
 /** The MATCH expression (SQL) for the label of the source whose id `sourceId` (an SQL
@@ -129,25 +130,27 @@ export function indexNewArticleStatements(articleId: string, text: string): Stmt
 /** An article whose search rowid is still of the layout before 0019. */
 export interface LegacyRow {
   readonly id: string;
-  readonly search_rowid: number;
 }
+
+/** SQL: the search rowid `col` is of the layout before 0019 (see LEGACY_ROWID_MIN). Statements
+ *  name such an article by id and this test, never by its old rowid: past 2^53 (an article the
+ *  old layout dated after the year 2248) JavaScript cannot carry it exactly. */
+const legacySql = (col: string) => `(${col} >= ${LEGACY_ROWID_MIN} OR ${col} <= -${LEGACY_ROWID_MIN})`;
 
 /** Up to `limit` articles of the old layout, newest first (old rowids are time-ordered too). Two
  *  ranges of the rowid index, each read from its top. */
 export async function legacyRows(db: SqlRunner, limit: number): Promise<LegacyRow[]> {
   const range = (where: string) =>
-    db.all<LegacyRow>(
-      sql(`SELECT id, search_rowid FROM articles WHERE ${where} ORDER BY search_rowid DESC LIMIT ?1`, limit),
-    );
+    db.all<LegacyRow>(sql(`SELECT id FROM articles WHERE ${where} ORDER BY search_rowid DESC LIMIT ?1`, limit));
   const above = await range(`search_rowid >= ${LEGACY_ROWID_MIN}`);
   if (above.length === limit) return above;
   return [...above, ...(await range(`search_rowid <= -${LEGACY_ROWID_MIN}`))].slice(0, limit);
 }
 
-/** The new rowid of old-layout article ?1 (old rowid ?2), for articles converted newest first:
- *  the top rowid of its second if free, else the nearest free one below. So a second's articles
- *  keep their order (the newest takes the top), and one of more than 16 overflows below its base
- *  as freshSearchRowidSql's does. */
+/** The new rowid of old-layout article `a`, for articles converted newest first: the top rowid
+ *  of its second if free, else the nearest free one below. So a second's articles keep their
+ *  order (the newest takes the top), and one of more than 16 overflows below its base as
+ *  freshSearchRowidSql's does. */
 function convertedRowidSql(): string {
   const base = `(${rowidBaseSql("a.published_at")})`;
   return `(SELECT coalesce(
@@ -158,73 +161,89 @@ function convertedRowidSql(): string {
      FROM (SELECT ${base} + ${ROWIDS_PER_SECOND - 1} AS v, ${base} - ${OVERFLOW_WINDOW} AS lo) AS t)`;
 }
 
-/** Step 1 for one article: its new rowid and a row of its labels with the "words pending" token.
- *  Each statement acts only while the article still has its old rowid (a refresh that edited it
- *  meanwhile indexed it whole); the new rowid is computed twice from the same rows (the insert
- *  writes only the index). Any row the code before 0019 wrote at the old rowid goes first. */
+/** Step 1 for one article: its new rowid and a row of its labels with the "words pending" token
+ *  (and a story head's keys moved into them). Each statement acts only while the article is
+ *  still of the old layout (a refresh that edited it meanwhile indexed it whole); the new rowid
+ *  is computed twice from the same rows (the insert writes only the index). Any row the code
+ *  before 0019 wrote at the old rowid goes first. The UPDATE returns the id it converted. */
 export function relabelLegacyStatements(row: LegacyRow): Stmt[] {
   const rowid = convertedRowidSql();
   return [
     moveStoryKeysStatement(row.id),
-    sql("DELETE FROM search_index WHERE rowid = ?1", row.search_rowid),
     sql(
-      `INSERT INTO search_index (rowid, tokens) SELECT ${rowid}, ?3 || ' ' || ${labelsSql("a")} FROM articles a
-       WHERE a.id = ?1 AND a.search_rowid = ?2`,
+      `DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1 AND ${legacySql("search_rowid")})`,
       row.id,
-      row.search_rowid,
+    ),
+    sql(
+      `INSERT OR REPLACE INTO search_index (rowid, tokens) SELECT ${rowid}, ?2 || ' ' || ${labelsSql("a")} FROM articles a
+       WHERE a.id = ?1 AND ${legacySql("a.search_rowid")}`,
+      row.id,
       WORDS_PENDING_TOKEN,
     ),
     sql(
-      `UPDATE articles AS a SET search_rowid = ${rowid} WHERE a.id = ?1 AND a.search_rowid = ?2`,
+      `UPDATE articles AS a SET search_rowid = ${rowid} WHERE a.id = ?1 AND ${legacySql("a.search_rowid")} RETURNING id`,
       row.id,
-      row.search_rowid,
     ),
   ];
 }
 
-/** Up to `limit` story heads whose keys are still in the columns of the layout before
+/** An article that still has story keys in the columns of the layout before migrations/0020. */
+export interface KeyedRow {
+  readonly id: string;
+  readonly search_rowid: number | null;
+  /** 1 on the head of its story; 0 on a member (which stored keys before 0017). */
+  readonly head: number;
+}
+
+/** Up to `limit` articles whose story keys are still in the columns of the layout before
  *  migrations/0020, found through the old key index, which holds only them; none once step 1 has
  *  dropped it (without it the same query would scan every article). */
-export async function keyedRows(db: SqlRunner, limit: number): Promise<{ id: string; search_rowid: number | null }[]> {
+export async function keyedRows(db: SqlRunner, limit: number): Promise<KeyedRow[]> {
   const index = await db.all(
     sql("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'articles_by_story_key'"),
   );
   if (index.length === 0) return [];
   return db.all(
     sql(
-      "SELECT id, search_rowid FROM articles INDEXED BY articles_by_story_key WHERE story_key IS NOT NULL LIMIT ?1",
+      `SELECT id, search_rowid, coalesce(story_id = id, 0) AS head FROM articles INDEXED BY articles_by_story_key
+       WHERE story_key IS NOT NULL LIMIT ?1`,
       limit,
     ),
   );
 }
 
-/** A head's keys from the old columns into story_keys, which leaves the old indexes. */
+/** Keys leave the old columns (and so the old indexes): a head's into story_keys, a member's are
+ *  dropped (a reprint is compared with its story's head, migrations/0017). */
 function moveStoryKeysStatement(id: string): Stmt {
   return sql(
-    `UPDATE articles SET story_keys = ${storyKeysSql("articles")}, story_key = NULL, story_lead_key = NULL
+    `UPDATE articles SET story_keys = CASE WHEN story_id = id THEN ${storyKeysSql("articles")} ELSE story_keys END,
+       story_key = NULL, story_lead_key = NULL
      WHERE id = ?1 AND story_key IS NOT NULL`,
     id,
   );
 }
 
-/** Step 1 for a head of the present layout whose keys are in the old columns: its search row
- *  becomes its labels, key tokens included, with the "words pending" token (step 2 puts its words
- *  back), and its keys move to story_keys. A head not yet indexed only has its keys moved (the
- *  backfill labels it). */
-export function rekeyStatements(row: { id: string; search_rowid: number | null }): Stmt[] {
-  if (row.search_rowid === null) return [moveStoryKeysStatement(row.id)];
+/** Step 1 for an article of the present layout whose keys are in the old columns. A head's
+ *  search row becomes its labels, key tokens included, with the "words pending" token (step 2
+ *  puts its words back), and its keys move to story_keys; a head not yet indexed only has its
+ *  keys moved (the backfill labels it). A member's keys are dropped; its row stays as it is. The
+ *  last statement returns the id it changed. */
+export function rekeyStatements(row: KeyedRow): Stmt[] {
+  const move = moveStoryKeysStatement(row.id);
+  const moved = sql(`${move.sql} RETURNING id`, ...move.params);
+  if (row.search_rowid === null || !row.head) return [moved];
   return [
     sql(
       "DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1 AND story_key IS NOT NULL)",
       row.id,
     ),
     sql(
-      `INSERT INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a")} FROM articles a
+      `INSERT OR REPLACE INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a")} FROM articles a
        WHERE a.id = ?1 AND a.story_key IS NOT NULL AND a.search_rowid IS NOT NULL`,
       row.id,
       WORDS_PENDING_TOKEN,
     ),
-    moveStoryKeysStatement(row.id),
+    moved,
   ];
 }
 

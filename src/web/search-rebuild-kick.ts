@@ -2,7 +2,7 @@
 // migrations/0019_one_search_row.sql), the first request an isolate serves runs that step after
 // its response, instead of leaving listings empty until the next cron tick (up to 15 minutes
 // after a deploy). At most one kick per isolate a minute, and none once the isolate has seen step
-// 1 finished: a site with nothing to rebuild pays two index lookups per isolate, once. Ticks hold
+// 1 finished: a site with nothing to rebuild pays three lookups per isolate, once. Ticks hold
 // a lease (db/search.ts claimSearchRebuild), so isolates kicking at once never do the same work.
 // The search page asks searchRebuilding whether to say that older articles may be missing.
 import type { MiddlewareHandler } from "hono";
@@ -13,8 +13,9 @@ import { type SqlRunner, d1Runner } from "../db/sql";
 import type { AppEnv } from "./context";
 
 const KICK_EVERY_MS = 60_000;
-/** What a kick may spend: it runs after the response, within the 30 s a Worker has for that. */
-const KICK_LIMITS = { ...SEARCH_REBUILD_LIMITS, budgetMs: 20_000 };
+/** What a kick may spend: it runs after the response, within the 30 s a Worker has for that, and
+ *  within the 50 D1 queries an invocation has on the Free plan (the request's own included). */
+const KICK_LIMITS = { ...SEARCH_REBUILD_LIMITS, budgetMs: 20_000, maxCalls: 40 };
 
 let listed = false;
 let nextKickAt = 0;

@@ -39,7 +39,7 @@ const LATE_BODY = 35;
 const rebuild = (d: D1Database, steps: "both" | "labels" = "both") =>
   searchRebuildTick(
     { db: d1Runner(d), bucket: env.ARCHIVE, log: () => undefined },
-    { budgetMs: 60_000, relabelBatch: 6, wordsBatch: 7, maxCalls: 1000 },
+    { budgetMs: 60_000, relabelBatch: 6, wordsBatch: 7, maxCalls: 1000, maxReads: 1000 },
     steps,
   );
 
@@ -258,7 +258,8 @@ describe("migration 0019 where old and new rowids meet", () => {
   // (ms × 1024 + tiebreak: 0, 1, 2, …) and the new ones (second × 16 + tiebreak) are the same
   // numbers. Seventeen such items, one of them edited after the others (an edit takes the top
   // tiebreak, 17, while its row stays early in the table). The rebuild must tell them from rows of
-  // the present layout, and renumber them without a uniqueness failure.
+  // the present layout, and renumber them without a uniqueness failure; and one dated 2999, whose
+  // old rowid JavaScript cannot hold exactly.
   it("renumbers them without a uniqueness failure and keeps their order", async () => {
     const epochDb = env.SEARCH_MIGRATION_EPOCH_DB;
     const migrations = env.TEST_MIGRATIONS;
@@ -290,13 +291,34 @@ describe("migration 0019 where old and new rowids meet", () => {
           .bind(id),
       );
     }
+    // And a feed that dates an item in the year 2999: its old rowid (ms × 1024, computed in SQL)
+    // is past 2^53, more than a JavaScript number holds exactly.
+    const far = "00000000000000ff";
+    writes.push(
+      epochDb
+        .prepare(
+          `INSERT INTO articles (id, source_id, guid, path_date, title, published_at, published_offset, updated_at, updated_offset,
+             content_hash, first_seen_at, summary, content_html, search_rowid, tags)
+           VALUES (?1, 1, ?1, '2999/01/01', '远年纪元', ?2, 480, ?2, 480, 'h', 0, '', '<p>纪元</p>', ?2 * 1024 + 3, '[]')`,
+        )
+        .bind(far, Date.parse("2999-01-01T00:00:00+08:00")),
+      epochDb
+        .prepare("INSERT INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1")
+        .bind(far, indexTokens("远年纪元")),
+    );
     await epochDb.batch(writes);
+    expect(
+      (await epochDb
+        .prepare("SELECT search_rowid > 9007199254740992 AS big FROM articles WHERE id = ?1")
+        .bind(far)
+        .first())!.big,
+    ).toBe(1);
     const before = (
       await epochDb.prepare("SELECT id FROM articles ORDER BY search_rowid DESC").all<{ id: string }>()
     ).results.map((r) => r.id);
 
     for (const m of migrations.slice(at)) for (const q of m.queries) await epochDb.prepare(q).run();
-    expect(await rebuild(epochDb)).toMatchObject({ relabelled: 17, worded: 17, done: true });
+    expect(await rebuild(epochDb)).toMatchObject({ relabelled: 18, worded: 18, done: true });
 
     const epochRunner = d1Runner(epochDb);
     const listed = await listArticles(epochRunner, { kind: "all" }, { limit: 100 });

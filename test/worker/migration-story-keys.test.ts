@@ -1,6 +1,7 @@
 // migrations/0020_story_keys_in_search.sql on a database whose story heads keep their keys in the
-// indexed columns of the layout before it (the search index already one row per article, as 0019
-// leaves it). Until the rebuild moves a head's keys into its search row, a new article is not
+// indexed columns of the layout before it (the search index already one row per article, as the
+// earlier form of 0019 left it, with no label table), and a member stored before 0017 that kept
+// keys of its own. Until the rebuild moves a head's keys into its search row, a new article is not
 // compared with it; after one cron tick of the rebuild every head is found again through its keys
 // (whole text and lead), is still found by its words, and the two old indexes are gone.
 import { env } from "cloudflare:test";
@@ -58,6 +59,26 @@ describe("migration 0020 on heads that keep their keys in the old columns", () =
           .bind(h.id, indexTokens(`头条${h.n} ${h.text}`)),
       ]);
     }
+    // A member of head 0's story stored before 0017, which still kept its own keys.
+    const member = { id: "member0".padStart(16, "0"), key: 12345, at: NOW - 1_800_000 };
+    await db.batch([
+      db
+        .prepare(
+          `INSERT INTO articles (id, source_id, guid, path_date, title, published_at, published_offset, updated_at, updated_offset,
+             content_hash, first_seen_at, summary, content_html, tags, story_id, story_sketch, story_key, search_rowid)
+           VALUES (?1, 1, ?1, '2026/11/20', '转载', ?2, 480, ?2, 480, 'h', 0, '', '<p>成员独有词</p>', NULL, ?3, ?4, ?5, ${freshSearchRowidSql("?2")})`,
+        )
+        .bind(member.id, member.at, heads[0]!.id, encodeSketch(heads[0]!.sketch), member.key),
+      db
+        .prepare(
+          `INSERT INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a", { storyKeys: false })}
+           FROM articles a WHERE a.id = ?1`,
+        )
+        .bind(member.id, indexTokens("转载 成员独有词")),
+    ]);
+    // As a database that applied the earlier form of 0019 (the whole rebuild in one go) has it:
+    // no label table of the layout before.
+    await db.prepare("DROP TABLE search_labels").run();
     for (const m of migrations.slice(at)) for (const q of m.queries) await db.prepare(q).run();
 
     const candidatesOf = async (probes: readonly number[]) =>
@@ -66,7 +87,15 @@ describe("migration 0020 on heads that keep their keys in the old columns", () =
     expect(await candidatesOf(heads.flatMap((h) => h.sketch.probes))).toEqual([]);
 
     const tick = await searchRebuildTick({ db: runner, bucket: null, log: () => undefined });
-    expect(tick).toMatchObject({ relabelled: heads.length, worded: heads.length, done: true });
+    expect(tick).toMatchObject({ relabelled: heads.length + 1, worded: heads.length, done: true });
+    // The member's keys are gone (it is found through its head), its words never left.
+    expect(await candidatesOf([member.key])).toEqual([]);
+    const memberFound = await listArticles(
+      runner,
+      { kind: "search", query: "成员独有词", match: buildSearchQuery("成员独有词")!.match },
+      { limit: 10 },
+    );
+    expect(memberFound.items.map((i) => i.id)).toEqual([member.id]);
 
     // Each head through its own probes, and through its lead key alone where it has one.
     for (const h of heads) {

@@ -114,6 +114,9 @@ describe("a one-character search", () => {
     const ju = await expandedMatch(d1Runner(env.DB), buildSearchQuery("橘")!);
     expect(ju).toBe('"橘" *');
     expect((await allPages("橘", 2)).titles).toEqual(holding("橘"));
+    // After other tokens ("A桂", as "2026年" would be) the character stays a prefix query: an OR of
+    // thousands of phrases would check each against the index before the first row.
+    expect(await expandedMatch(d1Runner(env.DB), buildSearchQuery("A桂")!)).toBe('"a 桂" *');
   });
 
   it("matches the character inside a longer word and next to letters, as the search page and feed show it", async () => {
