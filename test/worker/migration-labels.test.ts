@@ -3,6 +3,7 @@
 // article is still found by search, listed under each of its tags and its month, and rendered;
 // the fetch log and the listing summaries carry over; an article stored before the search index
 // existed is found and listed once the cron's backfill reaches it.
+import { migrateBefore, migrateFrom } from "./migrate";
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
@@ -55,10 +56,7 @@ function oldArticle(n: number) {
 
 describe("migration 0013 on a database of the earlier layout", () => {
   it("keeps every article found by search, under each tag and month, rendered; the fetch log and summaries too", async () => {
-    const migrations = env.TEST_MIGRATIONS;
-    const at = migrations.findIndex((m) => m.name.startsWith("0013"));
-    expect(at).toBeGreaterThan(0);
-    for (const m of migrations.slice(0, at)) for (const q of m.queries) await db.prepare(q).run();
+    await migrateBefore(db, "0013");
 
     const old = Array.from({ length: ARTICLES }, (_, n) => oldArticle(n));
     const writes: D1PreparedStatement[] = [
@@ -102,9 +100,7 @@ describe("migration 0013 on a database of the earlier layout", () => {
       );
     await db.batch(writes);
 
-    for (const q of migrations[at]!.queries) await db.prepare(q).run();
-    // The rest, if later migrations exist.
-    for (const m of migrations.slice(at + 1)) for (const q of m.queries) await db.prepare(q).run();
+    await migrateFrom(db, "0013");
     // And the cron's rebuild of the search index into 0019's layout (one tick holds it all).
     expect(await searchRebuildTick({ db: runner, bucket: null, log: () => undefined })).toMatchObject({ done: true });
 

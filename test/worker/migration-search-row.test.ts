@@ -8,6 +8,7 @@
 // (more than its 16 rowids) keep their order; an article with no searchable text is still listed;
 // an edit by a refresh during the rebuild is never overwritten with the old text; an archived body
 // that R2 does not return holds up nothing else and is indexed once it is back.
+import { migrateBefore, migrateFrom } from "./migrate";
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { createApp } from "../../src/app";
 import { resetIsolateState } from "../../src/state";
@@ -67,10 +68,7 @@ function oldArticle(n: number) {
 /** A database of the layout before 0019 (every migration up to 0018) holding `old`'s articles
  *  as that layout's writer stored them. */
 async function loadOldLayout(d: D1Database) {
-  const migrations = env.TEST_MIGRATIONS;
-  const at = migrations.findIndex((m) => m.name.startsWith("0019"));
-  expect(at).toBeGreaterThan(0);
-  for (const m of migrations.slice(0, at)) for (const q of m.queries) await d.prepare(q).run();
+  await migrateBefore(d, "0019");
 
   const old = Array.from({ length: ARTICLES }, (_, n) => oldArticle(n));
   const writes: D1PreparedStatement[] = [
@@ -112,13 +110,6 @@ async function loadOldLayout(d: D1Database) {
   return old;
 }
 
-/** Apply 0019 and every migration after it. */
-async function migrateFrom0019(d: D1Database) {
-  const migrations = env.TEST_MIGRATIONS;
-  const at = migrations.findIndex((m) => m.name.startsWith("0019"));
-  for (const m of migrations.slice(at)) for (const q of m.queries) await d.prepare(q).run();
-}
-
 describe("migration 0019 on a database of the layout before it", () => {
   it("keeps every article found and listed in its order, archived ones included", async () => {
     const old = await loadOldLayout(db);
@@ -132,7 +123,7 @@ describe("migration 0019 on a database of the layout before it", () => {
 
     for (const a of old.filter((a) => a.archived && a.n !== LATE_BODY)) await putBody(env.ARCHIVE, a.id, a.body, "h");
 
-    await migrateFrom0019(db);
+    await migrateFrom(db, "0019");
 
     const search = async (q: string) =>
       (
@@ -262,9 +253,7 @@ describe("migration 0019 where old and new rowids meet", () => {
   // old rowid JavaScript cannot hold exactly.
   it("renumbers them without a uniqueness failure and keeps their order", async () => {
     const epochDb = env.SEARCH_MIGRATION_EPOCH_DB;
-    const migrations = env.TEST_MIGRATIONS;
-    const at = migrations.findIndex((m) => m.name.startsWith("0019"));
-    for (const m of migrations.slice(0, at)) for (const q of m.queries) await epochDb.prepare(q).run();
+    await migrateBefore(epochDb, "0019");
     const writes: D1PreparedStatement[] = [
       epochDb.prepare(
         "INSERT INTO sources (slug, name, label, created_at) VALUES ('guilinwanbao', '桂林晚报', '桂林晚报新闻', 0)",
@@ -317,7 +306,7 @@ describe("migration 0019 where old and new rowids meet", () => {
       await epochDb.prepare("SELECT id FROM articles ORDER BY search_rowid DESC").all<{ id: string }>()
     ).results.map((r) => r.id);
 
-    for (const m of migrations.slice(at)) for (const q of m.queries) await epochDb.prepare(q).run();
+    await migrateFrom(epochDb, "0019");
     expect(await rebuild(epochDb)).toMatchObject({ relabelled: 18, worded: 18, done: true });
 
     const epochRunner = d1Runner(epochDb);
@@ -341,7 +330,7 @@ describe("the rebuild after a deploy", () => {
     const before = (
       await kickDb.prepare("SELECT id FROM articles ORDER BY search_rowid DESC").all<{ id: string }>()
     ).results.map((r) => r.id);
-    await migrateFrom0019(kickDb);
+    await migrateFrom(kickDb, "0019");
     const listed = async () => (await listArticles(kickRunner, { kind: "all" }, { limit: 100 })).items.map((i) => i.id);
     expect(await listed()).toEqual([]);
 

@@ -4,6 +4,7 @@
 // keys of its own. Until the rebuild moves a head's keys into its search row, a new article is not
 // compared with it; after one cron tick of the rebuild every head is found again through its keys
 // (whole text and lead), is still found by its words, and the two old indexes are gone.
+import { migrateBefore, migrateFrom } from "./migrate";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { searchRebuildTick } from "../../src/archive/search-rebuild";
@@ -29,10 +30,7 @@ function storyText(n: number): string {
 
 describe("migration 0020 on heads that keep their keys in the old columns", () => {
   it("finds every head through its keys after the rebuild's tick, by its words too", async () => {
-    const migrations = env.TEST_MIGRATIONS;
-    const at = migrations.findIndex((m) => m.name.startsWith("0020"));
-    expect(at).toBeGreaterThan(0);
-    for (const m of migrations.slice(0, at)) for (const q of m.queries) await db.prepare(q).run();
+    await migrateBefore(db, "0020");
 
     await db
       .prepare("INSERT INTO sources (slug, name, label, created_at) VALUES ('guilinwanbao', '桂林晚报', '桂林晚报', 0)")
@@ -79,7 +77,7 @@ describe("migration 0020 on heads that keep their keys in the old columns", () =
     // As a database that applied the earlier form of 0019 (the whole rebuild in one go) has it:
     // no label table of the layout before.
     await db.prepare("DROP TABLE search_labels").run();
-    for (const m of migrations.slice(at)) for (const q of m.queries) await db.prepare(q).run();
+    await migrateFrom(db, "0020");
 
     const candidatesOf = async (probes: readonly number[]) =>
       (await readStoryCandidates(runner, probes, NOW - 3 * DAY, NOW + DAY)).map((c) => c.id).sort();
