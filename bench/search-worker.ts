@@ -7,13 +7,13 @@
 import { contentHash, upsertArticleStatements } from "../src/db/article-writes";
 import { listArticles, listStatement } from "../src/db/articles";
 import { ensureSourceStatement } from "../src/db/sources";
-import { type Stmt, d1Runner, sql } from "../src/db/sql";
+import { type SqlRunner, type Stmt, d1Runner, sql } from "../src/db/sql";
 import { ROWIDS_PER_SECOND, labelsSql, searchRowidAt, searchTextOf } from "../src/db/search";
 import { articleId } from "../src/core/ids";
 import { buildSearchQuery, indexTokens } from "../src/core/search-tokens";
 import { expandedMatch } from "../src/db/search-vocab";
 import { htmlToText } from "../src/core/text";
-import type { Scope } from "../src/core/model";
+import type { ArticleInput, Scope, SourceRef } from "../src/core/model";
 import { generateArticle, sourceOf } from "./search-data";
 import { SEARCH_REBUILD_LIMITS, searchRebuildTick } from "../src/archive/search-rebuild";
 
@@ -24,6 +24,33 @@ function searchScope(q: string): Extract<Scope, { kind: "search" }> {
   const built = buildSearchQuery(q);
   if (!built) throw new Error(`nothing searchable in ${JSON.stringify(q)}`);
   return { kind: "search", query: q, match: built.match };
+}
+
+/** Articles [from, from + n) of `total` (the request's parameters), each source created once
+ *  (ON CONFLICT DO NOTHING after that), then each article's statements, in one db.batch. */
+async function loadBatch(
+  url: URL,
+  db: SqlRunner,
+  statementsOf: (source: SourceRef, input: ArticleInput, id: string, now: number, i: number) => Promise<Stmt[]>,
+): Promise<Response> {
+  const from = Number(url.searchParams.get("from"));
+  const n = Number(url.searchParams.get("n"));
+  const total = Number(url.searchParams.get("total"));
+  const now = Date.now();
+  const stmts: Stmt[] = [];
+  const sources = new Set<number>();
+  let articles = 0;
+  for (let i = from; i < Math.min(from + n, total); i++, articles++) {
+    const { sourceIndex, input } = generateArticle(i, total);
+    const source = sourceOf(sourceIndex);
+    if (!sources.has(sourceIndex)) {
+      sources.add(sourceIndex);
+      stmts.push(ensureSourceStatement(source, TIMEZONE, now));
+    }
+    stmts.push(...(await statementsOf(source, input, await articleId(source.slug, input.guid), now, i)));
+  }
+  await db.batch(stmts);
+  return Response.json({ articles, statements: stmts.length });
 }
 
 /** A statement with its parameters inlined positionally, for D1's prepare/bind. */
@@ -64,73 +91,29 @@ export default {
         }
         // Articles [from, from + n) of `total`, in one db.batch: each article's source (created
         // once, ON CONFLICT DO NOTHING after that) and the statements ingest writes for a new item.
-        case "load": {
-          const from = Number(url.searchParams.get("from"));
-          const n = Number(url.searchParams.get("n"));
-          const total = Number(url.searchParams.get("total"));
-          const now = Date.now();
-          const stmts: Stmt[] = [];
-          const sources = new Set<number>();
-          const articles = [];
-          for (let i = from; i < Math.min(from + n, total); i++) articles.push(generateArticle(i, total));
-          for (const a of articles) {
-            if (!sources.has(a.sourceIndex)) {
-              sources.add(a.sourceIndex);
-              stmts.push(ensureSourceStatement(sourceOf(a.sourceIndex), TIMEZONE, now));
-            }
-          }
-          for (const { sourceIndex, input } of articles) {
-            const source = sourceOf(sourceIndex);
-            stmts.push(
-              ...upsertArticleStatements(
-                source,
-                input,
-                await articleId(source.slug, input.guid),
-                await contentHash(input),
-                now,
-                true,
-              ),
-            );
-          }
-          await db.batch(stmts);
-          return Response.json({ articles: articles.length, statements: stmts.length });
-        }
+        case "load":
+          return loadBatch(url, db, async (source, input, id, now) =>
+            upsertArticleStatements(source, input, id, await contentHash(input), now, true),
+          );
         // The same articles in the layout before migrations/0019 (bench:fts-migrate): the row as
         // ingest writes it, then the tokens in search_index (rowid published_at ms × 1024 + a
         // tiebreak) and the labels in search_labels, as that layout's writer did.
-        case "load-old": {
-          const from = Number(url.searchParams.get("from"));
-          const n = Number(url.searchParams.get("n"));
-          const total = Number(url.searchParams.get("total"));
-          const now = Date.now();
-          const stmts: Stmt[] = [];
-          const sources = new Set<number>();
-          for (let i = from; i < Math.min(from + n, total); i++) {
-            const { sourceIndex, input } = generateArticle(i, total);
-            const source = sourceOf(sourceIndex);
-            if (!sources.has(sourceIndex)) {
-              sources.add(sourceIndex);
-              stmts.push(ensureSourceStatement(source, TIMEZONE, now));
-            }
-            const id = await articleId(source.slug, input.guid);
-            const row = upsertArticleStatements(source, input, id, await contentHash(input), now, true);
-            stmts.push(
-              ...row.filter((s) => !/search_index/.test(s.sql)),
-              sql("UPDATE articles SET search_rowid = published_at * 1024 + ?2 WHERE id = ?1", id, i % 1024),
-              sql(
-                "INSERT INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1",
-                id,
-                indexTokens(searchTextOf(input)),
-              ),
-              sql(
-                `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { storyKeys: false })} FROM articles a WHERE a.id = ?1`,
-                id,
-              ),
-            );
-          }
-          await db.batch(stmts);
-          return Response.json({ articles: Math.min(n, total - from), statements: stmts.length });
-        }
+        case "load-old":
+          return loadBatch(url, db, async (source, input, id, now, i) => [
+            ...upsertArticleStatements(source, input, id, await contentHash(input), now, true).filter(
+              (s) => !/search_index/.test(s.sql),
+            ),
+            sql("UPDATE articles SET search_rowid = published_at * 1024 + ?2 WHERE id = ?1", id, i % 1024),
+            sql(
+              "INSERT INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1",
+              id,
+              indexTokens(searchTextOf(input)),
+            ),
+            sql(
+              `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { storyKeys: false })} FROM articles a WHERE a.id = ?1`,
+              id,
+            ),
+          ]);
         // One batch of the search index's rebuild (bench:fts-migrate times each from outside): the
         // cron's own tick, bounded to the calls of one step-1 or one step-2 batch.
         case "rebuild": {

@@ -19,7 +19,7 @@ import {
   rekeyStatements,
   relabelLegacyStatements,
   releaseSearchRebuildStatement,
-  searchTextOf,
+  searchTextOfRow,
 } from "../db/search";
 import type { Stmt } from "../db/sql";
 import { READ_CONCURRENCY, getBody } from "./bodies";
@@ -73,8 +73,8 @@ const LEASE_MARGIN_MS = 60_000;
 
 /** One tick of the rebuild: both steps (the cron), or step 1 alone (a request's kick). Does
  *  nothing but a few index and schema lookups when nothing is left; else first takes the rebuild,
- *  so ticks never do the same batches at once. Never throws: a failure is logged, and the next tick goes
- *  on. */
+ *  so ticks never do the same batches at once. Never throws: a failure is logged, and the next
+ *  tick goes on. */
 export async function searchRebuildTick(
   deps: Pick<ArchiveDeps, "db" | "bucket" | "log">,
   limits: SearchRebuildLimits = SEARCH_REBUILD_LIMITS,
@@ -150,7 +150,7 @@ export async function searchRebuildTick(
           const written: Stmt[] = [];
           await forEachLimited(rows, READ_CONCURRENCY, async (row) => {
             try {
-              written.push(addWordsStatement(row, searchTextOf(await textSource(deps, row))));
+              written.push(addWordsStatement(row, await textOf(deps, row)));
             } catch (e) {
               skipped++;
               errors.push(`${row.id}: ${String(e)}`);
@@ -188,17 +188,9 @@ export async function searchRebuildTick(
   return outcome;
 }
 
-/** What an article's words are read from: its row, with the body from R2 when it is archived. */
-async function textSource(deps: Pick<ArchiveDeps, "bucket">, row: PendingWordsRow) {
-  let contentHtml = row.content_html;
-  if (row.archived) {
-    if (!deps.bucket) throw new Error("正文已归档，但未绑定 R2 存储桶 ARCHIVE");
-    contentHtml = await getBody(deps.bucket, row.id, row.content_hash);
-  }
-  return {
-    title: row.title,
-    summary: row.summary,
-    contentHtml,
-    tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
-  };
+/** An article's searchable text, its body read back from R2 when it is archived. */
+async function textOf(deps: Pick<ArchiveDeps, "bucket">, row: PendingWordsRow): Promise<string> {
+  if (!row.archived) return searchTextOfRow(row);
+  if (!deps.bucket) throw new Error("正文已归档，但未绑定 R2 存储桶 ARCHIVE");
+  return searchTextOfRow(row, await getBody(deps.bucket, row.id, row.content_hash));
 }

@@ -28,6 +28,25 @@ export function searchTextOf(
   return `${a.title} ${a.tags.join(" ")} ${a.plainText ?? (htmlToText(a.contentHtml) || a.summary)}`;
 }
 
+/** A stored article's columns its searchable text is made of (tags as the row's JSON). */
+export interface SearchableRow {
+  readonly title: string;
+  readonly summary: string;
+  readonly content_html: string;
+  readonly tags_json: string | null;
+}
+
+/** searchTextOf for a stored row; `contentHtml` replaces the row's body (an archived article's,
+ *  read back from R2). */
+export function searchTextOfRow(r: SearchableRow, contentHtml: string = r.content_html): string {
+  return searchTextOf({
+    title: r.title,
+    summary: r.summary,
+    contentHtml,
+    tags: r.tags_json ? (JSON.parse(r.tags_json) as string[]) : [],
+  });
+}
+
 /** Rowids below a full second searched for a free one: an hour of them (a feed that dates its
  *  items by day alone puts them all at midnight: 57,600 rowids hold that many). */
 const OVERFLOW_WINDOW = 3600 * ROWIDS_PER_SECOND;
@@ -214,11 +233,11 @@ export async function keyedRows(db: SqlRunner, limit: number): Promise<KeyedRow[
 
 /** Keys leave the old columns (and so the old indexes): a head's into story_keys, a member's are
  *  dropped (a reprint is compared with its story's head, migrations/0017). */
-function moveStoryKeysStatement(id: string): Stmt {
+function moveStoryKeysStatement(id: string, returning = false): Stmt {
   return sql(
     `UPDATE articles SET story_keys = CASE WHEN story_id = id THEN ${storyKeysSql("articles")} ELSE story_keys END,
        story_key = NULL, story_lead_key = NULL
-     WHERE id = ?1 AND story_key IS NOT NULL`,
+     WHERE id = ?1 AND story_key IS NOT NULL${returning ? " RETURNING id" : ""}`,
     id,
   );
 }
@@ -229,8 +248,7 @@ function moveStoryKeysStatement(id: string): Stmt {
  *  keys moved (the backfill labels it). A member's keys are dropped; its row stays as it is. The
  *  last statement returns the id it changed. */
 export function rekeyStatements(row: KeyedRow): Stmt[] {
-  const move = moveStoryKeysStatement(row.id);
-  const moved = sql(`${move.sql} RETURNING id`, ...move.params);
+  const moved = moveStoryKeysStatement(row.id, true);
   if (row.search_rowid === null || !row.head) return [moved];
   return [
     sql(
@@ -275,13 +293,9 @@ export async function legacySchemaLeft(db: SqlRunner): Promise<boolean> {
 }
 
 /** An article whose index row holds its labels only (step 2), with what its words come from. */
-export interface PendingWordsRow {
+export interface PendingWordsRow extends SearchableRow {
   readonly id: string;
   readonly search_rowid: number;
-  readonly title: string;
-  readonly summary: string;
-  readonly content_html: string;
-  readonly tags_json: string | null;
   readonly content_hash: string;
   readonly archived: number;
 }
@@ -348,30 +362,12 @@ export function unindexSourceStatements(slug: string): Stmt[] {
 /** Index up to `limit` articles that have no index row yet (stored before search existed). An
  *  archived one waits until the archive step has put its body back (archive/tick.ts). */
 export async function indexMissing(db: SqlRunner, limit: number): Promise<number> {
-  const rows = await db.all<{
-    id: string;
-    title: string;
-    summary: string;
-    content_html: string;
-    tags_json: string | null;
-  }>(
+  const rows = await db.all<SearchableRow & { id: string }>(
     sql(
       "SELECT a.id, a.title, a.summary, a.content_html, a.tags AS tags_json FROM articles a WHERE a.search_rowid IS NULL AND a.archived_at IS NULL LIMIT ?1",
       limit,
     ),
   );
-  await db.batch(
-    rows.flatMap((r) =>
-      indexArticleStatements(
-        r.id,
-        searchTextOf({
-          title: r.title,
-          summary: r.summary,
-          contentHtml: r.content_html,
-          tags: r.tags_json ? (JSON.parse(r.tags_json) as string[]) : [],
-        }),
-      ),
-    ),
-  );
+  await db.batch(rows.flatMap((r) => indexArticleStatements(r.id, searchTextOfRow(r))));
   return rows.length;
 }

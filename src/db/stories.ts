@@ -1,5 +1,6 @@
 // One story, many papers: the candidates a new article is compared with (one search index MATCH
-// of its probes' key tokens, never a scan), the story columns a new article is stored with, and the other articles of a story.
+// of its probes' key tokens, never a scan), the story columns a new article is stored with, and
+// the other articles of a story.
 // The decision itself is core/story-sketch.ts; ingest/plan.ts joins the two.
 import type { StoryLink } from "../core/model";
 import type { StoryCandidate } from "../core/story-sketch";
