@@ -16,6 +16,8 @@ import { htmlToText } from "../src/core/text";
 import type { ArticleInput, Scope, SourceRef } from "../src/core/model";
 import { generateArticle, sourceOf } from "./search-data";
 import { SEARCH_REBUILD_LIMITS, searchRebuildTick } from "../src/archive/search-rebuild";
+import { SEARCH_MERGE_LIMITS, searchMergeTick } from "../src/archive/search-merge";
+import { readSearchSegments } from "../src/db/search-segments";
 
 const TIMEZONE = "Asia/Shanghai";
 const LIMIT = 20;
@@ -126,6 +128,12 @@ export default {
           );
           return Response.json(outcome);
         }
+        // The index's segments now, and one tick of the cron's merge of them (bench:search runs
+        // ticks until nothing is left to merge, as the cron does after a load).
+        case "segments":
+          return Response.json(await readSearchSegments(db));
+        case "merge":
+          return Response.json(await searchMergeTick({ db, log: () => undefined }, SEARCH_MERGE_LIMITS));
         // Checks of one query, outside the timed requests: the FTS5 expression, how many articles
         // match in all, how many hold each token, D1's rows_read for the page, the query plan.
         // The total is counted with the expression the page ran (a lone character expanded into

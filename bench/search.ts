@@ -3,7 +3,9 @@
 // beside a trivial 20-row D1 read, and the size of the FTS index beside the table's
 // (method: README, Benchmarks). Options: --articles N (default 100000), --requests N per class
 // (default 500), --persist (keep the loaded D1 in .tmp/bench/search-d1, reuse it while its inputs
-// are unchanged, and read exact page sizes from the file with sqlite3's dbstat when available).
+// are unchanged, and read exact page sizes from the file with sqlite3's dbstat when available),
+// --no-merge (time the index as loaded, without the cron's merge of its segments: needs a fresh
+// load, since a persisted one keeps its merge).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -41,6 +43,7 @@ function option(name: string, fallback: number): number {
 const ARTICLES = option("articles", 100_000);
 const REQUESTS = option("requests", 500);
 const PERSIST = process.argv.includes("--persist");
+const MERGE = !process.argv.includes("--no-merge");
 
 interface QueryClass {
   key: string;
@@ -147,6 +150,34 @@ async function main() {
         mkdirSync(PERSIST_DIR, { recursive: true });
         writeFileSync(marker, built);
       }
+    }
+
+    // 1b. The cron's merge of the index's segments (src/archive/search-merge.ts), tick after tick
+    //     until nothing is left to merge, as a deployment's cron does after a load.
+    interface Segments {
+      segments: number;
+      pages: number;
+      mergeable: boolean;
+    }
+    const loadedAs = await get<Segments>("op=segments");
+    if (MERGE) {
+      const mergeStart = performance.now();
+      let ticks = 0;
+      let calls = 0;
+      for (let settled = false; !settled && ticks < 100; ticks++) {
+        const o = await get<{ calls: number; settled: boolean }>("op=merge");
+        calls += o.calls;
+        settled = o.settled;
+      }
+      const merged = await get<Segments>("op=segments");
+      if (merged.mergeable) throw new Error(`merge: still mergeable after ${ticks} ticks: ${JSON.stringify(merged)}`);
+      checks.push(
+        `segments: ${loadedAs.segments} as loaded (${loadedAs.pages} leaf pages); the cron's merge made ${calls} calls in ` +
+          `${ticks} tick(s), ${((performance.now() - mergeStart) / 1000).toFixed(1)} s, leaving ${merged.segments} ` +
+          `(${merged.pages} leaf pages)`,
+      );
+    } else {
+      checks.push(`segments: ${loadedAs.segments} as loaded (${loadedAs.pages} leaf pages), not merged (--no-merge)`);
     }
 
     // 2. What was stored, and its size.

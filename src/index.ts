@@ -1,6 +1,7 @@
 // Worker entry: wiring only.
 import { createApp } from "./app";
 import { archiveBucket } from "./archive/bodies";
+import { searchMergeTick } from "./archive/search-merge";
 import { searchRebuildTick } from "./archive/search-rebuild";
 import { archiveTick } from "./archive/tick";
 import { type Config, parseConfig } from "./config";
@@ -29,14 +30,16 @@ export default {
     // Then tell WebSub subscribers what changed: this refresh, or anything since the last tick
     // (the import CLI writes to D1 directly). The archive step runs after the refresh, so an old
     // article a refresh just changed is archived with its new body.
-    // Last, the search index's rebuild, while one is under way (migrations/0019_one_search_row.sql).
+    // Last, the search index's rebuild, while one is under way (migrations/0019_one_search_row.sql),
+    // and the merge of its segments (migrations/0022_search_merge.sql).
     const deps = refreshDeps(env, config);
     const bucket = archiveBucket(env);
     ctx.waitUntil(
       refreshDueSources(deps, config, refreshQueue(env))
         .then(() => publishToSubscribers(env))
         .finally(() => archiveTick({ ...deps, bucket }, config))
-        .finally(() => searchRebuildTick({ ...deps, bucket })),
+        .finally(() => searchRebuildTick({ ...deps, bucket }))
+        .finally(() => searchMergeTick(deps)),
     );
   },
   async queue(batch, env, _ctx) {
