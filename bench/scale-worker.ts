@@ -1,6 +1,8 @@
 // Bench-only worker for bench:scale: fills the search index of bulk-loaded articles through the
 // app's own backfill (indexMissing, what the cron runs for articles stored before the index
-// existed), and reports what a database holds. Never timed.
+// existed), merges its segments as the cron does (searchMergeTick), and reports what a database
+// holds. Never timed.
+import { searchMergeTick } from "../src/archive/search-merge";
 import { indexMissing } from "../src/db/search";
 import { d1Runner } from "../src/db/sql";
 
@@ -13,6 +15,8 @@ export default {
           const n = Number(url.searchParams.get("n") ?? "1000");
           return Response.json({ indexed: await indexMissing(d1Runner(env.DB), n) });
         }
+        case "merge":
+          return Response.json(await searchMergeTick({ db: d1Runner(env.DB), log: () => undefined }));
         case "counts": {
           const row = await env.DB.prepare(
             `SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM sources) AS sources,

@@ -4,11 +4,18 @@
 // the app's real read path (listArticles over d1Runner), so its cost can be timed from outside
 // workerd (inside it, timers only advance on I/O). The other ops check results and read sizes;
 // they are never timed.
-import { contentHash, upsertArticleStatements } from "../src/db/article-writes";
+import { articleWrites, contentHash, upsertArticleStatements } from "../src/db/article-writes";
 import { listArticles, listStatement } from "../src/db/articles";
 import { ensureSourceStatement } from "../src/db/sources";
 import { type SqlRunner, type Stmt, d1Runner, sql } from "../src/db/sql";
-import { ROWIDS_PER_SECOND, labelsSql, searchRowidAt, searchTextOf } from "../src/db/search";
+import {
+  type ArticleWrites,
+  ROWIDS_PER_SECOND,
+  labelsSql,
+  searchRowidAt,
+  searchTextOf,
+  searchWritesLast,
+} from "../src/db/search";
 import { articleId } from "../src/core/ids";
 import { buildSearchQuery, indexTokens } from "../src/core/search-tokens";
 import { expandedMatch } from "../src/db/search-vocab";
@@ -29,17 +36,19 @@ function searchScope(q: string): Extract<Scope, { kind: "search" }> {
 }
 
 /** Articles [from, from + n) of `total` (the request's parameters), each source created once
- *  (ON CONFLICT DO NOTHING after that), then each article's statements, in one db.batch. */
+ *  (ON CONFLICT DO NOTHING after that), then the articles' writes, in one db.batch ordered as
+ *  ingest orders it (searchWritesLast: every index row last). */
 async function loadBatch(
   url: URL,
   db: SqlRunner,
-  statementsOf: (source: SourceRef, input: ArticleInput, id: string, now: number, i: number) => Promise<Stmt[]>,
+  writesOf: (source: SourceRef, input: ArticleInput, id: string, now: number, i: number) => Promise<ArticleWrites>,
 ): Promise<Response> {
   const from = Number(url.searchParams.get("from"));
   const n = Number(url.searchParams.get("n"));
   const total = Number(url.searchParams.get("total"));
   const now = Date.now();
   const stmts: Stmt[] = [];
+  const writes: ArticleWrites[] = [];
   const sources = new Set<number>();
   let articles = 0;
   for (let i = from; i < Math.min(from + n, total); i++, articles++) {
@@ -49,8 +58,9 @@ async function loadBatch(
       sources.add(sourceIndex);
       stmts.push(ensureSourceStatement(source, TIMEZONE, now));
     }
-    stmts.push(...(await statementsOf(source, input, await articleId(source.slug, input.guid), now, i)));
+    writes.push(await writesOf(source, input, await articleId(source.slug, input.guid), now, i));
   }
+  stmts.push(...searchWritesLast(writes));
   await db.batch(stmts);
   return Response.json({ articles, statements: stmts.length });
 }
@@ -95,27 +105,30 @@ export default {
         // once, ON CONFLICT DO NOTHING after that) and the statements ingest writes for a new item.
         case "load":
           return loadBatch(url, db, async (source, input, id, now) =>
-            upsertArticleStatements(source, input, id, await contentHash(input), now, true),
+            articleWrites(source, input, id, await contentHash(input), now, true),
           );
         // The same articles in the layout before migrations/0019 (bench:fts-migrate): the row as
         // ingest writes it, then the tokens in search_index (rowid published_at ms × 1024 + a
         // tiebreak) and the labels in search_labels, as that layout's writer did.
         case "load-old":
-          return loadBatch(url, db, async (source, input, id, now, i) => [
-            ...upsertArticleStatements(source, input, id, await contentHash(input), now, true).filter(
-              (s) => !/search_index/.test(s.sql),
-            ),
-            sql("UPDATE articles SET search_rowid = published_at * 1024 + ?2 WHERE id = ?1", id, i % 1024),
-            sql(
-              "INSERT INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1",
-              id,
-              indexTokens(searchTextOf(input)),
-            ),
-            sql(
-              `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { storyKeys: false })} FROM articles a WHERE a.id = ?1`,
-              id,
-            ),
-          ]);
+          return loadBatch(url, db, async (source, input, id, now, i) => ({
+            index: [],
+            row: [
+              ...upsertArticleStatements(source, input, id, await contentHash(input), now, true).filter(
+                (s) => !/search_index/.test(s.sql),
+              ),
+              sql("UPDATE articles SET search_rowid = published_at * 1024 + ?2 WHERE id = ?1", id, i % 1024),
+              sql(
+                "INSERT INTO search_index (rowid, tokens) SELECT search_rowid, ?2 FROM articles WHERE id = ?1",
+                id,
+                indexTokens(searchTextOf(input)),
+              ),
+              sql(
+                `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { storyKeys: false })} FROM articles a WHERE a.id = ?1`,
+                id,
+              ),
+            ],
+          }));
         // One batch of the search index's rebuild (bench:fts-migrate times each from outside): the
         // cron's own tick, bounded to the calls of one step-1 or one step-2 batch.
         case "rebuild": {
@@ -128,7 +141,7 @@ export default {
           );
           return Response.json(outcome);
         }
-        // The index's segments now, and one tick of the cron's merge of them (bench:search runs
+        // The index's segments, and one tick of the cron's merge of them (bench:search runs
         // ticks until nothing is left to merge, as the cron does after a load).
         case "segments":
           return Response.json(await readSearchSegments(db));

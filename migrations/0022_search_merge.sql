@@ -1,11 +1,11 @@
 -- Why: FTS5 keeps the search index as b-trees ("segments") on levels: every write batch adds a
 -- small one, and FTS5's automerge joins four of one level into one of the next. At 100,000
 -- articles that leaves about 23 segments, and a query seeks each of its terms in every one: a
--- one-character search ORs up to thousands of terms (0021), so 橘 (110 terms) cost 2,530 seeks
--- and 8 ms. The cron merges further (src/archive/search-merge.ts): FTS5's 'merge' command with a
--- positive page count joins the segments of any level that holds at least `usermerge` of them.
--- At 2, no level keeps two, and the index settles at one segment per level in use (3 at 100,000
--- in bench:search; 橘 3.6 ms, 市 5.8 instead of 23). The page counts a merge writes are FTS5's
--- shadow rows; D1 counts the 'merge' statement itself as one row written. A setting of the
--- index (search_index_config), read by FTS5 on each 'merge': nothing else changes.
+-- one-character search ORs up to thousands of terms (0021), and 橘 (110 terms) costs 2,530 seeks
+-- and 8 ms on such an index. The cron merges further (src/archive/search-merge.ts): FTS5's 'merge'
+-- command with a positive page count joins the segments of any level that holds at least
+-- `usermerge` of them. At 2, no level keeps two, and the index settles at one segment per level
+-- in use (3 at 100,000 in bench:search, where 橘 takes 3.1 ms). A setting of the index
+-- (search_index_config), read by FTS5 on each 'merge': nothing else changes. What a merge costs
+-- in D1 rows and time: bench/README.md (Search).
 INSERT INTO search_index(search_index, rank) VALUES('usermerge', 2);

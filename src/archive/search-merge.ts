@@ -9,16 +9,19 @@ import type { ArchiveDeps } from "./tick";
 export interface SearchMergeLimits {
   /** Wall time a tick spends at most (it stops after the call that crosses it). */
   readonly budgetMs: number;
-  /** Leaf pages a call writes at most. */
+  /** Leaf pages a call writes (FTS5 stops at the first term boundary past them). */
   readonly pagesPerCall: number;
-  /** D1 calls a tick makes at most (shared with the tick's other steps: 1,000 an invocation on
-   *  Workers Paid, 50 on Free). */
+  /** D1 calls a tick makes at most. The platform allows 1,000 D1 queries an invocation on
+   *  Workers Paid (50 on Free), counting the tick's refresh, archive and rebuild steps before this
+   *  one: a call past that fails, the failure is logged, and the next tick goes on from there. */
   readonly maxCalls: number;
 }
 
-/** About 0.1 s of D1 time a call at 1,000 pages, and at most 20 s a tick: at 100,000 articles
- *  the first tick after 0022 merges 23 segments into 3 in about 80 calls; after that a tick
- *  merges what the last 15 minutes wrote (bench/README.md, Search). */
+/** Well under 0.1 s of D1 time a call at 1,000 pages, and at most 20 s a tick: at 100,000
+ *  articles the first tick after 0022 merges 23 segments into 3 in 81 calls. After that most ticks
+ *  merge what refreshes wrote since the last one; as in any merge by levels, a tick now and then
+ *  carries a merge up to the top level and rewrites the whole index, over several ticks when it
+ *  is large (bench/README.md, Search). */
 export const SEARCH_MERGE_LIMITS: SearchMergeLimits = { budgetMs: 20_000, pagesPerCall: 1_000, maxCalls: 200 };
 
 export interface SearchMergeOutcome {
@@ -44,10 +47,10 @@ export async function searchMergeTick(
   try {
     before = now = await readSearchSegments(deps.db);
     while (now?.mergeable && calls < limits.maxCalls && Date.now() - start < limits.budgetMs) {
-      const next: SearchSegments | null = await mergeSearchSegments(deps.db, limits.pagesPerCall);
       calls++;
-      // FTS5 found nothing it would merge although a level looked mergeable: stop rather than
-      // ask again all tick.
+      const next: SearchSegments | null = await mergeSearchSegments(deps.db, limits.pagesPerCall);
+      // FTS5 merged nothing although the record said it would (a rule of FTS5's this decoding does
+      // not know): stop rather than ask again all tick.
       const stuck = next?.record === now.record;
       now = next;
       if (stuck) break;

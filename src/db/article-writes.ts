@@ -3,7 +3,14 @@
 import type { ArticleInput, SourceRef } from "../core/model";
 import { articleId, sha256Hex } from "../core/ids";
 import { formatPathDate } from "../core/time";
-import { freshSearchRowidSql, indexArticleStatements, indexNewArticleStatements, searchTextOf } from "./search";
+import {
+  type ArticleWrites,
+  freshSearchRowidSql,
+  indexNewArticleStatements,
+  reindexArticleWrites,
+  searchTextOf,
+  searchWritesLast,
+} from "./search";
 import { type StoryColumns, joinStoryStatement, storyKeysValue } from "./stories";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
@@ -29,11 +36,12 @@ export function contentHash(a: ArticleInput): Promise<string> {
 }
 
 /** Statements that insert an article, or update it in place keeping its id and permalink. A new
- *  article's row takes its search rowid as it is inserted; then one search index row and one
- *  label row (its tags and months, db/search.ts): a new article writes its row with its index
- *  entries and those two rows, whatever its number of tags. The listing summaries are folded in
- *  per batch by `statsStatements`, not here. A new article that joins another paper's story
- *  also updates that story's head (its member list: one row, no index). */
+ *  article's row takes its search rowid as it is inserted; then one search index row (its words
+ *  and its labels: tags, months, source, db/search.ts): a new article writes its row with its
+ *  index entries and that one row, whatever its number of tags. The listing summaries are folded
+ *  in per batch by `statsStatements`, not here. A new article that joins another paper's story
+ *  also updates that story's head (its member list: one row, no index). A batch of several
+ *  articles puts their index rows after all the rest (searchWritesLast). */
 export function upsertArticleStatements(
   source: SourceRef,
   a: ArticleInput,
@@ -43,6 +51,20 @@ export function upsertArticleStatements(
   isNew = false,
   story: StoryColumns | null = null,
 ): Stmt[] {
+  const w = articleWrites(source, a, id, hash, now, isNew, story);
+  return [...w.row, ...w.index];
+}
+
+/** upsertArticleStatements in its two parts: the row and what goes with it, and the index row. */
+export function articleWrites(
+  source: SourceRef,
+  a: ArticleInput,
+  id: string,
+  hash: string,
+  now: number,
+  isNew = false,
+  story: StoryColumns | null = null,
+): ArticleWrites {
   const stmts: Stmt[] = [
     sql(
       // An undated item keeps the time it was first seen; a dated one takes the upstream's. A
@@ -100,8 +122,9 @@ export function upsertArticleStatements(
         JSON.stringify(a.tags),
       ),
     );
-  stmts.push(...(isNew ? indexNewArticleStatements(id, searchTextOf(a)) : indexArticleStatements(id, searchTextOf(a))));
-  return stmts;
+  if (isNew) return { row: stmts, index: indexNewArticleStatements(id, searchTextOf(a)) };
+  const reindex = reindexArticleWrites(id, searchTextOf(a));
+  return { row: [...stmts, ...reindex.row], index: reindex.index };
 }
 
 /** Fold the articles a batch wrote (inserted or updated, by id) into the per-month, per-source
@@ -217,6 +240,7 @@ export async function planUpsert(
     updated = 0,
     unchanged = 0;
   const statements: Stmt[] = [];
+  const articles: ArticleWrites[] = [];
   const written: string[] = [];
   for (const a of inputs) {
     const hash = await contentHash(a);
@@ -241,10 +265,8 @@ export async function planUpsert(
     const id = ids.get(a.guid) ?? (await articleId(source.slug, a.guid));
     written.push(id);
     const isNew = previous === undefined;
-    statements.push(
-      ...upsertArticleStatements(source, a, id, hash, now, isNew, isNew ? (stories.get(a.guid) ?? null) : null),
-    );
+    articles.push(articleWrites(source, a, id, hash, now, isNew, isNew ? (stories.get(a.guid) ?? null) : null));
   }
-  statements.push(...statsStatements(written, now));
+  statements.push(...searchWritesLast(articles, statsStatements(written, now)));
   return { inserted, updated, unchanged, statements };
 }

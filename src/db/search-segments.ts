@@ -16,25 +16,32 @@ export interface SearchSegments {
   readonly segments: number;
   /** Leaf pages in all of them. */
   readonly pages: number;
-  /** A 'merge' with a positive page count has work: a level holds two segments or more (the
-   *  index's usermerge, set in 0022), or a merge of one level is under way. */
+  /** A 'merge' with a positive page count has work: a level holds `usermerge` segments or more
+   *  (2, set in 0022), or a merge of one level is under way. (FTS5 also merges a lone segment
+   *  whose deleted rows pass its `deletemerge` share; its automerge does that in the writes.) */
   readonly mergeable: boolean;
   /** The record itself (hex): a merge that leaves it unchanged did nothing. */
   readonly record: string;
 }
 
 /** The record as hex text, which every D1 client returns alike (a BLOB comes back as an
- *  ArrayBuffer or an array of numbers, depending on the client). */
-const STRUCTURE = sql("SELECT hex(block) AS record FROM search_index_data WHERE id = 10");
+ *  ArrayBuffer or an array of numbers, depending on the client), and the index's usermerge (FTS5's
+ *  default, 4, where none is set). */
+const STRUCTURE = sql(
+  `SELECT hex(block) AS record, coalesce((SELECT v FROM search_index_config WHERE k = 'usermerge'), 4) AS usermerge
+   FROM search_index_data WHERE id = 10`,
+);
+interface StructureRow {
+  readonly record: string;
+  readonly usermerge: number;
+}
 
 /** The second layout's marker after the cookie (fts5_index.c, FTS5_STRUCTURE_V2). */
 const V2 = "FF000001";
 
-/** Segments a level holds before a positive 'merge' joins them (0022 sets usermerge to this). */
-const USERMERGE = 2;
-
-/** Decodes a structure record given as hex; throws on one that does not parse. */
-export function decodeSearchSegments(record: string): SearchSegments {
+/** Decodes a structure record given as hex, for an index whose usermerge is `usermerge`; throws
+ *  on one that does not parse. */
+export function decodeSearchSegments(record: string, usermerge: number): SearchSegments {
   if (!/^(?:[0-9A-F]{2})+$/.test(record) || record.length < 8) throw new Error("搜索索引的结构记录无法解析");
   const bytes = new Uint8Array(record.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(record.slice(2 * i, 2 * i + 2), 16);
@@ -60,13 +67,14 @@ export function decodeSearchSegments(record: string): SearchSegments {
   for (let level = 0; level < levels; level++) {
     const merging = varint();
     const held = varint();
-    if (merging > 0 || held >= USERMERGE) mergeable = true;
+    if (merging > 0 || held >= usermerge) mergeable = true;
     for (let s = 0; s < held; s++) {
       varint(); // segment id
       const first = varint();
       const last = varint();
       if (v2) for (let k = 0; k < 5; k++) varint(); // origins, tombstone pages and entries, entries
-      pages += last - first + 1;
+      // A segment a merge under way has emptied keeps its place with pages 0 to 0.
+      if (first > 0) pages += last - first + 1;
       counted++;
     }
   }
@@ -74,14 +82,17 @@ export function decodeSearchSegments(record: string): SearchSegments {
   return { segments, pages, mergeable, record };
 }
 
-/** The index's segments now; null while the index has never been written. */
+const decoded = (row: StructureRow | undefined) =>
+  row?.record ? decodeSearchSegments(row.record, row.usermerge) : null;
+
+/** The index's segments; null while the index has never been written. */
 export async function readSearchSegments(db: SqlRunner): Promise<SearchSegments | null> {
-  const [row] = await db.all<{ record: string }>(STRUCTURE);
-  return row?.record ? decodeSearchSegments(row.record) : null;
+  return decoded((await db.all<StructureRow>(STRUCTURE))[0]);
 }
 
-/** FTS5's incremental merge: up to about `pages` leaf pages written, joining the segments of a
- *  level that holds `usermerge` or more (or going on with a merge under way); a no-op otherwise. */
+/** FTS5's incremental merge: about `pages` leaf pages written (it stops at the first term
+ *  boundary past them), joining the segments of a level that holds `usermerge` or more (or going
+ *  on with a merge under way); a no-op otherwise. */
 function mergeStatement(pages: number): Stmt {
   return sql("INSERT INTO search_index(search_index, rank) VALUES('merge', CAST(?1 AS INTEGER))", pages);
 }
@@ -89,6 +100,5 @@ function mergeStatement(pages: number): Stmt {
 /** One merge of up to `pages` pages, and the segments after it, in one round trip. */
 export async function mergeSearchSegments(db: SqlRunner, pages: number): Promise<SearchSegments | null> {
   const [, rows] = await db.allMany([mergeStatement(pages), STRUCTURE]);
-  const record = (rows as { record: string }[])[0]?.record;
-  return record ? decodeSearchSegments(record) : null;
+  return decoded((rows as StructureRow[])[0]);
 }

@@ -132,15 +132,36 @@ export function sourceLabelSql(sourceId: string): string {
 /** Index a new article whose row was inserted with its search rowid (upsertArticleStatements):
  *  its tokens and, after them, its labels, in one row (a visitor's words never match a label: see
  *  core/search-tokens.ts). OR REPLACE: when a concurrent writer stored the same article first, the
- *  insert became an update of that row, whose index row this replaces. */
+ *  insert became an update of that row, whose index row this replaces. One row of VALUES, not an
+ *  INSERT … SELECT: a statement that may write several rows opens a statement journal, and FTS5
+ *  writes the index rows it holds in memory out as a segment of their own whenever one opens
+ *  (searchWritesLast says what that costs). */
 export function indexNewArticleStatements(articleId: string, text: string): Stmt[] {
   return [
     sql(
-      `INSERT OR REPLACE INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a")} FROM articles a WHERE a.id = ?1`,
+      `INSERT OR REPLACE INTO search_index (rowid, tokens) VALUES ((SELECT search_rowid FROM articles WHERE id = ?1),
+         ?2 || ' ' || (SELECT ${labelsSql("a")} FROM articles a WHERE a.id = ?1))`,
       articleId,
       indexTokens(text),
     ),
   ];
+}
+
+/** What a batch writes for one article: its row and whatever goes with it, then its index row. */
+export interface ArticleWrites {
+  readonly row: readonly Stmt[];
+  readonly index: readonly Stmt[];
+}
+
+/** The statements of several articles' writes in one batch (one transaction): every row part,
+ *  then `between`, then every index row. FTS5 keeps the index rows a transaction inserts in
+ *  memory and writes them out as one segment at the end, or earlier whenever a statement opens a
+ *  statement journal (an upsert, an INSERT … SELECT: nearly every other write): index rows
+ *  interleaved with the articles' rows made one segment of ~2 pages per article, which FTS5's
+ *  merges then rewrote level by level; together they make one segment per batch
+ *  (bench/README.md, Search). */
+export function searchWritesLast(writes: readonly ArticleWrites[], between: readonly Stmt[] = []): Stmt[] {
+  return [...writes.flatMap((w) => w.row), ...between, ...writes.flatMap((w) => w.index)];
 }
 
 // The rebuild of the index into the layout of migrations/0019_one_search_row.sql, in bounded
@@ -338,14 +359,25 @@ export function addWordsStatement(row: PendingWordsRow, text: string): Stmt {
 }
 
 /** Reindex a stored article, after its row is written: drop its old index row, give it a fresh
- *  rowid in its (possibly new) second, insert its tokens and labels. */
+ *  rowid in its (possibly new) second (`row`), insert its tokens and labels (`index`). */
+export function reindexArticleWrites(articleId: string, text: string): ArticleWrites {
+  return {
+    row: [
+      sql("DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1)", articleId),
+      sql("UPDATE articles SET search_rowid = NULL WHERE id = ?1", articleId),
+      sql(
+        `UPDATE articles AS a SET search_rowid = ${freshSearchRowidSql("a.published_at")} WHERE a.id = ?1`,
+        articleId,
+      ),
+    ],
+    index: indexNewArticleStatements(articleId, text),
+  };
+}
+
+/** reindexArticleWrites of one article, in order. */
 export function indexArticleStatements(articleId: string, text: string): Stmt[] {
-  return [
-    sql("DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1)", articleId),
-    sql("UPDATE articles SET search_rowid = NULL WHERE id = ?1", articleId),
-    sql(`UPDATE articles AS a SET search_rowid = ${freshSearchRowidSql("a.published_at")} WHERE a.id = ?1`, articleId),
-    ...indexNewArticleStatements(articleId, text),
-  ];
+  const w = reindexArticleWrites(articleId, text);
+  return [...w.row, ...w.index];
 }
 
 /** Remove the index rows of every article of a source (before the articles go). */
@@ -368,6 +400,6 @@ export async function indexMissing(db: SqlRunner, limit: number): Promise<number
       limit,
     ),
   );
-  await db.batch(rows.flatMap((r) => indexArticleStatements(r.id, searchTextOfRow(r))));
+  await db.batch(searchWritesLast(rows.map((r) => reindexArticleWrites(r.id, searchTextOfRow(r)))));
   return rows.length;
 }
