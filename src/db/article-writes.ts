@@ -42,16 +42,8 @@ export function contentHash(a: ArticleInput): Promise<string> {
  *  in per batch by `statsStatements`, not here. A new article that joins another paper's story
  *  also updates that story's head (its member list: one row, no index). A batch of several
  *  articles puts their index rows after all the rest (searchWritesLast). */
-export function upsertArticleStatements(
-  source: SourceRef,
-  a: ArticleInput,
-  id: string,
-  hash: string,
-  now: number,
-  isNew = false,
-  story: StoryColumns | null = null,
-): Stmt[] {
-  const w = articleWrites(source, a, id, hash, now, isNew, story);
+export function upsertArticleStatements(...args: Parameters<typeof articleWrites>): Stmt[] {
+  const w = articleWrites(...args);
   return [...w.row, ...w.index];
 }
 
