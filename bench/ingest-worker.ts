@@ -531,9 +531,11 @@ export default {
           const heads = await batchOf("h", true);
           const members = await batchOf("m", true);
           // Where the rows go, from the schema: every index of articles (a partial one holds only
-          // the batch's rows its WHERE admits) and every FTS5 table (one row each per article).
+          // the batch's rows its WHERE admits) and every FTS5 table (one row each per article; an
+          // fts5vocab table is a view of one, written by nobody).
           const schema = await env.DB.prepare(
-            "SELECT type, name, sql FROM sqlite_master WHERE (type = 'index' AND tbl_name = 'articles') OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%') ORDER BY type, name",
+            `SELECT type, name, sql FROM sqlite_master WHERE (type = 'index' AND tbl_name = 'articles')
+               OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%' AND sql NOT LIKE '%USING fts5vocab%') ORDER BY type, name`,
           ).all<{ type: string; name: string; sql: string | null }>();
           const parts: { part: string; heads: number; members: number }[] = [];
           for (const o of schema.results) {
