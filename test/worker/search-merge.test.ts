@@ -190,6 +190,26 @@ describe("merging the search index's segments", () => {
     for (const q of QUERIES) expect(await searchAll(q), q).toEqual(holding(q));
   });
 
+  it("stops at its time budget, and a refresh between two ticks of an unfinished merge loses nothing", async () => {
+    // 30 batches of 4: several levels of segments to merge, more than one call's pages.
+    await importRange(LATER + 200, LATER + 320, 4);
+    expect((await readSearchSegments(db))!.mergeable).toBe(true);
+    expect(await searchMergeTick(deps, { budgetMs: 60_000, pagesPerCall: 1, maxCalls: 1 })).toMatchObject({
+      calls: 1,
+      settled: false,
+    });
+    // A refresh stores more articles while the merge is unfinished.
+    await importRange(LATER + 112, LATER + 130, 6);
+    // No time left: no call.
+    expect(await searchMergeTick(deps, { budgetMs: 0, pagesPerCall: 1_000, maxCalls: 200 })).toMatchObject({
+      calls: 0,
+      settled: false,
+    });
+    expect(await searchMergeTick(deps)).toMatchObject({ settled: true });
+    for (const q of [...QUERIES, "新到稿件"]) expect(await searchAll(q), q).toEqual(holding(q));
+    await env.DB.prepare("INSERT INTO search_index(search_index, rank) VALUES('integrity-check', 0)").run();
+  });
+
   it("follows the index's own usermerge: at FTS5's default of 4, a level of two or three waits", async () => {
     // Two batches of one article: two small segments on level 0.
     await importRange(LATER + 45, LATER + 47, 1);
