@@ -157,9 +157,9 @@ export interface ArticleWrites {
  *  then `between`, then every index row. FTS5 keeps the index rows a transaction inserts in
  *  memory and writes them out as one segment at the end, or earlier whenever a statement opens a
  *  statement journal (an upsert, an INSERT … SELECT: nearly every other write): index rows
- *  interleaved with the articles' rows made one segment of ~2 pages per article, which FTS5's
- *  merges then rewrote level by level; together they make one segment per batch
- *  (bench/README.md, Search). */
+ *  interleaved with the articles' rows would each be a segment of ~2 pages, which FTS5's merges
+ *  then rewrite level by level; together they make one segment per batch (bench/README.md,
+ *  Search). */
 export function searchWritesLast(writes: readonly ArticleWrites[], between: readonly Stmt[] = []): Stmt[] {
   return [...writes.flatMap((w) => w.row), ...between, ...writes.flatMap((w) => w.index)];
 }
