@@ -70,7 +70,13 @@ describe("reading the site in a browser", () => {
       const img = page.locator(".post-body img").first();
       if ((await img.count()) === 0) continue;
       await img.scrollIntoViewIfNeeded();
-      await page.waitForFunction('document.querySelector(".post-body img").complete');
+      // Polled from here: page.waitForFunction evaluates its predicate with eval inside the page,
+      // which the site's CSP (no 'unsafe-eval') refuses whenever the first check is not already true.
+      await expect
+        .poll(() => page.$eval(".post-body img", (img) => (img as unknown as { complete: boolean }).complete), {
+          timeout: 10_000,
+        })
+        .toBe(true);
       expect(await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
       found = true;
       break;

@@ -172,7 +172,13 @@ describe("a source that opts in to the image proxy", () => {
       await page.goto(`${site.url}${await articlePathOf("hotlink")}`, { waitUntil: "load" });
       // The picture is loading="lazy": scrolled into view as a reader would, then decoded (or failed).
       await page.locator(".post-body img").scrollIntoViewIfNeeded();
-      await page.waitForFunction('document.querySelector(".post-body img")?.complete === true');
+      // Polled from here: page.waitForFunction evaluates its predicate with eval inside the page,
+      // which the site's CSP (no 'unsafe-eval') refuses whenever the first check is not already true.
+      await expect
+        .poll(() => page.$eval(".post-body img", (img) => (img as unknown as { complete: boolean }).complete), {
+          timeout: 10_000,
+        })
+        .toBe(true);
       const size = await page.$eval(".post-body img", (img) => ({
         natural: (img as unknown as { naturalWidth: number }).naturalWidth,
         width: img.getBoundingClientRect().width,
