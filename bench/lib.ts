@@ -108,3 +108,18 @@ export function table(rows: Record<string, string | number>[]): void {
   console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const r of rows) console.log(line(cols.map((c) => cell(r[c]!))));
 }
+
+/** The cron's merge of the search index's segments, tick after tick (`tick`: one request to a
+ *  bench worker running searchMergeTick) until nothing is left to merge; throws if 100 ticks do
+ *  not get there. */
+export async function mergeUntilSettled(
+  tick: () => Promise<{ calls: number; settled: boolean }>,
+): Promise<{ ticks: number; calls: number }> {
+  let calls = 0;
+  for (let ticks = 1; ticks <= 100; ticks++) {
+    const o = await tick();
+    calls += o.calls;
+    if (o.settled) return { ticks, calls };
+  }
+  throw new Error("merge: not settled after 100 ticks");
+}

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { ROOT, benchGet, bundle, migrationsSql, table } from "./lib";
+import { ROOT, benchGet, bundle, mergeUntilSettled, migrationsSql, table } from "./lib";
 
 const COMPAT = { compatibilityDate: "2026-04-20", compatibilityFlags: ["nodejs_compat"] };
 /** Articles per load request (one db.batch of ~5 statements per article). */
@@ -162,13 +162,7 @@ async function main() {
     const loadedAs = await get<Segments>("op=segments");
     if (MERGE) {
       const mergeStart = performance.now();
-      let ticks = 0;
-      let calls = 0;
-      for (let settled = false; !settled && ticks < 100; ticks++) {
-        const o = await get<{ calls: number; settled: boolean }>("op=merge");
-        calls += o.calls;
-        settled = o.settled;
-      }
+      const { ticks, calls } = await mergeUntilSettled(() => get<{ calls: number; settled: boolean }>("op=merge"));
       const merged = await get<Segments>("op=segments");
       if (merged.mergeable) throw new Error(`merge: still mergeable after ${ticks} ticks: ${JSON.stringify(merged)}`);
       checks.push(

@@ -43,8 +43,7 @@ export function contentHash(a: ArticleInput): Promise<string> {
  *  also updates that story's head (its member list: one row, no index). A batch of several
  *  articles puts their index rows after all the rest (searchWritesLast). */
 export function upsertArticleStatements(...args: Parameters<typeof articleWrites>): Stmt[] {
-  const w = articleWrites(...args);
-  return [...w.row, ...w.index];
+  return searchWritesLast([articleWrites(...args)]);
 }
 
 /** upsertArticleStatements in its two parts: the row and what goes with it, and the index row. */

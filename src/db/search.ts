@@ -376,8 +376,7 @@ export function reindexArticleWrites(articleId: string, text: string): ArticleWr
 
 /** reindexArticleWrites of one article, in order. */
 export function indexArticleStatements(articleId: string, text: string): Stmt[] {
-  const w = reindexArticleWrites(articleId, text);
-  return [...w.row, ...w.index];
+  return searchWritesLast([reindexArticleWrites(articleId, text)]);
 }
 
 /** Remove the index rows of every article of a source (before the articles go). */
