@@ -124,7 +124,7 @@ export default {
                 indexTokens(searchTextOf(input)),
               ),
               sql(
-                `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { storyKeys: false })} FROM articles a WHERE a.id = ?1`,
+                `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { stories: false })} FROM articles a WHERE a.id = ?1`,
                 id,
               ),
             ],

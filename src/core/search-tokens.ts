@@ -229,6 +229,10 @@ export const ALL_LABEL_MATCH = `"${LABEL_ALL}all"`;
 /** The label of one story key (a 32-bit hash, core/story-sketch.ts) on the head of a story. */
 const LABEL_STORY_KEY = "\uE006";
 
+// The label of an article that joined another paper's story, "\uE007" and its head's id (16 hex
+// digits), is written and matched in SQL only (db/search.ts labelsSql and storyMemberMatchSql):
+// its members are found from the head's id as a row holds it, never from a visitor's text.
+
 /** The FTS5 MATCH expression for the articles holding any of the story keys `keys` (integers we
  *  computed, never a visitor's text); null when there is none. */
 export function storyKeysMatch(keys: readonly number[]): string | null {

@@ -11,7 +11,7 @@ import {
   searchTextOf,
   searchWritesLast,
 } from "./search";
-import { type StoryColumns, joinStoryStatement, storyKeysValue } from "./stories";
+import { type StoryColumns, storyKeysValue } from "./stories";
 import { type SqlRunner, type Stmt, sql } from "./sql";
 
 /** Hash of everything stored about an item: equal hashes mean nothing to write. */
@@ -40,8 +40,8 @@ export function contentHash(a: ArticleInput): Promise<string> {
  *  and its labels: tags, months, source, db/search.ts): a new article writes its row with its
  *  index entries and that one row, whatever its number of tags. The listing summaries are folded
  *  in per batch by `statsStatements`, not here. A new article that joins another paper's story
- *  also updates that story's head (its member list: one row, no index). A batch of several
- *  articles puts their index rows after all the rest (searchWritesLast). */
+ *  writes nothing more: its story_id is a label of its index row (db/stories.ts). A batch of
+ *  several articles puts their index rows after all the rest (searchWritesLast). */
 export function upsertArticleStatements(...args: Parameters<typeof articleWrites>): Stmt[] {
   return searchWritesLast([articleWrites(...args)]);
 }
@@ -103,7 +103,6 @@ export function articleWrites(
       storyKeysValue(story),
     ),
   ];
-  if (story && story.storyId !== id) stmts.push(joinStoryStatement(story.storyId, id));
   // The tags' names, for tag pages and the tag list (no row is written for a name already known;
   // the article's own tags are its `tags` column and its labels).
   if (a.tags.length > 0)

@@ -102,18 +102,20 @@ export function freshSearchRowidSql(publishedAt: string): string {
            WHERE b.search_rowid BETWEEN ${base} AND ${base} + ${T - 1}) AS slot)`;
 }
 
-/** An article's labels (core/search-tokens.ts: tag, month and source-month tokens, and a story
- *  head's key tokens), built from its stored row `a`: the permalink month and source never change,
- *  the tags and keys are the row's. `storyKeys: false` leaves the keys out, for a row of the
- *  layout before migrations/0020 (which has no story_keys column); the same expression without
- *  them is in migrations/0013_fewer_rows.sql, which labelled the articles stored before it. */
-export function labelsSql(a: string, { storyKeys = true }: { storyKeys?: boolean } = {}): string {
+/** An article's labels (core/search-tokens.ts: tag, month and source-month tokens, a story head's
+ *  key tokens, and a story member's label: its head's id), built from its stored row `a`: the
+ *  permalink month and source never change, the tags and keys are the row's, and the story is
+ *  decided when the article is first stored. `stories: false` leaves the story labels out, for a
+ *  row of the layout before migrations/0020 (which has no story_keys column); the same expression
+ *  without them is in migrations/0013_fewer_rows.sql, which labelled the articles stored before it. */
+export function labelsSql(a: string, { stories = true }: { stories?: boolean } = {}): string {
   const yyyymm = `substr(${a}.path_date, 1, 4) || substr(${a}.path_date, 6, 2)`;
-  const keys = storyKeys
-    ? `\n    || coalesce(' ' || char(57350) || replace(${storyKeysSql(a)}, ' ', ' ' || char(57350)), '')`
+  const story = stories
+    ? `\n    || coalesce(' ' || char(57350) || replace(${storyKeysSql(a)}, ' ', ' ' || char(57350)), '')
+    || CASE WHEN ${a}.story_id <> ${a}.id THEN ' ' || char(57351) || ${a}.story_id ELSE '' END`
     : "";
   return `char(57344) || 'all ' || char(57346) || ${a}.source_id || ' ' || char(57347) || ${yyyymm} || ' ' || char(57348) || ${a}.source_id || 'm' || ${yyyymm}
-    || coalesce((SELECT ' ' || group_concat(char(57345) || hex(value), ' ') FROM json_each(${a}.tags)), '')${keys}`;
+    || coalesce((SELECT ' ' || group_concat(char(57345) || hex(value), ' ') FROM json_each(${a}.tags)), '')${story}`;
 }
 
 /** A story head's keys as its row holds them ("key" or "key leadKey"; NULL on any other row):
@@ -127,6 +129,12 @@ export function storyKeysSql(a: string): string {
  *  expression) gives; a source that does not exist matches nothing. */
 export function sourceLabelSql(sourceId: string): string {
   return `('"' || char(57346) || coalesce(${sourceId}, 0) || '"')`;
+}
+
+/** The MATCH expression (SQL) for the members of the story headed by the article whose id
+ *  `headId` (an SQL expression) gives: their member label (labelsSql); NULL matches nothing. */
+export function storyMemberMatchSql(headId: string): string {
+  return `('"' || char(57351) || coalesce(${headId}, '') || '"')`;
 }
 
 /** Index a new article whose row was inserted with its search rowid (upsertArticleStatements):

@@ -5,7 +5,7 @@
 import type { StoryLink } from "../core/model";
 import type { StoryCandidate } from "../core/story-sketch";
 import { storyKeysMatch } from "../core/search-tokens";
-import { ROWIDS_PER_SECOND, searchRowidAt, searchRowidFloor, storyKeysSql } from "./search";
+import { ROWIDS_PER_SECOND, searchRowidAt, searchRowidFloor, storyKeysSql, storyMemberMatchSql } from "./search";
 import { type Stmt, type SqlRunner, sql } from "./sql";
 
 /** Candidates read at most per refresh: a bound on the rows one refresh reads for this. */
@@ -88,34 +88,34 @@ export function storyKeysValue(story: StoryColumns | null): string | null {
   return story.leadKey == null ? String(story.key) : `${story.key} ${story.leadKey}`;
 }
 
-/** Members a head lists at most: what a page or a listing row reads of one story is bounded
- *  (a story reprinted by more papers keeps them grouped under it, linked and counted up to this). */
+/** Members of one story a read takes at most: what a page or a listing row reads of one story is
+ *  bounded (a story reprinted by more papers keeps them grouped under it, linked and counted up to
+ *  about this). */
 export const MAX_STORY_MEMBERS = 50;
 
-/** The head of a story learns of a new member: one row written, no index touched; none once the
- *  head lists MAX_STORY_MEMBERS. */
-export function joinStoryStatement(rootId: string, memberId: string): Stmt {
-  return sql(
-    `UPDATE articles SET story_members = json_insert(coalesce(story_members, '[]'), '$[#]', ?2)
-     WHERE id = ?1 AND coalesce(json_array_length(story_members), 0) < ${MAX_STORY_MEMBERS}`,
-    rootId,
-    memberId,
-  );
+/** SQL: the ids of the articles in the story of article row `o` (an alias in the enclosing
+ *  statement), `o` itself included: the head (by primary key) with the members it listed in
+ *  story_members (those stored before the member label, migrations/0015 and 0017; at most
+ *  MAX_STORY_MEMBERS), and the articles that joined it, each found by the member label of its
+ *  own search row (the head's id, a token it writes anyway: one posting list, read oldest first,
+ *  at most MAX_STORY_MEMBERS). So joining a story writes no row of its own and rewrites nothing
+ *  of the head, and the members of a story whose head is gone (its source deleted) still find
+ *  one another. The readers take the ids through an IN: a member named twice is one article. */
+function storyIdsSql(o: string): string {
+  return `SELECT j.value FROM articles r CROSS JOIN json_each(json_insert(coalesce(r.story_members, '[]'), '$[#]', r.id)) j
+         WHERE r.id = ${o}.story_id
+       UNION ALL SELECT m.id FROM articles m WHERE m.search_rowid IN (
+         SELECT ml.rowid FROM search_index ml WHERE search_index MATCH ${storyMemberMatchSql(`${o}.story_id`)} LIMIT ${MAX_STORY_MEMBERS})`;
 }
 
-/** The other articles of article `id`'s story, oldest first: its head and the head's members,
- *  by primary key. CROSS JOIN fixes the join order (SQLite keeps it): with `m` joined on an OR of
- *  the head and its members, the planner may start from a scan of every article. */
+/** The other articles of article `id`'s story, oldest first, each by primary key. CROSS JOIN
+ *  fixes the join order (SQLite keeps it): with `m` found through an IN of the story's ids, the
+ *  planner might otherwise start from a scan of every article. */
 export function storyOthersStatement(id: string, limit = 50): Stmt {
   return sql(
-    `WITH story(id) AS (
-       SELECT r.id FROM articles o CROSS JOIN articles r WHERE o.id = ?1 AND r.id = o.story_id
-       UNION
-       SELECT j.value FROM articles o CROSS JOIN articles r CROSS JOIN json_each(coalesce(r.story_members, '[]')) j
-       WHERE o.id = ?1 AND r.id = o.story_id)
-     SELECT m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
-     FROM story x CROSS JOIN articles m CROSS JOIN sources s
-     WHERE m.id = x.id AND s.id = m.source_id AND m.id <> ?1
+    `SELECT m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
+     FROM articles o CROSS JOIN articles m CROSS JOIN sources s
+     WHERE o.id = ?1 AND o.story_id IS NOT NULL AND m.id IN (${storyIdsSql("o")}) AND m.id <> o.id AND s.id = m.source_id
      ORDER BY m.published_at, m.id LIMIT ?2`,
     id,
     limit,
@@ -125,17 +125,10 @@ export function storyOthersStatement(id: string, limit = 50): Stmt {
 /** The others of several articles at once (a feed's items), keyed by the article's id. */
 export function storyOthersManyStatement(ids: readonly string[], perArticle = 20): Stmt {
   return sql(
-    `WITH story(of_id, id) AS (
-       SELECT o.id, r.id FROM json_each(?1) w CROSS JOIN articles o CROSS JOIN articles r
-       WHERE o.id = w.value AND r.id = o.story_id
-       UNION
-       SELECT o.id, j.value FROM json_each(?1) w CROSS JOIN articles o CROSS JOIN articles r
-         CROSS JOIN json_each(coalesce(r.story_members, '[]')) j
-       WHERE o.id = w.value AND r.id = o.story_id)
-     SELECT x.of_id, m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
-     FROM story x CROSS JOIN articles m CROSS JOIN sources s
-     WHERE m.id = x.id AND s.id = m.source_id AND m.id <> x.of_id
-     ORDER BY x.of_id, m.published_at, m.id LIMIT ?2`,
+    `SELECT o.id AS of_id, m.id, m.path_date, m.title, m.published_at, m.published_offset, s.slug AS source_slug, s.name AS source_name
+     FROM json_each(?1) w CROSS JOIN articles o CROSS JOIN articles m CROSS JOIN sources s
+     WHERE o.id = w.value AND o.story_id IS NOT NULL AND m.id IN (${storyIdsSql("o")}) AND m.id <> o.id AND s.id = m.source_id
+     ORDER BY o.id, m.published_at, m.id LIMIT ?2`,
     JSON.stringify(ids),
     ids.length * perArticle,
   );
@@ -172,10 +165,8 @@ export async function readStoryOthersMany(db: SqlRunner, ids: readonly string[])
   return out;
 }
 
-/** How many other articles are in a row's story (0 alone), as a listing column: the head and
- *  its member list, counting only articles that still exist (a deleted source takes its own),
- *  each by primary key (CROSS JOIN keeps that order; see storyOthersStatement). */
+/** How many other articles are in a row's story (0 alone), as a listing column: the story's
+ *  articles as storyIdsSql finds them, counting only articles that still exist (a deleted source
+ *  takes its own), each by primary key. */
 export const STORY_OTHERS_COLUMN = `CASE WHEN a.story_id IS NULL THEN 0 ELSE (
-    SELECT count(*) FROM articles r WHERE r.id = a.story_id AND r.id <> a.id) + (
-    SELECT count(*) FROM articles r CROSS JOIN json_each(coalesce(r.story_members, '[]')) j CROSS JOIN articles m
-    WHERE r.id = a.story_id AND m.id = j.value AND m.id <> a.id) END AS story_others`;
+    SELECT count(*) FROM articles m WHERE m.id IN (${storyIdsSql("a")}) AND m.id <> a.id) END AS story_others`;

@@ -101,7 +101,7 @@ async function loadOldLayout(d: D1Database) {
         .bind(a.searchRowid, indexTokens(`${a.title} ${a.tags.join(" ")} ${a.body}`)),
       d
         .prepare(
-          `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { storyKeys: false })} FROM articles a WHERE a.id = ?1`,
+          `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { stories: false })} FROM articles a WHERE a.id = ?1`,
         )
         .bind(a.id),
     );
@@ -275,7 +275,7 @@ describe("migration 0019 where old and new rowids meet", () => {
           .bind(rowid, indexTokens(`纪元${n}号`)),
         epochDb
           .prepare(
-            `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { storyKeys: false })} FROM articles a WHERE a.id = ?1`,
+            `INSERT INTO search_labels (rowid, labels) SELECT a.search_rowid, ${labelsSql("a", { stories: false })} FROM articles a WHERE a.id = ?1`,
           )
           .bind(id),
       );

@@ -51,7 +51,7 @@ describe("migration 0020 on heads that keep their keys in the old columns", () =
           .bind(h.id, `头条${h.n}`, h.at, `<p>${h.text}</p>`, encodeSketch(h.sketch), h.sketch.key, h.sketch.leadKey),
         db
           .prepare(
-            `INSERT INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a", { storyKeys: false })}
+            `INSERT INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a", { stories: false })}
              FROM articles a WHERE a.id = ?1`,
           )
           .bind(h.id, indexTokens(`头条${h.n} ${h.text}`)),
@@ -69,7 +69,7 @@ describe("migration 0020 on heads that keep their keys in the old columns", () =
         .bind(member.id, member.at, heads[0]!.id, encodeSketch(heads[0]!.sketch), member.key),
       db
         .prepare(
-          `INSERT INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a", { storyKeys: false })}
+          `INSERT INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a", { stories: false })}
            FROM articles a WHERE a.id = ?1`,
         )
         .bind(member.id, indexTokens("转载 成员独有词")),

@@ -10,12 +10,13 @@ import { readListingPage } from "../../src/db/page-reads";
 import { getSourceWithState } from "../../src/db/sources";
 import {
   MAX_STORY_MEMBERS,
-  joinStoryStatement,
   storyCandidatesStatement,
   storyOthersManyStatement,
   storyOthersStatement,
 } from "../../src/db/stories";
+import { type SearchableRow, labelsSql, searchTextOfRow } from "../../src/db/search";
 import { d1Runner } from "../../src/db/sql";
+import { indexTokens } from "../../src/core/search-tokens";
 import type { RefreshDeps } from "../../src/ingest/gather";
 import { refreshSource } from "../../src/ingest/refresh";
 import { evictPage } from "../../src/web/cached-page";
@@ -151,7 +152,13 @@ describe("one story, many papers", () => {
     const head = await row("gl-1");
     expect(head.story_id).toBe(head.id);
     for (const guid of ["lj-1", "ys-1"]) expect((await row(guid)).story_id).toBe(head.id);
-    expect(JSON.parse(head.story_members!)).toEqual([(await row("lj-1")).id, (await row("ys-1")).id]);
+    // The head itself is not rewritten: each member carries the head's id as a label of its own
+    // search row, which finds the two in the order they joined.
+    expect(head.story_members).toBeNull();
+    expect((await db.all<{ id: string }>(storyOthersStatement(head.id))).map((r) => r.id)).toEqual([
+      (await row("lj-1")).id,
+      (await row("ys-1")).id,
+    ]);
     const other = await row("lz-1");
     expect(other.story_id).toBe(other.id);
   });
@@ -290,21 +297,6 @@ describe("the story lookups use their indexes", () => {
     }
   });
 
-  it("a head lists at most MAX_STORY_MEMBERS members: a page reads a bounded story", async () => {
-    const head = await row("gl-1");
-    const full = JSON.stringify(Array.from({ length: MAX_STORY_MEMBERS }, (_, i) => `m${i}`));
-    await env.DB.prepare("UPDATE articles SET story_members = ?2 WHERE id = ?1").bind(head.id, full).run();
-    const { sql: text, params } = joinStoryStatement(head.id, "one-more");
-    const res = await env.DB.prepare(text)
-      .bind(...params)
-      .run();
-    expect(res.meta.rows_written).toBe(0);
-    expect((await row("gl-1")).story_members).toBe(full);
-    await env.DB.prepare("UPDATE articles SET story_members = ?2 WHERE id = ?1")
-      .bind(head.id, head.story_members)
-      .run();
-  });
-
   it("reads a story's other articles by primary key", async () => {
     for (const stmt of [storyOthersStatement((await row("lj-1")).id), storyOthersManyStatement(["a", "b"])]) {
       const plan = await planOf(stmt);
@@ -370,5 +362,95 @@ describe("a stored sketch that cannot be read", () => {
     // The damaged article stays where it was, on its own.
     const a = await row("dm-a");
     expect(a.story_id).toBe(a.id);
+  });
+});
+
+describe("a story reprinted by more papers than a page lists", () => {
+  it("is read bounded: its article page links and its listing row counts MAX_STORY_MEMBERS of them", async () => {
+    const n = MAX_STORY_MEMBERS + 5;
+    const text = filler(900);
+    await publish(
+      "many-papers",
+      "转载报",
+      Array.from({ length: n + 1 }, (_, i) => ({
+        guid: `mp-${i}`,
+        title: `转载稿件第${i}次`,
+        at: T0 - 10 * H + i * 60_000,
+        paragraphs: text,
+      })),
+    );
+    const head = await row("mp-0");
+    expect(head.story_id).toBe(head.id);
+    expect((await row(`mp-${n}`)).story_id).toBe(head.id);
+    // Joining rewrote nothing of the head: each member is found by the label of its own row.
+    expect(head.story_members).toBeNull();
+    const links = await db.all<{ id: string }>(storyOthersStatement(head.id, 1000));
+    expect(links.map((l) => l.id)).toEqual(
+      await Promise.all(Array.from({ length: MAX_STORY_MEMBERS }, async (_, i) => (await row(`mp-${i + 1}`)).id)),
+    );
+    const res = await get("/category/many-papers.html");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain(`另有 ${MAX_STORY_MEMBERS} 家来源`);
+    expect(html).not.toContain("转载稿件第1次");
+  });
+});
+
+it("keeps its other papers together when its head is gone (the head's source deleted)", async () => {
+  const head = await row("mp-0");
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM search_index WHERE rowid = (SELECT search_rowid FROM articles WHERE id = ?1)").bind(
+      head.id,
+    ),
+    env.DB.prepare("DELETE FROM articles WHERE id = ?1").bind(head.id),
+  ]);
+  const first = await row("mp-1");
+  const links = await db.all<{ id: string }>(storyOthersStatement(first.id, 1000));
+  // The label's oldest MAX_STORY_MEMBERS, itself among them.
+  expect(links).toHaveLength(MAX_STORY_MEMBERS - 1);
+  expect(links[0]!.id).toBe((await row("mp-2")).id);
+});
+
+describe("a story whose head lists members stored before the member label", () => {
+  it("counts and links each member once, whether the head's list, its label, or both name it", async () => {
+    const head = await row("gl-1");
+    const [lj, ys] = [await row("lj-1"), await row("ys-1")];
+    const [bh] = [await row("bh-1")];
+    // ys-1 as the layout before the label stored it: its index row without the member label
+    // (words and the other labels as before), and the head's list naming it; lj-1 in both.
+    const text = await env.DB.prepare(
+      "SELECT title, summary, content_html, tags AS tags_json FROM articles WHERE id = ?1",
+    )
+      .bind(ys.id)
+      .first<SearchableRow>();
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT OR REPLACE INTO search_index (rowid, tokens) SELECT a.search_rowid, ?2 || ' ' || ${labelsSql("a", { stories: false })}
+         FROM articles a WHERE a.id = ?1`,
+      ).bind(ys.id, indexTokens(searchTextOfRow(text!))),
+      env.DB.prepare("UPDATE articles SET story_members = ?2 WHERE id = ?1").bind(
+        head.id,
+        JSON.stringify([lj.id, ys.id, "0000000000000000"]),
+      ),
+    ]);
+    // The label alone no longer finds ys-1: only the head's list does.
+    const labelled = await env.DB.prepare("SELECT count(*) AS n FROM search_index WHERE search_index MATCH ?1")
+      .bind(`"\uE007${head.id}"`)
+      .first<{ n: number }>();
+    expect(labelled!.n).toBe(2); // lj-1 and bh-1
+    const links = await db.all<{ id: string }>(storyOthersStatement(head.id));
+    expect(links.map((l) => l.id).sort()).toEqual([lj.id, ys.id, bh.id].sort());
+    const fromMember = await db.all<{ id: string }>(storyOthersStatement(bh.id));
+    expect(fromMember.map((l) => l.id).sort()).toEqual([head.id, lj.id, ys.id].sort());
+    const many = await db.all<{ of_id: string; id: string }>(storyOthersManyStatement([head.id, ys.id]));
+    expect(many.filter((r) => r.of_id === head.id)).toHaveLength(3);
+    expect(
+      many
+        .filter((r) => r.of_id === ys.id)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([head.id, lj.id, bh.id].sort());
+    await evictPage(`${BASE}/category/guilinwanbao.html`);
+    expect(await (await get("/category/guilinwanbao.html")).text()).toContain("另有 3 家来源");
   });
 });
