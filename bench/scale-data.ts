@@ -11,6 +11,8 @@ import { spawn } from "node:child_process";
 import type { ArticleInput, SourceRef } from "../src/core/model";
 import { articleId } from "../src/core/ids";
 import { contentHash, statsStatements, upsertArticleStatements } from "../src/db/article-writes";
+import type { StoryColumns } from "../src/db/stories";
+import { encodeSketch, storySketch } from "../src/core/story-sketch";
 import { ensureSourceStatement } from "../src/db/sources";
 import { inlineParams } from "../scripts/wrangler-runner";
 import { SOURCE_COUNT, generateArticle, sourceOf } from "./search-data";
@@ -34,6 +36,27 @@ export function scaleArticle(i: number, n: number): { source: SourceRef; input: 
       originalUrl: `https://${source.slug}.example.cn/news/${i}.html`,
       tags: [source.label, ...input.tags.slice(1)],
     },
+  };
+}
+
+/** One article in this many is a reprint: it joins the story of the article before it. */
+const REPRINT_EVERY = 5;
+
+/** Article i's story columns as ingest stores them with STORY_GROUPING on (every new article has
+ *  them): its own sketch, heading its own story with its keys, except every REPRINT_EVERY-th,
+ *  which joins the story of article i − 1 (no keys; its head's id, a label of its search row).
+ *  So a grouped listing pays for every row's story as a deployment's does. */
+async function scaleStory(i: number, n: number, id: string, input: ArticleInput): Promise<StoryColumns | null> {
+  const sketch = storySketch(input.plainText ?? "");
+  if (sketch === null) return null;
+  if (i % REPRINT_EVERY !== REPRINT_EVERY - 1 || i === 0)
+    return { storyId: id, sketch: encodeSketch(sketch), key: sketch.key, leadKey: sketch.leadKey };
+  const head = scaleArticle(i - 1, n);
+  return {
+    storyId: await articleId(head.source.slug, head.input.guid),
+    sketch: encodeSketch(sketch),
+    key: null,
+    leadKey: null,
   };
 }
 
@@ -66,7 +89,15 @@ export async function bulkLoad(
     // Stored as an update would store it (no search rowid yet: the backfill gives it one), with
     // the listing summaries folded in as planUpsert does.
     const stmts = [
-      ...upsertArticleStatements(source, input, id, await contentHash(input), now, false),
+      ...upsertArticleStatements(
+        source,
+        input,
+        id,
+        await contentHash(input),
+        now,
+        false,
+        await scaleStory(i, n, id, input),
+      ),
       ...statsStatements([id], now),
     ];
     let text = "";

@@ -94,18 +94,23 @@ export function storyKeysValue(story: StoryColumns | null): string | null {
 export const MAX_STORY_MEMBERS = 50;
 
 /** SQL: the ids of the articles in the story of article row `o` (an alias in the enclosing
- *  statement), `o` itself included: the head (by primary key) with the members it listed in
- *  story_members (those stored before the member label, migrations/0015 and 0017; at most
- *  MAX_STORY_MEMBERS), and the articles that joined it, each found by the member label of its
- *  own search row (the head's id, a token it writes anyway: one posting list, read oldest first,
- *  at most MAX_STORY_MEMBERS). So joining a story writes no row of its own and rewrites nothing
- *  of the head, and the members of a story whose head is gone (its source deleted) still find
- *  one another. The readers take the ids through an IN: a member named twice is one article. */
+ *  statement), `o` itself included: the head (by primary key), the members it listed in
+ *  story_members (those stored before the member label, migrations/0015 and 0017), then the
+ *  articles that joined it, each found by the member label of its own search row (the head's id,
+ *  a token it writes anyway: one posting list, read in publication order); at most
+ *  MAX_STORY_MEMBERS + 1 ids, the head's first. So joining a story writes no row of its own and
+ *  rewrites nothing of the head, and the members of a story whose head is gone (its source
+ *  deleted) still find one another. The readers take the ids through an IN: a member named twice
+ *  is one article. */
 function storyIdsSql(o: string): string {
-  return `SELECT j.value FROM articles r CROSS JOIN json_each(json_insert(coalesce(r.story_members, '[]'), '$[#]', r.id)) j
+  return `SELECT id FROM (
+         SELECT r.id FROM articles r WHERE r.id = ${o}.story_id
+         UNION ALL SELECT j.value FROM articles r CROSS JOIN json_each(coalesce(r.story_members, '[]')) j
          WHERE r.id = ${o}.story_id
-       UNION ALL SELECT m.id FROM articles m WHERE m.search_rowid IN (
-         SELECT ml.rowid FROM search_index ml WHERE search_index MATCH ${storyMemberMatchSql(`${o}.story_id`)} LIMIT ${MAX_STORY_MEMBERS})`;
+         UNION ALL SELECT m.id FROM articles m WHERE m.search_rowid IN (
+           SELECT ml.rowid FROM search_index ml WHERE search_index MATCH ${storyMemberMatchSql(`${o}.story_id`)}
+           ORDER BY ml.rowid LIMIT ${MAX_STORY_MEMBERS}))
+       LIMIT ${MAX_STORY_MEMBERS + 1}`;
 }
 
 /** The other articles of article `id`'s story, oldest first, each by primary key. CROSS JOIN
