@@ -49,7 +49,7 @@ const REPRINT_EVERY = 5;
 async function scaleStory(i: number, n: number, id: string, input: ArticleInput): Promise<StoryColumns | null> {
   const sketch = storySketch(input.plainText ?? "");
   if (sketch === null) return null;
-  if (i % REPRINT_EVERY !== REPRINT_EVERY - 1 || i === 0)
+  if (i % REPRINT_EVERY !== REPRINT_EVERY - 1)
     return { storyId: id, sketch: encodeSketch(sketch), key: sketch.key, leadKey: sketch.leadKey };
   const head = scaleArticle(i - 1, n);
   return {
