@@ -2,7 +2,7 @@
 // home → category → article → back. Any console error — including a CSP violation — fails it.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium } from "./chromium";
+import { imageSettled, launchChromium } from "./chromium";
 
 const base = inject("baseUrl");
 let browser: Browser;
@@ -70,13 +70,7 @@ describe("reading the site in a browser", () => {
       const img = page.locator(".post-body img").first();
       if ((await img.count()) === 0) continue;
       await img.scrollIntoViewIfNeeded();
-      // Polled from here: page.waitForFunction evaluates its predicate with eval inside the page,
-      // which the site's CSP (no 'unsafe-eval') refuses whenever the first check is not already true.
-      await expect
-        .poll(() => page.$eval(".post-body img", (img) => (img as unknown as { complete: boolean }).complete), {
-          timeout: 10_000,
-        })
-        .toBe(true);
+      await imageSettled(page, ".post-body img");
       expect(await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
       found = true;
       break;

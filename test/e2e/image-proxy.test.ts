@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { imageProxyUrl, imageSigner } from "../../src/core/image-proxy";
 import { type DevServer, freshPersistDir, migrate, startDev } from "./server";
-import { launchChromium } from "./chromium";
+import { imageSettled, launchChromium } from "./chromium";
 
 const TOKEN = "e2e-admin-token-0123456789abcdef";
 const KEY = "e2e-image-proxy-key-0123456789abcdef-xyz";
@@ -172,13 +172,7 @@ describe("a source that opts in to the image proxy", () => {
       await page.goto(`${site.url}${await articlePathOf("hotlink")}`, { waitUntil: "load" });
       // The picture is loading="lazy": scrolled into view as a reader would, then decoded (or failed).
       await page.locator(".post-body img").scrollIntoViewIfNeeded();
-      // Polled from here: page.waitForFunction evaluates its predicate with eval inside the page,
-      // which the site's CSP (no 'unsafe-eval') refuses whenever the first check is not already true.
-      await expect
-        .poll(() => page.$eval(".post-body img", (img) => (img as unknown as { complete: boolean }).complete), {
-          timeout: 10_000,
-        })
-        .toBe(true);
+      await imageSettled(page, ".post-body img");
       const size = await page.$eval(".post-body img", (img) => ({
         natural: (img as unknown as { naturalWidth: number }).naturalWidth,
         width: img.getBoundingClientRect().width,
